@@ -1,0 +1,71 @@
+# B2B ordering platform. `make run` and `make test` are all a newcomer needs.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+TOOLS := .cache/tools
+UV := $(TOOLS)/bin/uv
+UV_VERSION := 0.13.9
+PORT ?= 8000
+DATA_DIR ?= ./var
+export PORT DATA_DIR
+
+.PHONY: help install run test lint check unit contract service integration e2e bench lock schemas pg-up pg-down clean
+
+help:
+	@echo "make run        the whole system embedded on http://127.0.0.1:$$PORT (data in $$DATA_DIR)"
+	@echo "make test       install, start what tests need, run every tier and check, stop it all"
+	@echo "make bench      measure, write docs/BENCHMARKS.md"
+	@echo "make lint | unit | contract | service | integration | e2e | lock | schemas | pg-up | pg-down"
+
+$(UV):
+	$(PYTHON) -m pip install --quiet --target $(TOOLS) uv==$(UV_VERSION)
+
+$(VENV)/.installed: requirements.lock pyproject.toml | $(UV)
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(UV) pip sync --python $(BIN)/python requirements.lock
+	$(UV) pip install --python $(BIN)/python --no-deps -e .
+	@touch $@
+
+install: $(VENV)/.installed
+
+lock: | $(UV)
+	$(UV) pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
+
+run: install
+	$(BIN)/b2b run --port $(PORT) --data-dir $(DATA_DIR)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check shared services runtime portal
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+check: lint
+
+unit: install
+	$(BIN)/pytest tests/unit -q
+
+contract: install
+	bash deploy/local/with-postgres.sh $(BIN)/pytest tests/contract -q
+
+service: install
+	$(BIN)/pytest tests/service -q
+
+test: install
+	bash deploy/local/test-all.sh
+
+bench: install
+	bash deploy/local/with-postgres.sh $(BIN)/python -m bench
+
+schemas: install
+	$(BIN)/python -m shared.events.export_schemas
+
+pg-up:
+	bash deploy/local/postgres/start.sh
+
+pg-down:
+	bash deploy/local/postgres/stop.sh
+
+clean:
+	rm -rf $(VENV) .cache/tools .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Every check and every test tier, with the servers they need started and stopped here.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+BIN=.venv/bin
+
+echo "== checks: ruff, mypy, import-linter"
+$BIN/ruff check .
+$BIN/mypy
+$BIN/lint-imports
+
+echo "== tests: unit, contract, service, integration, e2e"
+bash deploy/local/with-postgres.sh $BIN/pytest tests -q -p no:cacheprovider

@@ -1,0 +1,51 @@
+"""The ``b2b`` command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import uvicorn
+from rich.console import Console
+
+from runtime.settings import Settings
+
+app = typer.Typer(help="B2B ordering platform: run it, drive it, inspect it.", no_args_is_help=True)
+console = Console(stderr=True)
+
+
+@app.command()
+def run(
+    port: Annotated[int | None, typer.Option(help="Port (default $PORT or 8000)")] = None,
+    data_dir: Annotated[
+        Path | None, typer.Option(help="Data directory (default $DATA_DIR or ./var)")
+    ] = None,
+    host: Annotated[str | None, typer.Option(help="Interface to listen on")] = None,
+) -> None:
+    """Run the whole system embedded in one process: every service, SQLite stores, no servers."""
+    from runtime.app import create_app
+
+    settings = Settings()
+    updates = {
+        k: v for k, v in {"port": port, "data_dir": data_dir, "host": host}.items() if v is not None
+    }
+    settings = settings.model_copy(update=updates)
+    console.print(
+        f"[bold]B2B ordering[/] embedded on [link]http://{settings.host}:{settings.port}[/] "
+        f"(data in {settings.data_dir.resolve()}); API docs at /docs"
+    )
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level,
+    )
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,136 @@
+"""Composition root of the embedded mode: one process, a SQLite store per service,
+in-process catch-up subscriptions between services, read models beside each store."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import structlog
+from fastapi import FastAPI
+
+from shared.eventstore.port import EventStore
+from shared.eventstore.sqlite import SqliteEventStore
+from shared.messaging.checkpoints import CheckpointStore
+from shared.messaging.consumer import Consumer, Source
+from shared.messaging.dead_letters import DeadLetters
+from shared.service.definition import ServiceContext, ServiceDefinition, ServiceParts
+from shared.service.idempotency import IdempotencyStore
+from shared.service.policy import policy_consumer
+from shared.service.projection import ProjectionRunner
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass
+class RunningService:
+    context: ServiceContext
+    parts: ServiceParts
+    dead_letters: DeadLetters
+    consumers: list[Consumer] = field(default_factory=list)
+    projection_runners: list[ProjectionRunner] = field(default_factory=list)
+
+
+class EmbeddedSystem:
+    """Opens every service on its own SQLite file under ``data_dir`` and runs their consumers."""
+
+    def __init__(self, data_dir: Path, definitions: Sequence[ServiceDefinition]) -> None:
+        self.data_dir = data_dir
+        self.definitions = definitions
+        self.services: dict[str, RunningService] = {}
+        self._tasks: list[asyncio.Task[None]] = []
+
+    async def start(self) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        for definition in self.definitions:
+            store = await SqliteEventStore.open(self.data_dir / f"{definition.name}.db")
+            idempotency = IdempotencyStore(store.engine)
+            await idempotency.create_tables()
+            context = ServiceContext(
+                name=definition.name, store=store, engine=store.engine, idempotency=idempotency
+            )
+            await CheckpointStore(store.engine).create_tables()
+            dead_letters = DeadLetters(store.engine)
+            await dead_letters.create_tables()
+            parts = definition.build(context)
+            for projection in parts.projections:
+                await projection.create_tables(store.engine)
+            self.services[definition.name] = RunningService(context, parts, dead_letters)
+        for running in self.services.values():
+            self._wire(running)
+        for running in self.services.values():
+            for consumer in running.consumers:
+                self._spawn(consumer.run, consumer.name)
+            for runner in running.projection_runners:
+                self._spawn(runner.run, runner.projection.consumer_name)
+        log.info("embedded system started", data_dir=str(self.data_dir))
+
+    def source(self, name: str) -> Source:
+        return Source(name, self.services[name].context.store)
+
+    def _wire(self, running: RunningService) -> None:
+        engine = running.context.engine
+        for policy in running.parts.policies:
+            running.consumers.append(
+                policy_consumer(
+                    policy,
+                    self.source(policy.source),
+                    checkpoints=CheckpointStore(engine),
+                    dead_letters=running.dead_letters,
+                )
+            )
+        for projection in running.parts.projections:
+            for source_name in projection.sources:
+                runner = ProjectionRunner(
+                    projection, self.source(source_name), engine, dead_letters=running.dead_letters
+                )
+                running.projection_runners.append(runner)
+                running.context.positions.add(runner)
+
+    def _spawn(self, work: Callable[[], Awaitable[None]], name: str) -> None:
+        async def guarded() -> None:
+            try:
+                await work()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("background consumer stopped", consumer=name)
+                raise
+
+        self._tasks.append(asyncio.create_task(guarded(), name=name))
+
+    @property
+    def stores(self) -> dict[str, EventStore]:
+        return {name: running.context.store for name, running in self.services.items()}
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self._tasks.clear()
+        for running in self.services.values():
+            await running.context.store.close()
+        self.services.clear()
+
+
+@contextlib.asynccontextmanager
+async def running_system(
+    data_dir: Path, definitions: Sequence[ServiceDefinition]
+) -> AsyncIterator[EmbeddedSystem]:
+    system = EmbeddedSystem(data_dir, definitions)
+    await system.start()
+    try:
+        yield system
+    finally:
+        await system.stop()
+
+
+def mount_routes(app: FastAPI, system: EmbeddedSystem) -> None:
+    for running in system.services.values():
+        if running.parts.router is not None:
+            app.include_router(running.parts.router)

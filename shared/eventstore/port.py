@@ -1,0 +1,148 @@
+"""The EventStore port: what every adapter (SQLite, PostgreSQL, KurrentDB) promises.
+
+Modelled on KurrentDB: append with an expected version, atomic multi-stream append,
+idempotency by event id, stream reads, a global log in commit order, catch-up subscriptions.
+Events are stored as JSON text so the store knows nothing of the pydantic models.
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol, runtime_checkable
+
+
+class StreamState(enum.Enum):
+    """Expected versions that are not a number."""
+
+    ANY = "any"  # append whatever the stream's version
+    NO_STREAM = "no_stream"  # the stream must not exist yet
+    STREAM_EXISTS = "stream_exists"  # the stream must have at least one event
+
+
+ExpectedVersion = int | StreamState
+"""An int is the exact version the stream must be at (its last event's version; 0 = empty)."""
+
+
+@dataclass(frozen=True, slots=True)
+class NewEvent:
+    """An event about to be appended. ``data`` and ``metadata`` must be JSON-serialisable."""
+
+    event_id: uuid.UUID
+    event_type: str
+    data: dict[str, Any]
+    schema_version: int = 1
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedEvent:
+    """An event as stored: stream versions start at 1, global positions at 1, in commit order."""
+
+    event_id: uuid.UUID
+    event_type: str
+    schema_version: int
+    data: dict[str, Any]
+    metadata: dict[str, Any]
+    stream_id: str
+    stream_version: int
+    position: int
+    recorded_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StreamAppend:
+    """One stream's part of an atomic multi-stream append."""
+
+    stream_id: str
+    events: Sequence[NewEvent]
+    expected_version: ExpectedVersion = StreamState.ANY
+
+
+@dataclass(frozen=True, slots=True)
+class AppendResult:
+    """What an append did: the stream's new version and the global position of its last event.
+
+    ``already_stored`` is true when every event id was already in the stream (an idempotent
+    re-append): nothing was written and the versions are those of the stored events.
+    """
+
+    stream_id: str
+    stream_version: int
+    position: int
+    already_stored: bool = False
+
+
+class EventStoreError(Exception):
+    """Base of every error the store raises on purpose."""
+
+
+class WrongExpectedVersion(EventStoreError):
+    """The stream is not at the version the caller expected (optimistic concurrency conflict)."""
+
+    def __init__(self, stream_id: str, expected: ExpectedVersion, actual: int) -> None:
+        self.stream_id = stream_id
+        self.expected = expected
+        self.actual = actual
+        shown = expected.value if isinstance(expected, StreamState) else expected
+        super().__init__(
+            f"stream {stream_id!r} is at version {actual}, expected {shown}; reload and retry"
+        )
+
+
+class DuplicateEventId(EventStoreError):
+    """Some, but not all, of a batch's event ids are already stored, or stored in another stream."""
+
+    def __init__(self, event_id: uuid.UUID, stream_id: str) -> None:
+        self.event_id = event_id
+        self.stream_id = stream_id
+        super().__init__(f"event {event_id} is already stored in stream {stream_id!r}")
+
+
+@runtime_checkable
+class EventStore(Protocol):
+    """The port. Every method is safe to call from many tasks at once."""
+
+    async def append(
+        self,
+        stream_id: str,
+        events: Sequence[NewEvent],
+        expected_version: ExpectedVersion = StreamState.ANY,
+    ) -> AppendResult:
+        """Append to one stream; raises WrongExpectedVersion or DuplicateEventId."""
+        ...
+
+    async def append_many(self, appends: Sequence[StreamAppend]) -> list[AppendResult]:
+        """Append to several streams atomically: all of it is stored, or none of it."""
+        ...
+
+    async def read_stream(
+        self, stream_id: str, from_version: int = 1, limit: int | None = None
+    ) -> list[RecordedEvent]:
+        """A stream's events from ``from_version`` (inclusive), oldest first; [] if it does not exist."""
+        ...
+
+    async def stream_version(self, stream_id: str) -> int:
+        """The stream's last version, 0 when it does not exist."""
+        ...
+
+    async def read_all(self, after_position: int = 0, limit: int = 1000) -> list[RecordedEvent]:
+        """The global log after ``after_position`` (exclusive), in commit order, never skipping."""
+        ...
+
+    async def head_position(self) -> int:
+        """The position of the last committed event visible to readers (0 when empty)."""
+        ...
+
+    def subscribe(
+        self, after_position: int = 0, *, batch_size: int = 500
+    ) -> AsyncIterator[RecordedEvent]:
+        """Catch-up subscription: history after ``after_position``, then live; no gap, no repeat."""
+        ...
+
+    async def close(self) -> None:
+        """Release connections."""
+        ...

@@ -1,0 +1,1 @@
+"""In-process feeds, checkpoints and (distributed) Kafka glue."""

@@ -1,0 +1,1 @@
+"""The kernel every service uses: deciders, repository, policies, projections."""
