@@ -15,6 +15,11 @@ app = typer.Typer(help="B2B ordering platform: run it, drive it, inspect it.", n
 console = Console(stderr=True)
 
 
+@app.callback()
+def main_options() -> None:
+    """B2B ordering platform: run it, drive it, inspect it."""
+
+
 @app.command()
 def run(
     port: Annotated[int | None, typer.Option(help="Port (default $PORT or 8000)")] = None,

@@ -17,6 +17,7 @@ from shared.eventstore.sqlite import SqliteEventStore
 from shared.messaging.checkpoints import CheckpointStore
 from shared.messaging.consumer import Consumer, Source
 from shared.messaging.dead_letters import DeadLetters
+from shared.messaging.hub import FannedOutStore
 from shared.service.definition import ServiceContext, ServiceDefinition, ServiceParts
 from shared.service.idempotency import IdempotencyStore
 from shared.service.policy import policy_consumer
@@ -41,6 +42,7 @@ class EmbeddedSystem:
         self.data_dir = data_dir
         self.definitions = definitions
         self.services: dict[str, RunningService] = {}
+        self.feeds: dict[str, FannedOutStore] = {}
         self._tasks: list[asyncio.Task[None]] = []
 
     async def start(self) -> None:
@@ -69,7 +71,9 @@ class EmbeddedSystem:
         log.info("embedded system started", data_dir=str(self.data_dir))
 
     def source(self, name: str) -> Source:
-        return Source(name, self.services[name].context.store)
+        if name not in self.feeds:
+            self.feeds[name] = FannedOutStore(self.services[name].context.store)
+        return Source(name, self.feeds[name])
 
     def _wire(self, running: RunningService) -> None:
         engine = running.context.engine
@@ -113,6 +117,9 @@ class EmbeddedSystem:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         self._tasks.clear()
+        for feed in self.feeds.values():
+            await feed.stop()
+        self.feeds.clear()
         for running in self.services.values():
             await running.context.store.close()
         self.services.clear()

@@ -20,3 +20,4 @@ class Settings(BaseSettings):
     )
     environment: str = "development"
     log_level: str = "info"
+    demo: bool = Field(default=True, description="seed the demo world on first start (embedded)")

@@ -1,1 +1,1 @@
-"""Code shared by every service: the event language, the event store, messaging and the service kernel."""
+"""Shared by every service: the event language, the event store, messaging, the service kernel."""

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -17,7 +17,6 @@ from shared.eventstore.port import (
     AppendResult,
     DuplicateEventId,
     ExpectedVersion,
-    NewEvent,
     RecordedEvent,
     StreamAppend,
     StreamState,
@@ -161,30 +160,38 @@ async def position_of(conn: AsyncConnection, stream_id: str, version: int) -> in
     return position or 0
 
 
-def event_row(
-    stream_id: str,
-    version: int,
-    position: int,
-    event: NewEvent,
-    data: str,
-    metadata: str,
-    recorded_at: datetime,
-) -> dict[str, Any]:
-    return {
-        "position": position,
-        "event_id": event.event_id,
-        "stream_id": stream_id,
-        "stream_version": version,
-        "event_type": event.event_type,
-        "schema_version": event.schema_version,
-        "data": data,
-        "metadata": metadata,
-        "recorded_at": recorded_at,
-    }
+def event_rows(
+    writes: Sequence[tuple[StreamAppend, list[tuple[str, str]], int]], *, after: int
+) -> tuple[list[dict[str, Any]], list[int]]:
+    """Rows for (append, its encoded payloads, its new last version), numbered from ``after`` + 1.
 
-
-def select_events() -> Select[Any]:
-    return select(events)
+    Also returns each append's last position.
+    """
+    rows: list[dict[str, Any]] = []
+    last_positions: list[int] = []
+    position = after
+    recorded_at = datetime.now(UTC)
+    for append, payloads, last_version in writes:
+        first_version = last_version - len(append.events) + 1
+        for offset, (event, (data, metadata)) in enumerate(
+            zip(append.events, payloads, strict=True)
+        ):
+            position += 1
+            rows.append(
+                {
+                    "position": position,
+                    "event_id": event.event_id,
+                    "stream_id": append.stream_id,
+                    "stream_version": first_version + offset,
+                    "event_type": event.event_type,
+                    "schema_version": event.schema_version,
+                    "data": data,
+                    "metadata": metadata,
+                    "recorded_at": recorded_at,
+                }
+            )
+        last_positions.append(position)
+    return rows, last_positions
 
 
 def recorded_event(row: RowMapping) -> RecordedEvent:

@@ -1,10 +1,12 @@
-"""An in-memory EventStore for fast unit tests; it honours the same contract suite as the real ones."""
+"""An in-memory EventStore for fast unit tests; it passes the same contract suite as SQL stores."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from functools import partial
 
 from shared.eventstore.port import (
     AppendResult,
@@ -31,6 +33,19 @@ def check_expected(stream_id: str, expected: ExpectedVersion, actual: int) -> No
         raise WrongExpectedVersion(stream_id, expected, actual)
 
 
+def _check_request(appends: Sequence[StreamAppend]) -> None:
+    streams = [a.stream_id for a in appends]
+    if len(streams) != len(set(streams)):
+        raise ValueError("a stream appears twice in one append request")
+    event_ids = [e.event_id for a in appends for e in a.events]
+    if len(event_ids) != len(set(event_ids)):
+        raise ValueError("an event id appears twice in one append request")
+    for append in appends:
+        for event in append.events:
+            json.dumps(event.data, allow_nan=False)
+            json.dumps(event.metadata, allow_nan=False)
+
+
 class InMemoryEventStore:
     """Everything in lists; one lock makes appends atomic."""
 
@@ -40,6 +55,7 @@ class InMemoryEventStore:
         self._by_id: dict[str, RecordedEvent] = {}
         self._lock = asyncio.Lock()
         self._appended = asyncio.Condition()
+        self._closed = False
 
     async def append(
         self,
@@ -51,59 +67,52 @@ class InMemoryEventStore:
         return result
 
     async def append_many(self, appends: Sequence[StreamAppend]) -> list[AppendResult]:
+        _check_request(appends)
         async with self._lock:
-            results: list[AppendResult | None] = []
-            pending: list[StreamAppend] = []
-            for item in appends:
-                stored = self._already_stored(item)
-                results.append(stored)
-                if stored is None:
-                    check_expected(
-                        item.stream_id,
-                        item.expected_version,
-                        len(self._streams.get(item.stream_id, [])),
-                    )
-                    pending.append(item)
-            now = datetime.now(timezone.utc)
-            written: dict[str, AppendResult] = {}
-            for item in pending:
-                stream = self._streams.setdefault(item.stream_id, [])
-                for event in item.events:
-                    record = RecordedEvent(
-                        event_id=event.event_id,
-                        event_type=event.event_type,
-                        schema_version=event.schema_version,
-                        data=dict(event.data),
-                        metadata=dict(event.metadata),
-                        stream_id=item.stream_id,
-                        stream_version=len(stream) + 1,
-                        position=len(self._log) + 1,
-                        recorded_at=now,
-                    )
-                    stream.append(record)
-                    self._log.append(record)
-                    self._by_id[str(event.event_id)] = record
-                written[item.stream_id] = AppendResult(
-                    item.stream_id, len(stream), self._log[-1].position if self._log else 0
-                )
+            stored = [self._already_stored(item) for item in appends]
+            for item, result in zip(appends, stored, strict=True):
+                if result is None:
+                    version = len(self._streams.get(item.stream_id, []))
+                    check_expected(item.stream_id, item.expected_version, version)
+            results = [
+                result if result is not None else self._write(item)
+                for item, result in zip(appends, stored, strict=True)
+            ]
         async with self._appended:
             self._appended.notify_all()
-        return [
-            r if r is not None else written[a.stream_id]
-            for r, a in zip(results, appends, strict=True)
-        ]
+        return results
+
+    def _write(self, item: StreamAppend) -> AppendResult:
+        stream = self._streams.setdefault(item.stream_id, [])
+        now = datetime.now(UTC)
+        for event in item.events:
+            record = RecordedEvent(
+                event_id=event.event_id,
+                event_type=event.event_type,
+                schema_version=event.schema_version,
+                data=json.loads(json.dumps(event.data)),
+                metadata=json.loads(json.dumps(event.metadata)),
+                stream_id=item.stream_id,
+                stream_version=len(stream) + 1,
+                position=len(self._log) + 1,
+                recorded_at=now,
+            )
+            stream.append(record)
+            self._log.append(record)
+            self._by_id[str(event.event_id)] = record
+        return AppendResult(item.stream_id, len(stream), len(self._log))
 
     def _already_stored(self, item: StreamAppend) -> AppendResult | None:
         found = [self._by_id.get(str(e.event_id)) for e in item.events]
-        if not any(found):
+        present = [record for record in found if record is not None]
+        if not present:
             return None
-        for event, record in zip(item.events, found, strict=True):
-            if record is None or record.stream_id != item.stream_id:
-                raise DuplicateEventId(
-                    event.event_id, record.stream_id if record else item.stream_id
-                )
-        last = found[-1]
-        assert last is not None
+        elsewhere = [r for r in present if r.stream_id != item.stream_id]
+        if elsewhere:
+            raise DuplicateEventId(elsewhere[0].event_id, elsewhere[0].stream_id)
+        if len(present) != len(found):
+            raise DuplicateEventId(present[0].event_id, item.stream_id)
+        last = present[-1]
         return AppendResult(item.stream_id, last.stream_version, last.position, already_stored=True)
 
     async def read_stream(
@@ -125,14 +134,20 @@ class InMemoryEventStore:
         self, after_position: int = 0, *, batch_size: int = 500
     ) -> AsyncIterator[RecordedEvent]:
         position = after_position
-        while True:
+        while not self._closed:
             batch = await self.read_all(position, batch_size)
             for record in batch:
                 yield record
                 position = record.position
             if not batch:
+                reached = position
                 async with self._appended:
-                    await self._appended.wait_for(lambda: len(self._log) > position)
+                    await self._appended.wait_for(partial(self._moved_past, reached))
+
+    def _moved_past(self, position: int) -> bool:
+        return self._closed or len(self._log) > position
 
     async def close(self) -> None:
-        return None
+        self._closed = True
+        async with self._appended:
+            self._appended.notify_all()

@@ -122,7 +122,7 @@ class EventStore(Protocol):
     async def read_stream(
         self, stream_id: str, from_version: int = 1, limit: int | None = None
     ) -> list[RecordedEvent]:
-        """A stream's events from ``from_version`` (inclusive), oldest first; [] if it does not exist."""
+        """A stream's events from ``from_version`` (inclusive), oldest first; [] if absent."""
         ...
 
     async def stream_version(self, stream_id: str) -> int:

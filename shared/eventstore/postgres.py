@@ -33,7 +33,7 @@ class PostgresEventStore(SqlEventStore):
         url: str | URL,
         schema: str | None = None,
         *,
-        pool_size: int = 10,
+        pool_size: int = 5,
         max_overflow: int = 10,
         poll_interval: float = 0.2,
     ) -> PostgresEventStore:

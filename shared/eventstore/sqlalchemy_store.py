@@ -8,10 +8,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
 from typing import Any, Self
 
-from sqlalchemy import Select
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -25,7 +24,7 @@ from shared.eventstore.port import (
     StreamState,
     WrongExpectedVersion,
 )
-from shared.eventstore.schema import events
+from shared.eventstore.schema import events as event_table
 
 
 class SqlEventStore:
@@ -95,39 +94,25 @@ class SqlEventStore:
             for index in sorted(range(len(appends)), key=lambda i: appends[i].stream_id):
                 if results[index] is None:
                     versions[index] = await _sql.claim_versions(conn, appends[index])
-            pending = [i for i in range(len(appends)) if i in versions and appends[i].events]
-            if pending:
+            writes = [i for i in range(len(appends)) if i in versions and appends[i].events]
+            if writes:
                 await self._lock_log(conn)
-                position = await _sql.last_position(conn)
-                rows: list[dict[str, Any]] = []
-                recorded_at = datetime.now(UTC)
-                for index in pending:
-                    append = appends[index]
-                    first_version = versions[index] - len(append.events) + 1
-                    for offset, (event, (data, metadata)) in enumerate(
-                        zip(append.events, encoded[index], strict=True)
-                    ):
-                        position += 1
-                        rows.append(
-                            _sql.event_row(
-                                append.stream_id,
-                                first_version + offset,
-                                position,
-                                event,
-                                data,
-                                metadata,
-                                recorded_at,
-                            )
-                        )
-                    results[index] = AppendResult(append.stream_id, versions[index], position)
-                await conn.execute(events.insert(), rows)
+                rows, last_positions = _sql.event_rows(
+                    [(appends[i], encoded[i], versions[i]) for i in writes],
+                    after=await _sql.last_position(conn),
+                )
+                await conn.execute(event_table.insert(), rows)
+                for index, position in zip(writes, last_positions, strict=True):
+                    results[index] = AppendResult(
+                        appends[index].stream_id, versions[index], position
+                    )
             for index, version in versions.items():
-                if results[index] is None:
+                if results[index] is None:  # an empty append: its version checked, nothing written
                     stream_id = appends[index].stream_id
                     at = await _sql.position_of(conn, stream_id, version)
                     results[index] = AppendResult(stream_id, version, at)
             final = [result for result in results if result is not None]
-            if pending:
+            if writes:
                 await self._before_commit(final)
         return final
 
@@ -155,9 +140,11 @@ class SqlEventStore:
     ) -> list[RecordedEvent]:
         """A stream's events from ``from_version`` (inclusive), oldest first; [] if none."""
         query = (
-            _sql.select_events()
-            .where(events.c.stream_id == stream_id, events.c.stream_version >= from_version)
-            .order_by(events.c.stream_version)
+            select(event_table)
+            .where(
+                event_table.c.stream_id == stream_id, event_table.c.stream_version >= from_version
+            )
+            .order_by(event_table.c.stream_version)
         )
         return await self._fetch(query if limit is None else query.limit(limit))
 
@@ -169,9 +156,9 @@ class SqlEventStore:
     async def read_all(self, after_position: int = 0, limit: int = 1000) -> list[RecordedEvent]:
         """The global log after ``after_position`` (exclusive), in commit order, never skipping."""
         query = (
-            _sql.select_events()
-            .where(events.c.position > after_position)
-            .order_by(events.c.position)
+            select(event_table)
+            .where(event_table.c.position > after_position)
+            .order_by(event_table.c.position)
             .limit(limit)
         )
         return await self._fetch(query)

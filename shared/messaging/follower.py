@@ -30,6 +30,7 @@ async def follow(
             await queue.put(record)
 
     reader = asyncio.create_task(read(), name="follow-reader")
+    getter: asyncio.Future[RecordedEvent] | None = None
     try:
         while True:
             getter = asyncio.ensure_future(queue.get())
@@ -43,6 +44,8 @@ async def follow(
                 batch.append(queue.get_nowait())
             await handle_batch(batch)
     finally:
+        if getter is not None:
+            getter.cancel()
         reader.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await reader

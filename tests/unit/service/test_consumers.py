@@ -60,7 +60,9 @@ async def running(work: object) -> AsyncIterator[None]:
             await task
 
 
-async def test_consumer_dead_letters_a_poison_event_and_keeps_going(store: SqliteEventStore) -> None:
+async def test_consumer_dead_letters_a_poison_event_and_keeps_going(
+    store: SqliteEventStore,
+) -> None:
     seen: list[str] = []
 
     async def handle(record: RecordedEvent) -> None:
@@ -79,7 +81,9 @@ async def test_consumer_dead_letters_a_poison_event_and_keeps_going(store: Sqlit
     )
     async with running(consumer.run()):
         await eventually(lambda: asyncio.sleep(0, seen), lambda s: len(s) == 2)
-        await eventually(lambda: CheckpointStore(store.engine).load("names", "order"), lambda p: p == 3)
+        await eventually(
+            lambda: CheckpointStore(store.engine).load("names", "order"), lambda p: p == 3
+        )
     assert seen == ["first", "third"]
     [letter] = await dead_letters.list("names")
     assert (letter.position, letter.event_type, letter.attempts) == (2, "SupplierRegistered", 1)
@@ -90,7 +94,9 @@ async def test_consumer_dead_letters_a_poison_event_and_keeps_going(store: Sqlit
     assert seen == ["first", "third", "fourth"]
 
 
-async def test_consumer_retries_a_failing_handler_before_dead_lettering(store: SqliteEventStore) -> None:
+async def test_consumer_retries_a_failing_handler_before_dead_lettering(
+    store: SqliteEventStore,
+) -> None:
     attempts: list[int] = []
 
     async def flaky(record: RecordedEvent) -> None:
@@ -108,7 +114,9 @@ async def test_consumer_retries_a_failing_handler_before_dead_lettering(store: S
         retry_delay=0.001,
     )
     async with running(consumer.run()):
-        await eventually(lambda: CheckpointStore(store.engine).load("flaky", "order"), lambda p: p == 1)
+        await eventually(
+            lambda: CheckpointStore(store.engine).load("flaky", "order"), lambda p: p == 1
+        )
     assert attempts == [1, 1, 1]
     assert await DeadLetters(store.engine).count() == 0
 
@@ -131,7 +139,9 @@ class SupplierNames(Projection):
         assert isinstance(event, SupplierRegistered)
         if event.name == "explode":
             raise ValueError("cannot project this one")
-        await conn.execute(self.rows.insert().values(supplier_id=str(event.supplier_id), name=event.name))
+        await conn.execute(
+            self.rows.insert().values(supplier_id=str(event.supplier_id), name=event.name)
+        )
 
 
 async def test_projection_rows_and_checkpoint_commit_together(store: SqliteEventStore) -> None:

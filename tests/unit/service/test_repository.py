@@ -22,9 +22,15 @@ async def test_appends_the_decided_events_with_actor_and_saga_metadata() -> None
     repo = repository()
     supplier, saga = uuid4(), uuid4()
     result = await repo.handle(
-        supplier, Register(supplier, "Acme"), CommandContext(actor="operations:ann", correlation_id=saga)
+        supplier,
+        Register(supplier, "Acme"),
+        CommandContext(actor="operations:ann", correlation_id=saga),
     )
-    assert (result.stream_id, result.stream_version, result.position) == (f"supplier-{supplier}", 1, 1)
+    assert (result.stream_id, result.stream_version, result.position) == (
+        f"supplier-{supplier}",
+        1,
+        1,
+    )
     [record] = await repo.store.read_stream(f"supplier-{supplier}")
     envelope = to_envelope(record)
     assert envelope.actor == "operations:ann"
@@ -37,7 +43,9 @@ async def test_a_stale_if_match_is_refused_and_writes_nothing() -> None:
     supplier = uuid4()
     await repo.handle(supplier, Register(supplier, "Acme"), CommandContext())
     with pytest.raises(WrongExpectedVersion):
-        await repo.handle(supplier, EnableAutoConfirm(supplier), CommandContext(), expected_version=0)
+        await repo.handle(
+            supplier, EnableAutoConfirm(supplier), CommandContext(), expected_version=0
+        )
     assert await repo.store.stream_version(f"supplier-{supplier}") == 1
 
 
@@ -67,7 +75,8 @@ async def test_a_redelivered_reaction_changes_nothing() -> None:
     again = await Repository(repo.store, profile, "supplier").handle(
         supplier, Register(supplier, "Acme"), context
     )
-    assert first.events and not again.events
+    assert first.events
+    assert not again.events
     assert await repo.store.head_position() == 2
 
 

@@ -1,0 +1,246 @@
+"""Inventory HTTP API: warehouses, stock movements and thresholds, stock levels, reservations."""
+
+import json
+from typing import Annotated, Any
+from uuid import UUID, uuid4
+
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
+
+from services.inventory.domain import (
+    AdjustStock,
+    Command,
+    ReceiveStock,
+    RegisterWarehouse,
+    SetReorderThreshold,
+)
+from services.inventory.ledger import StockLedger
+from services.inventory.projections import Reservations, StockAlerts, StockLevels, Warehouses
+from shared.events.inventory import AdjustmentReason
+from shared.events.values import Code, Sku, Text
+from shared.service.api import (
+    ActorDep,
+    IdempotencyKeyDep,
+    IfMatchDep,
+    MinPositionDep,
+    accepted,
+    respond,
+)
+from shared.service.context import CommandContext
+from shared.service.definition import ServiceContext
+from shared.service.errors import Problem
+
+SkuPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class WarehouseIn(_Body):
+    warehouse_id: UUID | None = None
+    supplier_id: UUID
+    name: Text
+    regions_served: list[Code] = Field(min_length=1)
+    speed_rank: int = Field(ge=1, description="1 = fastest")
+    lead_time_days: int = Field(ge=0)
+
+
+class ReceiptIn(_Body):
+    warehouse_id: UUID
+    sku: Sku
+    quantity: int = Field(gt=0)
+    reference: Text | None = None
+
+
+class AdjustmentIn(_Body):
+    warehouse_id: UUID
+    sku: Sku
+    delta: int = Field(description="units added (positive) or removed (negative), never 0")
+    reason: AdjustmentReason
+    note: Text | None = None
+
+
+class ThresholdIn(_Body):
+    warehouse_id: UUID
+    sku: Sku
+    threshold: int = Field(ge=0)
+    reorder_quantity: int = Field(gt=0)
+
+
+def make_router(
+    context: ServiceContext,
+    ledger: StockLedger,
+    levels: StockLevels,
+    warehouses: Warehouses,
+    reservations: Reservations,
+    alerts: StockAlerts,
+) -> APIRouter:
+    router = APIRouter(prefix="/api/v1", tags=["inventory"])
+
+    async def run(
+        scope: str,
+        key: str | None,
+        body: BaseModel,
+        command: Command,
+        actor: ActorDep,
+        aggregate: str,
+        stream_id: str,
+        expected: int | None = None,
+    ) -> JSONResponse:
+        async def action() -> tuple[int, Any]:
+            result = await ledger.handle(
+                command, CommandContext(actor=str(actor)), stream_id, expected_version=expected
+            )
+            return accepted(aggregate, result)
+
+        payload = body.model_dump(mode="json")
+        return respond(await context.idempotency.run(f"inventory:{scope}", key, payload, action))
+
+    @router.post("/warehouses", summary="Register (or update) a warehouse")
+    async def register_warehouse(
+        body: WarehouseIn, actor: ActorDep, key: IdempotencyKeyDep = None
+    ) -> JSONResponse:
+        """Supplier or operations registers a warehouse: regions served, speed rank, lead time."""
+        warehouse_id = body.warehouse_id or uuid4()
+        command = RegisterWarehouse(
+            warehouse_id,
+            body.supplier_id,
+            body.name,
+            tuple(body.regions_served),
+            body.speed_rank,
+            body.lead_time_days,
+        )
+        stream = f"warehouse-{warehouse_id}"
+        return await run("warehouses", key, body, command, actor, str(warehouse_id), stream)
+
+    @router.post("/stock/receipts", summary="Record goods received at a warehouse")
+    async def receive(
+        body: ReceiptIn, actor: ActorDep, key: IdempotencyKeyDep = None
+    ) -> JSONResponse:
+        command = ReceiveStock(body.warehouse_id, body.sku, body.quantity, body.reference)
+        return await run("receipts", key, body, command, actor, body.sku, f"stock-{body.sku}")
+
+    @router.post("/stock/adjustments", summary="Correct on-hand stock (count, damage, loss...)")
+    async def adjust(
+        body: AdjustmentIn, actor: ActorDep, if_match: IfMatchDep, key: IdempotencyKeyDep = None
+    ) -> JSONResponse:
+        """Never below zero on hand nor below reserved units (409 naming the rule)."""
+        if body.delta == 0:
+            raise Problem(
+                422, "Invalid request", "an adjustment must change the stock", field="delta"
+            )
+        command = AdjustStock(body.warehouse_id, body.sku, body.delta, body.reason, body.note)
+        stream = f"stock-{body.sku}"
+        return await run("adjustments", key, body, command, actor, body.sku, stream, if_match)
+
+    @router.put("/stock/thresholds", summary="Set a reorder threshold for a SKU at a warehouse")
+    async def set_threshold(
+        body: ThresholdIn, actor: ActorDep, if_match: IfMatchDep, key: IdempotencyKeyDep = None
+    ) -> JSONResponse:
+        command = SetReorderThreshold(
+            body.warehouse_id, body.sku, body.threshold, body.reorder_quantity
+        )
+        stream = f"stock-{body.sku}"
+        return await run("thresholds", key, body, command, actor, body.sku, stream, if_match)
+
+    async def wait(projection: str, position: int) -> None:
+        await context.positions.wait_for(projection, "inventory", position)
+
+    def level(row: Any) -> dict[str, Any]:
+        return {
+            "sku": row.sku,
+            "warehouse_id": row.warehouse_id,
+            "on_hand": row.on_hand,
+            "reserved": row.reserved,
+            "available": row.on_hand - row.reserved,
+            "threshold": row.threshold,
+            "reorder_quantity": row.reorder_quantity,
+            "low": row.low,
+        }
+
+    @router.get("/stock", summary="Stock levels per SKU per warehouse")
+    async def stock_levels(
+        sku: Annotated[Sku | None, Query()] = None,
+        warehouse_id: Annotated[UUID | None, Query()] = None,
+        min_position: MinPositionDep = 0,
+    ) -> dict[str, Any]:
+        await wait(levels.name, min_position)
+        t = levels.levels
+        query = select(t).order_by(t.c.sku, t.c.warehouse_id)
+        if sku is not None:
+            query = query.where(t.c.sku == sku)
+        if warehouse_id is not None:
+            query = query.where(t.c.warehouse_id == str(warehouse_id))
+        async with context.engine.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        return {"items": [level(row) for row in rows]}
+
+    @router.get("/stock/alerts", summary="Low-stock alerts and replenishment requests")
+    async def stock_alerts(
+        sku: Annotated[Sku | None, Query()] = None, min_position: MinPositionDep = 0
+    ) -> dict[str, Any]:
+        await wait(alerts.name, min_position)
+        a, r = alerts.alerts, alerts.requests
+        qa = select(a).order_by(a.c.position.desc())
+        qr = select(r).order_by(r.c.position.desc())
+        if sku is not None:
+            qa, qr = qa.where(a.c.sku == sku), qr.where(r.c.sku == sku)
+        async with context.engine.connect() as conn:
+            found = (await conn.execute(qa)).mappings().all()
+            requests = (await conn.execute(qr)).mappings().all()
+        return {
+            "alerts": [{**row, "raised_at": row["raised_at"].isoformat()} for row in found],
+            "replenishment_requests": [
+                {**row, "requested_at": row["requested_at"].isoformat()} for row in requests
+            ],
+        }
+
+    @router.get("/stock/{sku}", summary="One SKU's stock at every warehouse, with totals")
+    async def stock_of(sku: SkuPath, min_position: MinPositionDep = 0) -> dict[str, Any]:
+        await wait(levels.name, min_position)
+        t = levels.levels
+        async with context.engine.connect() as conn:
+            rows = (
+                await conn.execute(select(t).where(t.c.sku == sku).order_by(t.c.warehouse_id))
+            ).all()
+        if not rows:
+            raise Problem(404, "Unknown SKU", f"no stock was ever recorded for {sku}", field="sku")
+        items = [level(row) for row in rows]
+        totals = {k: sum(i[k] for i in items) for k in ("on_hand", "reserved", "available")}
+        return {"sku": sku, **totals, "warehouses": items}
+
+    @router.get("/warehouses", summary="Registered warehouses")
+    async def list_warehouses(
+        supplier_id: Annotated[UUID | None, Query()] = None, min_position: MinPositionDep = 0
+    ) -> dict[str, Any]:
+        await wait(warehouses.name, min_position)
+        t = warehouses.warehouses
+        query = select(t).order_by(t.c.speed_rank, t.c.name)
+        if supplier_id is not None:
+            query = query.where(t.c.supplier_id == str(supplier_id))
+        async with context.engine.connect() as conn:
+            rows = (await conn.execute(query)).mappings().all()
+        items = [{**row, "regions_served": json.loads(row["regions_served"])} for row in rows]
+        return {"items": items}
+
+    @router.get(
+        "/reservations/{order_id}", summary="An order's allocations and why those warehouses"
+    )
+    async def reservation(order_id: UUID, min_position: MinPositionDep = 0) -> dict[str, Any]:
+        await wait(reservations.name, min_position)
+        t = reservations.reservations
+        async with context.engine.connect() as conn:
+            row = (
+                await conn.execute(select(t.c.document).where(t.c.order_id == str(order_id)))
+            ).first()
+        if row is None:
+            raise Problem(
+                404, "Unknown reservation", f"no reservation for order {order_id}", field="order_id"
+            )
+        document: dict[str, Any] = json.loads(row[0])
+        return document
+
+    return router

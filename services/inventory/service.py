@@ -1,0 +1,32 @@
+"""Declares the inventory service: its streams, subscriptions, projections and routes.
+
+Streams: ``warehouse-<id>``, ``stock-<sku>`` (all warehouses' balances of one SKU) and
+``reservation-<order id>``; a reservation appends to its SKU streams and its order stream at once.
+"""
+
+from __future__ import annotations
+
+from services.inventory.api import make_router
+from services.inventory.ledger import StockLedger
+from services.inventory.policies import make_policies
+from services.inventory.projections import Reservations, StockAlerts, StockLevels, Warehouses
+from shared.service.definition import ServiceContext, ServiceDefinition, ServiceParts
+
+
+def build(context: ServiceContext) -> ServiceParts:
+    ledger = StockLedger(context.store)
+    levels, warehouses, reservations, alerts = (
+        StockLevels(),
+        Warehouses(),
+        Reservations(),
+        StockAlerts(),
+    )
+    router = make_router(context, ledger, levels, warehouses, reservations, alerts)
+    return ServiceParts(
+        router=router,
+        policies=make_policies(ledger),
+        projections=[levels, warehouses, reservations, alerts],
+    )
+
+
+definition = ServiceDefinition(name="inventory", build=build)

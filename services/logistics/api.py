@@ -1,0 +1,267 @@
+"""HTTP commands of the logistics service: master data, shipping, carrier reports, inspection
+and returns. Every POST takes an Idempotency-Key; shipment commands take If-Match (the version
+of the order's fulfilment stream, as the shipment's ETag shows it)."""
+
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from services.logistics.domain.fulfilment import FulfilmentCommand
+from services.logistics.domain.inspection import InspectedLine, InspectGoods, ReceiveReturn
+from services.logistics.domain.master_data import (
+    Address,
+    Carrier,
+    RegisterCarrier,
+    RegisterDeliveryAddress,
+)
+from services.logistics.domain.shipping import (
+    RecordDamage,
+    RecordDelay,
+    RecordDelivery,
+    RecordTracking,
+    ShipShipment,
+)
+from services.logistics.domain.state import Fulfilment
+from services.logistics.queries import ReadModels, make_query_router
+from services.logistics.requests import (
+    REMEDIES,
+    AcceptanceBody,
+    DamageBody,
+    DelayBody,
+    DeliveredBody,
+    RegisterAddressBody,
+    RegisterCarrierBody,
+    ReturnReceivedBody,
+    ShipBody,
+    TrackingBody,
+)
+from shared.events.logistics import CarrierRegistered, DeliveryAddressRegistered
+from shared.service.api import (
+    Actor,
+    ActorDep,
+    IdempotencyKeyDep,
+    IfMatchDep,
+    accepted,
+    respond,
+)
+from shared.service.context import CommandContext
+from shared.service.definition import ServiceContext
+from shared.service.errors import Problem
+from shared.service.repository import CommandResult, Repository
+
+
+@dataclass(frozen=True)
+class Repositories:
+    fulfilments: Repository[FulfilmentCommand, Fulfilment]
+    carriers: Repository[RegisterCarrier, Carrier]
+    addresses: Repository[RegisterDeliveryAddress, Address]
+
+
+def party_of(actor: Actor, *roles: str) -> UUID | None:
+    """The actor's party id when it has one of ``roles``; operations act for anyone (None)."""
+    if actor.role == "operations" and "operations" in roles:
+        return None
+    if actor.role not in roles:
+        raise Problem(403, "Forbidden", f"this needs X-Actor {' or '.join(roles)}", field="X-Actor")
+    try:
+        return UUID(actor.party)
+    except ValueError:
+        raise Problem(403, "Forbidden", "the party must be an id", field="X-Actor") from None
+
+
+def make_router(context: ServiceContext, repos: Repositories, reads: ReadModels) -> APIRouter:
+    router = APIRouter(prefix="/api/v1", tags=["logistics"])
+
+    async def run(
+        scope: str,
+        key: str | None,
+        actor: Actor,
+        body: BaseModel,
+        resource_id: UUID,
+        action: Callable[[], Awaitable[CommandResult]],
+    ) -> JSONResponse:
+        async def answer() -> tuple[int, dict[str, Any]]:
+            return accepted(resource_id, await action())
+
+        payload = {"actor": str(actor), "body": body.model_dump(mode="json")}
+        return respond(await context.idempotency.run(f"logistics.{scope}", key, payload, answer))
+
+    async def fulfil(
+        scope: str,
+        key: str | None,
+        actor: Actor,
+        body: BaseModel,
+        resource_id: UUID,
+        order_id: UUID,
+        command: FulfilmentCommand,
+        if_match: int | None,
+    ) -> JSONResponse:
+        async def action() -> CommandResult:
+            ctx = CommandContext(actor=str(actor), correlation_id=order_id)
+            return await repos.fulfilments.handle(order_id, command, ctx, expected_version=if_match)
+
+        return await run(f"{scope}:{resource_id}", key, actor, body, resource_id, action)
+
+    @router.post("/carriers", status_code=200)
+    async def register_carrier(
+        body: RegisterCarrierBody, actor: ActorDep, key: IdempotencyKeyDep = None
+    ) -> JSONResponse:
+        """Register a carrier (operations or a supplier)."""
+        party_of(actor, "operations", "supplier")
+        details = body.model_dump(exclude={"carrier_id"})
+        carrier_id = body.carrier_id or uuid.uuid4()
+
+        async def action() -> CommandResult:
+            event = CarrierRegistered(carrier_id=carrier_id, **details)
+            ctx = CommandContext(actor=str(actor))
+            return await repos.carriers.handle(carrier_id, RegisterCarrier(event), ctx)
+
+        return await run("carriers", key, actor, body, carrier_id, action)
+
+    @router.post("/delivery-addresses", status_code=200)
+    async def register_address(
+        body: RegisterAddressBody, actor: ActorDep, key: IdempotencyKeyDep = None
+    ) -> JSONResponse:
+        """Register a delivery address (its buyer, or operations)."""
+        buyer = party_of(actor, "buyer", "operations")
+        if buyer is not None and buyer != body.buyer_id:
+            raise Problem(
+                403, "Forbidden", "a buyer registers only its own addresses", field="buyer_id"
+            )
+        details = body.model_dump(exclude={"address_id"})
+        address_id = body.address_id or uuid.uuid4()
+
+        async def action() -> CommandResult:
+            event = DeliveryAddressRegistered(address_id=address_id, **details)
+            ctx = CommandContext(actor=str(actor))
+            command = RegisterDeliveryAddress(event)
+            return await repos.addresses.handle(address_id, command, ctx)
+
+        return await run("addresses", key, actor, body, address_id, action)
+
+    @router.post("/shipments/{shipment_id}/ship")
+    async def ship(
+        shipment_id: UUID,
+        body: ShipBody,
+        actor: ActorDep,
+        if_match: IfMatchDep,
+        key: IdempotencyKeyDep = None,
+    ) -> JSONResponse:
+        """The shipment's warehouse hands it to a carrier (X-Actor warehouse:<id>)."""
+        warehouse_id = party_of(actor, "warehouse")
+        assert warehouse_id is not None
+        order_id = await reads.order_of_shipment(shipment_id)
+        if (await repos.carriers.load(body.carrier_id)).state is None:
+            raise Problem(422, "Unknown carrier", "register the carrier first", field="carrier_id")
+        command = ShipShipment(
+            shipment_id, warehouse_id, body.carrier_id, body.tracking_number, body.eta
+        )
+        return await fulfil("ship", key, actor, body, shipment_id, order_id, command, if_match)
+
+    @router.post("/shipments/{shipment_id}/tracking")
+    async def tracking(
+        shipment_id: UUID,
+        body: TrackingBody,
+        actor: ActorDep,
+        if_match: IfMatchDep,
+        key: IdempotencyKeyDep = None,
+    ) -> JSONResponse:
+        """A carrier reports progress (X-Actor carrier:<id>)."""
+        carrier_id = party_of(actor, "carrier")
+        assert carrier_id is not None
+        order_id = await reads.order_of_shipment(shipment_id)
+        command = RecordTracking(
+            shipment_id, carrier_id, body.status, body.reported_at, body.location, body.eta
+        )
+        return await fulfil("tracking", key, actor, body, shipment_id, order_id, command, if_match)
+
+    @router.post("/shipments/{shipment_id}/delay")
+    async def delay(
+        shipment_id: UUID,
+        body: DelayBody,
+        actor: ActorDep,
+        if_match: IfMatchDep,
+        key: IdempotencyKeyDep = None,
+    ) -> JSONResponse:
+        """A carrier announces a later arrival (X-Actor carrier:<id>)."""
+        carrier_id = party_of(actor, "carrier")
+        assert carrier_id is not None
+        order_id = await reads.order_of_shipment(shipment_id)
+        command = RecordDelay(shipment_id, carrier_id, body.reason, body.new_eta)
+        return await fulfil("delay", key, actor, body, shipment_id, order_id, command, if_match)
+
+    @router.post("/shipments/{shipment_id}/damage")
+    async def damage(
+        shipment_id: UUID,
+        body: DamageBody,
+        actor: ActorDep,
+        if_match: IfMatchDep,
+        key: IdempotencyKeyDep = None,
+    ) -> JSONResponse:
+        """A carrier reports damaged units (X-Actor carrier:<id>)."""
+        carrier_id = party_of(actor, "carrier")
+        assert carrier_id is not None
+        order_id = await reads.order_of_shipment(shipment_id)
+        command = RecordDamage(shipment_id, carrier_id, tuple(body.lines))
+        return await fulfil("damage", key, actor, body, shipment_id, order_id, command, if_match)
+
+    @router.post("/shipments/{shipment_id}/delivered")
+    async def delivered(
+        shipment_id: UUID,
+        body: DeliveredBody,
+        actor: ActorDep,
+        if_match: IfMatchDep,
+        key: IdempotencyKeyDep = None,
+    ) -> JSONResponse:
+        """A carrier reports the delivery (X-Actor carrier:<id>)."""
+        carrier_id = party_of(actor, "carrier")
+        assert carrier_id is not None
+        order_id = await reads.order_of_shipment(shipment_id)
+        command = RecordDelivery(shipment_id, carrier_id, body.delivered_at, body.received_by)
+        return await fulfil("delivered", key, actor, body, shipment_id, order_id, command, if_match)
+
+    @router.post("/shipments/{shipment_id}/acceptance")
+    async def acceptance(
+        shipment_id: UUID,
+        body: AcceptanceBody,
+        actor: ActorDep,
+        if_match: IfMatchDep,
+        key: IdempotencyKeyDep = None,
+    ) -> JSONResponse:
+        """The buyer accepts and/or rejects the delivered units, per line (X-Actor buyer:<id>)."""
+        buyer_id = party_of(actor, "buyer")
+        assert buyer_id is not None
+        order_id = await reads.order_of_shipment(shipment_id)
+        lines = tuple(
+            InspectedLine(line.line_no, line.sku, line.accepted, line.rejected, line.reason)
+            for line in body.lines
+        )
+        remedy = REMEDIES[body.remedy] if body.remedy else None
+        command = InspectGoods(shipment_id, buyer_id, lines, remedy)
+        return await fulfil(
+            "acceptance", key, actor, body, shipment_id, order_id, command, if_match
+        )
+
+    @router.post("/returns/{return_id}/received")
+    async def return_received(
+        return_id: UUID,
+        body: ReturnReceivedBody,
+        actor: ActorDep,
+        if_match: IfMatchDep,
+        key: IdempotencyKeyDep = None,
+    ) -> JSONResponse:
+        """The return's warehouse received the goods (X-Actor warehouse:<id>)."""
+        warehouse_id = party_of(actor, "warehouse")
+        assert warehouse_id is not None
+        order_id = await reads.order_of_return(return_id)
+        command = ReceiveReturn(return_id, warehouse_id, tuple(body.lines))
+        return await fulfil("return", key, actor, body, return_id, order_id, command, if_match)
+
+    router.include_router(make_query_router(context, reads))
+    return router

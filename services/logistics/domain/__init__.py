@@ -1,0 +1,1 @@
+"""The logistics domain: carriers, delivery addresses and each order's fulfilment (pure)."""

@@ -1,0 +1,46 @@
+"""The fulfilment aggregate (stream ``fulfilment-<order id>``): all of one order's shipments and
+returns, so cancellation and shipping of the same order are decided one after the other."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from services.logistics.domain.inspection import (
+    InspectGoods,
+    ReceiveReturn,
+    decide_inspection,
+    decide_return,
+)
+from services.logistics.domain.planning import (
+    NoteCancellation,
+    NoteConfirmation,
+    NoteDeliveryDetails,
+    NoteRelease,
+    NoteReservation,
+    PlanningCommand,
+    decide_planning,
+)
+from services.logistics.domain.shipping import ShippingCommand, decide_shipping
+from services.logistics.domain.state import Fulfilment, evolve
+from shared.events.base import DomainEvent
+from shared.service.decider import Decider
+
+FulfilmentCommand = PlanningCommand | ShippingCommand | InspectGoods | ReceiveReturn
+
+_PLANNING = (NoteDeliveryDetails, NoteReservation, NoteRelease, NoteConfirmation, NoteCancellation)
+
+
+def decide(command: FulfilmentCommand, state: Fulfilment, now: datetime) -> Sequence[DomainEvent]:
+    if isinstance(command, _PLANNING):
+        return decide_planning(command, state)
+    if isinstance(command, InspectGoods):
+        return decide_inspection(command, state)
+    if isinstance(command, ReceiveReturn):
+        return decide_return(command, state, now)
+    return decide_shipping(command, state, now)
+
+
+fulfilment_decider: Decider[FulfilmentCommand, Fulfilment, DomainEvent] = Decider(
+    decide, evolve, Fulfilment
+)

@@ -1,0 +1,1 @@
+"""Read models of the logistics service: carriers, addresses, shipments with tracking, returns."""

@@ -1,0 +1,235 @@
+"""Shipments with tracking: status, carrier, ETA, delays, damage and inspection, plus history."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import JSON, Column, Integer, MetaData, String, Table, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from services.logistics.domain.ids import replacement_shipment_id, return_id_for
+from shared.events.envelope import Envelope
+from shared.events.logistics import (
+    DeliveryDetailsNoted,
+    Remedy,
+    ShipmentPlanned,
+)
+from shared.service.projection import Projection
+from shared.service.sql import upsert
+
+TRACKED = (
+    "ShipmentCancelled",
+    "Shipped",
+    "ShipmentStatusUpdated",
+    "ShipmentDelayed",
+    "ShipmentDamaged",
+    "Delivered",
+    "GoodsAccepted",
+    "GoodsRejected",
+)
+"""Events that change one shipment and enter its history."""
+
+_STATUS = {
+    "ShipmentCancelled": "cancelled",
+    "Shipped": "shipped",
+    "ShipmentStatusUpdated": "in_transit",
+    "Delivered": "delivered",
+    "GoodsAccepted": "accepted",
+}
+
+
+class ShipmentTracking(Projection):
+    """``GET /shipments``, ``/shipments/{id}`` and the warehouse pick list."""
+
+    name = "logistics_shipments"
+    sources = ("logistics",)
+    event_types = (
+        "DeliveryDetailsNoted",
+        "ReservationNoted",
+        "ReleaseNoted",
+        "ConfirmationNoted",
+        "CancellationNoted",
+        "ShipmentPlanned",
+        "ReturnAuthorized",
+        "ReturnReceived",
+        *TRACKED,
+    )
+
+    def define_tables(self, metadata: MetaData) -> None:
+        self.orders = Table(
+            self.table_name("logistics_order_buyers"),
+            metadata,
+            Column("order_id", String(36), primary_key=True),
+            Column("buyer_id", String(36), nullable=False),
+        )
+        self.shipments = Table(
+            self.table_name("logistics_shipments"),
+            metadata,
+            Column("shipment_id", String(36), primary_key=True),
+            Column("order_id", String(36), nullable=False, index=True),
+            Column("buyer_id", String(36), index=True),
+            Column("warehouse_id", String(36), nullable=False, index=True),
+            Column("status", String(32), nullable=False, index=True),
+            Column("lines", JSON, nullable=False),
+            Column("delivery_region", String(64), nullable=False),
+            Column("delivery_address_id", String(36)),
+            Column("ship_by", String(10)),
+            Column("carrier_id", String(36), index=True),
+            Column("tracking_number", String(1000)),
+            Column("carrier_status", String(32)),
+            Column("location", String(1000)),
+            Column("eta", String(40)),
+            Column("planned_at", String(40), nullable=False),
+            Column("shipped_at", String(40)),
+            Column("delivered_at", String(40)),
+            Column("received_by", String(1000)),
+            Column("cancel_reason", String(1000)),
+            Column("accepted_lines", JSON),
+            Column("rejected_lines", JSON),
+            Column("remedy", String(32)),
+            Column("return_id", String(36)),
+            Column("replacement_shipment_id", String(36)),
+            Column("stream_version", Integer, nullable=False),
+        )
+        self.history = Table(
+            self.table_name("logistics_shipment_history"),
+            metadata,
+            Column("event_id", String(36), primary_key=True),
+            Column("shipment_id", String(36), nullable=False, index=True),
+            Column("position", Integer, nullable=False),
+            Column("event_type", String(64), nullable=False),
+            Column("occurred_at", String(40), nullable=False),
+            Column("detail", JSON, nullable=False),
+        )
+
+    async def apply(self, conn: AsyncConnection, envelope: Envelope) -> None:
+        event = envelope.event
+        if isinstance(event, DeliveryDetailsNoted):
+            values = {"order_id": str(event.order_id), "buyer_id": str(event.buyer_id)}
+            await upsert(conn, self.orders, values, ["order_id"])
+        elif isinstance(event, ShipmentPlanned):
+            await self._planned(conn, envelope, event)
+        elif envelope.event_type in TRACKED:
+            await self._tracked(conn, envelope)
+        order_id = getattr(event, "order_id", None)
+        if order_id is not None:
+            await conn.execute(
+                update(self.shipments)
+                .where(self.shipments.c.order_id == str(order_id))
+                .values(stream_version=envelope.stream_version)
+            )
+
+    async def _planned(
+        self, conn: AsyncConnection, envelope: Envelope, event: ShipmentPlanned
+    ) -> None:
+        buyer = await conn.scalar(
+            select(self.orders.c.buyer_id).where(self.orders.c.order_id == str(event.order_id))
+        )
+        data = event.model_dump(mode="json")
+        values = {
+            **{key: data[key] for key in ("shipment_id", "order_id", "warehouse_id", "lines")},
+            "delivery_region": event.delivery_region,
+            "delivery_address_id": data["delivery_address_id"],
+            "ship_by": data["ship_by"],
+            "buyer_id": buyer,
+            "status": "planned",
+            "planned_at": envelope.occurred_at.isoformat(),
+            "stream_version": envelope.stream_version,
+        }
+        await upsert(conn, self.shipments, values, ["shipment_id"])
+
+    async def _tracked(self, conn: AsyncConnection, envelope: Envelope) -> None:
+        event = envelope.event
+        data = event.model_dump(mode="json")
+        shipment_id = data["shipment_id"]
+        detail = {k: v for k, v in data.items() if k not in ("shipment_id", "order_id")}
+        history = {
+            "event_id": str(envelope.event_id),
+            "shipment_id": shipment_id,
+            "position": envelope.position,
+            "event_type": envelope.event_type,
+            "occurred_at": envelope.occurred_at.isoformat(),
+            "detail": detail,
+        }
+        await upsert(conn, self.history, history, ["event_id"])
+        changes = await self._changes(conn, envelope.event_type, shipment_id, data)
+        if envelope.event_type in _STATUS:
+            changes.setdefault("status", _STATUS[envelope.event_type])
+        if changes:
+            await conn.execute(
+                update(self.shipments)
+                .where(self.shipments.c.shipment_id == shipment_id)
+                .values(**changes)
+            )
+
+    async def _changes(
+        self, conn: AsyncConnection, event_type: str, shipment_id: str, data: dict[str, Any]
+    ) -> dict[str, Any]:
+        picked = {
+            "ShipmentCancelled": {"cancel_reason": "reason"},
+            "Shipped": {
+                "carrier_id": "carrier_id",
+                "tracking_number": "tracking_number",
+                "shipped_at": "shipped_at",
+                "eta": "eta",
+            },
+            "ShipmentStatusUpdated": {"carrier_status": "status", "location": "location"},
+            "ShipmentDelayed": {"eta": "new_eta"},
+            "Delivered": {"delivered_at": "delivered_at", "received_by": "received_by"},
+            "GoodsAccepted": {"accepted_lines": "lines"},
+            "GoodsRejected": {"rejected_lines": "lines", "remedy": "remedy"},
+        }.get(event_type, {})
+        changes = {column: data[key] for column, key in picked.items()}
+        if event_type == "ShipmentStatusUpdated" and data.get("eta"):
+            changes["eta"] = data["eta"]
+        if event_type == "GoodsRejected":
+            changes.update(await self._rejected(conn, shipment_id, data))
+        return changes
+
+    async def _rejected(
+        self, conn: AsyncConnection, shipment_id: str, data: dict[str, Any]
+    ) -> dict[str, Any]:
+        status = await conn.scalar(
+            select(self.shipments.c.status).where(self.shipments.c.shipment_id == shipment_id)
+        )
+        original = UUID(shipment_id)
+        replacement = data["remedy"] == Remedy.REPLACEMENT.value
+        return {
+            "status": "partially_accepted" if status == "accepted" else "rejected",
+            "return_id": str(return_id_for(original)),
+            "replacement_shipment_id": str(replacement_shipment_id(original))
+            if replacement
+            else None,
+        }
+
+    async def find(self, engine: AsyncEngine, shipment_id: str) -> dict[str, Any] | None:
+        async with engine.connect() as conn:
+            row = (
+                await conn.execute(
+                    select(self.shipments).where(self.shipments.c.shipment_id == shipment_id)
+                )
+            ).first()
+            if row is None:
+                return None
+            history = await conn.execute(
+                select(self.history)
+                .where(self.history.c.shipment_id == shipment_id)
+                .order_by(self.history.c.position)
+            )
+            shipment = dict(row._mapping)
+            shipment["history"] = [
+                {k: v for k, v in h._mapping.items() if k not in ("shipment_id", "event_id")}
+                for h in history
+            ]
+        return shipment
+
+    async def search(self, engine: AsyncEngine, **filters: str | None) -> list[dict[str, Any]]:
+        query = select(self.shipments).order_by(
+            self.shipments.c.planned_at, self.shipments.c.shipment_id
+        )
+        for column, value in filters.items():
+            if value is not None:
+                query = query.where(self.shipments.c[column] == value)
+        async with engine.connect() as conn:
+            return [dict(row._mapping) for row in await conn.execute(query)]

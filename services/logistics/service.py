@@ -1,0 +1,38 @@
+"""Declares the logistics service: its streams, subscriptions, projections and routes."""
+
+from __future__ import annotations
+
+from services.logistics.api import Repositories, make_router
+from services.logistics.domain.fulfilment import fulfilment_decider
+from services.logistics.domain.master_data import address_decider, carrier_decider
+from services.logistics.policies import build_policies
+from services.logistics.projections.master_data import CarrierDirectory, DeliveryAddressBook
+from services.logistics.projections.returns import ReturnLog
+from services.logistics.projections.shipments import ShipmentTracking
+from services.logistics.queries import ReadModels
+from shared.service.definition import ServiceContext, ServiceDefinition, ServiceParts
+from shared.service.repository import Repository
+
+
+def build(context: ServiceContext) -> ServiceParts:
+    """Streams: ``fulfilment-<order id>``, ``carrier-<id>``, ``delivery-address-<id>``."""
+    repos = Repositories(
+        fulfilments=Repository(context.store, fulfilment_decider, "fulfilment"),
+        carriers=Repository(context.store, carrier_decider, "carrier"),
+        addresses=Repository(context.store, address_decider, "delivery-address"),
+    )
+    reads = ReadModels(
+        context=context,
+        carriers=CarrierDirectory(),
+        addresses=DeliveryAddressBook(),
+        tracking=ShipmentTracking(),
+        returns=ReturnLog(),
+    )
+    return ServiceParts(
+        router=make_router(context, repos, reads),
+        policies=build_policies(repos.fulfilments),
+        projections=[reads.carriers, reads.addresses, reads.tracking, reads.returns],
+    )
+
+
+definition = ServiceDefinition(name="logistics", build=build)

@@ -1,0 +1,72 @@
+"""Request bodies of the order API: pydantic models whose constraints name the field at fault."""
+
+from datetime import date
+from typing import Annotated
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.events.base import NonNegativeMoney, PositiveQuantity
+from shared.events.values import Code, CurrencyCode, Email, LineChange, LineNo, OrderType, Sku, Text
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class BuyerIn(Body):
+    buyer_id: UUID | None = None
+    name: Text
+    tier: Code
+    delivery_region: Code
+    tax_id: Text | None = None
+    contact_email: Email | None = None
+
+
+class SupplierIn(Body):
+    supplier_id: UUID | None = None
+    name: Text
+    currency: CurrencyCode
+    tax_id: Text | None = None
+    contact_email: Email | None = None
+
+
+class AutoConfirmIn(Body):
+    enabled: bool
+    order_types: Annotated[tuple[OrderType, ...], Field(min_length=1)]
+    max_order_total: NonNegativeMoney | None = None
+
+
+class LineIn(Body):
+    line_no: LineNo | None = None
+    sku: Sku
+    quantity: PositiveQuantity
+
+
+class PlaceOrderIn(Body):
+    buyer_id: UUID
+    supplier_id: UUID
+    order_type: OrderType = OrderType.REGULAR
+    lines: Annotated[tuple[LineIn, ...], Field(min_length=1, max_length=500)]
+    delivery_region: Code | None = None
+    delivery_address_id: UUID | None = None
+    requested_delivery_date: date | None = None
+    coupon_code: Code | None = None
+    buyer_reference: Text | None = None
+
+
+class ConfirmIn(Body):
+    delivery_date: date | None = None
+
+
+class ReasonIn(Body):
+    reason: Text
+
+
+class OptionalReasonIn(Body):
+    reason: Text | None = None
+
+
+class AmendmentIn(Body):
+    changes: Annotated[tuple[LineChange, ...], Field(min_length=1)]
+    note: Text | None = None

@@ -1,0 +1,80 @@
+"""Read routes: order list, order detail with its cross-service timeline, supplier work queue."""
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
+
+from shared.service.api import ActorDep, MinPositionDep
+from shared.service.errors import Problem
+
+from .deps import OrderDeps
+
+STATUSES = (
+    "placed|awaiting_confirmation|backordered|confirmed|amendment_proposed|shipped|delivered"
+    "|accepted|invoiced|completed|rejected|cancelled"
+)
+
+
+def query_routes(deps: OrderDeps) -> APIRouter:
+    router = APIRouter(tags=["orders"])
+    context = deps.context
+
+    async def wait(min_position: int) -> None:
+        for projection in (deps.summaries.name, deps.details.name):
+            await context.positions.wait_for(projection, "order", min_position)
+
+    @router.get("/orders")
+    async def list_orders(
+        actor: ActorDep,
+        buyer_id: UUID | None = None,
+        supplier_id: UUID | None = None,
+        status: Annotated[str | None, Query(pattern=f"^({STATUSES})$")] = None,
+        limit: Annotated[int, Query(ge=1, le=500)] = 50,
+        offset: Annotated[int, Query(ge=0)] = 0,
+        min_position: MinPositionDep = 0,
+    ) -> list[dict[str, Any]]:
+        """Orders, newest first; a buyer or supplier sees only its own."""
+        await wait(min_position)
+        filters = {
+            "buyer_id": str(buyer_id) if buyer_id else None,
+            "supplier_id": str(supplier_id) if supplier_id else None,
+            "status": status,
+        }
+        if actor.role in ("buyer", "supplier"):
+            filters[f"{actor.role}_id"] = actor.party
+        return await deps.summaries.query(context.engine, filters, limit, offset)
+
+    @router.get("/orders/{order_id}")
+    async def get_order(
+        order_id: UUID, actor: ActorDep, min_position: MinPositionDep = 0
+    ) -> JSONResponse:
+        """The order's status, lines and prices with every service's facts and a timeline."""
+        await wait(min_position)
+        summary = await deps.summaries.get(context.engine, str(order_id))
+        own = summary and {"buyer": summary["buyer_id"], "supplier": summary["supplier_id"]}
+        if summary is None or (
+            actor.role in ("buyer", "supplier") and own and own[actor.role] != actor.party
+        ):
+            raise Problem(404, "Order not found", f"no order {order_id}", field="order_id")
+        facets, timeline = await deps.details.get(context.engine, str(order_id))
+        version = await context.store.stream_version(deps.orders.stream_id(order_id))
+        body = {**summary, **facets, "timeline": timeline, "version": version}
+        return JSONResponse(body, headers={"ETag": f'"{version}"'})
+
+    @router.get("/suppliers/{supplier_id}/queue")
+    async def supplier_queue(
+        supplier_id: UUID, actor: ActorDep, min_position: MinPositionDep = 0
+    ) -> list[dict[str, Any]]:
+        """Orders waiting for the supplier's decision or the buyer's answer, oldest first."""
+        if actor.role in ("buyer",) or (
+            actor.role == "supplier" and actor.party != str(supplier_id)
+        ):
+            raise Problem(
+                404, "Supplier not found", f"no supplier {supplier_id}", field="supplier_id"
+            )
+        await wait(min_position)
+        return await deps.summaries.queue(context.engine, str(supplier_id))
+
+    return router

@@ -1,0 +1,83 @@
+"""The order's state as its decisions need it, folded from its own stream."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from uuid import UUID
+
+from shared.events.base import Money
+from shared.events.values import AgreedLine, LineChange, OrderType
+
+
+class Phase(StrEnum):
+    """Where the order stands for decisions (the read model shows finer statuses)."""
+
+    NEW = "new"
+    PLACED = "placed"
+    BACKORDERED = "backordered"
+    AWAITING_CONFIRMATION = "awaiting_confirmation"
+    AMENDMENT_PROPOSED = "amendment_proposed"
+    CONFIRMED = "confirmed"
+    REJECTED = "rejected"
+    CANCELLED = "cancelled"
+    COMPLETED = "completed"
+
+
+NIL = UUID(int=0)
+CLOSED = frozenset({Phase.REJECTED, Phase.CANCELLED, Phase.COMPLETED})
+
+
+@dataclass(frozen=True)
+class ShipmentTrack:
+    """One planned shipment: its units, whether it arrived, and how its units were resolved."""
+
+    planned: int = 0
+    shipped: bool = False
+    delivered: bool = False
+    accepted: int = 0
+    rejected: int = 0
+    awaiting_return: int = 0
+    invoiced: int = 0
+    return_authorized: int = 0
+
+
+@dataclass(frozen=True)
+class Fulfilment:
+    """What must be settled before the order completes; sets of ids keep it idempotent."""
+
+    shipments: dict[UUID, ShipmentTrack] = field(default_factory=dict)
+    planned_by_line: dict[int, int] = field(default_factory=dict)
+    invoices: frozenset[UUID] = frozenset()
+    settled: frozenset[UUID] = frozenset()
+    returns: frozenset[UUID] = frozenset()
+    returns_received: frozenset[UUID] = frozenset()
+
+
+@dataclass(frozen=True)
+class OrderState:
+    """Folded order stream; ``lines`` are the agreed (priced, maybe amended) lines."""
+
+    phase: Phase = Phase.NEW
+    order_id: UUID = NIL
+    buyer_id: UUID = NIL
+    supplier_id: UUID = NIL
+    order_type: OrderType = OrderType.REGULAR
+    ordered: tuple[tuple[int, str, int], ...] = ()
+    lines: tuple[AgreedLine, ...] = ()
+    total: Money | None = None
+    priced: bool = False
+    stock_secured: bool = False
+    discount: Decimal = Decimal(0)
+    pending_proposal: UUID | None = None
+    pending_changes: tuple[LineChange, ...] = ()
+    fulfilment: Fulfilment = field(default_factory=Fulfilment)
+
+    @property
+    def shipped(self) -> bool:
+        return any(track.shipped for track in self.fulfilment.shipments.values())
+
+    @property
+    def closed(self) -> bool:
+        return self.phase in CLOSED

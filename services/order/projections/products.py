@@ -1,0 +1,66 @@
+"""The order service's copy of pricing's catalog: what placing an order must respect."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from uuid import UUID
+
+from sqlalchemy import Boolean, Column, Integer, MetaData, String, Table, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from services.order.domain.commands import ProductRules
+from shared.events.envelope import Envelope
+from shared.events.pricing import ProductRegistered, ProductUpdated
+from shared.service.projection import Projection
+from shared.service.sql import upsert
+
+
+class OrderableProducts(Projection):
+    """SKU, supplier, pack size, minimum order quantity and whether it is still sold."""
+
+    name = "order_products"
+    version = 1
+    sources = ("pricing",)
+    event_types = ("ProductRegistered", "ProductUpdated")
+
+    def define_tables(self, metadata: MetaData) -> None:
+        self.products = Table(
+            self.table_name("order_products"),
+            metadata,
+            Column("supplier_id", String(36), primary_key=True),
+            Column("sku", String(64), primary_key=True),
+            Column("name", String(1000), nullable=False),
+            Column("pack_size", Integer, nullable=False),
+            Column("min_order_qty", Integer, nullable=False),
+            Column("active", Boolean, nullable=False),
+        )
+
+    async def apply(self, conn: AsyncConnection, envelope: Envelope) -> None:
+        event = envelope.event
+        if not isinstance(event, ProductRegistered | ProductUpdated):
+            return
+        active = event.active if isinstance(event, ProductUpdated) else True
+        row = {
+            "supplier_id": str(event.supplier_id),
+            "sku": event.sku,
+            "name": event.name,
+            "pack_size": event.pack_size,
+            "min_order_qty": event.min_order_qty,
+            "active": active,
+        }
+        await upsert(conn, self.products, row, key=("supplier_id", "sku"))
+
+    async def rules_for(
+        self, engine: AsyncEngine, supplier_id: UUID, skus: Iterable[str]
+    ) -> Mapping[str, ProductRules]:
+        """The rules of the given SKUs in one supplier's catalog (unknown SKUs are absent)."""
+        table = self.products
+        query = select(table).where(
+            table.c.supplier_id == str(supplier_id), table.c.sku.in_(list(skus))
+        )
+        async with engine.connect() as conn:
+            rows = (await conn.execute(query)).mappings().all()
+        return {
+            row["sku"]: ProductRules(row["pack_size"], row["min_order_qty"], bool(row["active"]))
+            for row in rows
+        }

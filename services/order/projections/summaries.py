@@ -1,0 +1,196 @@
+"""Order list and supplier work queue: one row per order, folded from the order's own events."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import Column, Integer, MetaData, String, Table, Text, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from shared.events.envelope import Envelope
+from shared.events.order import (
+    InvoiceStage,
+    OrderAmendmentAccepted,
+    OrderAmendmentDeclined,
+    OrderAmendmentProposed,
+    OrderBackordered,
+    OrderCancelled,
+    OrderCompleted,
+    OrderConfirmed,
+    OrderGoodsResolved,
+    OrderInvoiceProgressed,
+    OrderPlaced,
+    OrderPricingRecorded,
+    OrderReadyForConfirmation,
+    OrderRejected,
+    OrderShipmentProgressed,
+)
+from shared.service.projection import Projection
+from shared.service.sql import upsert
+
+_COUNTERS = ("planned", "shipped", "delivered", "resolutions", "invoices", "settled")
+QUEUE_STATUSES = ("awaiting_confirmation", "amendment_proposed")
+
+
+def fulfilment_status(row: dict[str, Any]) -> str:
+    """The status of a confirmed order from how far its shipments and invoices have come."""
+    if row["invoices"]:
+        return "invoiced"
+    if row["resolutions"]:
+        return "accepted"
+    if row["planned"] and row["delivered"] >= row["planned"]:
+        return "delivered"
+    if row["shipped"]:
+        return "shipped"
+    return "confirmed"
+
+
+class OrderSummaries(Projection):
+    """``GET /orders`` and ``GET /suppliers/{id}/queue``."""
+
+    name = "order_summaries"
+    version = 1
+    sources = ("order",)
+    event_types = (
+        "OrderPlaced", "OrderPricingRecorded", "OrderReadyForConfirmation", "OrderBackordered",
+        "OrderAmendmentProposed", "OrderAmendmentAccepted", "OrderAmendmentDeclined",
+        "OrderConfirmed", "OrderRejected", "OrderCancelled", "OrderCompleted",
+        "OrderShipmentProgressed", "OrderGoodsResolved", "OrderInvoiceProgressed",
+        "OrderStockSecured", "OrderReturnProgressed",
+    )  # fmt: skip
+
+    def define_tables(self, metadata: MetaData) -> None:
+        self.orders = Table(
+            self.table_name("order_summaries"),
+            metadata,
+            Column("order_id", String(36), primary_key=True),
+            Column("buyer_id", String(36), nullable=False, index=True),
+            Column("supplier_id", String(36), nullable=False, index=True),
+            Column("order_type", String(16), nullable=False),
+            Column("status", String(32), nullable=False, index=True),
+            Column("delivery_region", String(64), nullable=False),
+            Column("lines", Text, nullable=False),
+            Column("total", Text),
+            Column("confirmed_by_rule", Integer, nullable=False, default=0),
+            Column("outcome", Text),
+            Column("placed_at", String(40), nullable=False),
+            Column("updated_at", String(40), nullable=False),
+            Column("waiting_since", String(40)),
+            Column("version", Integer, nullable=False),
+            *(Column(name, Integer, nullable=False, default=0) for name in _COUNTERS),
+        )
+
+    async def apply(self, conn: AsyncConnection, envelope: Envelope) -> None:
+        event = envelope.event
+        at = envelope.occurred_at.isoformat()
+        if isinstance(event, OrderPlaced):
+            await upsert(
+                conn,
+                self.orders,
+                dict(
+                    order_id=str(event.order_id),
+                    buyer_id=str(event.buyer_id),
+                    supplier_id=str(event.supplier_id),
+                    order_type=event.order_type.value,
+                    status="placed",
+                    delivery_region=event.delivery_region,
+                    lines=json.dumps([line.model_dump(mode="json") for line in event.lines]),
+                    placed_at=at,
+                    updated_at=at,
+                    version=envelope.stream_version,
+                    **dict.fromkeys(_COUNTERS, 0),
+                ),
+                key=("order_id",),
+            )
+            return
+        order_id = str(getattr(event, "order_id", ""))
+        table = self.orders
+        found = (await conn.execute(select(table).where(table.c.order_id == order_id))).mappings()
+        current = found.first()
+        if current is None:
+            return
+        row = dict(current)
+        _fold(row, event, at)
+        row["updated_at"] = at
+        row["version"] = envelope.stream_version
+        await conn.execute(table.update().where(table.c.order_id == order_id).values(**row))
+
+    async def query(
+        self, engine: AsyncEngine, filters: dict[str, str | None], limit: int, offset: int
+    ) -> list[dict[str, Any]]:
+        table = self.orders
+        query = select(table).order_by(table.c.placed_at.desc()).limit(limit).offset(offset)
+        for name, value in filters.items():
+            if value is not None:
+                query = query.where(table.c[name] == value)
+        async with engine.connect() as conn:
+            rows = (await conn.execute(query)).mappings().all()
+        return [public(dict(row)) for row in rows]
+
+    async def queue(self, engine: AsyncEngine, supplier_id: str) -> list[dict[str, Any]]:
+        table = self.orders
+        query = (
+            select(table)
+            .where(table.c.supplier_id == supplier_id, table.c.status.in_(QUEUE_STATUSES))
+            .order_by(table.c.waiting_since, table.c.placed_at)
+        )
+        async with engine.connect() as conn:
+            rows = (await conn.execute(query)).mappings().all()
+        return [public(dict(row)) for row in rows]
+
+    async def get(self, engine: AsyncEngine, order_id: str) -> dict[str, Any] | None:
+        table = self.orders
+        async with engine.connect() as conn:
+            found = await conn.execute(select(table).where(table.c.order_id == order_id))
+            row = found.mappings().first()
+        return None if row is None else public(dict(row))
+
+
+def _priced(row: dict[str, Any], event: OrderPricingRecorded | OrderReadyForConfirmation) -> None:
+    row["lines"] = json.dumps([line.model_dump(mode="json") for line in event.lines])
+    row["total"] = json.dumps(event.total.model_dump(mode="json"))
+
+
+def _fold(row: dict[str, Any], event: object, at: str) -> None:
+    match event:
+        case OrderPricingRecorded():
+            _priced(row, event)
+        case OrderReadyForConfirmation():
+            _priced(row, event)
+            row.update(status="awaiting_confirmation", waiting_since=at)
+        case OrderBackordered():
+            row["status"] = "backordered"
+        case OrderAmendmentProposed():
+            row["status"] = "amendment_proposed"
+        case OrderAmendmentAccepted() | OrderAmendmentDeclined():
+            row["status"] = "awaiting_confirmation"
+        case OrderConfirmed():
+            row.update(status="confirmed", waiting_since=None)
+            row["lines"] = json.dumps([line.model_dump(mode="json") for line in event.lines])
+            row["total"] = json.dumps(event.total.model_dump(mode="json"))
+            row["confirmed_by_rule"] = int(event.by_auto_confirm_rule)
+        case OrderRejected() | OrderCancelled():
+            row["status"] = "rejected" if isinstance(event, OrderRejected) else "cancelled"
+            row.update(waiting_since=None, outcome=json.dumps(event.model_dump(mode="json")))
+        case OrderCompleted():
+            row["status"] = "completed"
+        case OrderShipmentProgressed():
+            row[event.stage.value] += 1
+        case OrderGoodsResolved():
+            row["resolutions"] += 1
+        case OrderInvoiceProgressed():
+            row["invoices" if event.stage is InvoiceStage.ISSUED else "settled"] += 1
+    if row["status"] in ("confirmed", "shipped", "delivered", "accepted", "invoiced"):
+        row["status"] = fulfilment_status(row)
+
+
+def public(row: dict[str, Any]) -> dict[str, Any]:
+    """A row as the API shows it: JSON columns parsed, shipment progress named."""
+    row["lines"] = json.loads(row["lines"])
+    row["total"] = json.loads(row["total"]) if row["total"] else None
+    row["outcome"] = json.loads(row["outcome"]) if row["outcome"] else None
+    row["confirmed_by_rule"] = bool(row["confirmed_by_rule"])
+    planned, shipped = row["planned"], row["shipped"]
+    row["shipping"] = None if not shipped else ("fully" if shipped >= planned else "partially")
+    return row

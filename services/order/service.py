@@ -1,0 +1,38 @@
+"""Declares the order service: its streams, subscriptions, projections and routes."""
+
+from __future__ import annotations
+
+from shared.service.definition import ServiceContext, ServiceDefinition, ServiceParts
+from shared.service.repository import Repository
+
+from .api import make_router
+from .api.deps import OrderDeps
+from .domain.decide import order_decider
+from .domain.parties import party_decider
+from .policies import order_policies
+from .projections.details import OrderDetails
+from .projections.parties import PartyDirectory
+from .projections.products import OrderableProducts
+from .projections.summaries import OrderSummaries
+
+
+def build(context: ServiceContext) -> ServiceParts:
+    """Streams ``order-``, ``buyer-``, ``supplier-``; policies follow the four other services."""
+    deps = OrderDeps(
+        context=context,
+        orders=Repository(context.store, order_decider, "order"),
+        buyers=Repository(context.store, party_decider, "buyer"),
+        suppliers=Repository(context.store, party_decider, "supplier"),
+        products=OrderableProducts(),
+        parties=PartyDirectory(),
+        summaries=OrderSummaries(),
+        details=OrderDetails(),
+    )
+    return ServiceParts(
+        router=make_router(deps),
+        policies=order_policies(deps.orders, deps.suppliers),
+        projections=[deps.products, deps.parties, deps.summaries, deps.details],
+    )
+
+
+definition = ServiceDefinition(name="order", build=build)

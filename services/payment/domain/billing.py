@@ -1,0 +1,57 @@
+"""Pure arithmetic of invoicing: priced lines, due dates, the value of returned goods."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, timedelta
+from decimal import Decimal
+
+from shared.events.base import Money
+from shared.events.payment import InvoiceLine
+from shared.events.values import AgreedLine, OrderLine, PaymentTerms
+
+_DAYS = {
+    PaymentTerms.PREPAID: 0,  # simplification: invoiced on acceptance, due the same day
+    PaymentTerms.NET_15: 15,
+    PaymentTerms.NET_30: 30,
+    PaymentTerms.NET_60: 60,
+}
+
+
+def due_on(terms: PaymentTerms, issued_on: date) -> date:
+    return issued_on + timedelta(days=_DAYS[terms])
+
+
+def invoice_lines(
+    agreed: Mapping[int, AgreedLine], accepted: Iterable[OrderLine]
+) -> tuple[InvoiceLine, ...]:
+    """Accepted quantity x agreed unit price per line; lines never agreed are skipped."""
+    lines = []
+    for line in accepted:
+        deal = agreed.get(line.line_no)
+        if deal is None:
+            continue
+        price = deal.unit_price
+        lines.append(
+            InvoiceLine(
+                line_no=line.line_no,
+                sku=line.sku,
+                quantity=line.quantity,
+                unit_price=price,
+                line_total=Money(amount=price.amount * line.quantity, currency=price.currency),
+            )
+        )
+    return tuple(lines)
+
+
+def value_of(agreed: Mapping[int, AgreedLine], returned: Iterable[tuple[int, int]]) -> Money | None:
+    """What (line_no, quantity) pairs are worth at the agreed prices; None if no line is known."""
+    total = Decimal(0)
+    currency = None
+    for line_no, quantity in returned:
+        deal = agreed.get(line_no)
+        if deal is None:
+            continue
+        total += deal.unit_price.amount * quantity
+        currency = deal.unit_price.currency
+    return None if currency is None else Money(amount=total, currency=currency)

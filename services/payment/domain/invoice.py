@@ -1,0 +1,236 @@
+"""The invoice: issued once per acceptance, settled once, then refunded or credited."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from decimal import Decimal
+from uuid import UUID, uuid5
+
+from services.payment.domain.billing import due_on
+from services.payment.domain.errors import (
+    AmountDoesNotMatch,
+    InvoiceAlreadySettled,
+    InvoiceNotFound,
+    InvoiceNotSettled,
+    RefundExceedsPayment,
+)
+from shared.events.base import DomainEvent, Money
+from shared.events.payment import (
+    CreditNoteIssued,
+    InvoiceIssued,
+    InvoiceLine,
+    PaymentFailed,
+    PaymentMethod,
+    PaymentSettled,
+    RefundIssued,
+)
+from shared.events.values import PaymentTerms
+from shared.service.decider import Decider
+
+
+@dataclass(frozen=True)
+class IssueInvoice:
+    invoice_id: UUID
+    order_id: UUID
+    shipment_id: UUID
+    supplier_id: UUID
+    buyer_id: UUID
+    lines: tuple[InvoiceLine, ...]
+    terms: PaymentTerms
+    issued_on: date
+
+
+@dataclass(frozen=True)
+class RecordPayment:
+    """A settlement (with ``failure``: a failed attempt), known by its method's reference."""
+
+    payment_id: UUID
+    method: PaymentMethod
+    amount: Money
+    failure: str | None = None
+
+
+@dataclass(frozen=True)
+class IssueRefund:
+    refund_id: UUID
+    amount: Money
+    reason: str
+
+
+@dataclass(frozen=True)
+class CompensateReturn:
+    """Returned goods worth ``value``: a refund if paid, else a credit note (capped)."""
+
+    return_id: UUID
+    value: Money
+    reason: str
+
+
+InvoiceCommand = IssueInvoice | RecordPayment | IssueRefund | CompensateReturn
+
+
+@dataclass(frozen=True)
+class Invoice:
+    issued: InvoiceIssued | None = None
+    settlement: PaymentSettled | None = None
+    failed: frozenset[str] = frozenset()
+    credited: Decimal = Decimal(0)
+    refunded: Decimal = Decimal(0)
+    refund_ids: frozenset[UUID] = frozenset()
+    returns: frozenset[UUID] = frozenset()
+
+    @property
+    def open_amount(self) -> Decimal:
+        if self.issued is None or self.settlement is not None:
+            return Decimal(0)
+        return self.issued.total.amount - self.credited
+
+    @property
+    def refundable(self) -> Decimal:
+        return (
+            Decimal(0) if self.settlement is None else self.settlement.amount.amount - self.refunded
+        )
+
+
+def _issue(command: IssueInvoice, state: Invoice) -> list[DomainEvent]:
+    if state.issued is not None:
+        return []
+    currency = command.lines[0].unit_price.currency
+    total = sum((line.line_total.amount for line in command.lines), Decimal(0))
+    return [
+        InvoiceIssued(
+            invoice_id=command.invoice_id,
+            order_id=command.order_id,
+            shipment_id=command.shipment_id,
+            supplier_id=command.supplier_id,
+            buyer_id=command.buyer_id,
+            lines=command.lines,
+            total=Money(amount=total, currency=currency),
+            terms=command.terms,
+            issued_on=command.issued_on,
+            due_on=due_on(command.terms, command.issued_on),
+        )
+    ]
+
+
+def _pay(
+    command: RecordPayment, issued: InvoiceIssued, state: Invoice, now: datetime
+) -> list[DomainEvent]:
+    reference = command.method.reference
+    settled = state.settlement
+    if settled is not None and settled.method == command.method:
+        return []  # the same payment reported again
+    if command.failure is not None and reference in state.failed:
+        return []
+    if settled is not None:
+        raise InvoiceAlreadySettled(f"invoice {issued.invoice_id} is settled already")
+    owed = Money(amount=state.open_amount, currency=issued.total.currency)
+    if command.amount.currency != owed.currency or command.amount.amount != owed.amount:
+        raise AmountDoesNotMatch(f"the open amount is {owed.amount} {owed.currency}")
+    common = {
+        "payment_id": command.payment_id,
+        "invoice_id": issued.invoice_id,
+        "order_id": issued.order_id,
+        "amount": command.amount,
+        "method": command.method,
+    }
+    if command.failure is not None:
+        return [PaymentFailed(**common, reason=command.failure)]
+    return [PaymentSettled(**common, settled_at=now)]
+
+
+def _refund(command: IssueRefund, issued: InvoiceIssued, state: Invoice) -> list[DomainEvent]:
+    if command.refund_id in state.refund_ids:
+        return []
+    if state.settlement is None:
+        raise InvoiceNotSettled(f"invoice {issued.invoice_id} is not settled; nothing to refund")
+    if command.amount.currency != issued.total.currency or command.amount.amount > state.refundable:
+        raise RefundExceedsPayment(
+            f"at most {state.refundable} {issued.total.currency} can be refunded"
+        )
+    return [
+        RefundIssued(
+            refund_id=command.refund_id,
+            order_id=issued.order_id,
+            amount=command.amount,
+            reason=command.reason,
+            invoice_id=issued.invoice_id,
+            method=state.settlement.method,
+        )
+    ]
+
+
+def _compensate(
+    command: CompensateReturn, issued: InvoiceIssued, state: Invoice
+) -> list[DomainEvent]:
+    if command.return_id in state.returns or command.value.currency != issued.total.currency:
+        return []
+    settled = state.settlement is not None
+    amount = min(command.value.amount, state.refundable if settled else state.open_amount)
+    if amount <= 0:
+        return []
+    money = Money(amount=amount, currency=issued.total.currency)
+    if state.settlement is not None:
+        return [
+            RefundIssued(
+                refund_id=uuid5(command.return_id, f"refund:{issued.invoice_id}"),
+                order_id=issued.order_id,
+                amount=money,
+                reason=command.reason,
+                invoice_id=issued.invoice_id,
+                return_id=command.return_id,
+                method=state.settlement.method,
+            )
+        ]
+    return [
+        CreditNoteIssued(
+            credit_note_id=uuid5(command.return_id, f"credit:{issued.invoice_id}"),
+            invoice_id=issued.invoice_id,
+            order_id=issued.order_id,
+            amount=money,
+            reason=command.reason,
+            return_id=command.return_id,
+        )
+    ]
+
+
+def decide(command: InvoiceCommand, state: Invoice, now: datetime) -> Sequence[DomainEvent]:
+    if isinstance(command, IssueInvoice):
+        return _issue(command, state)
+    if state.issued is None:
+        raise InvoiceNotFound("no such invoice")
+    match command:
+        case RecordPayment():
+            return _pay(command, state.issued, state, now)
+        case IssueRefund():
+            return _refund(command, state.issued, state)
+        case CompensateReturn():
+            return _compensate(command, state.issued, state)
+
+
+def evolve(state: Invoice, event: DomainEvent) -> Invoice:
+    match event:
+        case InvoiceIssued():
+            return replace(state, issued=event)
+        case PaymentSettled():
+            return replace(state, settlement=event)
+        case PaymentFailed(method=method):
+            return replace(state, failed=state.failed | {method.reference})
+        case CreditNoteIssued(amount=amount, return_id=return_id):
+            returns = state.returns | ({return_id} if return_id else set())
+            return replace(state, credited=state.credited + amount.amount, returns=returns)
+        case RefundIssued(refund_id=refund_id, amount=amount, return_id=return_id):
+            returns = state.returns | ({return_id} if return_id else set())
+            return replace(
+                state,
+                refunded=state.refunded + amount.amount,
+                refund_ids=state.refund_ids | {refund_id},
+                returns=returns,
+            )
+        case _:
+            return state
+
+
+invoices: Decider[InvoiceCommand, Invoice, DomainEvent] = Decider(decide, evolve, Invoice)

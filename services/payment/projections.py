@@ -1,0 +1,194 @@
+"""Read models: invoices (with what is open), payments and refunds/credit notes."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Column, Date, DateTime, MetaData, String, Table, Text, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from shared.events.envelope import Envelope
+from shared.events.payment import (
+    CreditNoteIssued,
+    InvoiceIssued,
+    PaymentFailed,
+    PaymentSettled,
+    RefundIssued,
+)
+from shared.service.projection import Projection
+from shared.service.sql import upsert
+
+
+class InvoiceBook(Projection):
+    """One row per invoice (open amount and status kept current), plus its payments and refunds."""
+
+    name = "payment.invoices"
+    version = 1
+    sources = ("payment",)
+    event_types = (
+        "InvoiceIssued",
+        "PaymentSettled",
+        "PaymentFailed",
+        "RefundIssued",
+        "CreditNoteIssued",
+    )
+
+    def define_tables(self, metadata: MetaData) -> None:
+        self.invoices = Table(
+            self.table_name("payment_invoices"),
+            metadata,
+            Column("invoice_id", String(36), primary_key=True),
+            Column("order_id", String(36), nullable=False, index=True),
+            Column("shipment_id", String(36), nullable=False),
+            Column("supplier_id", String(36), nullable=False, index=True),
+            Column("buyer_id", String(36), nullable=False, index=True),
+            Column("currency", String(3), nullable=False),
+            Column("total", String(40), nullable=False),
+            Column("credited", String(40), nullable=False),
+            Column("refunded", String(40), nullable=False),
+            Column("open_amount", String(40), nullable=False),
+            Column("terms", String(20), nullable=False),
+            Column("issued_on", Date, nullable=False),
+            Column("due_on", Date, nullable=False),
+            Column("status", String(20), nullable=False),
+            Column("payment_id", String(36), nullable=True),
+            Column("settled_at", DateTime(timezone=True), nullable=True),
+            Column("lines", Text, nullable=False),
+        )
+        self.payments = Table(
+            self.table_name("payment_payments"),
+            metadata,
+            Column("payment_id", String(36), primary_key=True),
+            Column("invoice_id", String(36), nullable=False, index=True),
+            Column("order_id", String(36), nullable=False),
+            Column("outcome", String(10), nullable=False),
+            Column("amount", String(40), nullable=False),
+            Column("currency", String(3), nullable=False),
+            Column("method", Text, nullable=False),
+            Column("reason", Text, nullable=True),
+            Column("at", DateTime(timezone=True), nullable=False),
+        )
+        self.refunds = Table(
+            self.table_name("payment_refunds"),
+            metadata,
+            Column("refund_id", String(36), primary_key=True),
+            Column("kind", String(12), nullable=False),
+            Column("invoice_id", String(36), nullable=True, index=True),
+            Column("order_id", String(36), nullable=False),
+            Column("return_id", String(36), nullable=True),
+            Column("amount", String(40), nullable=False),
+            Column("currency", String(3), nullable=False),
+            Column("reason", Text, nullable=False),
+            Column("at", DateTime(timezone=True), nullable=False),
+        )
+
+    async def apply(self, conn: AsyncConnection, envelope: Envelope) -> None:
+        match envelope.event:
+            case InvoiceIssued() as event:
+                await upsert(conn, self.invoices, _invoice_row(event), ["invoice_id"])
+            case PaymentSettled() as event:
+                await self._payment(conn, envelope, event, "settled", None)
+                await self._change(
+                    conn,
+                    str(event.invoice_id),
+                    status="settled",
+                    open_amount="0",
+                    payment_id=str(event.payment_id),
+                    settled_at=event.settled_at,
+                )
+            case PaymentFailed() as event:
+                await self._payment(conn, envelope, event, "failed", event.reason)
+            case RefundIssued() as event:
+                await self._refund(conn, envelope, event, "refund", event.refund_id)
+                if event.invoice_id is not None:
+                    await self._add(conn, str(event.invoice_id), "refunded", event.amount.amount)
+            case CreditNoteIssued() as event:
+                await self._refund(conn, envelope, event, "credit_note", event.credit_note_id)
+                await self._add(conn, str(event.invoice_id), "credited", event.amount.amount)
+
+    async def _payment(
+        self,
+        conn: AsyncConnection,
+        envelope: Envelope,
+        event: PaymentSettled | PaymentFailed,
+        outcome: str,
+        reason: str | None,
+    ) -> None:
+        row = {
+            "payment_id": str(event.payment_id),
+            "invoice_id": str(event.invoice_id),
+            "order_id": str(event.order_id),
+            "outcome": outcome,
+            "amount": format(event.amount.amount, "f"),
+            "currency": event.amount.currency,
+            "method": event.method.model_dump_json(),
+            "reason": reason,
+            "at": envelope.occurred_at,
+        }
+        await upsert(conn, self.payments, row, ["payment_id"])
+
+    async def _refund(
+        self,
+        conn: AsyncConnection,
+        envelope: Envelope,
+        event: RefundIssued | CreditNoteIssued,
+        kind: str,
+        refund_id: Any,
+    ) -> None:
+        row = {
+            "refund_id": str(refund_id),
+            "kind": kind,
+            "invoice_id": None if event.invoice_id is None else str(event.invoice_id),
+            "order_id": str(event.order_id),
+            "return_id": None if event.return_id is None else str(event.return_id),
+            "amount": format(event.amount.amount, "f"),
+            "currency": event.amount.currency,
+            "reason": event.reason,
+            "at": envelope.occurred_at,
+        }
+        await upsert(conn, self.refunds, row, ["refund_id"])
+
+    async def _add(
+        self, conn: AsyncConnection, invoice_id: str, column: str, amount: Decimal
+    ) -> None:
+        """Add to ``credited`` or ``refunded``; a credit also lowers what is open."""
+        table = self.invoices
+        query = select(table).where(table.c.invoice_id == invoice_id)
+        row = (await conn.execute(query)).mappings().first()
+        if row is None:
+            return
+        changes: dict[str, Any] = {column: format(Decimal(row[column]) + amount, "f")}
+        if column == "credited" and row["status"] != "settled":
+            left = Decimal(row["open_amount"]) - amount
+            changes["open_amount"] = format(left, "f")
+            changes["status"] = "open" if left > 0 else "credited"
+        await self._change(conn, invoice_id, **changes)
+
+    async def _change(self, conn: AsyncConnection, invoice_id: str, **values: Any) -> None:
+        table = self.invoices
+        await conn.execute(update(table).where(table.c.invoice_id == invoice_id).values(**values))
+
+
+def _invoice_row(event: InvoiceIssued) -> dict[str, Any]:
+    total = format(event.total.amount, "f")
+    return {
+        "invoice_id": str(event.invoice_id),
+        "order_id": str(event.order_id),
+        "shipment_id": str(event.shipment_id),
+        "supplier_id": str(event.supplier_id),
+        "buyer_id": str(event.buyer_id),
+        "currency": event.total.currency,
+        "total": total,
+        "credited": "0",
+        "refunded": "0",
+        "open_amount": total,
+        "terms": event.terms.value,
+        "issued_on": event.issued_on,
+        "due_on": event.due_on,
+        "status": "open" if event.total.amount > 0 else "credited",
+        "payment_id": None,
+        "settled_at": None,
+        "lines": json.dumps([line.model_dump(mode="json") for line in event.lines]),
+    }

@@ -1,0 +1,23 @@
+"""A deterministic payment-provider adapter for development and tests (no network)."""
+
+from __future__ import annotations
+
+from uuid import UUID, uuid5
+
+from services.payment.domain.ports import ChargeResult
+from shared.events.base import Money
+
+_NAMESPACE = UUID("5f1c1a3e-8a54-5a0e-9a43-0d6b3c2f7a10")
+
+
+class SandboxProvider:
+    """``tok_ok…`` succeeds, ``tok_fail…`` is declined; anything else is an unknown token."""
+
+    name = "sandbox"
+
+    async def charge(self, invoice_id: UUID, amount: Money, token: str) -> ChargeResult:
+        reference = f"sbx_{uuid5(_NAMESPACE, f'{invoice_id}:{token}').hex}"
+        if token.startswith("tok_ok"):
+            return ChargeResult(self.name, reference, succeeded=True)
+        reason = "card declined" if token.startswith("tok_fail") else "unknown payment token"
+        return ChargeResult(self.name, reference, succeeded=False, reason=reason)

@@ -1,0 +1,72 @@
+"""What every pricing route shares: who may act for a supplier or buyer, running a command."""
+
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
+from fastapi.responses import JSONResponse
+
+from shared.service.api import Actor, accepted, respond
+from shared.service.context import CommandContext
+from shared.service.definition import ServiceContext
+from shared.service.errors import Problem
+from shared.service.repository import Repository
+
+STAFF = frozenset({"operations", "system"})
+
+
+def require_supplier(actor: Actor, supplier_id: UUID) -> None:
+    """Only the supplier itself (or operations) manages its catalog and terms."""
+    if actor.role in STAFF or (actor.role == "supplier" and actor.party == str(supplier_id)):
+        return
+    raise Problem(
+        403, "Not your catalog", f"{actor} cannot act for supplier {supplier_id}", field="X-Actor"
+    )
+
+
+def sees_supplier_terms(actor: Actor, supplier_id: UUID | None) -> bool:
+    if actor.role in STAFF:
+        return True
+    return actor.role == "supplier" and (supplier_id is None or actor.party == str(supplier_id))
+
+
+def visible_buyer(actor: Actor, buyer_id: UUID | None) -> UUID | None:
+    """A buyer sees only its own prices: its id defaults to the actor's and may not differ."""
+    if actor.role != "buyer":
+        return buyer_id
+    if buyer_id is not None and str(buyer_id) != actor.party:
+        raise Problem(403, "Not your prices", "a buyer sees only its own prices", field="buyer_id")
+    try:
+        return UUID(actor.party)
+    except ValueError:
+        raise Problem(
+            422, "Invalid X-Actor header", "a buyer acts as buyer:<uuid>", field="X-Actor"
+        ) from None
+
+
+async def run_command(
+    context: ServiceContext,
+    *,
+    scope: str,
+    key: str | None,
+    payload: Any,
+    repository: Repository[Any, Any],
+    aggregate_id: str,
+    command: Any,
+    actor: Actor,
+    expected_version: int | None = None,
+    answer_id: Callable[[], object] | None = None,
+) -> JSONResponse:
+    """Decide and append under ``Idempotency-Key``; answer with the new version and position."""
+
+    async def action() -> tuple[int, Any]:
+        result = await repository.handle(
+            aggregate_id,
+            command,
+            CommandContext(actor=str(actor)),
+            expected_version=expected_version,
+        )
+        return accepted(answer_id() if answer_id else aggregate_id, result)
+
+    stored = await context.idempotency.run(f"pricing:{scope}", key, payload, action)
+    return respond(stored)

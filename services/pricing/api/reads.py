@@ -1,0 +1,162 @@
+"""GET routes of pricing's master data; cost prices and tier lists only for the supplier."""
+
+from typing import Any
+from uuid import UUID
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from sqlalchemy import select
+
+from services.pricing.api.common import sees_supplier_terms, visible_buyer
+from services.pricing.projections.catalog import Catalog
+from services.pricing.projections.queries import buyer_tier, coupon, promotions, tier_terms
+from shared.events.values import Sku
+from shared.service.api import ActorDep, MinPositionDep
+from shared.service.definition import ServiceContext
+from shared.service.errors import Problem
+
+
+def read_routes(context: ServiceContext, catalog: Catalog) -> APIRouter:
+    router = APIRouter(tags=["pricing"])
+    t = catalog.t
+
+    async def rows(query: Any, min_position: int) -> list[dict[str, Any]]:
+        await context.positions.wait_for(catalog.name, "pricing", min_position)
+        async with context.engine.connect() as conn:
+            return [dict(r) for r in (await conn.execute(query)).mappings()]
+
+    def staff_only(actor: Any, supplier_id: UUID | None) -> None:
+        if not sees_supplier_terms(actor, supplier_id):
+            raise Problem(403, "Supplier terms", "only the supplier sees these", field="X-Actor")
+
+    @router.get("/products/{sku}")
+    async def product(
+        sku: Sku, actor: ActorDep, supplier_id: UUID | None = None, min_position: MinPositionDep = 0
+    ) -> JSONResponse:
+        """One product; its cost price only for its supplier and operations."""
+        query = select(t.products).where(t.products.c.sku == sku)
+        if supplier_id:
+            query = query.where(t.products.c.supplier_id == str(supplier_id))
+        found = await rows(query, min_position)
+        if not found:
+            raise Problem(404, "Unknown product", f"no product {sku}", field="sku")
+        if len(found) > 1:
+            raise Problem(422, "Ambiguous SKU", "give supplier_id", field="supplier_id")
+        row = found[0]
+        if not sees_supplier_terms(actor, UUID(row["supplier_id"])):
+            row.pop("cost_price")
+        return JSONResponse(row, headers={"ETag": f'"{row["version"]}"'})
+
+    @router.get("/products")
+    async def products(
+        supplier_id: UUID | None = None, min_position: MinPositionDep = 0
+    ) -> dict[str, Any]:
+        """Products (without cost prices), e.g. of one supplier."""
+        query = select(*(c for c in t.products.c if c.name != "cost_price"))
+        if supplier_id:
+            query = query.where(t.products.c.supplier_id == str(supplier_id))
+        return {"items": await rows(query.order_by(t.products.c.sku), min_position)}
+
+    @router.get("/price-lists")
+    async def price_lists(
+        actor: ActorDep,
+        supplier_id: UUID,
+        tier: str | None = None,
+        min_position: MinPositionDep = 0,
+    ) -> dict[str, Any]:
+        """A supplier's tier prices, for the supplier and operations only."""
+        staff_only(actor, supplier_id)
+        query = select(t.tier_prices).where(t.tier_prices.c.supplier_id == str(supplier_id))
+        if tier:
+            query = query.where(t.tier_prices.c.tier == tier)
+        found = await rows(query.order_by(t.tier_prices.c.tier, t.tier_prices.c.sku), min_position)
+        return {
+            "items": [
+                {
+                    "tier": r["tier"],
+                    "sku": r["sku"],
+                    "currency": r["currency"],
+                    "unit_price": r["unit_price"],
+                    "breaks": [
+                        {"min_quantity": n, "unit_price": str(p)}
+                        for n, p in tier_terms(r).breaks  # type: ignore[arg-type]
+                    ],
+                }
+                for r in found
+            ]
+        }
+
+    @router.get("/customer-prices")
+    async def customer_prices(
+        actor: ActorDep,
+        supplier_id: UUID,
+        buyer_id: UUID | None = None,
+        min_position: MinPositionDep = 0,
+    ) -> dict[str, Any]:
+        """Prices agreed with buyers; a buyer sees only its own."""
+        buyer = visible_buyer(actor, buyer_id)
+        if buyer is None:
+            staff_only(actor, supplier_id)
+        table = t.customer_prices
+        query = select(table).where(table.c.supplier_id == str(supplier_id))
+        if buyer is not None:
+            query = query.where(table.c.buyer_id == str(buyer))
+        return {"items": await rows(query.order_by(table.c.buyer_id, table.c.sku), min_position)}
+
+    @router.get("/customer-tiers/{buyer_id}")
+    async def customer_tier(
+        buyer_id: UUID, supplier_id: UUID, actor: ActorDep, min_position: MinPositionDep = 0
+    ) -> dict[str, Any]:
+        """The tier a buyer's prices come from with one supplier."""
+        visible_buyer(actor, buyer_id)
+        await context.positions.wait_for(catalog.name, "pricing", min_position)
+        async with context.engine.connect() as conn:
+            tier = await buyer_tier(conn, t, supplier_id, buyer_id)
+        return {"buyer_id": str(buyer_id), "supplier_id": str(supplier_id), "tier": tier}
+
+    @router.get("/promotions")
+    async def list_promotions(
+        supplier_id: UUID, min_position: MinPositionDep = 0
+    ) -> dict[str, Any]:
+        """A supplier's promotions, current and past."""
+        await context.positions.wait_for(catalog.name, "pricing", min_position)
+        async with context.engine.connect() as conn:
+            found = await promotions(conn, t, supplier_id)
+        return {
+            "items": [
+                {
+                    "promotion_id": str(p.promotion_id),
+                    "name": p.name,
+                    "category": p.category,
+                    "percent_off": format(p.percent_off, "f"),
+                    "starts_at": p.starts_at.isoformat(),
+                    "ends_at": p.ends_at.isoformat(),
+                }
+                for p in found
+            ]
+        }
+
+    @router.get("/coupons/{code}")
+    async def one_coupon(
+        code: str, supplier_id: UUID, actor: ActorDep, min_position: MinPositionDep = 0
+    ) -> dict[str, Any]:
+        """A coupon with its redemptions, for the supplier and operations."""
+        staff_only(actor, supplier_id)
+        await context.positions.wait_for(catalog.name, "pricing", min_position)
+        async with context.engine.connect() as conn:
+            found = await coupon(conn, t, supplier_id, code)
+        if found is None:
+            raise Problem(404, "Unknown coupon", f"no coupon {code}", field="code")
+        return {
+            "coupon_id": str(found.coupon_id),
+            "code": found.code,
+            "percent_off": None if found.percent_off is None else str(found.percent_off),
+            "amount_off": None if found.amount_off is None else str(found.amount_off),
+            "currency": found.currency,
+            "valid_from": found.valid_from.isoformat(),
+            "valid_until": found.valid_until.isoformat(),
+            "max_redemptions": found.max_redemptions,
+            "redemptions": found.redemptions,
+        }
+
+    return router

@@ -1,0 +1,1 @@
+"""Pricing's pure domain: catalog and terms deciders, the pricing function, order pricing."""

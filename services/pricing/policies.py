@@ -1,0 +1,49 @@
+"""Pricing's reaction: an OrderPlaced (order service) becomes OrderPriced or OrderPricingFailed."""
+
+from __future__ import annotations
+
+from services.pricing.domain.order_pricing import OrderPricing, PriceOrder
+from services.pricing.domain.pricing import QuoteLine
+from services.pricing.projections.catalog import Catalog
+from services.pricing.projections.queries import pricing_book
+from shared.events.envelope import Envelope
+from shared.events.order import OrderPlaced
+from shared.service.definition import ServiceContext
+from shared.service.policy import Policy, reaction_context
+from shared.service.repository import Repository
+
+POLICY = "pricing.price_placed_order"
+
+
+def price_placed_orders(
+    context: ServiceContext, catalog: Catalog, orders: Repository[PriceOrder, OrderPricing]
+) -> Policy:
+    """Prices each placed order once, with the terms known when it was placed (its occurred_at)."""
+
+    async def handle(envelope: Envelope) -> None:
+        placed = envelope.event
+        assert isinstance(placed, OrderPlaced)
+        # The catalog must hold every term stored so far and the buyer's registration.
+        await context.positions.wait_for(
+            catalog.name, "pricing", await context.store.head_position()
+        )
+        await context.positions.wait_for(catalog.name, "order", envelope.position)
+        async with context.engine.connect() as conn:
+            book = await pricing_book(
+                conn,
+                catalog.t,
+                placed.supplier_id,
+                placed.buyer_id,
+                {line.sku for line in placed.lines},
+                placed.coupon_code,
+            )
+        command = PriceOrder(
+            order_id=placed.order_id,
+            book=book,
+            lines=[QuoteLine(ln.line_no, ln.sku, ln.quantity) for ln in placed.lines],
+            coupon_code=placed.coupon_code,
+            placed_at=envelope.occurred_at,
+        )
+        await orders.handle(placed.order_id, command, reaction_context(POLICY, envelope))
+
+    return Policy(name=POLICY, source="order", event_types={"OrderPlaced"}, handle=handle)

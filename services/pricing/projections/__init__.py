@@ -1,0 +1,1 @@
+"""Pricing's read models: the catalog (products, terms, buyers' tiers, live stock)."""

@@ -1,0 +1,309 @@
+"""Events owned by the order service: parties, the order's lifecycle and its negotiation."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import ClassVar
+from uuid import UUID
+
+from pydantic import Field
+
+from shared.events.base import DomainEvent, NonNegativeMoney, Quantity
+from shared.events.values import (
+    AgreedLine,
+    Code,
+    CurrencyCode,
+    Email,
+    LineChange,
+    Lines,
+    OrderLine,
+    OrderType,
+    Party,
+    Text,
+)
+
+
+class BuyerRegistered(DomainEvent):
+    """A buyer company joined; ``tier`` is its starting price tier (pricing may reassign it)."""
+
+    event_type: ClassVar[str] = "BuyerRegistered"
+    schema_version: ClassVar[int] = 1
+
+    buyer_id: UUID
+    name: Text
+    tier: Code
+    delivery_region: Code
+    tax_id: Text | None = None
+    contact_email: Email | None = None
+
+
+class SupplierRegistered(DomainEvent):
+    """A supplier or distributor joined and sells in ``currency``."""
+
+    event_type: ClassVar[str] = "SupplierRegistered"
+    schema_version: ClassVar[int] = 1
+
+    supplier_id: UUID
+    name: Text
+    currency: CurrencyCode
+    tax_id: Text | None = None
+    contact_email: Email | None = None
+
+
+class AutoConfirmRuleSet(DomainEvent):
+    """A supplier's rule for confirming priced and reserved orders without a person."""
+
+    event_type: ClassVar[str] = "AutoConfirmRuleSet"
+    schema_version: ClassVar[int] = 1
+
+    supplier_id: UUID
+    enabled: bool
+    order_types: tuple[OrderType, ...] = Field(min_length=1)
+    max_order_total: NonNegativeMoney | None = None
+
+
+class OrderPlaced(DomainEvent):
+    """A buyer placed an order with one supplier."""
+
+    event_type: ClassVar[str] = "OrderPlaced"
+    schema_version: ClassVar[int] = 1
+
+    order_id: UUID
+    buyer_id: UUID
+    supplier_id: UUID
+    order_type: OrderType
+    lines: Lines[OrderLine]
+    delivery_region: Code
+    delivery_address_id: UUID | None = None
+    requested_delivery_date: date | None = None
+    coupon_code: Code | None = None
+    buyer_reference: Text | None = None
+
+
+class OrderConfirmed(DomainEvent):
+    """The supplier commits to the agreed lines (directly, by rule, or after an amendment)."""
+
+    event_type: ClassVar[str] = "OrderConfirmed"
+    schema_version: ClassVar[int] = 1
+
+    order_id: UUID
+    lines: Lines[AgreedLine]
+    total: NonNegativeMoney
+    delivery_date: date | None = None
+    by_auto_confirm_rule: bool = False
+
+
+class RejectionCode(StrEnum):
+    """Why an order was rejected, for reports; the text says the rest."""
+
+    SUPPLIER_DECLINED = "supplier_declined"
+    PRICING_FAILED = "pricing_failed"
+    OUT_OF_STOCK = "out_of_stock"
+    CREDIT_LIMIT_EXCEEDED = "credit_limit_exceeded"
+    OTHER = "other"
+
+
+class OrderRejected(DomainEvent):
+    """The order will not be fulfilled: the supplier or the system turned it down."""
+
+    event_type: ClassVar[str] = "OrderRejected"
+    schema_version: ClassVar[int] = 1
+
+    order_id: UUID
+    code: RejectionCode
+    reason: Text
+    rejected_by: Party
+
+
+class OrderAmendmentProposed(DomainEvent):
+    """The supplier proposes changes to quantities, prices or delivery dates."""
+
+    event_type: ClassVar[str] = "OrderAmendmentProposed"
+    schema_version: ClassVar[int] = 1
+
+    order_id: UUID
+    proposal_id: UUID
+    changes: Lines[LineChange]
+    note: Text | None = None
+
+
+class OrderAmendmentAccepted(DomainEvent):
+    """The buyer accepted a proposal; ``changes`` repeats what now applies."""
+
+    event_type: ClassVar[str] = "OrderAmendmentAccepted"
+    schema_version: ClassVar[int] = 1
+
+    order_id: UUID
+    proposal_id: UUID
+    changes: Lines[LineChange]
+
+
+class OrderAmendmentDeclined(DomainEvent):
+    """The buyer declined a proposal; the order stays as it was."""
+
+    event_type: ClassVar[str] = "OrderAmendmentDeclined"
+    schema_version: ClassVar[int] = 1
+
+    order_id: UUID
+    proposal_id: UUID
+    reason: Text | None = None
+
+
+class OrderCancelled(DomainEvent):
+    """The order was called off before delivery."""
+
+    event_type: ClassVar[str] = "OrderCancelled"
+    schema_version: ClassVar[int] = 1
+
+    order_id: UUID
+    reason: Text
+    cancelled_by: Party
+
+
+class OrderCompleted(DomainEvent):
+    """Every delivered line is accepted or resolved and every invoice is settled."""
+
+    event_type: ClassVar[str] = "OrderCompleted"
+    schema_version: ClassVar[int] = 1
+
+    order_id: UUID
+
+
+class OrderPricingRecorded(DomainEvent):
+    """The order noted pricing's result (net unit prices and total) while stock is pending."""
+
+    event_type: ClassVar[str] = "OrderPricingRecorded"
+    schema_version: ClassVar[int] = 1
+
+    order_id: UUID
+    lines: Lines[AgreedLine]
+    total: NonNegativeMoney
+
+
+class OrderStockSecured(DomainEvent):
+    """The order noted that inventory reserved its stock while pricing is pending."""
+
+    event_type: ClassVar[str] = "OrderStockSecured"
+    schema_version: ClassVar[int] = 1
+
+    order_id: UUID
+
+
+class OrderReadyForConfirmation(DomainEvent):
+    """Priced and reserved: the order waits for the supplier, with its priced lines and total."""
+
+    event_type: ClassVar[str] = "OrderReadyForConfirmation"
+    schema_version: ClassVar[int] = 1
+
+    order_id: UUID
+    lines: Lines[AgreedLine]
+    total: NonNegativeMoney
+
+
+class OrderBackordered(DomainEvent):
+    """A presale order waits for stock that does not exist yet."""
+
+    event_type: ClassVar[str] = "OrderBackordered"
+    schema_version: ClassVar[int] = 1
+
+    order_id: UUID
+    lines: Lines[OrderLine]
+    expected_date: date | None = None
+
+
+class ShipmentStage(StrEnum):
+    """How far one shipment of an order has come, as the order tracks it."""
+
+    PLANNED = "planned"
+    SHIPPED = "shipped"
+    DELIVERED = "delivered"
+
+
+class OrderShipmentProgressed(DomainEvent):
+    """A shipment of the order was planned (with its lines), left the warehouse or arrived."""
+
+    event_type: ClassVar[str] = "OrderShipmentProgressed"
+    schema_version: ClassVar[int] = 1
+
+    order_id: UUID
+    shipment_id: UUID
+    stage: ShipmentStage
+    lines: tuple[OrderLine, ...] = ()
+
+
+class OrderGoodsResolved(DomainEvent):
+    """The buyer accepted or refused units of a shipment; ``awaiting_return`` must come back."""
+
+    event_type: ClassVar[str] = "OrderGoodsResolved"
+    schema_version: ClassVar[int] = 1
+
+    order_id: UUID
+    shipment_id: UUID
+    accepted: Quantity = 0
+    rejected: Quantity = 0
+    awaiting_return: bool = False
+
+
+class InvoiceStage(StrEnum):
+    """Where one invoice of the order stands."""
+
+    ISSUED = "issued"
+    SETTLED = "settled"
+
+
+class OrderInvoiceProgressed(DomainEvent):
+    """An invoice for the order was issued (for ``quantity`` units of a shipment) or settled."""
+
+    event_type: ClassVar[str] = "OrderInvoiceProgressed"
+    schema_version: ClassVar[int] = 1
+
+    order_id: UUID
+    invoice_id: UUID
+    stage: InvoiceStage
+    amount: NonNegativeMoney
+    shipment_id: UUID | None = None
+    quantity: Quantity = 0
+
+
+class ReturnStage(StrEnum):
+    """Where one return of the order stands."""
+
+    AUTHORIZED = "authorized"
+    RECEIVED = "received"
+
+
+class OrderReturnProgressed(DomainEvent):
+    """Refused goods were authorised for return (``quantity`` units of a shipment) or came back."""
+
+    event_type: ClassVar[str] = "OrderReturnProgressed"
+    schema_version: ClassVar[int] = 1
+
+    order_id: UUID
+    return_id: UUID
+    stage: ReturnStage
+    shipment_id: UUID | None = None
+    quantity: Quantity = 0
+
+
+EVENTS: tuple[type[DomainEvent], ...] = (
+    BuyerRegistered,
+    SupplierRegistered,
+    AutoConfirmRuleSet,
+    OrderPlaced,
+    OrderConfirmed,
+    OrderRejected,
+    OrderAmendmentProposed,
+    OrderAmendmentAccepted,
+    OrderAmendmentDeclined,
+    OrderCancelled,
+    OrderCompleted,
+    OrderPricingRecorded,
+    OrderStockSecured,
+    OrderReadyForConfirmation,
+    OrderBackordered,
+    OrderShipmentProgressed,
+    OrderGoodsResolved,
+    OrderInvoiceProgressed,
+    OrderReturnProgressed,
+)

@@ -1,0 +1,166 @@
+"""Events owned by the payment service: terms, credit limits, invoices, settlements and refunds."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, ClassVar, Literal, Self
+from uuid import UUID
+
+from pydantic import Field, model_validator
+
+from shared.events.base import (
+    Contract,
+    DomainEvent,
+    NonNegativeMoney,
+    PositiveQuantity,
+    UtcDateTime,
+)
+from shared.events.values import Code, LineNo, Lines, PaymentTerms, Sku, Text
+
+
+class PaymentTermsSet(DomainEvent):
+    """The terms on which a supplier invoices a buyer."""
+
+    event_type: ClassVar[str] = "PaymentTermsSet"
+    schema_version: ClassVar[int] = 1
+
+    supplier_id: UUID
+    buyer_id: UUID
+    terms: PaymentTerms
+
+
+class CreditLimitSet(DomainEvent):
+    """The most a buyer may owe a supplier in open invoices."""
+
+    event_type: ClassVar[str] = "CreditLimitSet"
+    schema_version: ClassVar[int] = 1
+
+    supplier_id: UUID
+    buyer_id: UUID
+    limit: NonNegativeMoney
+
+
+class InvoiceLine(Contract):
+    """Accepted quantity of one line at its agreed unit price."""
+
+    line_no: LineNo
+    sku: Sku
+    quantity: PositiveQuantity
+    unit_price: NonNegativeMoney
+    line_total: NonNegativeMoney
+
+
+class InvoiceIssued(DomainEvent):
+    """The buyer owes ``total`` for the goods it accepted from one shipment."""
+
+    event_type: ClassVar[str] = "InvoiceIssued"
+    schema_version: ClassVar[int] = 1
+
+    invoice_id: UUID
+    order_id: UUID
+    shipment_id: UUID
+    supplier_id: UUID
+    buyer_id: UUID
+    lines: Lines[InvoiceLine]
+    total: NonNegativeMoney
+    terms: PaymentTerms
+    issued_on: date
+    due_on: date
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if self.due_on < self.issued_on:
+            raise ValueError("an invoice cannot fall due before it is issued")
+        currencies = {self.total.currency}
+        for line in self.lines:
+            currencies |= {line.unit_price.currency, line.line_total.currency}
+        if len(currencies) != 1:
+            raise ValueError("every amount of an invoice must be in one currency")
+        return self
+
+
+class BankTransfer(Contract):
+    """Paid by bank transfer; ``reference`` is the bank's transaction reference."""
+
+    kind: Literal["bank_transfer"] = "bank_transfer"
+    reference: Text
+
+
+class ProviderPayment(Contract):
+    """Paid through a payment provider (card, wallet); ``reference`` is the provider's id."""
+
+    kind: Literal["provider"] = "provider"
+    provider: Code
+    reference: Text
+
+
+PaymentMethod = Annotated[BankTransfer | ProviderPayment, Field(discriminator="kind")]
+
+
+class PaymentSettled(DomainEvent):
+    """Money for an invoice arrived."""
+
+    event_type: ClassVar[str] = "PaymentSettled"
+    schema_version: ClassVar[int] = 1
+
+    payment_id: UUID
+    invoice_id: UUID
+    order_id: UUID
+    amount: NonNegativeMoney
+    method: PaymentMethod
+    settled_at: UtcDateTime
+
+
+class PaymentFailed(DomainEvent):
+    """A payment for an invoice was attempted and did not go through."""
+
+    event_type: ClassVar[str] = "PaymentFailed"
+    schema_version: ClassVar[int] = 1
+
+    payment_id: UUID
+    invoice_id: UUID
+    order_id: UUID
+    amount: NonNegativeMoney
+    method: PaymentMethod
+    reason: Text
+
+
+class RefundIssued(DomainEvent):
+    """Money paid back to the buyer, e.g. for returned goods."""
+
+    event_type: ClassVar[str] = "RefundIssued"
+    schema_version: ClassVar[int] = 1
+
+    refund_id: UUID
+    order_id: UUID
+    amount: NonNegativeMoney
+    reason: Text
+    invoice_id: UUID | None = None
+    return_id: UUID | None = None
+    method: PaymentMethod | None = None
+
+
+class CreditNoteIssued(DomainEvent):
+    """An amount credited against an invoice not yet settled (e.g. for returned goods): the
+    buyer owes that much less, and no money moves."""
+
+    event_type: ClassVar[str] = "CreditNoteIssued"
+    schema_version: ClassVar[int] = 1
+
+    credit_note_id: UUID
+    invoice_id: UUID
+    order_id: UUID
+    amount: NonNegativeMoney
+    reason: Text
+    return_id: UUID | None = None
+
+
+EVENTS: tuple[type[DomainEvent], ...] = (
+    PaymentTermsSet,
+    CreditLimitSet,
+    InvoiceIssued,
+    PaymentSettled,
+    PaymentFailed,
+    RefundIssued,
+    CreditNoteIssued,
+)

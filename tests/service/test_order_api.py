@@ -1,0 +1,243 @@
+"""The order API through the embedded runtime: parties, placement rules, supplier decisions."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from uuid import UUID, uuid4
+
+import httpx
+import pytest
+
+from runtime.app import app_for
+from runtime.embedded import EmbeddedSystem
+from services.order.service import definition as order_service
+from shared.events.base import DomainEvent, Money
+from shared.events.inventory import RoutingCandidate, RoutingDecision, StockReserved
+from shared.events.pricing import OrderPriced, PricedLine, ProductRegistered
+from shared.events.values import Allocation, OrderType
+from shared.service.codec import to_new_event
+from shared.service.definition import ServiceDefinition, ServiceParts
+from tests.helpers import eventually
+
+OPS = {"X-Actor": "operations:desk"}
+UPSTREAM = ("pricing", "inventory", "logistics", "payment")
+
+
+@pytest.fixture
+async def system(tmp_path: Path) -> AsyncIterator[EmbeddedSystem]:
+    """The order service with silent upstream stores: the tests write their events by hand."""
+    silent = [ServiceDefinition(name, lambda _context: ServiceParts()) for name in UPSTREAM]
+    running = EmbeddedSystem(tmp_path / "data", [order_service, *silent])
+    await running.start()
+    try:
+        yield running
+    finally:
+        await running.stop()
+
+
+@pytest.fixture
+async def client(system: EmbeddedSystem) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app_for(system))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
+
+
+def eur(amount: str) -> Money:
+    return Money(amount=Decimal(amount), currency="EUR")
+
+
+async def append(system: EmbeddedSystem, service: str, stream: str, event: DomainEvent) -> None:
+    store = system.services[service].context.store
+    order_id = getattr(event, "order_id", None)
+    new = to_new_event(
+        event,
+        event_id=uuid4(),
+        occurred_at=datetime.now(UTC),
+        correlation_id=order_id,
+        causation_id=None,
+        actor="system:test",
+    )
+    await store.append(stream, [new])
+
+
+async def setup(client: httpx.AsyncClient, system: EmbeddedSystem) -> tuple[str, str]:
+    buyer = await client.post(
+        "/api/v1/buyers",
+        json={"name": "Shop", "tier": "gold", "delivery_region": "north"},
+        headers=OPS,
+    )
+    supplier = await client.post(
+        "/api/v1/suppliers", json={"name": "Bolts Ltd", "currency": "EUR"}, headers=OPS
+    )
+    assert buyer.status_code == 201, buyer.text
+    supplier_id = supplier.json()["id"]
+    product = ProductRegistered(
+        supplier_id=UUID(supplier_id),
+        sku="BOLT-10",
+        name="Bolt",
+        category="hardware",
+        unit="pc",
+        pack_size=6,
+        min_order_qty=12,
+        list_price=eur("3.00"),
+    )
+    await append(system, "pricing", f"product-{supplier_id}-BOLT-10", product)
+    return buyer.json()["id"], supplier_id
+
+
+def order_body(buyer: str, supplier: str, quantity: int = 12) -> dict[str, Any]:
+    return {
+        "buyer_id": buyer,
+        "supplier_id": supplier,
+        "order_type": "regular",
+        "lines": [{"sku": "BOLT-10", "quantity": quantity}],
+    }
+
+
+async def place(
+    client: httpx.AsyncClient, buyer: str, supplier: str, quantity: int = 12, key: str = "k1"
+) -> httpx.Response:
+    async def attempt() -> httpx.Response:
+        return await client.post(
+            "/api/v1/orders",
+            json=order_body(buyer, supplier, quantity),
+            headers={"X-Actor": f"buyer:{buyer}", "Idempotency-Key": key},
+        )
+
+    # The product copy arrives through a projection: wait until it is known.
+    return await eventually(attempt, lambda r: "unknown SKU" not in r.text, what="catalog copy")
+
+
+async def price_and_reserve(system: EmbeddedSystem, order_id: str) -> None:
+    line = PricedLine(
+        line_no=1,
+        sku="BOLT-10",
+        quantity=12,
+        list_unit_price=eur("3.00"),
+        net_unit_price=eur("2.50"),
+        line_total=eur("30.00"),
+    )
+    priced = OrderPriced(
+        order_id=UUID(order_id),
+        tier="gold",
+        currency="EUR",
+        lines=(line,),
+        lines_total=eur("30.00"),
+        total=eur("30.00"),
+    )
+    warehouse = uuid4()
+    reserved = StockReserved(
+        order_id=UUID(order_id),
+        allocations=(Allocation(line_no=1, sku="BOLT-10", warehouse_id=warehouse, quantity=12),),
+        routing=RoutingDecision(
+            rule="single_warehouse",
+            order_type=OrderType.REGULAR,
+            delivery_region="north",
+            candidates=(
+                RoutingCandidate(
+                    warehouse_id=warehouse,
+                    serves_region=True,
+                    speed_rank=1,
+                    lead_time_days=1,
+                    available=(),
+                    chosen=True,
+                ),
+            ),
+            reason="one warehouse serving north has it all",
+        ),
+    )
+    await append(system, "pricing", f"pricing-{order_id}", priced)
+    await append(system, "inventory", f"reservation-{order_id}", reserved)
+
+
+async def detail(client: httpx.AsyncClient, order_id: str) -> dict[str, Any]:
+    response = await client.get(f"/api/v1/orders/{order_id}", headers=OPS)
+    return response.json() if response.status_code == 200 else {}
+
+
+async def test_place_price_reserve_and_confirm(
+    client: httpx.AsyncClient, system: EmbeddedSystem
+) -> None:
+    buyer, supplier = await setup(client, system)
+    placed = await place(client, buyer, supplier)
+    assert placed.status_code == 201, placed.text
+    order_id = placed.json()["id"]
+    again = await place(client, buyer, supplier)
+    assert again.json() == placed.json()
+    await price_and_reserve(system, order_id)
+    ready = await eventually(
+        lambda: detail(client, order_id),
+        lambda d: d.get("status") == "awaiting_confirmation",
+        what="awaiting confirmation",
+    )
+    queue = await client.get(
+        f"/api/v1/suppliers/{supplier}/queue", headers={"X-Actor": f"supplier:{supplier}"}
+    )
+    assert [o["order_id"] for o in queue.json()] == [order_id]
+    stale = await client.post(
+        f"/api/v1/orders/{order_id}/confirm",
+        json={},
+        headers={"X-Actor": f"supplier:{supplier}", "If-Match": '"1"'},
+    )
+    assert stale.status_code == 412
+    confirmed = await client.post(
+        f"/api/v1/orders/{order_id}/confirm",
+        json={},
+        headers={"X-Actor": f"supplier:{supplier}", "If-Match": f'"{ready["version"]}"'},
+    )
+    assert confirmed.status_code == 200, confirmed.text
+    assert confirmed.json()["events"] == ["OrderConfirmed"]
+    final = await eventually(
+        lambda: detail(client, order_id), lambda d: d.get("status") == "confirmed"
+    )
+    assert final["total"] == {"amount": "30.00", "currency": "EUR"}
+    assert [e["event"] for e in final["timeline"]][:1] == ["OrderPlaced"]
+    assert {e["service"] for e in final["timeline"]} >= {"order", "pricing", "inventory"}
+
+
+async def test_pack_size_violation_is_rejected_at_placement(
+    client: httpx.AsyncClient, system: EmbeddedSystem
+) -> None:
+    buyer, supplier = await setup(client, system)
+    response = await place(client, buyer, supplier, quantity=14)
+    assert response.status_code == 422
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert response.json()["field"] == "lines[0].quantity"
+    assert "pack size 6" in response.json()["detail"]
+
+
+async def test_unknown_buyer_is_named(client: httpx.AsyncClient, system: EmbeddedSystem) -> None:
+    _, supplier = await setup(client, system)
+    response = await client.post(
+        "/api/v1/orders", json=order_body(str(uuid4()), supplier), headers=OPS
+    )
+    assert response.status_code == 422
+    assert response.json()["field"] == "buyer_id"
+
+
+async def test_buyer_cancels_and_another_buyer_cannot_see_the_order(
+    client: httpx.AsyncClient, system: EmbeddedSystem
+) -> None:
+    buyer, supplier = await setup(client, system)
+    order_id = (await place(client, buyer, supplier)).json()["id"]
+    stranger = await client.post(
+        f"/api/v1/orders/{order_id}/cancel",
+        json={"reason": "mine now"},
+        headers={"X-Actor": f"buyer:{uuid4()}"},
+    )
+    assert stranger.status_code == 404
+    cancelled = await client.post(
+        f"/api/v1/orders/{order_id}/cancel",
+        json={"reason": "changed plans"},
+        headers={"X-Actor": f"buyer:{buyer}"},
+    )
+    assert cancelled.status_code == 200
+    confirm = await client.post(
+        f"/api/v1/orders/{order_id}/confirm", json={}, headers={"X-Actor": f"supplier:{supplier}"}
+    )
+    assert confirm.status_code == 409
+    assert confirm.json()["title"] == "OrderAlreadyClosed"

@@ -1,0 +1,159 @@
+"""The invoicing policy: one invoice per acceptance, whatever the order of the feeds and
+however often an event is delivered; returns refunded or credited once."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from uuid import UUID, uuid4
+
+import pytest
+
+from services.payment.domain.accounts import accounts
+from services.payment.domain.invoice import invoices
+from services.payment.ledger import Ledger, invoice_id_for
+from services.payment.policies import Invoicing
+from shared.events.base import DomainEvent, Money
+from shared.events.envelope import Envelope, new_event_id
+from shared.events.logistics import (
+    GoodsAccepted,
+    ItemCondition,
+    Remedy,
+    ReturnAuthorized,
+    ReturnedLine,
+    ReturnReceived,
+)
+from shared.events.order import OrderConfirmed, OrderPlaced
+from shared.events.payment import CreditNoteIssued, InvoiceIssued
+from shared.events.values import AgreedLine, OrderLine, OrderType, PaymentTerms
+from shared.eventstore.sqlite import SqliteEventStore
+from shared.service.codec import to_envelope
+from shared.service.repository import Repository
+
+ORDER, BUYER, SUPPLIER, SHIPMENT, WAREHOUSE = uuid4(), uuid4(), uuid4(), uuid4(), uuid4()
+ACCEPTED_AT = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+
+
+def eur(amount: str) -> Money:
+    return Money(amount=Decimal(amount), currency="EUR")
+
+
+def envelope(event: DomainEvent, at: datetime = ACCEPTED_AT) -> Envelope:
+    return Envelope(
+        event_id=new_event_id(),
+        event_type=event.event_type,
+        schema_version=1,
+        stream_id=f"x-{ORDER}",
+        stream_version=1,
+        position=1,
+        occurred_at=at,
+        correlation_id=ORDER,
+        event=event,
+    )
+
+
+PLACED = envelope(
+    OrderPlaced(
+        order_id=ORDER,
+        buyer_id=BUYER,
+        supplier_id=SUPPLIER,
+        order_type=OrderType.REGULAR,
+        lines=(OrderLine(line_no=1, sku="A-1", quantity=10),),
+        delivery_region="north",
+    )
+)
+CONFIRMED = envelope(
+    OrderConfirmed(
+        order_id=ORDER,
+        lines=(AgreedLine(line_no=1, sku="A-1", quantity=10, unit_price=eur("2.50")),),
+        total=eur("25.00"),
+    )
+)
+ACCEPTED = envelope(
+    GoodsAccepted(
+        order_id=ORDER, shipment_id=SHIPMENT, lines=(OrderLine(line_no=1, sku="A-1", quantity=8),)
+    )
+)
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[SqliteEventStore]:
+    opened = await SqliteEventStore.open(tmp_path / "payment.db")
+    yield opened
+    await opened.close()
+
+
+@pytest.fixture
+def policy(store: SqliteEventStore) -> Invoicing:
+    return Invoicing(
+        Ledger(store.engine),
+        Repository(store, invoices, "invoice"),
+        Repository(store, accounts, "account"),
+    )
+
+
+async def stream(store: SqliteEventStore, invoice_id: UUID) -> list[DomainEvent]:
+    return [to_envelope(r).event for r in await store.read_stream(f"invoice-{invoice_id}")]
+
+
+async def test_invoices_an_acceptance_once_even_when_delivered_twice(
+    store: SqliteEventStore, policy: Invoicing
+) -> None:
+    await policy.on_order(PLACED)
+    await policy.on_order(CONFIRMED)
+    await policy.on_logistics(ACCEPTED)
+    await policy.on_logistics(ACCEPTED)
+    [issued] = await stream(store, invoice_id_for(ACCEPTED.event_id))
+    assert isinstance(issued, InvoiceIssued)
+    assert issued.total == eur("20.00")
+    assert (issued.terms, issued.issued_on) == (PaymentTerms.NET_30, date(2026, 3, 2))
+    assert issued.due_on == date(2026, 4, 1)
+
+
+async def test_an_acceptance_seen_before_the_agreement_is_invoiced_when_it_arrives(
+    store: SqliteEventStore, policy: Invoicing
+) -> None:
+    await policy.on_logistics(ACCEPTED)
+    assert await stream(store, invoice_id_for(ACCEPTED.event_id)) == []
+    await policy.on_order(PLACED)
+    await policy.on_order(CONFIRMED)
+    await policy.on_order(CONFIRMED)
+    assert len(await stream(store, invoice_id_for(ACCEPTED.event_id))) == 1
+
+
+async def test_a_return_of_unpaid_goods_is_credited_once_and_a_replacement_not_at_all(
+    store: SqliteEventStore, policy: Invoicing
+) -> None:
+    for cause in (PLACED, CONFIRMED):
+        await policy.on_order(cause)
+    await policy.on_logistics(ACCEPTED)
+    returned, replaced = uuid4(), uuid4()
+    for return_id, remedy in ((returned, Remedy.RETURN), (replaced, Remedy.REPLACEMENT)):
+        authorized = ReturnAuthorized(
+            return_id=return_id,
+            order_id=ORDER,
+            shipment_id=SHIPMENT,
+            warehouse_id=WAREHOUSE,
+            lines=(OrderLine(line_no=1, sku="A-1", quantity=2),),
+            remedy=remedy,
+        )
+        received = envelope(
+            ReturnReceived(
+                return_id=return_id,
+                order_id=ORDER,
+                warehouse_id=WAREHOUSE,
+                lines=(
+                    ReturnedLine(
+                        line_no=1, sku="A-1", quantity=2, condition=ItemCondition.RESELLABLE
+                    ),
+                ),
+            )
+        )
+        await policy.on_logistics(envelope(authorized))
+        await policy.on_logistics(received)
+        await policy.on_logistics(received)
+    events = await stream(store, invoice_id_for(ACCEPTED.event_id))
+    credits = [e for e in events if isinstance(e, CreditNoteIssued)]
+    assert [(c.return_id, c.amount) for c in credits] == [(returned, eur("5.00"))]
