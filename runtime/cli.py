@@ -54,3 +54,28 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+@app.command()
+def simulate(
+    orders: Annotated[int, typer.Option(min=1, help="How many orders to drive")] = 100,
+    concurrency: Annotated[int, typer.Option(min=1, help="Orders in flight at once")] = 10,
+    url: Annotated[
+        str | None, typer.Option(help="A running system (e.g. http://127.0.0.1:8000)")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Random seed for the scenario mix")] = 42,
+    timeout: Annotated[float, typer.Option(help="Seconds one step may wait")] = 60.0,
+) -> None:
+    """Drive orders through the lifecycle via the public HTTP API; print one JSON summary.
+
+    Without --url a fresh embedded system is started in a temporary directory and seeded.
+    """
+    import asyncio
+    import json
+
+    from runtime.simulate_cli import run_simulation
+
+    summary = asyncio.run(run_simulation(orders, concurrency, url, seed, timeout, console))
+    print(json.dumps(summary, indent=2))
+    if summary["as_expected"] != summary["orders"]:
+        raise typer.Exit(code=1)

@@ -1,0 +1,417 @@
+"""Drive orders through their whole lifecycle using only the public HTTP API, as each party would:
+the buyer orders and inspects, the supplier confirms, rejects or amends, the warehouse ships,
+the carrier reports, the bank settles."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+
+from runtime.demo_data import Buyer, DemoWorld, Product, Supplier
+
+SCENARIOS: dict[str, float] = {
+    "happy": 0.55,
+    "cancel": 0.08,
+    "reject": 0.08,
+    "amend_accept": 0.08,
+    "amend_decline": 0.06,
+    "partial_acceptance": 0.10,
+    "out_of_stock": 0.05,
+}
+EXPECTED_FINAL = {
+    "happy": "completed",
+    "cancel": "cancelled",
+    "reject": "rejected",
+    "amend_accept": "completed",
+    "amend_decline": "completed",
+    "partial_acceptance": "completed",
+    "out_of_stock": "rejected",
+}
+OPERATIONS = {"X-Actor": "operations:simulator"}
+
+
+class SimulationError(RuntimeError):
+    """A step did not go as the scenario expects; the message names the order and the step."""
+
+
+@dataclass
+class OrderRun:
+    scenario: str
+    order_id: str = ""
+    final_status: str = ""
+    placed_at: float = 0.0
+    confirmed_after: float | None = None
+    completed_after: float | None = None
+    error: str | None = None
+
+
+@dataclass
+class Summary:
+    orders: int
+    seconds: float
+    runs: list[OrderRun] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        confirmed = sorted(r.confirmed_after for r in self.runs if r.confirmed_after is not None)
+        completed = sorted(r.completed_after for r in self.runs if r.completed_after is not None)
+        unexpected = [
+            {
+                "order_id": r.order_id,
+                "scenario": r.scenario,
+                "status": r.final_status,
+                "error": r.error,
+            }
+            for r in self.runs
+            if r.error or r.final_status != EXPECTED_FINAL[r.scenario]
+        ]
+        return {
+            "orders": self.orders,
+            "seconds": round(self.seconds, 3),
+            "orders_per_second": round(self.orders / self.seconds, 2) if self.seconds else None,
+            "final_states": dict(Counter(r.final_status or "error" for r in self.runs)),
+            "scenarios": dict(Counter(r.scenario for r in self.runs)),
+            "as_expected": self.orders - len(unexpected),
+            "unexpected": unexpected[:20],
+            "place_to_confirmed_ms": _percentiles(confirmed),
+            "place_to_completed_ms": _percentiles(completed),
+        }
+
+
+def _percentiles(values: list[float]) -> dict[str, float | None]:
+    if not values:
+        return {"p50": None, "p99": None}
+
+    def at(q: float) -> float:
+        return round(values[min(len(values) - 1, int(q * len(values)))] * 1000, 1)
+
+    return {"p50": at(0.5), "p99": at(0.99)}
+
+
+def _money(amount: str, currency: str) -> dict[str, str]:
+    return {"amount": amount, "currency": currency}
+
+
+class Lifecycle:
+    """One order's story, told through the API by each party in turn."""
+
+    def __init__(
+        self, client: httpx.AsyncClient, world: DemoWorld, rng: random.Random, timeout: float
+    ) -> None:
+        self.client = client
+        self.world = world
+        self.rng = rng
+        self.timeout = timeout
+
+    async def _call(
+        self, method: str, path: str, actor: str, body: Any = None, **headers: str
+    ) -> httpx.Response:
+        sent = {"X-Actor": actor, **headers}
+        if method == "POST":
+            sent.setdefault("Idempotency-Key", str(uuid.uuid4()))
+        response = await self.client.request(method, path, json=body, headers=sent)
+        if response.status_code >= 400:
+            raise SimulationError(
+                f"{method} {path} → {response.status_code}: {response.text[:300]}"
+            )
+        return response
+
+    async def _until(
+        self, path: str, done: Callable[[Any], bool], what: str, actor: str = "operations:simulator"
+    ) -> Any:
+        deadline = time.monotonic() + self.timeout
+        delay = 0.005
+        while True:
+            response = await self.client.get(path, headers={"X-Actor": actor})
+            if response.status_code == 200:
+                body = response.json()
+                if done(body):
+                    return body
+            if time.monotonic() > deadline:
+                raise SimulationError(f"timed out waiting for {what} ({path})")
+            await asyncio.sleep(delay)
+            delay = min(delay * 1.5, 0.1)
+
+    async def order(self, order_id: str, after: httpx.Response | None = None) -> Any:
+        """The order as its read model shows it, at least as new as ``after``'s command."""
+        position = after.json().get("position", 0) if after is not None else 0
+        path = f"/api/v1/orders/{order_id}?min_position={position}"
+        return (await self._call("GET", path, "operations:simulator")).json()
+
+    def _pick(self, supplier: Supplier, count: int) -> list[Product]:
+        return self.rng.sample(supplier.products, count)
+
+    async def run(self, run: OrderRun) -> OrderRun:
+        supplier = self.rng.choice(self.world.suppliers)
+        buyer = self.rng.choice(self.world.buyers)
+        products = self._pick(supplier, self.rng.randint(1, 3))
+        lines = [
+            {"sku": p.sku, "quantity": p.min_order_qty * self.rng.randint(1, 3)} for p in products
+        ]
+        if run.scenario == "out_of_stock":
+            lines[0]["quantity"] = products[0].pack_size * 100_000
+        run.placed_at = time.monotonic()
+        buyer_actor = f"buyer:{buyer.buyer_id}"
+        placed = await self._call(
+            "POST",
+            "/api/v1/orders",
+            buyer_actor,
+            {
+                "buyer_id": str(buyer.buyer_id),
+                "supplier_id": str(supplier.supplier_id),
+                "order_type": "regular",
+                "lines": lines,
+            },
+        )
+        run.order_id = placed.json()["id"]
+        path = f"/api/v1/orders/{run.order_id}"
+        order = await self._until(
+            path,
+            lambda o: o["status"] in ("awaiting_confirmation", "confirmed", "rejected"),
+            "pricing and reservation",
+        )
+        if order["status"] == "rejected":
+            return self._finish(run, order)
+        last = await self._negotiate(run, order, supplier, buyer)
+        order = await self.order(run.order_id, last)
+        if order["status"] in ("cancelled", "rejected"):
+            return self._finish(run, order)
+        run.confirmed_after = time.monotonic() - run.placed_at
+        await self._fulfil(run, supplier, buyer)
+        order = await self._until(
+            path, lambda o: o["status"] == "completed", "completion", actor=buyer_actor
+        )
+        run.completed_after = time.monotonic() - run.placed_at
+        return self._finish(run, order)
+
+    def _finish(self, run: OrderRun, order: Any) -> OrderRun:
+        run.final_status = order["status"]
+        return run
+
+    async def _negotiate(
+        self, run: OrderRun, order: Any, supplier: Supplier, buyer: Buyer
+    ) -> httpx.Response | None:
+        path = f"/api/v1/orders/{run.order_id}"
+        supplier_actor = f"supplier:{supplier.supplier_id}"
+        buyer_actor = f"buyer:{buyer.buyer_id}"
+        if order["status"] == "confirmed":  # an auto-confirm rule already did
+            if run.scenario in ("cancel", "reject", "amend_accept", "amend_decline"):
+                run.scenario = "happy"
+            return None
+        etag = f'"{order["version"]}"'
+        if run.scenario == "cancel":
+            return await self._call(
+                "POST",
+                f"{path}/cancel",
+                buyer_actor,
+                {"reason": "changed plans"},
+                **{"If-Match": etag},
+            )
+            return
+        if run.scenario == "reject":
+            return await self._call(
+                "POST",
+                f"{path}/reject",
+                supplier_actor,
+                {"reason": "account on hold"},
+                **{"If-Match": etag},
+            )
+            return
+        if run.scenario in ("amend_accept", "amend_decline"):
+            line = order["lines"][0]
+            proposal = await self._call(
+                "POST",
+                f"{path}/amendments",
+                supplier_actor,
+                {
+                    "changes": [
+                        {
+                            "line_no": line["line_no"],
+                            "sku": line["sku"],
+                            "delivery_date": (datetime.now(UTC) + timedelta(days=10))
+                            .date()
+                            .isoformat(),
+                        }
+                    ],
+                    "note": "earliest possible delivery date",
+                },
+                **{"If-Match": etag},
+            )
+            proposal_id = proposal.json()["proposal_id"]
+            answer = "accept" if run.scenario == "amend_accept" else "decline"
+            answered = await self._call(
+                "POST", f"{path}/amendments/{proposal_id}/{answer}", buyer_actor, {}
+            )
+            order = await self.order(run.order_id, answered)
+            etag = f'"{order["version"]}"'
+        return await self._call("POST", f"{path}/confirm", supplier_actor, {}, **{"If-Match": etag})
+
+    async def _fulfil(self, run: OrderRun, supplier: Supplier, buyer: Buyer) -> None:
+        order = await self.order(run.order_id)
+        warehouses = {a["warehouse_id"] for a in order.get("allocations") or []}
+        shipments = await self._until(
+            f"/api/v1/shipments?order_id={run.order_id}",
+            lambda rows: (
+                len([s for s in rows if s["status"] == "planned"]) >= max(1, len(warehouses))
+            ),
+            "shipment planning",
+        )
+        carriers = [c for c in self.world.carriers if order["delivery_region"] in c.regions]
+        for shipment in shipments:
+            carrier = self.rng.choice(carriers or list(self.world.carriers))
+            await self._deliver(shipment, str(carrier.carrier_id))
+            await self._inspect(run, shipment, buyer)
+        await self._settle(run, buyer, len(shipments))
+
+    async def _deliver(self, shipment: Any, carrier_id: str) -> None:
+        path = f"/api/v1/shipments/{shipment['shipment_id']}"
+        now = datetime.now(UTC)
+        warehouse = f"warehouse:{shipment['warehouse_id']}"
+        carrier = f"carrier:{carrier_id}"
+        await self._call(
+            "POST",
+            f"{path}/ship",
+            warehouse,
+            {
+                "carrier_id": carrier_id,
+                "tracking_number": f"TRK{self.rng.randrange(10**9):09d}",
+                "eta": (now + timedelta(days=2)).isoformat(),
+            },
+        )
+        await self._call(
+            "POST",
+            f"{path}/tracking",
+            carrier,
+            {
+                "status": "in_transit",
+                "reported_at": now.isoformat(),
+                "location": "Taoyuan hub",
+                "eta": (now + timedelta(days=2)).isoformat(),
+            },
+        )
+        if self.rng.random() < 0.1:
+            await self._call(
+                "POST",
+                f"{path}/delay",
+                carrier,
+                {"reason": "typhoon warning", "new_eta": (now + timedelta(days=3)).isoformat()},
+            )
+        await self._call(
+            "POST",
+            f"{path}/delivered",
+            carrier,
+            {"delivered_at": now.isoformat(), "received_by": "front desk"},
+        )
+
+    async def _inspect(self, run: OrderRun, shipment: Any, buyer: Buyer) -> None:
+        lines = []
+        rejecting = run.scenario == "partial_acceptance"
+        for line in shipment["lines"]:
+            rejected = 1 if rejecting else 0
+            rejecting = False
+            lines.append(
+                {
+                    "line_no": line["line_no"],
+                    "sku": line["sku"],
+                    "accepted": line["quantity"] - rejected,
+                    "rejected": rejected,
+                    **({"reason": "carton crushed"} if rejected else {}),
+                }
+            )
+        remedy = {"remedy": "refund"} if any(line["rejected"] for line in lines) else {}
+        await self._call(
+            "POST",
+            f"/api/v1/shipments/{shipment['shipment_id']}/acceptance",
+            f"buyer:{buyer.buyer_id}",
+            {"lines": lines, **remedy},
+        )
+        if remedy:
+            returns = await self._until(
+                f"/api/v1/returns?order_id={run.order_id}",
+                lambda rows: len(rows) > 0,
+                "return authorisation",
+            )
+            for authorised in returns:
+                await self._call(
+                    "POST",
+                    f"/api/v1/returns/{authorised['return_id']}/received",
+                    f"warehouse:{authorised['warehouse_id']}",
+                    {"lines": [{**line, "condition": "damaged"} for line in authorised["lines"]]},
+                )
+
+    async def _settle(self, run: OrderRun, buyer: Buyer, shipments: int) -> None:
+        invoices = await self._until(
+            f"/api/v1/invoices?order_id={run.order_id}",
+            lambda rows: len(rows) >= shipments,
+            "invoicing",
+        )
+        for invoice in invoices:
+            if invoice["status"] != "open":
+                continue
+            amount = invoice["open_amount"]
+            currency = invoice["currency"]
+            if self.rng.random() < 0.5:
+                await self._call(
+                    "POST",
+                    f"/api/v1/invoices/{invoice['invoice_id']}/payments",
+                    "bank:simulator",
+                    {
+                        "method": "bank_transfer",
+                        "reference": f"BT-{uuid.uuid4().hex[:12]}",
+                        "amount": _money(amount, currency),
+                    },
+                )
+            else:
+                await self._call(
+                    "POST",
+                    f"/api/v1/invoices/{invoice['invoice_id']}/charge",
+                    f"buyer:{buyer.buyer_id}",
+                    {"token": "tok_ok_visa"},
+                )
+
+
+async def simulate(
+    client: httpx.AsyncClient,
+    world: DemoWorld,
+    orders: int,
+    concurrency: int,
+    *,
+    seed: int = 42,
+    timeout: float = 60.0,
+    progress: Callable[[int], None] = lambda done: None,
+) -> Summary:
+    """Run ``orders`` lifecycles, at most ``concurrency`` at once, and summarise them."""
+    rng = random.Random(seed)
+    names, weights = zip(*SCENARIOS.items(), strict=True)
+    plans = [OrderRun(scenario=rng.choices(names, weights)[0]) for _ in range(orders)]
+    gate = asyncio.Semaphore(concurrency)
+    done = 0
+
+    async def one(index: int, run: OrderRun) -> None:
+        nonlocal done
+        async with gate:
+            lifecycle = Lifecycle(client, world, random.Random(seed * 1_000_003 + index), timeout)
+            try:
+                await lifecycle.run(run)
+            except (SimulationError, httpx.HTTPError) as error:
+                run.error = str(error)
+                if run.order_id:
+                    response = await client.get(
+                        f"/api/v1/orders/{run.order_id}", headers=OPERATIONS
+                    )
+                    if response.status_code == 200:
+                        run.final_status = response.json()["status"]
+        done += 1
+        progress(done)
+
+    started = time.monotonic()
+    await asyncio.gather(*(one(i, run) for i, run in enumerate(plans)))
+    return Summary(orders=orders, seconds=time.monotonic() - started, runs=plans)
