@@ -10,13 +10,15 @@ PORT ?= 8000
 DATA_DIR ?= ./var
 export PORT DATA_DIR
 
-.PHONY: help install run test lint check unit contract service integration e2e bench lock schemas pg-up pg-down clean
+.PHONY: help install run up down test lint check unit contract service integration e2e bench lock schemas pg-up pg-down kafka-up kafka-down k8s-validate chromium screenshots clean
 
 help:
 	@echo "make run        the whole system embedded on http://127.0.0.1:$$PORT (data in $$DATA_DIR)"
+	@echo "make up | down  distributed: Kafka, PostgreSQL, a process per service, nginx gateway"
 	@echo "make test       install, start what tests need, run every tier and check, stop it all"
 	@echo "make bench      measure, write docs/BENCHMARKS.md"
 	@echo "make lint | unit | contract | service | integration | e2e | lock | schemas | pg-up | pg-down"
+	@echo "make screenshots  capture the portal's main pages into docs/screenshots (Chromium)"
 
 $(UV):
 	$(PYTHON) -m pip install --quiet --target $(TOOLS) uv==$(UV_VERSION)
@@ -34,6 +36,12 @@ lock: | $(UV)
 
 run: install
 	$(BIN)/b2b run --port $(PORT) --data-dir $(DATA_DIR)
+
+up: install
+	bash deploy/local/up.sh
+
+down:
+	bash deploy/local/down.sh
 
 lint: install
 	$(BIN)/ruff check .
@@ -66,6 +74,24 @@ pg-up:
 
 pg-down:
 	bash deploy/local/postgres/stop.sh
+
+kafka-up:
+	bash deploy/local/kafka/start.sh
+
+kafka-down:
+	bash deploy/local/kafka/stop.sh
+
+k8s-validate: install
+	bash deploy/k8s/validate/run.sh
+
+chromium:
+	bash deploy/local/chromium/install.sh
+
+e2e: install chromium
+	$(BIN)/pytest tests/e2e -q
+
+screenshots: install chromium
+	$(BIN)/python -m tests.e2e.screenshots
 
 clean:
 	rm -rf $(VENV) .cache/tools .pytest_cache .mypy_cache .ruff_cache

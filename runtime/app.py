@@ -11,24 +11,40 @@ from typing import Any
 
 import httpx
 import structlog
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 
+from portal.auth import install_portal_auth
+from portal.web import mount as mount_portal
+from runtime.credentials import Credentials, MintedTokens
 from runtime.demo import seed
+from runtime.demo_accounts import seed_demo_accounts
+from runtime.demo_data import build_world
 from runtime.embedded import EmbeddedSystem, mount_routes
+from runtime.observability import install_observability
+from runtime.observability.logs import configure_logging
+from runtime.observability.settings import ObservabilitySettings
+from runtime.security import build_security, install_security, start_webhook_feed
 from runtime.services import ALL_SERVICES
 from runtime.settings import Settings
+from shared.service.auth.dependencies import authorize
+from shared.service.auth.security import Security
 from shared.service.definition import ServiceDefinition
 from shared.service.errors import install_error_handlers
 
 
-def _new_app(lifespan: Any = None) -> FastAPI:
+def _new_app(security: Security, lifespan: Any = None) -> FastAPI:
     app = FastAPI(
         title="B2B ordering platform",
         version="0.1.0",
         summary="Event-sourced B2B ordering: order, pricing, inventory, logistics, payment.",
         lifespan=lifespan,
+        dependencies=[Depends(authorize)],
     )
     install_error_handlers(app)
+    install_observability(app)
+    install_security(app, security)
+    install_portal_auth(app)
+    mount_portal(app)
 
     @app.get("/health", tags=["operations"])
     async def health(request: Request) -> dict[str, Any]:
@@ -46,7 +62,7 @@ def _new_app(lifespan: Any = None) -> FastAPI:
 log = structlog.get_logger(__name__)
 
 
-async def seed_demo_once(app: FastAPI, data_dir: Path) -> None:
+async def seed_demo_once(app: FastAPI, data_dir: Path, credentials: Credentials) -> None:
     """Seed the demo world through the app's own API the first time this data dir starts."""
     marker = data_dir / ".demo-seeded"
     if marker.exists():
@@ -59,14 +75,16 @@ async def seed_demo_once(app: FastAPI, data_dir: Path) -> None:
 
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://embedded") as client:
-        await seed(client, progress=progress)
+        await seed(client, credentials, progress=progress)
     marker.write_text("seeded\n")
     log.info("demo world ready")
 
 
-def app_for(system: EmbeddedSystem) -> FastAPI:
-    """An app over a system that is already started (tests, benchmarks, simulate)."""
-    app = _new_app()
+def app_for(system: EmbeddedSystem, settings: Settings | None = None) -> FastAPI:
+    """An app over a system that is already started (tests, benchmarks, simulate); close its
+    identity database with ``await app.state.security.close()``."""
+    settings = settings or Settings()
+    app = _new_app(build_security(settings, system.data_dir))
     app.state.system = system
     mount_routes(app, system)
     return app
@@ -77,6 +95,9 @@ def create_app(
 ) -> FastAPI:
     """Build the app; stores open when it starts (nothing connects at import or build time)."""
     settings = settings or Settings()
+    observability = ObservabilitySettings()
+    configure_logging(observability.log_format, observability.log_level)
+    security = build_security(settings, settings.data_dir)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -85,16 +106,20 @@ def create_app(
         app.state.system = system
         mount_routes(app, system)
         app.openapi_schema = None
-        seeding = (
-            asyncio.create_task(seed_demo_once(app, settings.data_dir)) if settings.demo else None
-        )
+        background = await start_webhook_feed(system, security)
+        if settings.development:
+            await seed_demo_accounts(security.identity, build_world())
+        if settings.demo and settings.development:
+            internal = MintedTokens(security.tokens)
+            background.append(asyncio.create_task(seed_demo_once(app, settings.data_dir, internal)))
         try:
             yield
         finally:
-            if seeding is not None:
-                seeding.cancel()
+            for task in background:
+                task.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await seeding
+                    await task
             await system.stop()
+            await security.close()
 
-    return _new_app(lifespan)
+    return _new_app(security, lifespan)

@@ -9,10 +9,12 @@ import typer
 import uvicorn
 from rich.console import Console
 
+from runtime.ops.cli import register as register_ops
 from runtime.settings import Settings
 
 app = typer.Typer(help="B2B ordering platform: run it, drive it, inspect it.", no_args_is_help=True)
 console = Console(stderr=True)
+register_ops(app)
 
 
 @app.callback()
@@ -45,6 +47,7 @@ def run(
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,
+        log_config=None,  # the app configures logging: JSON lines with correlation ids
     )
 
 

@@ -4,15 +4,25 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 
+from runtime.credentials import Credentials
 from runtime.demo_data import CURRENCY, TIERS, DemoWorld, Supplier, build_world
 
 Progress = Callable[[str, int, int], None]
-OPERATIONS = {"X-Actor": "operations:demo-seed"}
+OPERATIONS = "operations:demo-seed"
+
+
+@dataclass(frozen=True)
+class Api:
+    """The HTTP client and the credentials the seed acts with (operations and each supplier)."""
+
+    client: httpx.AsyncClient
+    credentials: Credentials
 
 
 class SeedError(RuntimeError):
@@ -24,10 +34,10 @@ def _money(amount: object) -> dict[str, str]:
 
 
 async def _send(
-    client: httpx.AsyncClient, method: str, path: str, body: dict[str, Any], key: str, actor: str
+    api: Api, method: str, path: str, body: dict[str, Any], key: str, actor: str
 ) -> None:
-    headers = {"X-Actor": actor, "Idempotency-Key": f"demo-{key}"[:200]}
-    response = await client.request(method, path, json=body, headers=headers)
+    headers = {**await api.credentials.headers(actor), "Idempotency-Key": f"demo-{key}"[:200]}
+    response = await api.client.request(method, path, json=body, headers=headers)
     if response.status_code >= 400:
         raise SeedError(f"{method} {path} answered {response.status_code}: {response.text[:500]}")
 
@@ -49,7 +59,7 @@ async def _all(
 
 
 def _job(
-    client: httpx.AsyncClient,
+    client: Api,
     method: str,
     path: str,
     body: dict[str, Any],
@@ -59,15 +69,16 @@ def _job(
     return lambda: _send(client, method, path, body, key, actor)
 
 
-async def suppliers_present(client: httpx.AsyncClient, world: DemoWorld) -> bool:
-    response = await client.get("/api/v1/suppliers", headers=OPERATIONS)
+async def suppliers_present(api: Api, world: DemoWorld) -> bool:
+    headers = await api.credentials.headers(OPERATIONS)
+    response = await api.client.get("/api/v1/suppliers", headers=headers)
     if response.status_code != 200:
         return False
     text = response.text
     return all(str(s.supplier_id) in text for s in world.suppliers)
 
 
-def _party_jobs(client: httpx.AsyncClient, world: DemoWorld) -> list[Callable[[], Awaitable[None]]]:
+def _party_jobs(client: Api, world: DemoWorld) -> list[Callable[[], Awaitable[None]]]:
     jobs = [
         _job(
             client,
@@ -111,9 +122,7 @@ def _party_jobs(client: httpx.AsyncClient, world: DemoWorld) -> list[Callable[[]
     return jobs
 
 
-def _supplier_jobs(
-    client: httpx.AsyncClient, supplier: Supplier
-) -> list[Callable[[], Awaitable[None]]]:
+def _supplier_jobs(client: Api, supplier: Supplier) -> list[Callable[[], Awaitable[None]]]:
     actor = f"supplier:{supplier.supplier_id}"
     jobs = [
         _job(
@@ -157,7 +166,7 @@ def _supplier_jobs(
 
 
 def _pricing_jobs(
-    client: httpx.AsyncClient, world: DemoWorld, now: datetime
+    client: Api, world: DemoWorld, now: datetime
 ) -> list[Callable[[], Awaitable[None]]]:
     jobs: list[Callable[[], Awaitable[None]]] = []
     for supplier in world.suppliers:
@@ -271,7 +280,7 @@ def _pricing_jobs(
     return jobs
 
 
-def _stock_jobs(client: httpx.AsyncClient, world: DemoWorld) -> list[Callable[[], Awaitable[None]]]:
+def _stock_jobs(client: Api, world: DemoWorld) -> list[Callable[[], Awaitable[None]]]:
     jobs = []
     for (warehouse_id, sku), quantity in sorted(
         world.stock.items(), key=lambda item: (str(item[0][0]), item[0][1])
@@ -311,7 +320,8 @@ def _stock_jobs(client: httpx.AsyncClient, world: DemoWorld) -> list[Callable[[]
 
 
 async def seed(
-    client: httpx.AsyncClient,
+    http: httpx.AsyncClient,
+    credentials: Credentials,
     world: DemoWorld | None = None,
     progress: Progress = lambda label, done, total: None,
     now: datetime | None = None,
@@ -319,6 +329,7 @@ async def seed(
     """Send every demo request; each carries an Idempotency-Key, so a second run changes nothing."""
     world = world or build_world()
     now = now or datetime.now(UTC)
+    client = Api(http, credentials)
     steps: Iterable[tuple[str, list[Callable[[], Awaitable[None]]]]] = (
         ("parties", _party_jobs(client, world)),
         ("catalog", [job for s in world.suppliers for job in _supplier_jobs(client, s)]),

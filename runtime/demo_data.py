@@ -125,7 +125,8 @@ def _products(
     return tuple(products)
 
 
-def build_world(seed: int = 7) -> DemoWorld:
+def build_world(seed: int = 7, *, scale: float = 1.0) -> DemoWorld:
+    """The demo world; ``scale`` < 1 shrinks the catalogs (tests seed a small world quickly)."""
     rng = random.Random(seed)
     industrial = Supplier(
         supplier_id=demo_id("supplier", "harbor"),
@@ -136,14 +137,14 @@ def build_world(seed: int = 7) -> DemoWorld:
                 demo_id("warehouse", "kaohsiung"), "Kaohsiung DC", ("south", "central"), 3, 2
             ),
         ),
-        products=_products("HIS", _INDUSTRIAL, 150, rng),
+        products=_products("HIS", _INDUSTRIAL, max(5, int(150 * scale)), rng),
         auto_confirm=False,
     )
     foods = Supplier(
         supplier_id=demo_id("supplier", "jade"),
         name="Jade Mountain Foods",
         warehouses=(Warehouse(demo_id("warehouse", "taichung"), "Taichung Hub", REGIONS, 1, 1),),
-        products=_products("JMF", _FOODS, 50, rng),
+        products=_products("JMF", _FOODS, max(5, int(50 * scale)), rng),
         auto_confirm=True,
     )
     tiers = ["gold"] * 5 + ["silver"] * 7 + ["bronze"] * 8

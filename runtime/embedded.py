@@ -22,6 +22,7 @@ from shared.service.definition import ServiceContext, ServiceDefinition, Service
 from shared.service.idempotency import IdempotencyStore
 from shared.service.policy import policy_consumer
 from shared.service.projection import ProjectionRunner
+from shared.service.rebuild import rebuild_if_version_changed
 
 log = structlog.get_logger(__name__)
 
@@ -61,6 +62,9 @@ class EmbeddedSystem:
             for projection in parts.projections:
                 await projection.create_tables(store.engine)
             self.services[definition.name] = RunningService(context, parts, dead_letters)
+        for running in self.services.values():
+            for projection in running.parts.projections:
+                await rebuild_if_version_changed(projection, self.stores, running.context.engine)
         for running in self.services.values():
             self._wire(running)
         for running in self.services.values():

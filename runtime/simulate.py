@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 
+from runtime.credentials import Credentials
 from runtime.demo_data import Buyer, DemoWorld, Product, Supplier
 
 SCENARIOS: dict[str, float] = {
@@ -36,7 +37,7 @@ EXPECTED_FINAL = {
     "partial_acceptance": "completed",
     "out_of_stock": "rejected",
 }
-OPERATIONS = {"X-Actor": "operations:simulator"}
+OPERATIONS = "operations:simulator"
 
 
 class SimulationError(RuntimeError):
@@ -104,9 +105,15 @@ class Lifecycle:
     """One order's story, told through the API by each party in turn."""
 
     def __init__(
-        self, client: httpx.AsyncClient, world: DemoWorld, rng: random.Random, timeout: float
+        self,
+        client: httpx.AsyncClient,
+        credentials: Credentials,
+        world: DemoWorld,
+        rng: random.Random,
+        timeout: float,
     ) -> None:
         self.client = client
+        self.credentials = credentials
         self.world = world
         self.rng = rng
         self.timeout = timeout
@@ -114,7 +121,7 @@ class Lifecycle:
     async def _call(
         self, method: str, path: str, actor: str, body: Any = None, **headers: str
     ) -> httpx.Response:
-        sent = {"X-Actor": actor, **headers}
+        sent = {**await self.credentials.headers(actor), **headers}
         if method == "POST":
             sent.setdefault("Idempotency-Key", str(uuid.uuid4()))
         response = await self.client.request(method, path, json=body, headers=sent)
@@ -130,7 +137,7 @@ class Lifecycle:
         deadline = time.monotonic() + self.timeout
         delay = 0.005
         while True:
-            response = await self.client.get(path, headers={"X-Actor": actor})
+            response = await self.client.get(path, headers=await self.credentials.headers(actor))
             if response.status_code == 200:
                 body = response.json()
                 if done(body):
@@ -384,28 +391,36 @@ async def simulate(
     orders: int,
     concurrency: int,
     *,
+    credentials: Credentials,
     seed: int = 42,
     timeout: float = 60.0,
     progress: Callable[[int], None] = lambda done: None,
+    scenarios: list[str] | None = None,
 ) -> Summary:
-    """Run ``orders`` lifecycles, at most ``concurrency`` at once, and summarise them."""
+    """Run ``orders`` lifecycles, at most ``concurrency`` at once, and summarise them.
+
+    The scenario of each order is drawn from the SCENARIOS mix, or taken from ``scenarios``.
+    """
     rng = random.Random(seed)
     names, weights = zip(*SCENARIOS.items(), strict=True)
-    plans = [OrderRun(scenario=rng.choices(names, weights)[0]) for _ in range(orders)]
+    chosen = scenarios or [rng.choices(names, weights)[0] for _ in range(orders)]
+    plans = [OrderRun(scenario=chosen[i % len(chosen)]) for i in range(orders)]
     gate = asyncio.Semaphore(concurrency)
     done = 0
 
     async def one(index: int, run: OrderRun) -> None:
         nonlocal done
         async with gate:
-            lifecycle = Lifecycle(client, world, random.Random(seed * 1_000_003 + index), timeout)
+            rng = random.Random(seed * 1_000_003 + index)
+            lifecycle = Lifecycle(client, credentials, world, rng, timeout)
             try:
                 await lifecycle.run(run)
             except (SimulationError, httpx.HTTPError) as error:
                 run.error = str(error)
                 if run.order_id:
                     response = await client.get(
-                        f"/api/v1/orders/{run.order_id}", headers=OPERATIONS
+                        f"/api/v1/orders/{run.order_id}",
+                        headers=await credentials.headers(OPERATIONS),
                     )
                     if response.status_code == 200:
                         run.final_status = response.json()["status"]

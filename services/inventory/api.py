@@ -16,11 +16,13 @@ from services.inventory.domain import (
     RegisterWarehouse,
     SetReorderThreshold,
 )
+from services.inventory.domain.state import SkuState, evolve_sku
 from services.inventory.ledger import StockLedger
 from services.inventory.projections import Reservations, StockAlerts, StockLevels, Warehouses
 from shared.events.inventory import AdjustmentReason
 from shared.events.values import Code, Sku, Text
 from shared.service.api import (
+    Actor,
     ActorDep,
     IdempotencyKeyDep,
     IfMatchDep,
@@ -28,6 +30,7 @@ from shared.service.api import (
     accepted,
     respond,
 )
+from shared.service.as_of import AsOfQuery, as_of_body, fold_as_of
 from shared.service.context import CommandContext
 from shared.service.definition import ServiceContext
 from shared.service.errors import Problem
@@ -70,6 +73,12 @@ class ThresholdIn(_Body):
     reorder_quantity: int = Field(gt=0)
 
 
+def _acts_for(actor: Actor, role: str, party: UUID) -> None:
+    """A warehouse (or supplier) acts only for itself; operations for any."""
+    if actor.role == role and actor.party != str(party):
+        raise Problem(403, "Not yours", f"a {role} acts only for itself", field=f"{role}_id")
+
+
 def make_router(
     context: ServiceContext,
     ledger: StockLedger,
@@ -104,6 +113,7 @@ def make_router(
         body: WarehouseIn, actor: ActorDep, key: IdempotencyKeyDep = None
     ) -> JSONResponse:
         """Supplier or operations registers a warehouse: regions served, speed rank, lead time."""
+        _acts_for(actor, "supplier", body.supplier_id)
         warehouse_id = body.warehouse_id or uuid4()
         command = RegisterWarehouse(
             warehouse_id,
@@ -120,6 +130,7 @@ def make_router(
     async def receive(
         body: ReceiptIn, actor: ActorDep, key: IdempotencyKeyDep = None
     ) -> JSONResponse:
+        _acts_for(actor, "warehouse", body.warehouse_id)
         command = ReceiveStock(body.warehouse_id, body.sku, body.quantity, body.reference)
         return await run("receipts", key, body, command, actor, body.sku, f"stock-{body.sku}")
 
@@ -132,6 +143,7 @@ def make_router(
             raise Problem(
                 422, "Invalid request", "an adjustment must change the stock", field="delta"
             )
+        _acts_for(actor, "warehouse", body.warehouse_id)
         command = AdjustStock(body.warehouse_id, body.sku, body.delta, body.reason, body.note)
         stream = f"stock-{body.sku}"
         return await run("adjustments", key, body, command, actor, body.sku, stream, if_match)
@@ -140,6 +152,7 @@ def make_router(
     async def set_threshold(
         body: ThresholdIn, actor: ActorDep, if_match: IfMatchDep, key: IdempotencyKeyDep = None
     ) -> JSONResponse:
+        _acts_for(actor, "warehouse", body.warehouse_id)
         command = SetReorderThreshold(
             body.warehouse_id, body.sku, body.threshold, body.reorder_quantity
         )
@@ -199,7 +212,18 @@ def make_router(
         }
 
     @router.get("/stock/{sku}", summary="One SKU's stock at every warehouse, with totals")
-    async def stock_of(sku: SkuPath, min_position: MinPositionDep = 0) -> dict[str, Any]:
+    async def stock_of(
+        sku: SkuPath, min_position: MinPositionDep = 0, as_of: AsOfQuery = None
+    ) -> dict[str, Any]:
+        """With ``as_of``: the SKU's balances folded from its events recorded by then."""
+        if as_of is not None:
+            folded = await fold_as_of(context.store, f"stock-{sku}", evolve_sku, SkuState(), as_of)
+            if folded.version == 0:
+                raise Problem(404, "Unknown SKU", f"no stock recorded for {sku} by {as_of}", "sku")
+            body = as_of_body(folded, f"stock-{sku}", as_of)
+            for warehouse, balance in folded.state.balances.items():
+                body["state"]["balances"][str(warehouse)]["available"] = balance.available
+            return body
         await wait(levels.name, min_position)
         t = levels.levels
         async with context.engine.connect() as conn:

@@ -175,10 +175,12 @@ def make_query_router(context: ServiceContext, reads: ReadModels) -> APIRouter:
         return _json(rows)
 
     @router.get("/returns/{return_id}")
-    async def one_return(return_id: UUID, min_position: MinPositionDep = 0) -> JSONResponse:
+    async def one_return(
+        return_id: UUID, actor: ActorDep, min_position: MinPositionDep = 0
+    ) -> JSONResponse:
         await reads.wait(reads.returns.name, min_position)
         rows = await reads.returns.search(engine, return_id=str(return_id))
-        if not rows:
+        if not rows or (actor.role == "warehouse" and rows[0]["warehouse_id"] != actor.party):
             raise Problem(404, "Unknown return", f"no return {return_id}", field="return_id")
         return _json(rows[0])
 

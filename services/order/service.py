@@ -11,6 +11,7 @@ from .domain.decide import order_decider
 from .domain.parties import party_decider
 from .policies import order_policies
 from .projections.details import OrderDetails
+from .projections.facts import OrderFacts
 from .projections.parties import PartyDirectory
 from .projections.products import OrderableProducts
 from .projections.summaries import OrderSummaries
@@ -31,7 +32,7 @@ def build(context: ServiceContext) -> ServiceParts:
     return ServiceParts(
         router=make_router(deps),
         policies=order_policies(deps.orders, deps.suppliers),
-        projections=[deps.products, deps.parties, deps.summaries, deps.details],
+        projections=[deps.products, deps.parties, deps.summaries, deps.details, OrderFacts()],
     )
 
 

@@ -8,20 +8,19 @@ from uuid import UUID
 import structlog
 
 from services.payment.domain.accounts import account_id
-from services.payment.domain.billing import invoice_lines, value_of
-from services.payment.domain.invoice import CompensateReturn, IssueInvoice
+from services.payment.domain.billing import invoice_lines
+from services.payment.domain.invoice import IssueInvoice
 from services.payment.ledger import Acceptance, Ledger, ReturnCopy, invoice_id_for
 from shared.events.envelope import Envelope
-from shared.events.logistics import GoodsAccepted, Remedy, ReturnAuthorized, ReturnReceived
+from shared.events.logistics import GoodsAccepted, ReturnAuthorized, ReturnReceived
 from shared.events.order import OrderConfirmed, OrderPlaced
 from shared.service.context import CommandContext
-from shared.service.policy import Policy, reaction_context
+from shared.service.policy import Policy
 from shared.service.repository import Repository
 
 log = structlog.get_logger(__name__)
 
 INVOICING = "payment.invoicing"
-RETURNS = "payment.returns"
 
 
 class Invoicing:
@@ -104,19 +103,12 @@ class Invoicing:
             await self.ledger.mark_invoiced(acceptance.acceptance_id)
 
     async def compensate(self, envelope: Envelope, event: ReturnReceived) -> None:
-        """Returned goods: nothing for a replacement, else a refund or a credit note."""
+        """Returned goods move no money today: every return comes from goods rejected at
+        inspection, and an invoice bills only the accepted units, so a returned unit was
+        never billed. (Refunds of settled invoices are issued through POST /refunds.)"""
         copy = await self.ledger.return_of(event.return_id)
-        if copy is not None and copy.remedy is Remedy.REPLACEMENT:
-            return
-        order = await self.ledger.order(event.order_id)
-        invoice_id = await self.ledger.invoice_for(
-            event.order_id, copy.shipment_id if copy else None
+        log.info(
+            "return received; rejected units were never invoiced",
+            return_id=str(event.return_id),
+            remedy=copy.remedy.value if copy else None,
         )
-        if order is None or order.agreed is None or invoice_id is None:
-            log.warning("return of goods never invoiced", return_id=str(event.return_id))
-            return
-        value = value_of(order.agreed, [(line.line_no, line.quantity) for line in event.lines])
-        if value is None:
-            return
-        command = CompensateReturn(event.return_id, value, f"goods returned ({event.return_id})")
-        await self.invoices.handle(invoice_id, command, reaction_context(RETURNS, envelope))

@@ -1,7 +1,7 @@
 """Payment queries over HTTP: terms, credit limits, invoices, receivables, payments, refunds."""
 
 import json
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 from uuid import UUID
@@ -12,8 +12,11 @@ from sqlalchemy import select
 
 from services.payment.access import scope
 from services.payment.domain.accounts import Account, account_id
+from services.payment.domain.invoice import Invoice
+from services.payment.domain.invoice import invoices as invoices_decider
 from services.payment.projections import InvoiceBook
-from shared.service.api import ActorDep, MinPositionDep
+from shared.service.api import Actor, ActorDep, MinPositionDep
+from shared.service.as_of import AsOfQuery, as_of_body, fold_as_of
 from shared.service.definition import ServiceContext
 from shared.service.errors import Problem
 from shared.service.repository import Repository
@@ -51,9 +54,15 @@ def make_query_router(
         async with context.engine.connect() as conn:
             return list((await conn.execute(query)).mappings().all())
 
+    def party_to(actor: Actor, supplier_id: UUID, buyer_id: UUID) -> None:
+        own = {"buyer": str(buyer_id), "supplier": str(supplier_id)}.get(actor.role)
+        if actor.role in ("buyer", "supplier") and own != actor.party:
+            raise Problem(404, "No such account", "you are not a party to it", field="buyer_id")
+
     @router.get("/payment-terms/{supplier_id}/{buyer_id}")
-    async def payment_terms(supplier_id: UUID, buyer_id: UUID) -> JSONResponse:
+    async def payment_terms(supplier_id: UUID, buyer_id: UUID, actor: ActorDep) -> JSONResponse:
         """The buyer's terms with this supplier; ``default`` is true when none were set."""
+        party_to(actor, supplier_id, buyer_id)
         loaded = await accounts.load(account_id(supplier_id, buyer_id))
         body = {
             "supplier_id": str(supplier_id),
@@ -64,7 +73,8 @@ def make_query_router(
         return JSONResponse(body, headers={"ETag": f'"{loaded.version}"'})
 
     @router.get("/credit-limits/{supplier_id}/{buyer_id}")
-    async def credit_limit(supplier_id: UUID, buyer_id: UUID) -> JSONResponse:
+    async def credit_limit(supplier_id: UUID, buyer_id: UUID, actor: ActorDep) -> JSONResponse:
+        party_to(actor, supplier_id, buyer_id)
         loaded = await accounts.load(account_id(supplier_id, buyer_id))
         limit = loaded.state.credit_limit
         if limit is None:
@@ -103,9 +113,12 @@ def make_query_router(
 
     @router.get("/invoices/{invoice_id}")
     async def get_invoice(
-        invoice_id: UUID, actor: ActorDep, min_position: MinPositionDep = 0
+        invoice_id: UUID, actor: ActorDep, min_position: MinPositionDep = 0, as_of: AsOfQuery = None
     ) -> dict[str, Any]:
-        """One invoice with its payment attempts and its refunds or credit notes."""
+        """One invoice with its payment attempts and its refunds or credit notes; with
+        ``as_of``, the invoice's state folded from its events recorded by then."""
+        if as_of is not None:
+            return await invoice_as_of(invoice_id, actor, as_of)
         await caught_up(min_position)
         found = await rows(select(invoices).where(invoices.c.invoice_id == str(invoice_id)))
         visible = scope(actor, None, None)
@@ -115,6 +128,19 @@ def make_query_router(
         body["payments"] = await _listed(payments, payments.c.invoice_id, invoice_id)
         body["refunds"] = await _listed(refunds, refunds.c.invoice_id, invoice_id)
         return body
+
+    async def invoice_as_of(invoice_id: UUID, actor: Actor, as_of: datetime) -> dict[str, Any]:
+        stream_id = f"invoice-{invoice_id}"
+        folded = await fold_as_of(
+            context.store, stream_id, invoices_decider.evolve, Invoice(), as_of
+        )
+        issued = folded.state.issued
+        visible = scope(actor, None, None)
+        parties = {"buyer_id": issued and str(issued.buyer_id),
+                   "supplier_id": issued and str(issued.supplier_id)}  # fmt: skip
+        if issued is None or any(v and parties[k] != v for k, v in visible.items()):
+            raise Problem(404, "Invoice not found", f"no invoice {invoice_id} by {as_of}")
+        return as_of_body(folded, stream_id, as_of)
 
     async def _listed(table: Any, column: Any, value: UUID) -> list[dict[str, Any]]:
         found = await rows(select(table).where(column == str(value)).order_by(table.c.at))

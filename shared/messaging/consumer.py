@@ -16,6 +16,9 @@ from shared.messaging.follower import follow
 
 log = structlog.get_logger(__name__)
 
+LAZY_CHECKPOINT_EVERY = 1000
+"""Events skipped (not relevant to a consumer) before their position is saved anyway."""
+
 EventHandler = Callable[[RecordedEvent], Awaitable[None]]
 
 
@@ -59,17 +62,24 @@ class Consumer:
         self.attempts = attempts
         self.retry_delay = retry_delay
         self.position = 0
+        self._unsaved = 0
 
     async def run(self) -> None:
         self.position = await self.checkpoints.load(self.name, self.source.name)
         await follow(self.source.store, self.position, self._handle_batch)
 
     async def _handle_batch(self, batch: list[RecordedEvent]) -> None:
+        handled = False
         for record in batch:
             if self.event_types is None or record.event_type in self.event_types:
                 await self._deliver(record)
+                handled = True
         self.position = batch[-1].position
-        await self.checkpoints.save(self.name, self.source.name, self.position)
+        self._unsaved += len(batch)
+        # Skipping irrelevant events costs nothing to repeat, so their position is saved lazily.
+        if handled or self._unsaved >= LAZY_CHECKPOINT_EVERY:
+            await self.checkpoints.save(self.name, self.source.name, self.position)
+            self._unsaved = 0
 
     async def _deliver(self, record: RecordedEvent) -> None:
         for attempt in range(1, self.attempts + 1):

@@ -3,51 +3,22 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from shared.service.auth.actor import Actor as Actor
+from shared.service.auth.dependencies import current_actor
 from shared.service.errors import Problem
 from shared.service.idempotency import StoredResponse
 from shared.service.repository import CommandResult
 
 _ETAG = re.compile(r'^(?:W/)?"?(\d+)"?$')
-_ACTOR = re.compile(
-    r"^(buyer|supplier|warehouse|carrier|bank|operations|analyst|system):[\w.@:-]{1,100}$"
-)
 
-
-@dataclass(frozen=True)
-class Actor:
-    """Who sends a request: a role and the party it acts for (``buyer:<company id>``)."""
-
-    role: str
-    party: str
-
-    def __str__(self) -> str:
-        return f"{self.role}:{self.party}"
-
-
-def _actor(
-    x_actor: Annotated[str | None, Header(description="role:party, e.g. buyer:<id>")] = None,
-) -> Actor:
-    if x_actor is None:
-        return Actor("operations", "anonymous")
-    if not _ACTOR.match(x_actor):
-        raise Problem(
-            422,
-            "Invalid X-Actor header",
-            "use role:party, e.g. buyer:<company id>",
-            field="X-Actor",
-        )
-    role, party = x_actor.split(":", 1)
-    return Actor(role, party)
-
-
-ActorDep = Annotated[Actor, Depends(_actor)]
+ActorDep = Annotated[Actor, Depends(current_actor)]
+"""The authenticated acting party (bearer token, API key, signed webhook or portal session)."""
 
 
 def _if_match(

@@ -19,9 +19,16 @@ class Problem(Exception):
     """Raise from a route to answer with a problem document."""
 
     def __init__(
-        self, status: int, title: str, detail: str = "", field: str | None = None, **extra: Any
+        self,
+        status: int,
+        title: str,
+        detail: str = "",
+        field: str | None = None,
+        headers: dict[str, str] | None = None,
+        **extra: Any,
     ) -> None:
         super().__init__(detail or title)
+        self.headers = headers
         self.status = status
         self.title = title
         self.detail = detail
@@ -30,7 +37,13 @@ class Problem(Exception):
 
 
 def problem_response(
-    status: int, title: str, detail: str = "", *, instance: str | None = None, **extra: Any
+    status: int,
+    title: str,
+    detail: str = "",
+    *,
+    instance: str | None = None,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
 ) -> JSONResponse:
     body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
     if detail:
@@ -38,7 +51,7 @@ def problem_response(
     if instance:
         body["instance"] = instance
     body.update({k: v for k, v in extra.items() if v is not None})
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
 def _field_path(location: tuple[Any, ...] | list[Any]) -> str:
@@ -69,6 +82,7 @@ def install_error_handlers(app: FastAPI) -> None:
             error.title,
             error.detail,
             instance=request.url.path,
+            headers=error.headers,
             field=error.field,
             **error.extra,
         )

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from shared.events.envelope import Envelope
 from shared.eventstore.port import RecordedEvent
 from shared.messaging.checkpoints import CheckpointStore
-from shared.messaging.consumer import Source
+from shared.messaging.consumer import LAZY_CHECKPOINT_EVERY, Source
 from shared.messaging.dead_letters import DeadLetters
 from shared.messaging.follower import follow
 from shared.service.policy import decode
@@ -82,6 +82,7 @@ class ProjectionRunner:
         self.position = 0
         self._advanced = asyncio.Condition()
         self._types = frozenset(projection.event_types)
+        self._unsaved = 0
 
     async def run(self) -> None:
         self.position = await CheckpointStore(self.engine).load(
@@ -103,6 +104,13 @@ class ProjectionRunner:
         return True
 
     async def _apply_batch(self, batch: list[RecordedEvent]) -> None:
+        relevant = any(record.event_type in self._types for record in batch)
+        self._unsaved += len(batch)
+        if not relevant and self._unsaved < LAZY_CHECKPOINT_EVERY:
+            # No row changes, so the position can wait: replaying skipped events is free.
+            await self._advance(batch[-1].position)
+            return
+        self._unsaved = 0
         try:
             async with self.engine.begin() as conn:
                 for record in batch:

@@ -8,9 +8,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from runtime.app import app_for
 from runtime.embedded import EmbeddedSystem
 from runtime.services import ALL_SERVICES
+from tests.actor_client import actor_client
 
 
 @pytest.fixture
@@ -25,6 +25,6 @@ async def system(tmp_path: Path) -> AsyncIterator[EmbeddedSystem]:
 
 @pytest.fixture
 async def client(system: EmbeddedSystem) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app_for(system))
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+    """Requests name their actor with ``X-Actor: role:party`` (see tests/actor_client.py)."""
+    async with actor_client(system) as http:
         yield http

@@ -11,7 +11,6 @@ from uuid import UUID, uuid4
 import httpx
 import pytest
 
-from runtime.app import app_for
 from runtime.embedded import EmbeddedSystem
 from services.inventory.service import definition as inventory
 from shared.events.base import DomainEvent
@@ -20,6 +19,7 @@ from shared.events.order import OrderCancelled, OrderPlaced
 from shared.events.values import OrderLine, OrderType, Party
 from shared.service.codec import to_new_event
 from shared.service.definition import ServiceDefinition, ServiceParts
+from tests.actor_client import actor_client
 from tests.helpers import eventually
 
 SUPPLIER = str(uuid4())
@@ -42,8 +42,7 @@ async def system(tmp_path: Path) -> AsyncIterator[EmbeddedSystem]:
 
 @pytest.fixture
 async def client(system: EmbeddedSystem) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app_for(system))
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+    async with actor_client(system) as http:
         yield http
 
 
@@ -59,7 +58,7 @@ WAREHOUSE = {
 async def post(
     client: httpx.AsyncClient, path: str, body: dict[str, Any], **headers: str
 ) -> httpx.Response:
-    return await client.post(path, json=body, headers={"X-Actor": "warehouse:w1", **headers})
+    return await client.post(path, json=body, headers={"X-Actor": "operations:test", **headers})
 
 
 async def setup_stock(client: httpx.AsyncClient, sku: str, quantity: int) -> str:

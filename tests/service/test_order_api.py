@@ -12,7 +12,6 @@ from uuid import UUID, uuid4
 import httpx
 import pytest
 
-from runtime.app import app_for
 from runtime.embedded import EmbeddedSystem
 from services.order.service import definition as order_service
 from shared.events.base import DomainEvent, Money
@@ -21,6 +20,7 @@ from shared.events.pricing import OrderPriced, PricedLine, ProductRegistered
 from shared.events.values import Allocation, OrderType
 from shared.service.codec import to_new_event
 from shared.service.definition import ServiceDefinition, ServiceParts
+from tests.actor_client import actor_client
 from tests.helpers import eventually
 
 OPS = {"X-Actor": "operations:desk"}
@@ -41,8 +41,7 @@ async def system(tmp_path: Path) -> AsyncIterator[EmbeddedSystem]:
 
 @pytest.fixture
 async def client(system: EmbeddedSystem) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app_for(system))
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+    async with actor_client(system) as http:
         yield http
 
 

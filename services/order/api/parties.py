@@ -108,10 +108,12 @@ def party_routes(deps: OrderDeps) -> APIRouter:
         return await deps.parties.page(context.engine, "buyers", limit, offset)
 
     @router.get("/buyers/{buyer_id}")
-    async def get_buyer(buyer_id: UUID, min_position: MinPositionDep = 0) -> dict[str, Any]:
+    async def get_buyer(
+        buyer_id: UUID, actor: ActorDep, min_position: MinPositionDep = 0
+    ) -> dict[str, Any]:
         await _wait(min_position)
         found = await deps.parties.get(context.engine, "buyers", str(buyer_id))
-        if found is None:
+        if found is None or (actor.role == "buyer" and actor.party != str(buyer_id)):
             raise Problem(404, "Buyer not found", f"no buyer {buyer_id}", field="buyer_id")
         return found
 

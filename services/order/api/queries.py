@@ -1,14 +1,17 @@
 """Read routes: order list, order detail with its cross-service timeline, supplier work queue."""
 
+from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
-from shared.service.api import ActorDep, MinPositionDep
+from shared.service.api import Actor, ActorDep, MinPositionDep
+from shared.service.as_of import AsOfQuery, as_of_body, fold_as_of
 from shared.service.errors import Problem
 
+from ..domain.decide import order_decider
 from .deps import OrderDeps
 
 STATUSES = (
@@ -48,9 +51,12 @@ def query_routes(deps: OrderDeps) -> APIRouter:
 
     @router.get("/orders/{order_id}")
     async def get_order(
-        order_id: UUID, actor: ActorDep, min_position: MinPositionDep = 0
+        order_id: UUID, actor: ActorDep, min_position: MinPositionDep = 0, as_of: AsOfQuery = None
     ) -> JSONResponse:
-        """The order's status, lines and prices with every service's facts and a timeline."""
+        """The order's status, lines and prices with every service's facts and a timeline;
+        with ``as_of``, the order's state folded from its events recorded by then."""
+        if as_of is not None:
+            return await order_as_of(order_id, actor, as_of)
         await wait(min_position)
         summary = await deps.summaries.get(context.engine, str(order_id))
         own = summary and {"buyer": summary["buyer_id"], "supplier": summary["supplier_id"]}
@@ -62,6 +68,15 @@ def query_routes(deps: OrderDeps) -> APIRouter:
         version = await context.store.stream_version(deps.orders.stream_id(order_id))
         body = {**summary, **facets, "timeline": timeline, "version": version}
         return JSONResponse(body, headers={"ETag": f'"{version}"'})
+
+    async def order_as_of(order_id: UUID, actor: Actor, as_of: datetime) -> JSONResponse:
+        stream_id = deps.orders.stream_id(order_id)
+        evolve, initial = order_decider.evolve, order_decider.initial_state()
+        folded = await fold_as_of(context.store, stream_id, evolve, initial, as_of)
+        owner = {"buyer": str(folded.state.buyer_id), "supplier": str(folded.state.supplier_id)}
+        if folded.version == 0 or owner.get(actor.role, actor.party) != actor.party:
+            raise Problem(404, "Order not found", f"no order {order_id} by {as_of}", "order_id")
+        return JSONResponse(as_of_body(folded, stream_id, as_of))
 
     @router.get("/suppliers/{supplier_id}/queue")
     async def supplier_queue(

@@ -132,8 +132,10 @@ def record_backorder(command: RecordBackorder, state: OrderState) -> list[Domain
 
 def record_shipment(command: RecordShipment, state: OrderState) -> list[DomainEvent]:
     track = state.fulfilment.shipments.get(command.shipment_id)
+    # Facts from different services may arrive in any order: a track created by an earlier
+    # invoice or acceptance has planned == 0 until its ShipmentPlanned is recorded.
     already = track is not None and (
-        command.stage is ShipmentStage.PLANNED
+        (command.stage is ShipmentStage.PLANNED and track.planned > 0)
         or (command.stage is ShipmentStage.SHIPPED and track.shipped)
         or (command.stage is ShipmentStage.DELIVERED and track.delivered)
     )

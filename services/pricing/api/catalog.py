@@ -7,7 +7,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 from sqlalchemy import RowMapping, func, or_, select
 
-from services.pricing.api.common import visible_buyer
+from services.pricing.api.common import own_supplier, visible_buyer
 from services.pricing.domain.book import PricingBook, ProductTerms
 from services.pricing.domain.pricing import Quote, QuoteLine, price_lines
 from services.pricing.projections.catalog import Catalog
@@ -57,6 +57,8 @@ def catalog_routes(context: ServiceContext, catalog: Catalog) -> APIRouter:
     ) -> dict[str, Any]:
         """The catalog as one buyer sees it: its prices only, never costs or other tiers."""
         buyer = visible_buyer(actor, buyer_id)
+        if buyer is not None:
+            supplier_id = own_supplier(actor, supplier_id)
         await wait(min_position)
         query, stock = products_with_stock()
         p = t.products
@@ -86,6 +88,8 @@ def catalog_routes(context: ServiceContext, catalog: Catalog) -> APIRouter:
     ) -> dict[str, Any]:
         """One product as the buyer sees it, with its quantity breaks."""
         buyer = visible_buyer(actor, buyer_id)
+        if buyer is not None:
+            supplier_id = own_supplier(actor, supplier_id)
         await wait(min_position)
         query, _ = products_with_stock()
         query = query.where(t.products.c.sku == sku)

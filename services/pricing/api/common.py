@@ -30,6 +30,23 @@ def sees_supplier_terms(actor: Actor, supplier_id: UUID | None) -> bool:
     return actor.role == "supplier" and (supplier_id is None or actor.party == str(supplier_id))
 
 
+def own_supplier(actor: Actor, supplier_id: UUID | None) -> UUID | None:
+    """A supplier looking at a buyer's prices sees only its own products' prices."""
+    if actor.role != "supplier":
+        return supplier_id
+    if supplier_id is not None and str(supplier_id) != actor.party:
+        raise Problem(403, "Not your prices", "a supplier sees only its own", field="supplier_id")
+    return UUID(actor.party) if _is_uuid(actor.party) else supplier_id
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        UUID(text)
+    except ValueError:
+        return False
+    return True
+
+
 def visible_buyer(actor: Actor, buyer_id: UUID | None) -> UUID | None:
     """A buyer sees only its own prices: its id defaults to the actor's and may not differ."""
     if actor.role != "buyer":

@@ -95,7 +95,7 @@ def read_routes(context: ServiceContext, catalog: Catalog) -> APIRouter:
     ) -> dict[str, Any]:
         """Prices agreed with buyers; a buyer sees only its own."""
         buyer = visible_buyer(actor, buyer_id)
-        if buyer is None:
+        if actor.role != "buyer":
             staff_only(actor, supplier_id)
         table = t.customer_prices
         query = select(table).where(table.c.supplier_id == str(supplier_id))
@@ -109,6 +109,8 @@ def read_routes(context: ServiceContext, catalog: Catalog) -> APIRouter:
     ) -> dict[str, Any]:
         """The tier a buyer's prices come from with one supplier."""
         visible_buyer(actor, buyer_id)
+        if actor.role == "supplier":
+            staff_only(actor, supplier_id)
         await context.positions.wait_for(catalog.name, "pricing", min_position)
         async with context.engine.connect() as conn:
             tier = await buyer_tier(conn, t, supplier_id, buyer_id)

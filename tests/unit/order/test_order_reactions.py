@@ -212,3 +212,20 @@ def test_facts_about_a_cancelled_order_are_ignored() -> None:
     scenario().given(placed(), cancelled).when(
         RecordShipment(SHIPMENT, ShipmentStage.PLANNED, LINE)
     ).then()
+
+
+def test_order_completes_whatever_order_the_services_facts_arrive_in() -> None:
+    # Logistics' feed may lag payment's: the invoice and its settlement are recorded before
+    # the shipment is, and the order must still complete once the last fact arrives.
+    early = [
+        placed(),
+        ready(),
+        CONFIRMED,
+        _invoice(InvoiceStage.ISSUED),
+        _invoice(InvoiceStage.SETTLED),
+        OrderGoodsResolved(order_id=ORDER, shipment_id=SHIPMENT, accepted=12),
+        _progress(ShipmentStage.DELIVERED),
+    ]
+    scenario().given(*early).when(RecordShipment(SHIPMENT, ShipmentStage.PLANNED, LINE)).then(
+        _progress(ShipmentStage.PLANNED, LINE), OrderCompleted(order_id=ORDER)
+    )

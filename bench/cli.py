@@ -1,0 +1,127 @@
+"""The runner: choose bench modules, run them, write docs/BENCHMARKS.md."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shlex
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+
+from bench import eventstore, machine, ops
+from bench.eventstore.contenders import PostgresBackend
+from bench.harness import BenchRun, Context
+from bench.report import Section, merge
+from bench.timing import Progress
+
+MODULES: dict[str, BenchRun] = {
+    eventstore.NAME: eventstore.run,
+    ops.NAME: ops.run,
+}
+"""Every bench module by name, in report order. Register a new module here."""
+
+DEFAULT_OUTPUT = Path(__file__).resolve().parent.parent / "docs" / "BENCHMARKS.md"
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description="Measure the platform and write the results to a Markdown report.",
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="a short smoke run: small logs, fewer, shorter runs"
+    )
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="NAME",
+        help=f"run only these modules (repeat or comma-separate): {', '.join(MODULES)}; "
+        "the report keeps the other sections it already has",
+    )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=DEFAULT_OUTPUT,
+        help="the report to write (default: docs/BENCHMARKS.md)",
+    )
+    parser.add_argument("--no-write", action="store_true", help="measure and print, write nothing")
+    parser.add_argument("--list", action="store_true", help="list the modules and exit")
+    return parser.parse_args(argv)
+
+
+def selected(only: list[str] | None) -> list[str]:
+    if not only:
+        return list(MODULES)
+    names = [name.strip() for item in only for name in item.split(",") if name.strip()]
+    unknown = [name for name in names if name not in MODULES]
+    if unknown:
+        known = ", ".join(MODULES)
+        raise SystemExit(f"unknown bench module(s): {', '.join(unknown)}; known: {known}")
+    return [name for name in MODULES if name in names]
+
+
+async def _postgres_version(url: str | None) -> str | None:
+    if not url:
+        return None
+    backend = PostgresBackend(url, prefix="unused")
+    return await backend.server_version()
+
+
+async def run(args: argparse.Namespace, argv: list[str]) -> int:
+    names = selected(args.only)
+    progress = Progress()
+    url = os.environ.get("DATABASE_URL") or None
+    command = shlex.join(["python", "-m", "bench", *argv])
+    load_before = machine.load()
+    postgres = await _postgres_version(url)
+    sections: list[Section] = []
+    failed: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="b2b-bench-") as workdir:
+        ctx = Context(
+            quick=args.quick,
+            database_url=url,
+            workdir=Path(workdir),
+            progress=progress,
+            stamp=machine.short(),
+            load_at_start=machine.load_1min(),
+        )
+        for name in names:
+            progress.say(f"{name}: starting ({ctx.mode})")
+            try:
+                sections += await MODULES[name](ctx)
+            except Exception:
+                traceback.print_exc()
+                failed.append(name)
+                progress.say(f"{name}: FAILED, its sections are not updated")
+    progress.say(f"done in {progress.elapsed():.0f}s")
+    if args.no_write:
+        for section in sections:
+            print(f"\n## {section.title}\n")
+            for row in section.rows:
+                print(" | ".join(row))
+    elif sections:
+        output: Path = args.output
+        existing = output.read_text() if output.exists() else None  # noqa: ASYNC240
+        document = merge(
+            existing,
+            machine.describe(postgres, command, load_before=load_before, load_after=machine.load()),
+            sections,
+            keep_others=bool(args.only) or bool(failed),
+        )
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(document)  # noqa: ASYNC240
+        progress.say(f"wrote {output}")
+    return 1 if failed else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    args = parse_args(argv)
+    if args.list:
+        for name in MODULES:
+            print(name)
+        return 0
+    return asyncio.run(run(args, argv))

@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# Start (or reuse) a single-node Apache Kafka (KRaft broker+controller) on 127.0.0.1; print its
+# bootstrap servers (also in $KAFKA_DIR/bootstrap). Jars come from Maven Central via Maven (pom.xml).
+# Env: KAFKA_DIR (default $PWD/.cache/kafka), KAFKA_LIBS (jar cache, default $PWD/.cache/kafka/libs),
+# KAFKA_PORT (default: a free port), KAFKA_HEAP (default 384m).
+set -euo pipefail
+
+HERE="$(cd "$(dirname "$0")" && pwd)"
+KAFKA_DIR="${KAFKA_DIR:-$PWD/.cache/kafka}"
+mkdir -p "$KAFKA_DIR"
+KAFKA_DIR="$(cd "$KAFKA_DIR" && pwd)"
+LIBS="${KAFKA_LIBS:-$(cd "$HERE/../../.." && pwd)/.cache/kafka/libs}"
+DATA="$KAFKA_DIR/data"
+CONF="$KAFKA_DIR/server.properties"
+LOG="$KAFKA_DIR/kafka.log"
+PIDFILE="$KAFKA_DIR/kafka.pid"
+
+log() { echo "kafka: $*" >&2; }
+
+port_is_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+pick_port() {
+  local port
+  for _ in $(seq 1 200); do
+    port=$((20000 + RANDOM % 40000))
+    if port_is_free "$port"; then echo "$port"; return; fi
+  done
+  log "no free port found"; exit 1
+}
+
+is_running() { [[ -f "$PIDFILE" ]] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; }
+
+fetch_jars() {
+  # The pom's hash names the jar set, so a version bump in pom.xml fetches again.
+  local stamp
+  stamp="$(sha256sum "$HERE/pom.xml" | cut -c1-16)"
+  [[ -f "$LIBS/.fetched-$stamp" ]] && return 0
+  command -v java >/dev/null || { log "java not found: install a JDK 17 (apt-get install openjdk-17-jre-headless)"; exit 1; }
+  if ! command -v mvn >/dev/null; then
+    log "mvn not found: installing Debian's maven"
+    local sudo=""; [[ "$(id -u)" -ne 0 ]] && sudo="sudo"
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends maven >/dev/null
+  fi
+  log "fetching Kafka jars from Maven Central into $LIBS"
+  rm -rf "$LIBS"
+  if ! mvn -q -B -f "$HERE/pom.xml" dependency:copy-dependencies \
+      -DoutputDirectory="$LIBS" -DincludeScope=runtime >"$KAFKA_DIR/maven.log" 2>&1; then
+    tail -n 30 "$KAFKA_DIR/maven.log" >&2
+    log "maven could not fetch the jars (see $KAFKA_DIR/maven.log); check that Maven Central is reachable"
+    exit 1
+  fi
+  touch "$LIBS/.fetched-$stamp"
+}
+
+write_config() {
+  cat >"$CONF" <<CONF
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$CONTROLLER_PORT
+listeners=PLAINTEXT://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$PORT
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+log.dirs=$DATA
+num.partitions=1
+default.replication.factor=1
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=4
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+group.initial.rebalance.delay.ms=0
+auto.create.topics.enable=true
+num.network.threads=2
+num.io.threads=2
+background.threads=2
+log.retention.hours=168
+CONF
+  cat >"$KAFKA_DIR/log4j2.properties" <<CONF
+appender.file.type = File
+appender.file.name = file
+appender.file.fileName = $LOG
+appender.file.layout.type = PatternLayout
+appender.file.layout.pattern = [%d] %p %m (%c)%n
+rootLogger.level = WARN
+rootLogger.appenderRef.file.ref = file
+logger.server.name = kafka.server.KafkaRaftServer
+logger.server.level = INFO
+CONF
+}
+
+JAVA=(java "-Xmx${KAFKA_HEAP:-384m}" "-Xms${KAFKA_HEAP:-384m}" -XX:+UseSerialGC -Djava.awt.headless=true
+  "-Dlog4j2.configurationFile=$KAFKA_DIR/log4j2.properties" -cp "$LIBS/*")
+
+wait_ready() {
+  local offset="$1"
+  for _ in $(seq 1 240); do
+    if ! is_running; then tail -n 30 "$LOG" >&2; log "the broker exited while starting (log $LOG)"; exit 1; fi
+    if tail -c +"$offset" "$LOG" 2>/dev/null | grep -q "Kafka Server started" && ! port_is_free "$PORT"; then
+      return 0
+    fi
+    sleep 0.5
+  done
+  log "not ready after 120 s (log $LOG); run deploy/local/kafka/stop.sh and retry"
+  exit 1
+}
+
+fetch_jars
+
+if is_running; then
+  PORT="$(cat "$KAFKA_DIR/port")"
+  log "reusing the broker running on 127.0.0.1:$PORT (pid $(cat "$PIDFILE"))"
+else
+  PORT="${KAFKA_PORT:-}"
+  if [[ -z "$PORT" && -f "$KAFKA_DIR/port" ]] && port_is_free "$(cat "$KAFKA_DIR/port")"; then
+    PORT="$(cat "$KAFKA_DIR/port")"
+  fi
+  PORT="${PORT:-$(pick_port)}"
+  CONTROLLER_PORT="$(pick_port)"
+  while [[ "$CONTROLLER_PORT" == "$PORT" ]]; do CONTROLLER_PORT="$(pick_port)"; done
+  write_config
+  if [[ ! -f "$DATA/meta.properties" ]]; then
+    log "formatting KRaft storage in $DATA"
+    mkdir -p "$DATA"
+    "${JAVA[@]}" kafka.tools.StorageTool format -t "$("${JAVA[@]}" kafka.tools.StorageTool random-uuid)" \
+      -c "$CONF" >"$KAFKA_DIR/format.log" 2>&1 || { cat "$KAFKA_DIR/format.log" >&2; exit 1; }
+  fi
+  touch "$LOG"
+  offset=$(( $(stat -c %s "$LOG") + 1 ))
+  log "starting on 127.0.0.1:$PORT (controller $CONTROLLER_PORT, data $DATA, log $LOG)"
+  # setsid: the broker outlives this script and a Ctrl-C in the shell that started it.
+  nohup setsid "${JAVA[@]}" kafka.Kafka "$CONF" >>"$KAFKA_DIR/stdout.log" 2>&1 </dev/null &
+  echo $! >"$PIDFILE"
+  echo "$PORT" >"$KAFKA_DIR/port"
+  wait_ready "$offset"
+fi
+
+echo "127.0.0.1:$PORT" >"$KAFKA_DIR/bootstrap"
+echo "127.0.0.1:$PORT"

@@ -1,0 +1,75 @@
+"""How the demo seed and ``b2b simulate`` act as each party: tokens minted in-process, or the
+documented demo log-ins against a running system."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Protocol
+
+import httpx
+
+from runtime.demo_accounts import DEMO_PASSWORD, demo_keys, demo_users
+from runtime.demo_data import DemoWorld
+from shared.service.auth.actor import Actor
+from shared.service.auth.tokens import TokenService
+
+
+class Credentials(Protocol):
+    async def headers(self, actor: str) -> dict[str, str]:
+        """The headers that authenticate a request as ``actor`` (``role:party``)."""
+        ...
+
+
+class MintedTokens:
+    """Bearer tokens signed with the app's own key (in-process seed and simulation)."""
+
+    def __init__(self, tokens: TokenService) -> None:
+        self.tokens = tokens
+        self._cache: dict[str, dict[str, str]] = {}
+
+    async def headers(self, actor: str) -> dict[str, str]:
+        if actor not in self._cache:
+            token = self.tokens.issue(Actor.parse(actor), subject=f"internal:{actor}")
+            self._cache[actor] = {"Authorization": f"Bearer {token}"}
+        return self._cache[actor]
+
+
+class DemoLogins:
+    """The demo users (token endpoint) and partner keys of a system running in development."""
+
+    def __init__(self, client: httpx.AsyncClient, world: DemoWorld) -> None:
+        self.client = client
+        self.users = {str(u.actor): u.username for u in demo_users(world)}
+        self.keys = {str(k.actor): k.api_key for k in demo_keys(world)}
+        self.by_role = {u.actor.role: u.username for u in demo_users(world)}
+        self.by_role.update({k.actor.role: k.api_key for k in demo_keys(world)})
+        self._cache: dict[str, dict[str, str]] = {}
+        self._lock = asyncio.Lock()
+
+    async def headers(self, actor: str) -> dict[str, str]:
+        if actor in self._cache:
+            return self._cache[actor]
+        async with self._lock:
+            if actor not in self._cache:
+                self._cache[actor] = await self._log_in(actor)
+        return self._cache[actor]
+
+    async def _log_in(self, actor: str) -> dict[str, str]:
+        role = Actor.parse(actor).role
+        key = self.keys.get(actor) or (self.by_role.get(role) if role == "bank" else None)
+        if key is not None:
+            return {"X-API-Key": key}
+        username = self.users.get(actor) or (
+            self.by_role.get(role) if role in ("operations", "analyst") else None
+        )
+        if username is None:
+            raise RuntimeError(f"no demo log-in for {actor}; is this the demo world?")
+        response = await self.client.post(
+            "/api/v1/auth/token", data={"username": username, "password": DEMO_PASSWORD}
+        )
+        if response.status_code != 200:
+            raise RuntimeError(
+                f"demo log-in {username} answered {response.status_code}: {response.text[:200]}"
+                " (demo users exist only in development)"
+            )
+        return {"Authorization": f"Bearer {response.json()['access_token']}"}

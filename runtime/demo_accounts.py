@@ -1,0 +1,71 @@
+"""Demo log-ins (development only, documented in the README): a user per buyer and supplier,
+``ops`` and ``analyst``, and an API key per warehouse, carrier and the bank."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from runtime.demo_data import DemoWorld
+from shared.service.auth.actor import Actor
+from shared.service.auth.identity import KEY_PREFIX, IdentityStore
+
+DEMO_PASSWORD = "demo-password"
+DEMO_KEY_SECRET = "demo-key-secret"
+BANK_PARTY = "demo-bank"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    actor: Actor
+
+
+@dataclass(frozen=True)
+class DemoKey:
+    key_id: str
+    actor: Actor
+
+    @property
+    def api_key(self) -> str:
+        return f"{KEY_PREFIX}_{self.key_id}_{DEMO_KEY_SECRET}"
+
+
+def demo_users(world: DemoWorld) -> list[DemoUser]:
+    users = [
+        DemoUser("ops", Actor("operations", "demo-ops")),
+        DemoUser("analyst", Actor("analyst", "demo-analyst")),
+    ]
+    users += [
+        DemoUser(f"buyer-{i:02d}", Actor("buyer", str(b.buyer_id)))
+        for i, b in enumerate(world.buyers, 1)
+    ]
+    users += [
+        DemoUser(f"supplier-{i:02d}", Actor("supplier", str(s.supplier_id)))
+        for i, s in enumerate(world.suppliers, 1)
+    ]
+    return users
+
+
+def demo_keys(world: DemoWorld) -> list[DemoKey]:
+    warehouses = [w for s in world.suppliers for w in s.warehouses]
+    keys = [
+        DemoKey(f"demo-warehouse-{i:02d}", Actor("warehouse", str(w.warehouse_id)))
+        for i, w in enumerate(warehouses, 1)
+    ]
+    keys += [
+        DemoKey(f"demo-carrier-{i:02d}", Actor("carrier", str(c.carrier_id)))
+        for i, c in enumerate(world.carriers, 1)
+    ]
+    return [*keys, DemoKey("demo-bank", Actor("bank", BANK_PARTY))]
+
+
+async def seed_demo_accounts(identity: IdentityStore, world: DemoWorld) -> None:
+    """Create the demo users and keys (idempotent; call only in development)."""
+    for user in demo_users(world):
+        if not await identity.has_user(user.username):
+            await identity.set_user(user.username, DEMO_PASSWORD, user.actor)
+    for key in demo_keys(world):
+        if await identity.partner(key.key_id) is None:
+            await identity.issue_key(
+                key.actor, f"demo {key.key_id}", key_id=key.key_id, secret=DEMO_KEY_SECRET
+            )

@@ -1,0 +1,1 @@
+"""Distributed mode: one process per service on PostgreSQL, connected by Kafka."""

@@ -1,0 +1,74 @@
+"""The web application of one service process: its API, health, and its node in the lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import Depends, FastAPI, Request
+
+from runtime.demo_accounts import seed_demo_accounts
+from runtime.demo_data import build_world
+from runtime.distributed.node import ServiceNode
+from runtime.distributed.settings import NodeSettings
+from runtime.security import build_security, install_security
+from runtime.settings import Settings
+from shared.service.auth.dependencies import authorize
+from shared.service.definition import ServiceDefinition
+from shared.service.errors import install_error_handlers
+
+
+def create_node_app(
+    settings: NodeSettings, definition: ServiceDefinition, data_dir: Path
+) -> FastAPI:
+    """Build the app; the database and Kafka are reached when it starts, not before.
+
+    Every process checks bearer tokens with the shared secret (B2B_SECRET_KEY); its identity
+    database (users, API keys) lives in ``data_dir``.
+    """
+    runtime_settings = Settings()
+    security = build_security(runtime_settings, data_dir)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        node = ServiceNode(settings, definition)
+        await node.start()
+        app.state.node = node
+        if node.parts.router is not None:
+            app.include_router(node.parts.router)
+        app.openapi_schema = None
+        if runtime_settings.development:
+            await seed_demo_accounts(security.identity, build_world())
+        try:
+            yield
+        finally:
+            await node.stop()
+            await security.close()
+
+    app = FastAPI(
+        title=f"B2B ordering: {definition.name} service",
+        lifespan=lifespan,
+        dependencies=[Depends(authorize)],
+    )
+    install_error_handlers(app)
+    install_security(app, security)
+
+    @app.get("/health", tags=["operations"])
+    async def health(request: Request) -> dict[str, Any]:
+        """Liveness, the store's head, the relay's position and each feed's progress."""
+        node: ServiceNode = request.app.state.node
+        return {
+            "status": "ok",
+            "mode": "distributed",
+            "service": node.name,
+            "head_position": await node.context.store.head_position(),
+            "relay": {"position": node.relay.position, "published": node.relay.published},
+            "feeds": {
+                source: {"received": feed.received, "committed_offset": feed.committed}
+                for source, feed in node.feeds.items()
+            },
+        }
+
+    return app

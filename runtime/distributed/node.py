@@ -1,0 +1,205 @@
+"""Composition root of one service process in distributed mode: its PostgreSQL database, its
+outbox relay, and its policies and projections fed by the other services' Kafka topics.
+
+Subscriptions to the service's own events follow its store directly (as in embedded mode);
+subscriptions to another service's events follow that service's topic through a KafkaFeed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from functools import partial
+
+import structlog
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+from runtime.distributed.databases import service_database_url
+from runtime.distributed.settings import NodeSettings
+from shared.eventstore.port import EventStore
+from shared.eventstore.postgres import PostgresEventStore
+from shared.messaging.checkpoints import CheckpointStore
+from shared.messaging.consumer import Consumer, Source
+from shared.messaging.hub import FannedOutStore
+from shared.messaging.kafka.admin import ensure_topics
+from shared.messaging.kafka.dead_letters import KafkaDeadLetters
+from shared.messaging.kafka.feed import KafkaFeed
+from shared.messaging.kafka.producer import idempotent_producer
+from shared.messaging.kafka.relay import OutboxRelay
+from shared.messaging.kafka.topics import dead_letters_topic, events_topic
+from shared.service.definition import ServiceContext, ServiceDefinition, ServiceParts
+from shared.service.idempotency import IdempotencyStore
+from shared.service.policy import policy_consumer
+from shared.service.projection import ProjectionRunner
+
+log = structlog.get_logger(__name__)
+
+
+class ServiceNode:
+    """One service, started and stopped as a unit (``runtime.distributed.app`` mounts its API)."""
+
+    def __init__(self, settings: NodeSettings, definition: ServiceDefinition) -> None:
+        self.settings = settings
+        self.definition = definition
+        self.name = definition.name
+        self.feeds: dict[str, KafkaFeed] = {}
+        self.consumers: list[Consumer] = []
+        self.runners: list[ProjectionRunner] = []
+        self._tasks: list[asyncio.Task[None]] = []
+        self._producer: AIOKafkaProducer | None = None
+        self._store: PostgresEventStore | None = None
+
+    @property
+    def context(self) -> ServiceContext:
+        return self._context
+
+    @property
+    def parts(self) -> ServiceParts:
+        return self._parts
+
+    async def start(self) -> None:
+        settings = self.settings
+        url = await service_database_url(settings.database_url, settings.database_prefix, self.name)
+        store = await PostgresEventStore.open(url, poll_interval=settings.poll_interval)
+        self._store = store
+        self._local = FannedOutStore(store)
+        idempotency = IdempotencyStore(store.engine)
+        await idempotency.create_tables()
+        await CheckpointStore(store.engine).create_tables()
+        self._context = ServiceContext(
+            name=self.name, store=store, engine=store.engine, idempotency=idempotency
+        )
+        self._parts = self.definition.build(self._context)
+        for projection in self._parts.projections:
+            await projection.create_tables(store.engine)
+        self._producer = idempotent_producer(settings.kafka_bootstrap_servers, f"{self.name}-dlq")
+        await self._producer.start()
+        ns = settings.kafka_namespace
+        self.dead_letters = KafkaDeadLetters(store.engine, self.name, self._producer, ns)
+        await self.dead_letters.create_tables()
+        await ensure_topics(
+            settings.kafka_bootstrap_servers,
+            self._topics(),
+            replication_factor=settings.kafka_replication_factor,
+        )
+        self._wire()
+        self.relay = OutboxRelay(
+            self.name,
+            self._local,
+            CheckpointStore(store.engine),
+            partial(idempotent_producer, settings.kafka_bootstrap_servers, f"{self.name}-relay"),
+            namespace=ns,
+        )
+        self._spawn(self.relay.run, "relay")
+        for feed in self.feeds.values():
+            self._spawn(feed.run, f"feed:{feed.source}")
+        for consumer in self.consumers:
+            self._spawn(consumer.run, consumer.name)
+        for runner in self.runners:
+            self._spawn(runner.run, f"{runner.projection.consumer_name}<{runner.source.name}")
+        log.info("service started", service=self.name, feeds=sorted(self.feeds))
+
+    def _subscriptions(self) -> dict[str, list[str]]:
+        """Consumer names per source, as the kernel's consumers name themselves."""
+        names: dict[str, list[str]] = defaultdict(list)
+        for policy in self._parts.policies:
+            names[policy.source].append(f"policy:{policy.name}")
+        for projection in self._parts.projections:
+            for source in projection.sources:
+                names[source].append(projection.consumer_name)
+        return names
+
+    def _topics(self) -> list[str]:
+        sources = set(self._subscriptions()) | {self.name}
+        ns = self.settings.kafka_namespace
+        return [events_topic(s, ns) for s in sources] + [dead_letters_topic(self.name, ns)]
+
+    def _wire(self) -> None:
+        engine = self._context.engine
+        for source, names in self._subscriptions().items():
+            if source != self.name:
+                self.feeds[source] = KafkaFeed(
+                    source,
+                    partial(self._kafka_consumer, source),
+                    subscribers=len(names),
+                    checkpoint_floor=partial(self._floor, source),
+                    on_poison=self.dead_letters.poison,
+                    namespace=self.settings.kafka_namespace,
+                )
+        for policy in self._parts.policies:
+            self.consumers.append(
+                policy_consumer(
+                    policy,
+                    self._source(policy.source),
+                    checkpoints=CheckpointStore(engine),
+                    dead_letters=self.dead_letters,
+                )
+            )
+        for projection in self._parts.projections:
+            for source in projection.sources:
+                runner = ProjectionRunner(
+                    projection, self._source(source), engine, dead_letters=self.dead_letters
+                )
+                self.runners.append(runner)
+                self._context.positions.add(runner)
+
+    def _source(self, name: str) -> Source:
+        feed: EventStore = self._local if name == self.name else self.feeds[name]
+        return Source(name, feed)
+
+    def _kafka_consumer(self, source: str) -> AIOKafkaConsumer:
+        return AIOKafkaConsumer(
+            bootstrap_servers=self.settings.kafka_bootstrap_servers,
+            group_id=self.settings.kafka_namespace + group_id(self.name, source),
+            client_id=f"{self.name}<{source}",
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            fetch_max_wait_ms=100,
+        )
+
+    def _floor(self, source: str) -> int:
+        """How far every subscriber of ``source`` is done: its effects stored, or nothing to do.
+
+        A consumer's ``position`` moves only after its effects are stored; irrelevant events move
+        it without a checkpoint write (replaying them is free), so it may run ahead of the table.
+        """
+        positions = [c.position for c in self.consumers if c.source.name == source]
+        positions += [r.position for r in self.runners if r.source.name == source]
+        return min(positions, default=0)
+
+    def _spawn(self, work: Callable[[], Awaitable[None]], name: str) -> None:
+        async def guarded() -> None:
+            try:
+                await work()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                # A consumer that stopped would silently hold back its feed: stop the process so
+                # that its supervisor restarts it from the durable checkpoints.
+                log.exception("background task failed; stopping the service", task=name)
+                os.kill(os.getpid(), signal.SIGTERM)
+
+        self._tasks.append(asyncio.create_task(guarded(), name=name))
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self._tasks.clear()
+        if self._producer is not None:
+            with contextlib.suppress(Exception):
+                await self._producer.stop()
+        if self._store is not None:
+            await self._local.stop()
+            await self._store.close()
+
+
+def group_id(service: str, source: str) -> str:
+    """The consumer group of ``service`` reading ``source``'s topic."""
+    return f"{service}<{source}"

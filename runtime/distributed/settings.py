@@ -1,0 +1,28 @@
+"""What one service process of the distributed mode needs to know, from flags or the environment."""
+
+from __future__ import annotations
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class NodeSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="B2B_", extra="ignore")
+
+    service: str
+    host: str = "127.0.0.1"
+    port: int = Field(default=8100, ge=1, le=65535)
+    database_url: str = Field(
+        validation_alias=AliasChoices("DATABASE_URL", "B2B_DATABASE_URL"),
+        description="a PostgreSQL server; each service gets its own database on it",
+    )
+    database_prefix: str = Field(default="b2b", pattern=r"^[a-z_][a-z0-9_]{0,40}$")
+    kafka_bootstrap_servers: str = Field(
+        validation_alias=AliasChoices("KAFKA_BOOTSTRAP_SERVERS", "B2B_KAFKA_BOOTSTRAP_SERVERS")
+    )
+    kafka_namespace: str = Field(
+        default="", pattern=r"^[a-zA-Z0-9._-]{0,60}$", description="prefix of topics and groups"
+    )
+    kafka_replication_factor: int = Field(default=1, ge=1, description="for topics it creates")
+    poll_interval: float = Field(default=0.05, gt=0, description="store polling (s) when idle")
+    log_level: str = "warning"

@@ -1,0 +1,1 @@
+"""Operations and analytics: history across services, time travel, replay, dead letters, export."""

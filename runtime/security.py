@@ -1,0 +1,74 @@
+"""The security composition: identity database, token service, access policy, webhook feed."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from pathlib import Path
+
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from runtime.access_policy import access_policy
+from runtime.embedded import EmbeddedSystem
+from runtime.settings import Settings
+from shared.eventstore.port import RecordedEvent
+from shared.messaging.checkpoints import CheckpointStore
+from shared.messaging.consumer import Consumer
+from shared.messaging.dead_letters import DeadLetters
+from shared.service.auth.routes import auth_routes
+from shared.service.auth.security import Security
+from shared.service.auth.tokens import TokenService
+
+WEBHOOK_SOURCES = ("order", "inventory", "logistics", "payment")
+"""Services whose events reach subscribed partners (those naming the partner's id)."""
+
+
+def build_security(settings: Settings, data_dir: Path) -> Security:
+    """Credentials live in ``identity.db`` beside the service stores; nothing connects yet."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    engine = create_async_engine(f"sqlite+aiosqlite:///{data_dir / 'identity.db'}")
+    tokens = TokenService(settings.secret_key, timedelta(minutes=settings.token_ttl_minutes))
+    policy = access_policy(login_rate=settings.login_rate, order_rate=settings.order_rate)
+    return Security(
+        engine=engine,
+        tokens=tokens,
+        policy=policy,
+        secure_cookies=not settings.development,
+        login_rate=settings.login_rate,
+    )
+
+
+def install_security(app: FastAPI, security: Security) -> None:
+    app.state.security = security
+    app.include_router(auth_routes())
+
+
+async def start_webhook_feed(
+    system: EmbeddedSystem, security: Security
+) -> list[asyncio.Task[None]]:
+    """Follow each service's events into the webhook outbox, and deliver it in the background."""
+    await security.outbox.ready()
+    checkpoints = CheckpointStore(security.engine)
+    await checkpoints.create_tables()
+    dead_letters = DeadLetters(security.engine)
+    await dead_letters.create_tables()
+
+    async def enqueue(record: RecordedEvent) -> None:
+        await security.outbox.enqueue(
+            str(record.event_id), record.event_type, record.recorded_at.isoformat(), record.data
+        )
+
+    tasks = []
+    for name in WEBHOOK_SOURCES:
+        if name in system.services:
+            consumer = Consumer(
+                "webhooks:outbox",
+                system.source(name),
+                enqueue,
+                checkpoints=checkpoints,
+                dead_letters=dead_letters,
+            )
+            tasks.append(asyncio.create_task(consumer.run(), name=f"webhooks:{name}"))
+    tasks.append(asyncio.create_task(security.outbox.run(), name="webhooks:dispatch"))
+    return tasks

@@ -1,0 +1,1 @@
+"""Kafka glue for the distributed mode: outbox relay, topic feeds for consumers, dead letters."""

@@ -1,0 +1,17 @@
+"""The producer settings every Kafka writer here uses: idempotent, acknowledged by all replicas."""
+
+from __future__ import annotations
+
+from aiokafka import AIOKafkaProducer
+
+
+def idempotent_producer(bootstrap_servers: str, client_id: str) -> AIOKafkaProducer:
+    """Not started: the caller starts and stops it (nothing connects at build time)."""
+    return AIOKafkaProducer(
+        bootstrap_servers=bootstrap_servers,
+        client_id=client_id,
+        enable_idempotence=True,
+        acks="all",
+        linger_ms=2,
+        request_timeout_ms=15_000,
+    )

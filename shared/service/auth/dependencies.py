@@ -1,0 +1,73 @@
+"""FastAPI dependencies: ``current_principal`` (who, cached per request) and ``authorize``
+(may this role call this route; rate limits). Tests may override ``current_principal``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from shared.service.auth.actor import Actor, Principal
+from shared.service.auth.authenticate import authenticate, unauthorized
+from shared.service.auth.security import Security
+from shared.service.errors import Problem
+
+
+def security_of(request: Request) -> Security:
+    security: Security | None = getattr(request.app.state, "security", None)
+    if security is None:
+        raise Problem(503, "Authentication unavailable", "the app was built without security")
+    return security
+
+
+API_PREFIX = "/api/"
+"""Only API routes are authorised here; portal pages use ``portal.auth.portal_user``."""
+
+
+async def current_principal(request: Request) -> Principal | None:
+    """The authenticated principal of an API request, or None when it sent no credential."""
+    if not request.url.path.startswith(API_PREFIX):
+        return None
+    return await authenticate(security_of(request), request)
+
+
+PrincipalDep = Annotated[Principal | None, Depends(current_principal)]
+
+
+async def current_actor(principal: PrincipalDep) -> Actor:
+    if principal is None:
+        raise unauthorized("log in: POST /api/v1/auth/token, then send Authorization: Bearer")
+    return principal.actor
+
+
+async def authorize(request: Request, principal: PrincipalDep) -> None:
+    """Deny by default: the route's rule must admit the principal's role (and credential)."""
+    if not request.url.path.startswith(API_PREFIX):
+        return
+    security = security_of(request)
+    found = security.policy.match(request.method, request.url.path)
+    if found is None:
+        raise Problem(403, "No access rule", "this route has no access rule; add one to the policy")
+    key, rule = found
+    if not rule.public:
+        if principal is None:
+            raise unauthorized(
+                "log in: POST /api/v1/auth/token, then send Authorization: Bearer <token>"
+            )
+        if principal.actor.role not in rule.roles:
+            allowed = ", ".join(sorted(rule.roles))
+            raise Problem(403, "Not allowed", f"only {allowed} may do this", field="Authorization")
+        if principal.via == "webhook" and not rule.webhook:
+            raise Problem(
+                403, "Not allowed", "signed webhooks may only report shipments and receipts"
+            )
+    if rule.rate:
+        who = str(principal.actor) if principal else (request.client or ("?", 0))[0]
+        wait = security.limiter.hit(rule.rate, key, who)
+        if wait is not None:
+            raise Problem(
+                429,
+                "Too many requests",
+                f"at most {rule.rate}; retry in {wait} s",
+                headers={"Retry-After": str(wait)},
+            )

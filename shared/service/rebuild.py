@@ -1,0 +1,373 @@
+"""Rebuild a projection from position 0 into suffixed tables beside the live ones, then swap.
+
+The fresh copy replays its sources merged in commit-time order, catches up, and in one write
+transaction (which holds the live runners back) takes the last events, compares every row with
+the live tables, renames the fresh tables into place and hands over the checkpoints.
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import time
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import structlog
+from sqlalchemy import Table, delete, select, text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from shared.eventstore.port import EventStore, RecordedEvent
+from shared.messaging.checkpoints import CheckpointStore, checkpoints
+from shared.service.policy import decode
+from shared.service.projection import Projection
+
+log = structlog.get_logger(__name__)
+
+Progress = Callable[[int, int], None]
+"""Called with (events replayed, events to replay) as the rebuild goes."""
+
+
+class RebuildMismatch(Exception):
+    """The rebuilt rows differ from the live rows; nothing was swapped."""
+
+    def __init__(self, projection: str, differences: Sequence[str]) -> None:
+        self.differences = list(differences)
+        shown = "; ".join(self.differences[:5])
+        super().__init__(
+            f"projection {projection!r}: rebuilt rows differ from the live rows ({shown}); "
+            "the live tables are untouched — inspect the differences, fix the projection "
+            "(and raise its version), then replay again"
+        )
+
+
+@dataclass
+class RebuildReport:
+    """What a rebuild did: events read and applied, rows compared, whether it swapped."""
+
+    projection: str
+    suffix: str
+    events_read: int = 0
+    events_applied: int = 0
+    skipped: list[str] = field(default_factory=list)
+    rows: dict[str, int] = field(default_factory=dict)
+    positions: dict[str, int] = field(default_factory=dict)
+    verified: bool = False
+    swapped: bool = False
+    seconds: float = 0.0
+
+
+def new_suffix() -> str:
+    """A table suffix unique to this rebuild (index and constraint names stay unique too)."""
+    return f"__r{time.time_ns() // 1_000_000}"
+
+
+class Rebuild:
+    """One rebuild of ``live`` (a projection instance) from ``sources`` into ``engine``."""
+
+    def __init__(
+        self,
+        live: Projection,
+        sources: Mapping[str, EventStore],
+        engine: AsyncEngine,
+        *,
+        suffix: str | None = None,
+        batch_size: int = 2000,
+        progress: Progress | None = None,
+    ) -> None:
+        missing = [name for name in live.sources if name not in sources]
+        if missing:
+            raise ValueError(f"projection {live.name!r} needs the stores of {missing}")
+        self.live = live
+        self.fresh = type(live)(suffix=suffix or new_suffix())
+        self.sources = {name: sources[name] for name in live.sources}
+        self.engine = engine
+        self.batch_size = batch_size
+        self.progress = progress
+        self.report = RebuildReport(live.name, self.fresh.suffix)
+        self._types = frozenset(live.event_types)
+        self._positions = dict.fromkeys(self.sources, 0)
+        self._total = 0
+
+    async def run(self, *, verify: bool = True) -> RebuildReport:
+        """Prepare, replay to the live checkpoints (or the heads), then swap; the whole job."""
+        started = time.perf_counter()
+        await self.prepare()
+        await self.catch_up()
+        await self.swap(verify=verify)
+        self.report.seconds = time.perf_counter() - started
+        return self.report
+
+    async def prepare(self) -> None:
+        """Create the suffixed tables empty (dropping leftovers of an interrupted rebuild)."""
+        async with self.engine.begin() as conn:
+            await conn.run_sync(self.fresh.metadata.drop_all)
+            await conn.run_sync(self.fresh.metadata.create_all)
+            await conn.execute(
+                delete(checkpoints).where(checkpoints.c.consumer == self.fresh.consumer_name)
+            )
+
+    async def catch_up(self, *, rounds: int = 20) -> None:
+        """Replay each source up to the live checkpoint (the head when there is none yet).
+
+        Repeats while the live runners move on; the swap takes whatever is left under its lock.
+        """
+        for _ in range(rounds):
+            targets = await self._targets()
+            gap = sum(max(0, targets[n] - self._positions[n]) for n in targets)
+            if gap == 0:
+                return
+            self._total = self.report.events_read + gap
+            await self._replay(targets, conn=None)
+            if gap < self.batch_size:
+                return
+
+    async def _targets(self) -> dict[str, int]:
+        async with self.engine.connect() as conn:
+            live = await self._live_positions(conn)
+        if any(live.values()):
+            return live
+        return {name: await store.head_position() for name, store in self.sources.items()}
+
+    async def swap(self, *, verify: bool = True) -> None:
+        """In one transaction: take the last events, compare with the live rows, rename, hand over.
+
+        ``verify=False`` is for a changed code version, whose rows are meant to differ.
+        """
+        async with self.engine.begin() as conn:
+            await self._hold_live_writers(conn)
+            live = await self._live_positions(conn)
+            targets = {n: live[n] for n in self.sources} if verify else None
+            if targets is None:
+                targets = {n: await s.head_position() for n, s in self.sources.items()}
+            await self._replay(targets, conn=conn)
+            for table in self.fresh.tables:
+                count = await conn.scalar(select(text("count(*)")).select_from(table))
+                self.report.rows[self._live_name(table)] = int(count or 0)
+            if verify:
+                differences = await self._compare(conn)
+                if differences:
+                    raise RebuildMismatch(self.live.name, differences)
+                self.report.verified = True
+            await self._rename(conn)
+            await self._hand_over(conn)
+        self.report.positions = dict(self._positions)
+        self.report.swapped = True
+        log.info(
+            "projection rebuilt and swapped",
+            projection=self.live.name,
+            events=self.report.events_read,
+            verified=self.report.verified,
+        )
+
+    # --- replay -----------------------------------------------------------------------------
+
+    async def _replay(self, targets: Mapping[str, int], conn: AsyncConnection | None) -> None:
+        pending: list[tuple[str, RecordedEvent]] = []
+        async for item in self._merged(targets):
+            pending.append(item)
+            if len(pending) >= self.batch_size:
+                await self._apply(pending, conn)
+                pending = []
+        if pending:
+            await self._apply(pending, conn)
+
+    async def _merged(self, targets: Mapping[str, int]) -> AsyncIterator[tuple[str, RecordedEvent]]:
+        """Every source's events up to its target, merged by commit time (as live runners saw)."""
+        streams = [self._read(name, targets[name]) for name in self.sources]
+        heap: list[tuple[Any, int, int, RecordedEvent]] = []
+        for index, stream in enumerate(streams):
+            first = await anext(stream, None)
+            if first is not None:
+                heapq.heappush(heap, (first.recorded_at, index, first.position, first))
+        names = list(self.sources)
+        while heap:
+            _, index, _, record = heapq.heappop(heap)
+            yield names[index], record
+            following = await anext(streams[index], None)
+            if following is not None:
+                heapq.heappush(heap, (following.recorded_at, index, following.position, following))
+
+    async def _read(self, name: str, target: int) -> AsyncIterator[RecordedEvent]:
+        store, position = self.sources[name], self._positions[name]
+        while position < target:
+            batch = await store.read_all(position, min(self.batch_size, 5000))
+            if not batch:
+                return
+            for record in batch:
+                if record.position > target:
+                    return
+                yield record
+                position = record.position
+
+    async def _apply(
+        self, items: list[tuple[str, RecordedEvent]], conn: AsyncConnection | None
+    ) -> None:
+        if conn is not None:
+            for item in items:  # under the swap's lock: a savepoint per event
+                try:
+                    async with conn.begin_nested():
+                        await self._apply_in(conn, [item])
+                except Exception as error:
+                    self._skip(item, error)
+                    await self._save(conn, [item])
+        else:
+            try:
+                async with self.engine.begin() as own:
+                    await self._apply_in(own, items)
+            except Exception:
+                # Find the culprit as the live runner does: one event per transaction.
+                for item in items:
+                    try:
+                        async with self.engine.begin() as own:
+                            await self._apply_in(own, [item])
+                    except Exception as error:
+                        self._skip(item, error)
+                        async with self.engine.begin() as own:
+                            await self._save(own, [item])
+        self.report.events_read += len(items)
+        for name, record in items:
+            self._positions[name] = max(self._positions[name], record.position)
+        if self.progress is not None:
+            self.progress(self.report.events_read, max(self._total, self.report.events_read))
+
+    async def _apply_in(
+        self, conn: AsyncConnection, items: list[tuple[str, RecordedEvent]]
+    ) -> None:
+        for _name, record in items:
+            if record.event_type in self._types:
+                await self.fresh.apply(conn, decode(record))
+                self.report.events_applied += 1
+        await self._save(conn, items)
+
+    async def _save(self, conn: AsyncConnection, items: list[tuple[str, RecordedEvent]]) -> None:
+        last = {name: record.position for name, record in items}
+        for name, position in last.items():
+            await CheckpointStore.save_in(conn, self.fresh.consumer_name, name, position)
+
+    def _skip(self, item: tuple[str, RecordedEvent], error: Exception) -> None:
+        # The live runner dead-lettered this event too; the rebuild leaves it out the same way.
+        name, record = item
+        self.report.skipped.append(f"{name}@{record.position} {record.event_type}: {error!r}"[:300])
+
+    # --- swap -------------------------------------------------------------------------------
+
+    async def _live_positions(self, conn: AsyncConnection) -> dict[str, int]:
+        return {
+            name: await CheckpointStore.load_in(conn, self.live.consumer_name, name)
+            for name in self.sources
+        }
+
+    async def _hold_live_writers(self, conn: AsyncConnection) -> None:
+        """SQLite: the IMMEDIATE transaction already holds the write lock. PostgreSQL: lock."""
+        if conn.dialect.name != "postgresql":
+            return
+        for table in self.live.tables:
+            await conn.execute(text(f'LOCK TABLE "{table.name}" IN SHARE ROW EXCLUSIVE MODE'))
+        await conn.execute(
+            select(checkpoints.c.position)
+            .where(checkpoints.c.consumer == self.live.consumer_name)
+            .with_for_update()
+        )
+
+    def _live_name(self, table: Table) -> str:
+        return table.name[: -len(self.fresh.suffix)] if self.fresh.suffix else table.name
+
+    async def _compare(self, conn: AsyncConnection) -> list[str]:
+        differences: list[str] = []
+        for fresh, live in zip(self.fresh.tables, self._live_tables(), strict=True):
+            fresh_rows = await _rows(conn, fresh)
+            live_rows = await _rows(conn, live)
+            if len(fresh_rows) != len(live_rows):
+                differences.append(
+                    f"{live.name}: {len(live_rows)} live rows, {len(fresh_rows)} rebuilt"
+                )
+                continue
+            for index, (a, b) in enumerate(zip(live_rows, fresh_rows, strict=True)):
+                if not _same_row(a, b):
+                    differences.append(f"{live.name} row {index}: live {a!r} != rebuilt {b!r}")
+                    break
+        return differences
+
+    def _live_tables(self) -> list[Table]:
+        by_name = {table.name: table for table in self.live.tables}
+        return [by_name[self._live_name(fresh)] for fresh in self.fresh.tables]
+
+    async def _rename(self, conn: AsyncConnection) -> None:
+        retired = f"{self.fresh.suffix}_retired"
+        existing = set(await conn.run_sync(lambda sync: sync.dialect.get_table_names(sync)))
+        for fresh in self.fresh.tables:
+            name = self._live_name(fresh)
+            if name in existing:
+                await conn.execute(text(f'ALTER TABLE "{name}" RENAME TO "{name}{retired}"'))
+            await conn.execute(text(f'ALTER TABLE "{fresh.name}" RENAME TO "{name}"'))
+            if name in existing:
+                await conn.execute(text(f'DROP TABLE "{name}{retired}"'))
+
+    async def _hand_over(self, conn: AsyncConnection) -> None:
+        """The live consumer name now owns the rebuilt rows, at the rebuilt positions."""
+        for name, position in self._positions.items():
+            await CheckpointStore.save_in(conn, self.live.consumer_name, name, position)
+        await conn.execute(
+            delete(checkpoints).where(checkpoints.c.consumer == self.fresh.consumer_name)
+        )
+
+
+async def _rows(conn: AsyncConnection, table: Table) -> list[tuple[Any, ...]]:
+    keys = list(table.primary_key.columns) or list(table.columns)
+    result = await conn.execute(select(*table.columns).order_by(*keys))
+    return [tuple(row) for row in result.all()]
+
+
+def _same_row(a: Sequence[Any], b: Sequence[Any]) -> bool:
+    return len(a) == len(b) and all(_same_value(x, y) for x, y in zip(a, b, strict=True))
+
+
+def _same_value(a: Any, b: Any) -> bool:
+    """Equal values; JSON documents compare as values (their key order carries no meaning)."""
+    if a == b:
+        return True
+    if isinstance(a, str) and isinstance(b, str) and a[:1] in "[{" and b[:1] in "[{":
+        try:
+            return bool(json.loads(a) == json.loads(b))
+        except ValueError:
+            return False
+    return False
+
+
+async def built_versions(projection: Projection, engine: AsyncEngine) -> set[int]:
+    """The code versions whose checkpoints this projection's live tables carry."""
+    prefix = f"projection:{projection.name}:v"
+    async with engine.connect() as conn:
+        names = (
+            await conn.execute(
+                select(checkpoints.c.consumer).where(checkpoints.c.consumer.startswith(prefix))
+            )
+        ).scalars()
+        return {int(name[len(prefix) :]) for name in names if name[len(prefix) :].isdigit()}
+
+
+async def rebuild_if_version_changed(
+    projection: Projection,
+    sources: Mapping[str, EventStore],
+    engine: AsyncEngine,
+    *,
+    progress: Progress | None = None,
+) -> RebuildReport | None:
+    """On start: tables built by another code version are rebuilt and swapped; else None."""
+    versions = await built_versions(projection, engine)
+    if not versions or projection.version in versions:
+        return None
+    log.info(
+        "projection code version changed: rebuilding",
+        projection=projection.name,
+        built=sorted(versions),
+        version=projection.version,
+    )
+    report = await Rebuild(projection, sources, engine, progress=progress).run(verify=False)
+    async with engine.begin() as conn:
+        prefix = f"projection:{projection.name}:v"
+        stale = [f"{prefix}{version}" for version in versions]
+        await conn.execute(delete(checkpoints).where(checkpoints.c.consumer.in_(stale)))
+    return report

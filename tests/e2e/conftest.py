@@ -1,0 +1,74 @@
+"""Browser tests: Debian's Chromium (launched by path, never downloaded) driven by Playwright
+against the whole system started with `b2b run` on a free loopback port."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+
+from tests.e2e.server import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    DEMO_PASSWORD,
+    Login,
+    Server,
+    running_system,
+)
+
+pytestmark = pytest.mark.browser
+
+if not Path(CHROMIUM).exists():
+    pytest.skip(
+        f"Chromium not found at {CHROMIUM}: run deploy/local/chromium/install.sh (make test does)",
+        allow_module_level=True,
+    )
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    with running_system(tmp_path_factory.mktemp("e2e-data")) as started:
+        yield started
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    # Playwright's own node driver comes with the wheel; the browser is Debian's, by path.
+    os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield launched
+    launched.close()
+
+
+@pytest.fixture
+def login(browser: Browser, server: Server) -> Iterator[Login]:
+    """``login("buyer-01", phone=False)``: a fresh browser session, logged in, on its start page."""
+    contexts: list[BrowserContext] = []
+
+    def open_session(username: str, *, phone: bool = False) -> Page:
+        options = PHONE if phone else {"viewport": {"width": 1280, "height": 900}}
+        context = browser.new_context(base_url=server.url, **options)
+        context.set_default_timeout(20_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.goto("/portal/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_url("**/portal/**")
+        return page
+
+    yield open_session
+    for context in contexts:
+        context.close()

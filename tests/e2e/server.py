@@ -1,0 +1,91 @@
+"""Start the embedded system (`b2b run`) on a free loopback port in a temporary data directory,
+and wait until it answers and its demo world is seeded. Used by the browser tests and
+`make screenshots`."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from playwright.sync_api import Page
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+DEMO_PASSWORD = "demo-password"
+Login = Callable[..., Page]
+"""``login(username, phone=False)``: a new browser session logged in as that demo user."""
+SEED_TIMEOUT = float(os.environ.get("E2E_SEED_TIMEOUT", "240"))
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str
+    data_dir: Path
+    log: Path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
+            return bool(response.status == 200)
+    except OSError:
+        return False
+
+
+def _wait(server: Server, process: subprocess.Popen[bytes], demo: bool) -> None:
+    """Poll until /health answers and (with ``demo``) the seed marker exists; fail with the log."""
+    deadline = time.monotonic() + SEED_TIMEOUT
+    seeded = server.data_dir / ".demo-seeded"
+    while not (_answers(server.url) and (seeded.exists() or not demo)):
+        if process.poll() is not None or time.monotonic() > deadline:
+            tail = server.log.read_text(errors="replace")[-3000:]
+            state = "exited" if process.poll() is not None else f"not ready in {SEED_TIMEOUT}s"
+            raise RuntimeError(f"the embedded system {state}; its log ends:\n{tail}")
+        time.sleep(0.2)
+
+
+@contextlib.contextmanager
+def running_system(data_dir: Path, *, demo: bool = True) -> Iterator[Server]:
+    """The whole system on a free port (seeded with ``demo``); stopped (SIGINT, then SIGKILL)."""
+    port = free_port()
+    log = data_dir / "server.log"
+    env = {**os.environ, "B2B_ENVIRONMENT": "development", "B2B_DEMO": str(demo).lower()}
+    command = [str(Path(sys.executable).parent / "b2b"), "run", "--port", str(port)]
+    command += ["--data-dir", str(data_dir)]
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
+    server = Server(f"http://127.0.0.1:{port}", data_dir, log)
+    try:
+        _wait(server, process, demo)
+        yield server
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

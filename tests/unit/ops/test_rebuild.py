@@ -1,0 +1,191 @@
+"""Rebuild: replay into suffixed tables, verify row for row, swap, hand the checkpoint over."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+from uuid import UUID, uuid4
+
+import pytest
+from sqlalchemy import Column, Integer, MetaData, String, Table, select, text, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from shared.events.envelope import Envelope, metadata_for, new_event_id
+from shared.eventstore.port import NewEvent
+from shared.eventstore.postgres import PostgresEventStore
+from shared.eventstore.sqlalchemy_store import SqlEventStore
+from shared.eventstore.sqlite import SqliteEventStore
+from shared.messaging.checkpoints import CheckpointStore
+from shared.messaging.consumer import Source
+from shared.messaging.dead_letters import DeadLetters
+from shared.service.context import utc_now
+from shared.service.projection import Projection, ProjectionRunner
+from shared.service.rebuild import Rebuild, RebuildMismatch, rebuild_if_version_changed
+from shared.service.sql import upsert
+from tests.helpers import eventually
+
+
+class SupplierNames(Projection):
+    """Suppliers seen in two sources: a name and how many events named them."""
+
+    name = "supplier_names"
+    version = 1
+    sources = ("a", "b")
+    event_types = ("SupplierRegistered",)
+
+    def define_tables(self, metadata: MetaData) -> None:
+        self.rows = Table(
+            self.table_name("supplier_names"),
+            metadata,
+            Column("supplier_id", String(36), primary_key=True),
+            Column("name", String(100), nullable=False),
+            Column("seen", Integer, nullable=False),
+        )
+
+    async def apply(self, conn: AsyncConnection, envelope: Envelope) -> None:
+        event = envelope.event
+        key = str(event.supplier_id)
+        seen = await conn.scalar(select(self.rows.c.seen).where(self.rows.c.supplier_id == key))
+        values = {"supplier_id": key, "name": event.name, "seen": (seen or 0) + 1}
+        await upsert(conn, self.rows, values, key=("supplier_id",))
+
+
+class SupplierNamesV2(SupplierNames):
+    version = 2
+
+
+def registered(supplier: UUID, name: str) -> NewEvent:
+    data = {"supplier_id": str(supplier), "name": name, "currency": "EUR"}
+    return NewEvent(new_event_id(), "SupplierRegistered", data, 1, metadata_for(utc_now()))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def stores(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> AsyncIterator[dict[str, SqlEventStore]]:
+    """Two sources, "a" holding the projection: SQLite files, or PostgreSQL schemas."""
+    url = os.environ.get("DATABASE_URL", "")
+    if request.param == "postgres" and not url:
+        pytest.skip("PostgreSQL not available: set DATABASE_URL (make test starts one)")
+    schema = f"rebuild_{uuid4().hex[:10]}"
+    opened: dict[str, SqlEventStore] = {}
+    for name in ("a", "b"):
+        if request.param == "sqlite":
+            opened[name] = await SqliteEventStore.open(tmp_path / f"{name}.db")
+        else:
+            opened[name] = await PostgresEventStore.open(url, schema=f"{schema}_{name}")
+        await CheckpointStore(opened[name].engine).create_tables()
+        await DeadLetters(opened[name].engine).create_tables()
+    yield opened
+    for name, store in opened.items():
+        if request.param == "postgres":
+            async with store.engine.begin() as conn:
+                await conn.execute(text(f"DROP SCHEMA {schema}_{name} CASCADE"))
+        await store.close()
+
+
+@contextlib.asynccontextmanager
+async def live(
+    projection: Projection, stores: dict[str, SqlEventStore]
+) -> AsyncIterator[list[ProjectionRunner]]:
+    engine = stores["a"].engine
+    await projection.create_tables(engine)
+    runners = [
+        ProjectionRunner(projection, Source(n, stores[n]), engine, dead_letters=DeadLetters(engine))
+        for n in projection.sources
+    ]
+    tasks = [asyncio.create_task(r.run()) for r in runners]
+    try:
+        yield runners
+    finally:
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+
+async def caught_up(runners: list[ProjectionRunner], stores: dict[str, SqlEventStore]) -> None:
+    for runner in runners:
+        head = await stores[runner.source.name].head_position()
+        await eventually(lambda r=runner, h=head: _reached(r, h), what="projection caught up")
+
+
+async def _reached(runner: ProjectionRunner, head: int) -> bool:
+    return runner.position >= head
+
+
+async def rows(projection: Projection, store: SqlEventStore) -> list[tuple[object, ...]]:
+    table = projection.tables[0]
+    async with store.engine.connect() as conn:
+        return [tuple(r) for r in (await conn.execute(select(table).order_by(table.c[0]))).all()]
+
+
+async def fill(stores: dict[str, SqlEventStore], count: int) -> list[UUID]:
+    suppliers = [uuid4() for _ in range(count)]
+    for index, supplier in enumerate(suppliers):
+        await stores["a"].append(f"supplier-{supplier}", [registered(supplier, f"s{index}")])
+        await stores["b"].append(f"copy-{supplier}", [registered(supplier, f"s{index}")])
+    return suppliers
+
+
+async def test_replay_swaps_identical_rows_while_the_live_runners_keep_going(
+    stores: dict[str, SqlEventStore],
+) -> None:
+    projection = SupplierNames()
+    await fill(stores, 30)
+    async with live(projection, stores) as runners:
+        await caught_up(runners, stores)
+        before = await rows(projection, stores["a"])
+        report = await Rebuild(projection, stores, stores["a"].engine, batch_size=7).run()
+        assert report.verified
+        assert report.swapped
+        assert report.rows == {"supplier_names": 30}
+        assert await rows(projection, stores["a"]) == before
+        # The live runners write into the swapped-in tables from the handed-over checkpoint.
+        late = await fill(stores, 2)
+        await caught_up(runners, stores)
+        after = dict((r[0], r[2]) for r in await rows(projection, stores["a"]))
+        assert len(after) == 32
+        assert all(after[str(s)] == 2 for s in late)
+    async with stores["a"].engine.connect() as conn:
+        names = await conn.run_sync(lambda sync: sync.dialect.get_table_names(sync))
+    assert [n for n in names if n.startswith("supplier_names")] == ["supplier_names"]
+
+
+async def test_replay_refuses_to_swap_rows_that_differ(
+    stores: dict[str, SqlEventStore],
+) -> None:
+    projection = SupplierNames()
+    await fill(stores, 5)
+    async with live(projection, stores) as runners:
+        await caught_up(runners, stores)
+    table = projection.tables[0]
+    async with stores["a"].engine.begin() as conn:
+        await conn.execute(update(table).values(seen=99))
+    with pytest.raises(RebuildMismatch, match="supplier_names"):
+        await Rebuild(projection, stores, stores["a"].engine).run()
+    assert {r[2] for r in await rows(projection, stores["a"])} == {99}
+
+
+async def test_a_changed_code_version_is_rebuilt_on_start(
+    stores: dict[str, SqlEventStore],
+) -> None:
+    await fill(stores, 4)
+    async with live(SupplierNames(), stores) as runners:
+        await caught_up(runners, stores)
+    async with stores["a"].engine.begin() as conn:  # the old code's rows were wrong
+        await conn.execute(text("UPDATE supplier_names SET seen = 0"))
+    v2 = SupplierNamesV2()
+    report = await rebuild_if_version_changed(v2, stores, stores["a"].engine)
+    assert report is not None
+    assert report.swapped
+    assert not report.verified
+    assert {r[2] for r in await rows(v2, stores["a"])} == {2}
+    checkpoints = CheckpointStore(stores["a"].engine)
+    assert await checkpoints.load(v2.consumer_name, "a") == await stores["a"].head_position()
+    assert await checkpoints.load(SupplierNames().consumer_name, "a") == 0
+    assert await rebuild_if_version_changed(v2, stores, stores["a"].engine) is None
