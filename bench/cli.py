@@ -11,7 +11,7 @@ import tempfile
 import traceback
 from pathlib import Path
 
-from bench import eventstore, machine, ops
+from bench import eventstore, lifecycle, machine, ops
 from bench.eventstore.contenders import PostgresBackend
 from bench.harness import BenchRun, Context
 from bench.report import Section, merge
@@ -19,6 +19,7 @@ from bench.timing import Progress
 
 MODULES: dict[str, BenchRun] = {
     eventstore.NAME: eventstore.run,
+    lifecycle.NAME: lifecycle.run,
     ops.NAME: ops.run,
 }
 """Every bench module by name, in report order. Register a new module here."""
@@ -70,15 +71,47 @@ async def _postgres_version(url: str | None) -> str | None:
     return await backend.server_version()
 
 
+def _write(
+    output: Path,
+    existing: str | None,
+    machine_rows: list[tuple[str, str]],
+    sections: list[Section],
+    *,
+    keep_others: bool,
+) -> None:
+    document = merge(existing, machine_rows, sections, keep_others=keep_others)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(document)
+
+
 async def run(args: argparse.Namespace, argv: list[str]) -> int:
+    """Run the selected modules; the report is rewritten after each one.
+
+    Until the last module ends the other sections of the file are kept (a slow or failing
+    module never costs the figures already measured); a full run that succeeded then writes
+    exactly the sections it measured.
+    """
     names = selected(args.only)
     progress = Progress()
     url = os.environ.get("DATABASE_URL") or None
     command = shlex.join(["python", "-m", "bench", *argv])
     load_before = machine.load()
     postgres = await _postgres_version(url)
+    output: Path = args.output
+    existing = output.read_text() if output.exists() else None  # noqa: ASYNC240
     sections: list[Section] = []
     failed: list[str] = []
+
+    def write(*, final: bool) -> None:
+        if args.no_write or not sections:
+            return
+        rows = machine.describe(
+            postgres, command, load_before=load_before, load_after=machine.load()
+        )
+        keep_others = not final or bool(args.only) or bool(failed)
+        _write(output, existing, rows, sections, keep_others=keep_others)
+        progress.say(f"wrote {output}")
+
     with tempfile.TemporaryDirectory(prefix="b2b-bench-") as workdir:
         ctx = Context(
             quick=args.quick,
@@ -96,24 +129,15 @@ async def run(args: argparse.Namespace, argv: list[str]) -> int:
                 traceback.print_exc()
                 failed.append(name)
                 progress.say(f"{name}: FAILED, its sections are not updated")
+            if name != names[-1]:
+                write(final=False)
     progress.say(f"done in {progress.elapsed():.0f}s")
     if args.no_write:
         for section in sections:
             print(f"\n## {section.title}\n")
             for row in section.rows:
                 print(" | ".join(row))
-    elif sections:
-        output: Path = args.output
-        existing = output.read_text() if output.exists() else None  # noqa: ASYNC240
-        document = merge(
-            existing,
-            machine.describe(postgres, command, load_before=load_before, load_after=machine.load()),
-            sections,
-            keep_others=bool(args.only) or bool(failed),
-        )
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(document)  # noqa: ASYNC240
-        progress.say(f"wrote {output}")
+    write(final=True)
     return 1 if failed else 0
 
 

@@ -55,10 +55,6 @@ def main() -> None:
     app()
 
 
-if __name__ == "__main__":
-    main()
-
-
 @app.command()
 def simulate(
     orders: Annotated[int, typer.Option(min=1, help="How many orders to drive")] = 100,
@@ -82,3 +78,7 @@ def simulate(
     print(json.dumps(summary, indent=2))
     if summary["as_expected"] != summary["orders"]:
         raise typer.Exit(code=1)
+
+
+if __name__ == "__main__":
+    main()

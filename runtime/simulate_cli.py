@@ -14,6 +14,7 @@ from rich.progress import Progress
 
 from runtime.app import app_for
 from runtime.credentials import Credentials, DemoLogins, MintedTokens
+from runtime.demo import Api, suppliers_present
 from runtime.demo import seed as seed_demo
 from runtime.demo_data import build_world
 from runtime.embedded import EmbeddedSystem
@@ -53,12 +54,17 @@ async def _client(
             await app.state.security.close()
 
 
+async def world_present(client: httpx.AsyncClient, credentials: Credentials) -> bool:
+    """A system that seeded itself (``make run``) already has the demo world: leave it be."""
+    return await suppliers_present(Api(client, credentials), build_world())
+
+
 async def run_simulation(
     orders: int, concurrency: int, url: str | None, seed: int, timeout: float, console: Console
 ) -> dict[str, Any]:
     async with _client(url, console) as (client, credentials):
-        if url is not None:
-            with console.status(f"making sure the demo world is seeded at {url}"):
+        if url is not None and not await world_present(client, credentials):
+            with console.status(f"seeding the demo world at {url}"):
                 await seed_demo(client, credentials)
         with Progress(console=console, transient=True) as progress:
             task = progress.add_task("orders", total=orders)
