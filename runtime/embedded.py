@@ -22,7 +22,7 @@ from shared.service.definition import ServiceContext, ServiceDefinition, Service
 from shared.service.idempotency import IdempotencyStore
 from shared.service.policy import policy_consumer
 from shared.service.projection import ProjectionRunner
-from shared.service.rebuild import rebuild_if_version_changed
+from shared.service.rebuild_on_start import rebuild_if_version_changed
 
 log = structlog.get_logger(__name__)
 
@@ -99,16 +99,22 @@ class EmbeddedSystem:
                 running.context.positions.add(runner)
 
     def _spawn(self, work: Callable[[], Awaitable[None]], name: str) -> None:
-        async def guarded() -> None:
-            try:
-                await work()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("background consumer stopped", consumer=name)
-                raise
+        async def supervised() -> None:
+            # A consumer that fails outside its handler (a locked database, a lost connection)
+            # restarts from its checkpoint; redelivery is harmless, stopping for good is not.
+            delay = 0.1
+            while True:
+                try:
+                    await work()
+                    return
+                except asyncio.CancelledError:
+                    raise
+                except Exception:
+                    log.exception("consumer failed; restarting", consumer=name, delay=delay)
+                    await asyncio.sleep(delay)
+                    delay = min(delay * 2, 5.0)
 
-        self._tasks.append(asyncio.create_task(guarded(), name=name))
+        self._tasks.append(asyncio.create_task(supervised(), name=name))
 
     @property
     def stores(self) -> dict[str, EventStore]:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import URL, Connection
+from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from shared.eventstore.schema import metadata
@@ -41,7 +41,9 @@ class SqliteEventStore(SqlEventStore):
         if str(path) in ("", ":memory:"):
             raise ValueError("the SQLite event store needs a file: its connections share it")
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(URL.create("sqlite+aiosqlite", database=str(path)))
+        engine = ReadsDeferredEngine(
+            create_async_engine(URL.create("sqlite+aiosqlite", database=str(path))).sync_engine
+        )
         event.listen(engine.sync_engine, "connect", _configure_connection)
         event.listen(engine.sync_engine, "begin", _begin)
         store = cls(
@@ -63,6 +65,28 @@ class SqliteEventStore(SqlEventStore):
     @asynccontextmanager
     async def _write_transaction(self) -> AsyncIterator[AsyncConnection]:
         async with self._write_lock, super()._write_transaction() as conn:
+            yield conn
+
+
+class ReadsDeferredEngine(AsyncEngine):
+    """``connect()`` reads in DEFERRED transactions, ``begin()`` writes IMMEDIATE.
+
+    Queries (``async with engine.connect()``) then never take the write lock, so readers
+    neither wait behind writers nor make them wait; every write goes through ``begin()``.
+    """
+
+    __slots__ = ("_reading",)
+
+    def __init__(self, sync_engine: Engine) -> None:
+        super().__init__(sync_engine)
+        self._reading = AsyncEngine(sync_engine.execution_options(**{SQLITE_BEGIN: "DEFERRED"}))
+
+    def connect(self) -> AsyncConnection:
+        return self._reading.connect()
+
+    @asynccontextmanager
+    async def begin(self) -> AsyncIterator[AsyncConnection]:
+        async with super().connect() as conn, conn.begin():
             yield conn
 
 
