@@ -30,6 +30,7 @@ from shared.service.auth.dependencies import authorize
 from shared.service.auth.security import Security
 from shared.service.definition import ServiceDefinition
 from shared.service.errors import install_error_handlers
+from shared.service.openapi_problems import document_problems
 
 
 def _new_app(security: Security, lifespan: Any = None) -> FastAPI:
@@ -41,6 +42,7 @@ def _new_app(security: Security, lifespan: Any = None) -> FastAPI:
         dependencies=[Depends(authorize)],
     )
     install_error_handlers(app)
+    document_problems(app)
     install_observability(app)
     install_security(app, security)
     install_portal_auth(app)

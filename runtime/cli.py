@@ -9,12 +9,14 @@ import typer
 import uvicorn
 from rich.console import Console
 
+from runtime.distributed.cli import register as register_distributed
 from runtime.ops.cli import register as register_ops
 from runtime.settings import Settings
 
 app = typer.Typer(help="B2B ordering platform: run it, drive it, inspect it.", no_args_is_help=True)
 console = Console(stderr=True)
 register_ops(app)
+register_distributed(app)
 
 
 @app.callback()

@@ -328,7 +328,8 @@ async def seed(
 ) -> None:
     """Send every demo request; each carries an Idempotency-Key, so a second run changes nothing."""
     world = world or build_world()
-    now = now or datetime.now(UTC)
+    # Whole days: the same day's re-run sends the same bodies under the same Idempotency-Keys.
+    now = now or datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     client = Api(http, credentials)
     steps: Iterable[tuple[str, list[Callable[[], Awaitable[None]]]]] = (
         ("parties", _party_jobs(client, world)),

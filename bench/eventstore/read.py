@@ -28,6 +28,7 @@ BATCH = 1000
 POPULATE_CHUNK = 5000
 """Events per transaction when the log is written (setup, not timed)."""
 SQLITE_GOAL = 200_000.0
+WARMUP_EVENTS = 10 * BATCH
 
 READERS = ("ours read_all", "ours subscribe", "raw", "raw + decode", "eventsourcing")
 
@@ -91,7 +92,7 @@ async def measure(backend: Backend, ctx: Context, workload: Workload) -> ReadFig
         "raw + decode": await backend.raw("read", decode=True),
         "eventsourcing": EsReader(recorder),
     }
-    warm = min(total, 10 * BATCH)
+    warm = min(total, WARMUP_EVENTS)
     for name, reader in readers.items():
         got = await reader.read_log(warm, BATCH)
         if got != warm:

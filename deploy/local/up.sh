@@ -45,7 +45,7 @@ for service in "${SERVICES[@]}"; do
     log "$service already runs on port $port (pid $(cat "$pidfile"))"
   else
     port="$(pick_port)"
-    nohup setsid .venv/bin/python -m runtime.distributed "$service" --port "$port" --data-dir "$UP_DIR/data" \
+    nohup setsid .venv/bin/b2b node --service "$service" --port "$port" --data-dir "$UP_DIR/data" \
       >>"$UP_DIR/logs/$service.log" 2>&1 </dev/null &
     echo $! >"$pidfile"
     echo "$port" >"$UP_DIR/pids/$service.port"

@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
+# The broker's directory goes to the command too: the integration tests restart the broker in it.
+export KAFKA_DIR="${KAFKA_DIR:-$PWD/.cache/kafka}"
 started=""
 cleanup() { if [[ -n "$started" ]]; then bash deploy/local/kafka/stop.sh >&2 || true; fi; }
 trap cleanup EXIT

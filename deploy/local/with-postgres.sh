@@ -5,14 +5,12 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 started=""
-if [[ -z "${DATABASE_URL:-}" ]]; then
-  if ! bash deploy/local/postgres/status.sh >/dev/null 2>&1; then
-    bash deploy/local/postgres/start.sh >&2
-    started=1
-  fi
-  DATABASE_URL="$(cat "${PG_DIR:-$PWD/.cache/postgres}/url")"
-  export DATABASE_URL
-fi
 cleanup() { if [[ -n "$started" ]]; then bash deploy/local/postgres/stop.sh >&2 || true; fi; }
 trap cleanup EXIT
+if [[ -z "${DATABASE_URL:-}" ]]; then
+  # A cluster already running in PG_DIR belongs to someone else: use it, leave it running.
+  if ! bash deploy/local/postgres/status.sh >/dev/null 2>&1; then started=1; fi
+  DATABASE_URL="$(bash deploy/local/postgres/start.sh)"
+  export DATABASE_URL
+fi
 "$@"

@@ -1,4 +1,5 @@
-"""``python -m runtime.distributed SERVICE --port N``: run one service of the distributed mode."""
+"""``python -m runtime.distributed SERVICE --port N``: every role of one service in one process
+(the same as ``b2b node --service SERVICE``)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-import uvicorn
 
-from runtime.distributed.app import create_node_app
-from runtime.distributed.settings import NodeSettings
-from runtime.services import ALL_SERVICES
+from runtime.distributed.launch import UnknownService, run_node
+from runtime.distributed.node import ROLES
 
 cli = typer.Typer(add_completion=False)
 
@@ -18,8 +17,8 @@ cli = typer.Typer(add_completion=False)
 @cli.command()
 def serve(
     service: Annotated[str, typer.Argument(help="order, pricing, inventory, logistics or payment")],
-    port: Annotated[int, typer.Option(help="Port of this service's API")] = 8100,
-    host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
+    port: Annotated[int | None, typer.Option(help="HTTP port (default $B2B_PORT or 8080)")] = None,
+    host: Annotated[str | None, typer.Option(help="Interface to listen on")] = None,
     data_dir: Annotated[
         Path, typer.Option(help="This process's files (its identity database)")
     ] = Path("var/distributed"),
@@ -28,18 +27,10 @@ def serve(
 
     Needs DATABASE_URL (PostgreSQL) and KAFKA_BOOTSTRAP_SERVERS in the environment.
     """
-    definitions = {d.name: d for d in ALL_SERVICES}
-    if service not in definitions:
-        choices = ", ".join(sorted(definitions))
-        raise typer.BadParameter(f"unknown service {service!r}; choose one of {choices}")
-    settings = NodeSettings(service=service, port=port, host=host)
-    uvicorn.run(
-        create_node_app(settings, definitions[service], data_dir / service),
-        host=settings.host,
-        port=settings.port,
-        log_level=settings.log_level,
-        timeout_graceful_shutdown=5,
-    )
+    try:
+        run_node(service, ROLES, port=port, host=host, data_dir=data_dir)
+    except UnknownService as error:
+        raise typer.BadParameter(str(error)) from error
 
 
 if __name__ == "__main__":

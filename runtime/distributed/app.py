@@ -11,32 +11,36 @@ from fastapi import Depends, FastAPI, Request
 
 from runtime.demo_accounts import seed_demo_accounts
 from runtime.demo_data import build_world
-from runtime.distributed.node import ServiceNode
+from runtime.distributed.node import ROLES, ServiceNode
 from runtime.distributed.settings import NodeSettings
 from runtime.security import build_security, install_security
 from runtime.settings import Settings
 from shared.service.auth.dependencies import authorize
 from shared.service.definition import ServiceDefinition
 from shared.service.errors import install_error_handlers
+from shared.service.openapi_problems import document_problems
 
 
 def create_node_app(
-    settings: NodeSettings, definition: ServiceDefinition, data_dir: Path
+    settings: NodeSettings,
+    definition: ServiceDefinition,
+    data_dir: Path,
+    roles: frozenset[str] = ROLES,
 ) -> FastAPI:
     """Build the app; the database and Kafka are reached when it starts, not before.
 
     Every process checks bearer tokens with the shared secret (B2B_SECRET_KEY); its identity
-    database (users, API keys) lives in ``data_dir``.
+    database (users, API keys) lives in ``data_dir``. Without the ``api`` role only /health answers.
     """
     runtime_settings = Settings()
     security = build_security(runtime_settings, data_dir)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        node = ServiceNode(settings, definition)
+        node = ServiceNode(settings, definition, roles)
         await node.start()
         app.state.node = node
-        if node.parts.router is not None:
+        if "api" in roles and node.parts.router is not None:
             app.include_router(node.parts.router)
         app.openapi_schema = None
         if runtime_settings.development:
@@ -53,6 +57,7 @@ def create_node_app(
         dependencies=[Depends(authorize)],
     )
     install_error_handlers(app)
+    document_problems(app)
     install_security(app, security)
 
     @app.get("/health", tags=["operations"])
@@ -63,8 +68,13 @@ def create_node_app(
             "status": "ok",
             "mode": "distributed",
             "service": node.name,
+            "roles": sorted(node.roles),
             "head_position": await node.context.store.head_position(),
-            "relay": {"position": node.relay.position, "published": node.relay.published},
+            "relay": (
+                {"position": node.relay.position, "published": node.relay.published}
+                if node.relay is not None
+                else None
+            ),
             "feeds": {
                 source: {"received": feed.received, "committed_offset": feed.committed}
                 for source, feed in node.feeds.items()

@@ -3,6 +3,8 @@ outbox relay, and its policies and projections fed by the other services' Kafka 
 
 Subscriptions to the service's own events follow its store directly (as in embedded mode);
 subscriptions to another service's events follow that service's topic through a KafkaFeed.
+A process runs some or all of the roles: ``api`` (commands and queries), ``worker`` (policies and
+projections) and ``relay`` (the outbox relay); ``make up`` runs all three in one process.
 """
 
 from __future__ import annotations
@@ -38,12 +40,24 @@ from shared.service.projection import ProjectionRunner
 
 log = structlog.get_logger(__name__)
 
+ROLES = frozenset({"api", "worker", "relay"})
+
 
 class ServiceNode:
     """One service, started and stopped as a unit (``runtime.distributed.app`` mounts its API)."""
 
-    def __init__(self, settings: NodeSettings, definition: ServiceDefinition) -> None:
+    def __init__(
+        self,
+        settings: NodeSettings,
+        definition: ServiceDefinition,
+        roles: frozenset[str] = ROLES,
+    ) -> None:
+        unknown = roles - ROLES
+        if unknown or not roles:
+            raise ValueError(f"roles must be some of {sorted(ROLES)}, not {sorted(roles)}")
         self.settings = settings
+        self.roles = roles
+        self.relay: OutboxRelay | None = None
         self.definition = definition
         self.name = definition.name
         self.feeds: dict[str, KafkaFeed] = {}
@@ -76,6 +90,12 @@ class ServiceNode:
         self._parts = self.definition.build(self._context)
         for projection in self._parts.projections:
             await projection.create_tables(store.engine)
+        if "worker" in self.roles or "relay" in self.roles:
+            await self._start_messaging(store)
+        log.info("service started", service=self.name, roles=sorted(self.roles))
+
+    async def _start_messaging(self, store: PostgresEventStore) -> None:
+        settings = self.settings
         self._producer = idempotent_producer(settings.kafka_bootstrap_servers, f"{self.name}-dlq")
         await self._producer.start()
         ns = settings.kafka_namespace
@@ -86,22 +106,25 @@ class ServiceNode:
             self._topics(),
             replication_factor=settings.kafka_replication_factor,
         )
-        self._wire()
-        self.relay = OutboxRelay(
-            self.name,
-            self._local,
-            CheckpointStore(store.engine),
-            partial(idempotent_producer, settings.kafka_bootstrap_servers, f"{self.name}-relay"),
-            namespace=ns,
-        )
-        self._spawn(self.relay.run, "relay")
-        for feed in self.feeds.values():
-            self._spawn(feed.run, f"feed:{feed.source}")
-        for consumer in self.consumers:
-            self._spawn(consumer.run, consumer.name)
-        for runner in self.runners:
-            self._spawn(runner.run, f"{runner.projection.consumer_name}<{runner.source.name}")
-        log.info("service started", service=self.name, feeds=sorted(self.feeds))
+        if "relay" in self.roles:
+            self.relay = OutboxRelay(
+                self.name,
+                self._local,
+                CheckpointStore(store.engine),
+                partial(
+                    idempotent_producer, settings.kafka_bootstrap_servers, f"{self.name}-relay"
+                ),
+                namespace=ns,
+            )
+            self._spawn(self.relay.run, "relay")
+        if "worker" in self.roles:
+            self._wire()
+            for feed in self.feeds.values():
+                self._spawn(feed.run, f"feed:{feed.source}")
+            for consumer in self.consumers:
+                self._spawn(consumer.run, consumer.name)
+            for runner in self.runners:
+                self._spawn(runner.run, f"{runner.projection.consumer_name}<{runner.source.name}")
 
     def _subscriptions(self) -> dict[str, list[str]]:
         """Consumer names per source, as the kernel's consumers name themselves."""

@@ -11,7 +11,7 @@ class NodeSettings(BaseSettings):
 
     service: str
     host: str = "127.0.0.1"
-    port: int = Field(default=8100, ge=1, le=65535)
+    port: int = Field(default=8080, ge=1, le=65535)
     database_url: str = Field(
         validation_alias=AliasChoices("DATABASE_URL", "B2B_DATABASE_URL"),
         description="a PostgreSQL server; each service gets its own database on it",

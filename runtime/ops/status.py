@@ -9,7 +9,7 @@ from runtime.ops.deployment import Deployment
 from shared.eventstore.port import EventStore
 from shared.messaging.checkpoints import CheckpointStore
 from shared.messaging.dead_letters import DeadLetters
-from shared.service.rebuild import built_versions
+from shared.service.rebuild_on_start import built_versions
 
 
 @dataclass(frozen=True)

@@ -79,6 +79,15 @@ def _acts_for(actor: Actor, role: str, party: UUID) -> None:
         raise Problem(403, "Not yours", f"a {role} acts only for itself", field=f"{role}_id")
 
 
+def _own(actor: Actor, role: str, requested: UUID | None) -> str | None:
+    """The filter an actor may read with: a ``role`` actor only its own id (403 for another's)."""
+    if actor.role != role:
+        return None if requested is None else str(requested)
+    if requested is not None and str(requested) != actor.party:
+        raise Problem(403, "Not yours", f"a {role} sees only its own", field=f"{role}_id")
+    return actor.party
+
+
 def make_router(
     context: ServiceContext,
     ledger: StockLedger,
@@ -176,31 +185,46 @@ def make_router(
 
     @router.get("/stock", summary="Stock levels per SKU per warehouse")
     async def stock_levels(
+        actor: ActorDep,
         sku: Annotated[Sku | None, Query()] = None,
         warehouse_id: Annotated[UUID | None, Query()] = None,
         min_position: MinPositionDep = 0,
     ) -> dict[str, Any]:
+        """A warehouse sees only its own levels."""
+        own = _own(actor, "warehouse", warehouse_id)
         await wait(levels.name, min_position)
         t = levels.levels
         query = select(t).order_by(t.c.sku, t.c.warehouse_id)
         if sku is not None:
             query = query.where(t.c.sku == sku)
-        if warehouse_id is not None:
-            query = query.where(t.c.warehouse_id == str(warehouse_id))
+        if own is not None:
+            query = query.where(t.c.warehouse_id == own)
         async with context.engine.connect() as conn:
             rows = (await conn.execute(query)).all()
         return {"items": [level(row) for row in rows]}
 
     @router.get("/stock/alerts", summary="Low-stock alerts and replenishment requests")
     async def stock_alerts(
-        sku: Annotated[Sku | None, Query()] = None, min_position: MinPositionDep = 0
+        actor: ActorDep,
+        sku: Annotated[Sku | None, Query()] = None,
+        min_position: MinPositionDep = 0,
     ) -> dict[str, Any]:
+        """A supplier sees the alerts of its own warehouses, a warehouse its own."""
         await wait(alerts.name, min_position)
         a, r = alerts.alerts, alerts.requests
         qa = select(a).order_by(a.c.position.desc())
         qr = select(r).order_by(r.c.position.desc())
         if sku is not None:
             qa, qr = qa.where(a.c.sku == sku), qr.where(r.c.sku == sku)
+        if actor.role == "warehouse":
+            qa, qr = (
+                qa.where(a.c.warehouse_id == actor.party),
+                qr.where(r.c.warehouse_id == actor.party),
+            )
+        elif actor.role == "supplier":
+            w = warehouses.warehouses
+            own = select(w.c.warehouse_id).where(w.c.supplier_id == actor.party)
+            qa, qr = qa.where(a.c.warehouse_id.in_(own)), qr.where(r.c.warehouse_id.in_(own))
         async with context.engine.connect() as conn:
             found = (await conn.execute(qa)).mappings().all()
             requests = (await conn.execute(qr)).mappings().all()
@@ -213,23 +237,35 @@ def make_router(
 
     @router.get("/stock/{sku}", summary="One SKU's stock at every warehouse, with totals")
     async def stock_of(
-        sku: SkuPath, min_position: MinPositionDep = 0, as_of: AsOfQuery = None
+        sku: SkuPath, actor: ActorDep, min_position: MinPositionDep = 0, as_of: AsOfQuery = None
     ) -> dict[str, Any]:
-        """With ``as_of``: the SKU's balances folded from its events recorded by then."""
+        """With ``as_of``: the SKU's balances folded from its events recorded by then. A
+        warehouse sees only its own balance."""
+        own = _own(actor, "warehouse", None)
         if as_of is not None:
             folded = await fold_as_of(context.store, f"stock-{sku}", evolve_sku, SkuState(), as_of)
-            if folded.version == 0:
+            balances = {
+                str(warehouse): balance
+                for warehouse, balance in folded.state.balances.items()
+                if own in (None, str(warehouse))
+            }
+            if folded.version == 0 or not balances:
                 raise Problem(404, "Unknown SKU", f"no stock recorded for {sku} by {as_of}", "sku")
             body = as_of_body(folded, f"stock-{sku}", as_of)
-            for warehouse, balance in folded.state.balances.items():
-                body["state"]["balances"][str(warehouse)]["available"] = balance.available
+            state = body["state"]
+            state["balances"] = {k: v for k, v in state["balances"].items() if k in balances}
+            for warehouse, balance in balances.items():
+                state["balances"][warehouse]["available"] = balance.available
+            if own is not None:
+                state["return_references"] = []
             return body
         await wait(levels.name, min_position)
         t = levels.levels
+        query = select(t).where(t.c.sku == sku).order_by(t.c.warehouse_id)
+        if own is not None:
+            query = query.where(t.c.warehouse_id == own)
         async with context.engine.connect() as conn:
-            rows = (
-                await conn.execute(select(t).where(t.c.sku == sku).order_by(t.c.warehouse_id))
-            ).all()
+            rows = (await conn.execute(query)).all()
         if not rows:
             raise Problem(404, "Unknown SKU", f"no stock was ever recorded for {sku}", field="sku")
         items = [level(row) for row in rows]
@@ -238,13 +274,17 @@ def make_router(
 
     @router.get("/warehouses", summary="Registered warehouses")
     async def list_warehouses(
-        supplier_id: Annotated[UUID | None, Query()] = None, min_position: MinPositionDep = 0
+        actor: ActorDep,
+        supplier_id: Annotated[UUID | None, Query()] = None,
+        min_position: MinPositionDep = 0,
     ) -> dict[str, Any]:
+        """A supplier sees only its own warehouses."""
+        own = _own(actor, "supplier", supplier_id)
         await wait(warehouses.name, min_position)
         t = warehouses.warehouses
         query = select(t).order_by(t.c.speed_rank, t.c.name)
-        if supplier_id is not None:
-            query = query.where(t.c.supplier_id == str(supplier_id))
+        if own is not None:
+            query = query.where(t.c.supplier_id == own)
         async with context.engine.connect() as conn:
             rows = (await conn.execute(query)).mappings().all()
         items = [{**row, "regions_served": json.loads(row["regions_served"])} for row in rows]

@@ -146,14 +146,32 @@ def make_query_router(
         found = await rows(select(table).where(column == str(value)).order_by(table.c.at))
         return [json.loads(json.dumps(dict(row), default=str)) for row in found]
 
+    async def sees(actor: Actor, invoice_id: UUID | None, order_id: UUID | None) -> bool:
+        """A buyer or supplier sees the money of its own invoices (and their orders) only."""
+        visible = {k: v for k, v in scope(actor, None, None).items() if v}
+        if not visible or (invoice_id is None and order_id is None):
+            return True
+        query = select(invoices.c.invoice_id).limit(1)
+        if invoice_id is not None:
+            query = query.where(invoices.c.invoice_id == str(invoice_id))
+        if order_id is not None:
+            query = query.where(invoices.c.order_id == str(order_id))
+        for column, value in visible.items():
+            query = query.where(invoices.c[column] == value)
+        return bool(await rows(query))
+
     @router.get("/payments")
     async def list_payments(
+        actor: ActorDep,
         invoice_id: UUID | None = None,
         order_id: UUID | None = None,
         min_position: MinPositionDep = 0,
     ) -> list[dict[str, Any]]:
-        """Payment attempts (settled or failed) of an invoice or an order."""
+        """Payment attempts (settled or failed) of an invoice or an order; a buyer or supplier
+        sees only those of its own invoices (an empty list for anyone else's)."""
         await caught_up(min_position)
+        if not await sees(actor, invoice_id, order_id):
+            return []
         if invoice_id is not None:
             return await _listed(payments, payments.c.invoice_id, invoice_id)
         if order_id is not None:
@@ -162,12 +180,16 @@ def make_query_router(
 
     @router.get("/refunds")
     async def list_refunds(
+        actor: ActorDep,
         invoice_id: UUID | None = None,
         order_id: UUID | None = None,
         min_position: MinPositionDep = 0,
     ) -> list[dict[str, Any]]:
-        """Refunds and credit notes of an invoice or an order."""
+        """Refunds and credit notes of an invoice or an order; a buyer or supplier sees only
+        those of its own invoices (an empty list for anyone else's)."""
         await caught_up(min_position)
+        if not await sees(actor, invoice_id, order_id):
+            return []
         if invoice_id is not None:
             return await _listed(refunds, refunds.c.invoice_id, invoice_id)
         if order_id is not None:

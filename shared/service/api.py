@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import Annotated, Any
 
@@ -10,7 +11,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from shared.service.auth.actor import Actor as Actor
-from shared.service.auth.dependencies import current_actor
+from shared.service.auth.actor import Principal
+from shared.service.auth.dependencies import PrincipalDep, current_actor
 from shared.service.errors import Problem
 from shared.service.idempotency import StoredResponse
 from shared.service.repository import CommandResult
@@ -36,17 +38,45 @@ def _if_match(
 
 IfMatchDep = Annotated[int | None, Depends(_if_match)]
 
-IdempotencyKeyDep = Annotated[
-    str | None,
-    Header(
-        alias="Idempotency-Key",
-        description="repeat a POST safely: same key + same body → same answer",
-    ),
-]
+
+def webhook_idempotency_key(principal: Principal | None) -> str | None:
+    """A signed webhook's retries share its ``webhook-id``: the key that answers them as before."""
+    if principal is None or principal.via != "webhook" or not principal.message_id:
+        return None
+    key = f"webhook:{principal.subject}:{principal.message_id}"
+    if len(key) > 200:
+        digest = hashlib.sha256(principal.message_id.encode()).hexdigest()
+        key = f"webhook:{principal.subject}:sha256:{digest}"
+    return key
+
+
+def _idempotency_key(
+    principal: PrincipalDep,
+    key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            description="repeat a POST safely: same key + same body → same answer "
+            "(a signed webhook without one uses its webhook-id)",
+        ),
+    ] = None,
+) -> str | None:
+    return key if key is not None else webhook_idempotency_key(principal)
+
+
+IdempotencyKeyDep = Annotated[str | None, Depends(_idempotency_key)]
+"""The request's Idempotency-Key; for a signed webhook without one, derived from its id."""
+
+MAX_POSITION = 2**63 - 1
+"""Store positions are signed 64-bit integers."""
 
 MinPositionDep = Annotated[
     int,
-    Query(ge=0, description="wait (up to 5 s) until the read model includes this store position"),
+    Query(
+        ge=0,
+        le=MAX_POSITION,
+        description="wait (up to 5 s) until the read model includes this store position",
+    ),
 ]
 
 

@@ -11,7 +11,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Collection, Sequence
 
 import structlog
-from sqlalchemy import MetaData, Table
+from sqlalchemy import MetaData, Table, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from shared.events.envelope import Envelope
@@ -60,6 +60,14 @@ class Projection(ABC):
     async def create_tables(self, engine: AsyncEngine) -> None:
         async with engine.begin() as conn:
             await conn.run_sync(self.metadata.create_all)
+
+
+async def hold_projection(conn: AsyncConnection, consumer_name: str) -> None:
+    """PostgreSQL: one transaction at a time per projection, so the runners of its several
+    sources cannot lose each other's read-modify-write updates (SQLite's write lock does this)."""
+    if conn.dialect.name == "postgresql":
+        key = text("SELECT pg_advisory_xact_lock(hashtext(:name))")
+        await conn.execute(key, {"name": consumer_name})
 
 
 class ProjectionRunner:
@@ -113,6 +121,7 @@ class ProjectionRunner:
         self._unsaved = 0
         try:
             async with self.engine.begin() as conn:
+                await hold_projection(conn, self.projection.consumer_name)
                 for record in batch:
                     if record.event_type in self._types:
                         await self.projection.apply(conn, decode(record))
@@ -126,6 +135,7 @@ class ProjectionRunner:
     async def _apply_one(self, record: RecordedEvent) -> None:
         try:
             async with self.engine.begin() as conn:
+                await hold_projection(conn, self.projection.consumer_name)
                 if record.event_type in self._types:
                     await self.projection.apply(conn, decode(record))
                 await self._save(conn, record.position)

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from shared.eventstore.port import EventStore, RecordedEvent
 from shared.messaging.checkpoints import CheckpointStore, checkpoints
 from shared.service.policy import decode
-from shared.service.projection import Projection
+from shared.service.projection import Projection, hold_projection
 
 log = structlog.get_logger(__name__)
 
@@ -208,20 +208,22 @@ class Rebuild:
             for item in items:  # under the swap's lock: a savepoint per event
                 try:
                     async with conn.begin_nested():
-                        await self._apply_in(conn, [item])
+                        self.report.events_applied += await self._apply_in(conn, [item])
                 except Exception as error:
                     self._skip(item, error)
                     await self._save(conn, [item])
         else:
             try:
                 async with self.engine.begin() as own:
-                    await self._apply_in(own, items)
+                    applied = await self._apply_in(own, items)
+                self.report.events_applied += applied
             except Exception:
                 # Find the culprit as the live runner does: one event per transaction.
                 for item in items:
                     try:
                         async with self.engine.begin() as own:
-                            await self._apply_in(own, [item])
+                            applied = await self._apply_in(own, [item])
+                        self.report.events_applied += applied
                     except Exception as error:
                         self._skip(item, error)
                         async with self.engine.begin() as own:
@@ -232,14 +234,15 @@ class Rebuild:
         if self.progress is not None:
             self.progress(self.report.events_read, max(self._total, self.report.events_read))
 
-    async def _apply_in(
-        self, conn: AsyncConnection, items: list[tuple[str, RecordedEvent]]
-    ) -> None:
+    async def _apply_in(self, conn: AsyncConnection, items: list[tuple[str, RecordedEvent]]) -> int:
+        """Apply the relevant events and save the positions; how many were applied."""
+        applied = 0
         for _name, record in items:
             if record.event_type in self._types:
                 await self.fresh.apply(conn, decode(record))
-                self.report.events_applied += 1
+                applied += 1
         await self._save(conn, items)
+        return applied
 
     async def _save(self, conn: AsyncConnection, items: list[tuple[str, RecordedEvent]]) -> None:
         last = {name: record.position for name, record in items}
@@ -260,16 +263,8 @@ class Rebuild:
         }
 
     async def _hold_live_writers(self, conn: AsyncConnection) -> None:
-        """SQLite: the IMMEDIATE transaction already holds the write lock. PostgreSQL: lock."""
-        if conn.dialect.name != "postgresql":
-            return
-        for table in self.live.tables:
-            await conn.execute(text(f'LOCK TABLE "{table.name}" IN SHARE ROW EXCLUSIVE MODE'))
-        await conn.execute(
-            select(checkpoints.c.position)
-            .where(checkpoints.c.consumer == self.live.consumer_name)
-            .with_for_update()
-        )
+        """SQLite: the IMMEDIATE transaction holds the write lock. PostgreSQL: the runners' lock."""
+        await hold_projection(conn, self.live.consumer_name)
 
     def _live_name(self, table: Table) -> str:
         return table.name[: -len(self.fresh.suffix)] if self.fresh.suffix else table.name
@@ -334,40 +329,3 @@ def _same_value(a: Any, b: Any) -> bool:
         except ValueError:
             return False
     return False
-
-
-async def built_versions(projection: Projection, engine: AsyncEngine) -> set[int]:
-    """The code versions whose checkpoints this projection's live tables carry."""
-    prefix = f"projection:{projection.name}:v"
-    async with engine.connect() as conn:
-        names = (
-            await conn.execute(
-                select(checkpoints.c.consumer).where(checkpoints.c.consumer.startswith(prefix))
-            )
-        ).scalars()
-        return {int(name[len(prefix) :]) for name in names if name[len(prefix) :].isdigit()}
-
-
-async def rebuild_if_version_changed(
-    projection: Projection,
-    sources: Mapping[str, EventStore],
-    engine: AsyncEngine,
-    *,
-    progress: Progress | None = None,
-) -> RebuildReport | None:
-    """On start: tables built by another code version are rebuilt and swapped; else None."""
-    versions = await built_versions(projection, engine)
-    if not versions or projection.version in versions:
-        return None
-    log.info(
-        "projection code version changed: rebuilding",
-        projection=projection.name,
-        built=sorted(versions),
-        version=projection.version,
-    )
-    report = await Rebuild(projection, sources, engine, progress=progress).run(verify=False)
-    async with engine.begin() as conn:
-        prefix = f"projection:{projection.name}:v"
-        stale = [f"{prefix}{version}" for version in versions]
-        await conn.execute(delete(checkpoints).where(checkpoints.c.consumer.in_(stale)))
-    return report

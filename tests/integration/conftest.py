@@ -1,20 +1,36 @@
 """Servers for the distributed tier: Kafka and PostgreSQL from the environment
 (KAFKA_BOOTSTRAP_SERVERS, DATABASE_URL), else started with the deploy/local scripts; then every
-service as its own process behind the gateway (deploy/local/up.sh), in a namespace of its own."""
+service as its own process behind the gateway (deploy/local/up.sh), in a namespace of its own,
+started and seeded with the demo world once per session."""
 
 from __future__ import annotations
 
+import asyncio
 import os
+import shutil
 import subprocess
+import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from runtime.credentials import DemoLogins
+from runtime.demo import seed
+from runtime.demo_data import build_world
+from runtime.simulate import simulate
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ("order", "pricing", "inventory", "logistics", "payment")
+# The demo parties with a tenth of the catalog: seeded in seconds, enough for every scenario.
+WORLD = build_world(scale=0.1)
 
 
 def _script(path: str, env: dict[str, str] | None = None) -> str:
@@ -26,25 +42,56 @@ def _script(path: str, env: dict[str, str] | None = None) -> str:
     return done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
 
 
+@dataclass(frozen=True)
+class Broker:
+    """The Kafka broker of this session; ``kafka_dir`` is set when the tests may restart it."""
+
+    bootstrap: str
+    kafka_dir: Path | None
+
+    def restart(self) -> None:
+        """Stop the broker (SIGTERM, as an upgrade would) and start it on the same port."""
+        assert self.kafka_dir is not None
+        env = {**os.environ, "KAFKA_DIR": str(self.kafka_dir)}
+        _script("deploy/local/kafka/stop.sh", env)
+        port = self.bootstrap.rsplit(":", 1)[1]
+        started = _script("deploy/local/kafka/start.sh", {**env, "KAFKA_PORT": port})
+        assert started == self.bootstrap, f"the broker came back on {started}, not {self.bootstrap}"
+
+
 @pytest.fixture(scope="session")
-def kafka_bootstrap() -> Iterator[str]:
+def kafka_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Broker]:
     given = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
     if given:
-        yield given
+        # with-kafka.sh exports the KAFKA_DIR of a broker it runs from deploy/local/kafka.
+        kafka_dir = os.environ.get("KAFKA_DIR")
+        status = subprocess.run(
+            ["bash", str(ROOT / "deploy/local/kafka/status.sh")],
+            env={**os.environ, "KAFKA_DIR": kafka_dir or "/nonexistent"},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        ours = kafka_dir is not None and status.stdout.strip() == given
+        yield Broker(given, Path(kafka_dir) if ours and kafka_dir else None)
         return
-    yield _script("deploy/local/kafka/start.sh")
-    _script("deploy/local/kafka/stop.sh")
+    env = {**os.environ, "KAFKA_DIR": str(tmp_path_factory.mktemp("kafka"))}
+    yield Broker(_script("deploy/local/kafka/start.sh", env), Path(env["KAFKA_DIR"]))
+    _script("deploy/local/kafka/stop.sh", env)
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def database_url() -> Iterator[str]:
     given = os.environ.get("DATABASE_URL")
     if given:
         yield given
         return
-    env = {**os.environ, "PG_DIR": str(tmp_path_factory.mktemp("pg"))}
+    # Not under pytest's private temp root: run as root, the cluster's owner must traverse it.
+    pg_dir = tempfile.mkdtemp(prefix="b2b-test-pg-")
+    env = {**os.environ, "PG_DIR": pg_dir}
     yield _script("deploy/local/postgres/start.sh", env)
     _script("deploy/local/postgres/stop.sh", env)
+    shutil.rmtree(pg_dir, ignore_errors=True)
 
 
 @dataclass
@@ -55,6 +102,7 @@ class Distributed:
     up_dir: Path
     namespace: str
     env: dict[str, str]
+    broker: Broker
 
     def pid(self, service: str) -> int:
         return int((self.up_dir / "pids" / f"{service}.pid").read_text())
@@ -63,49 +111,64 @@ class Distributed:
         """(Re)start whatever is not running; the gateway keeps its URL."""
         _script("deploy/local/up.sh", self.env)
 
+    async def query(self, service: str, sql: str) -> list[tuple[Any, ...]]:
+        """Rows of ``sql`` in ``service``'s database."""
+        url = make_url(self.env["DATABASE_URL"]).set(
+            drivername="postgresql+asyncpg",
+            database=f"{self.env['B2B_DATABASE_PREFIX']}_{service}",
+        )
+        engine = create_async_engine(url)
+        try:
+            async with engine.connect() as conn:
+                return [tuple(row) for row in await conn.execute(text(sql))]
+        finally:
+            await engine.dispose()
 
-@pytest.fixture(scope="module")
+
+async def _seed(url: str) -> None:
+    async with httpx.AsyncClient(base_url=url, timeout=60) as client:
+        await seed(client, DemoLogins(client, WORLD), WORLD)
+
+
+@pytest.fixture(scope="session")
 def distributed(
-    kafka_bootstrap: str, database_url: str, tmp_path_factory: pytest.TempPathFactory
+    kafka_broker: Broker, database_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Distributed]:
+    """The five services up once per session, the demo world seeded once through the gateway."""
     namespace = f"t{uuid.uuid4().hex[:8]}"
     up_dir = tmp_path_factory.mktemp("up")
     env = {
         **os.environ,
         "UP_DIR": str(up_dir),
-        "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
+        "KAFKA_BOOTSTRAP_SERVERS": kafka_broker.bootstrap,
         "DATABASE_URL": database_url,
         "B2B_DATABASE_PREFIX": namespace,
         "B2B_KAFKA_NAMESPACE": f"{namespace}.",
     }
-    system = Distributed("", up_dir, f"{namespace}.", env)
+    system = Distributed("", up_dir, f"{namespace}.", env, kafka_broker)
     try:
         system.up()
         system.url = (up_dir / "gateway-url").read_text().strip()
+        asyncio.run(_seed(system.url))
         yield system
     finally:
         _script("deploy/local/down.sh", env)
 
 
-def simulate(system: Distributed, orders: int, seed: int) -> subprocess.Popen[str]:
-    """``b2b simulate`` against the gateway, as a user runs it (started, not awaited)."""
-    return subprocess.Popen(
-        [
-            str(ROOT / ".venv/bin/b2b"),
-            "simulate",
-            "--orders",
-            str(orders),
-            "--concurrency",
-            "4",
-            "--seed",
-            str(seed),
-            "--timeout",
-            "90",
-            "--url",
-            system.url,
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+async def drive(
+    system: Distributed, orders: int, seed: int, scenarios: list[str] | None = None
+) -> dict[str, Any]:
+    """Run ``orders`` lifecycles through the gateway as ``b2b simulate --url`` does (no re-seed)."""
+    limits = httpx.Limits(max_connections=50, max_keepalive_connections=50)
+    async with httpx.AsyncClient(base_url=system.url, timeout=60, limits=limits) as client:
+        summary = await simulate(
+            client,
+            WORLD,
+            orders,
+            concurrency=orders,
+            credentials=DemoLogins(client, WORLD),
+            seed=seed,
+            timeout=150,
+            scenarios=scenarios,
+        )
+    return summary.as_dict()

@@ -1,83 +1,103 @@
-"""The services as separate processes on real Kafka and PostgreSQL: orders complete, a killed
-service catches up with no double effect, a poison message is dead-lettered and lag returns to 0."""
+"""The services as separate processes on real Kafka and PostgreSQL: every scenario ends as it
+should; a killed service and a restarted broker lose nothing and double nothing; a poison
+message is dead-lettered and lag returns to 0."""
 
 from __future__ import annotations
 
-import json
+import asyncio
 import os
 import signal
+from typing import Any
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
 
+from runtime.simulate import SCENARIOS
 from shared.messaging.kafka.admin import group_lag
 from shared.messaging.kafka.topics import dead_letters_topic, events_topic
 from tests.helpers import eventually
-from tests.integration.conftest import Distributed, simulate
+from tests.integration.conftest import Distributed, drive
 
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres]
 
 CONSUMERS_OF_ORDER = ("pricing", "inventory", "logistics", "payment")
+# Scenarios with exactly one reservation and one invoice per order: doubles are then effects twice.
+SINGLE_EFFECT = ["happy", "partial_acceptance", "happy", "happy", "partial_acceptance", "happy"]
 
 
-def _summary(process: object) -> dict[str, object]:
-    out, err = process.communicate(timeout=400)  # type: ignore[attr-defined]
-    assert process.returncode == 0, f"simulate failed:\n{out[-3000:]}\n{err[-3000:]}"  # type: ignore[attr-defined]
-    summary: dict[str, object] = json.loads(out)
-    return summary
-
-
-async def _count(system: Distributed, service: str, sql: str) -> list[tuple[object, ...]]:
-    url = make_url(system.env["DATABASE_URL"]).set(
-        drivername="postgresql+asyncpg", database=f"{system.env['B2B_DATABASE_PREFIX']}_{service}"
+async def _placed(system: Distributed) -> int:
+    rows = await system.query(
+        "order", "SELECT count(*) FROM events WHERE event_type = 'OrderPlaced'"
     )
-    engine = create_async_engine(url)
-    try:
-        async with engine.connect() as conn:
-            return [tuple(row) for row in await conn.execute(text(sql))]
-    finally:
-        await engine.dispose()
+    return int(rows[0][0])
 
 
-def test_orders_complete_across_separate_processes(distributed: Distributed) -> None:
-    summary = _summary(simulate(distributed, orders=6, seed=1))
-    assert summary["as_expected"] == 6, summary
+async def _doubles(system: Distributed) -> dict[str, list[tuple[Any, ...]]]:
+    """Orders reserved twice, and shipments invoiced twice: an effect applied twice."""
+    reserved = await system.query(
+        "inventory",
+        "SELECT metadata::json->>'correlation_id', count(*) FROM events "
+        "WHERE event_type = 'StockReserved' GROUP BY 1 HAVING count(*) > 1",
+    )
+    invoiced = await system.query(
+        "payment",
+        "SELECT data::json->>'shipment_id', count(*) FROM events "
+        "WHERE event_type = 'InvoiceIssued' GROUP BY 1 HAVING count(*) > 1",
+    )
+    return {"reserved twice": reserved, "invoiced twice": invoiced}
+
+
+async def _mid_flow(system: Distributed, seed: int) -> asyncio.Task[dict[str, Any]]:
+    """Start orders and return once some are placed (their effects still to come)."""
+    before = await _placed(system)
+    running = asyncio.create_task(drive(system, len(SINGLE_EFFECT), seed, SINGLE_EFFECT))
+    await eventually(
+        lambda: _placed(system),
+        lambda placed: placed > before or running.done(),
+        timeout=120,
+        interval=0.05,
+        what="orders placed",
+    )
+    assert not running.done(), running.result()
+    return running
+
+
+async def test_every_scenario_ends_as_expected_across_separate_processes(
+    distributed: Distributed,
+) -> None:
+    scenarios = [*SCENARIOS, "happy"]
+    summary = await drive(distributed, len(scenarios), seed=1, scenarios=scenarios)
+    assert summary["as_expected"] == len(scenarios), summary
 
 
 async def test_a_service_killed_mid_flow_catches_up_with_no_double_effect(
     distributed: Distributed,
 ) -> None:
-    running = simulate(distributed, orders=6, seed=2)
-    await eventually(
-        # Orders in flight (the demo seed is done): inventory has reservations to make.
-        lambda: _count(
-            distributed, "order", "SELECT count(*) FROM events WHERE event_type = 'OrderPlaced'"
-        ),
-        lambda rows: rows[0][0] > 0,
-        timeout=240,
-        interval=0.2,
-        what="orders placed",
-    )
+    running = await _mid_flow(distributed, seed=2)
     os.kill(distributed.pid("inventory"), signal.SIGKILL)
-    distributed.up()
-    summary = _summary(running)
-    assert summary["as_expected"] == 6, summary
-    doubles = await _count(
-        distributed,
-        "inventory",
-        "SELECT metadata::json->>'correlation_id', count(*) FROM events "
-        "WHERE event_type = 'StockReserved' GROUP BY 1 HAVING count(*) > 1",
-    )
-    assert doubles == []
+    await asyncio.to_thread(distributed.up)
+    summary = await running
+    assert summary["as_expected"] == len(SINGLE_EFFECT), summary
+    assert await _doubles(distributed) == {"reserved twice": [], "invoiced twice": []}
+
+
+async def test_a_broker_restarted_mid_flow_loses_nothing(distributed: Distributed) -> None:
+    if distributed.broker.kafka_dir is None:
+        pytest.skip(
+            "KAFKA_BOOTSTRAP_SERVERS names a broker these tests did not start: "
+            "set KAFKA_DIR to its deploy/local/kafka directory to let them restart it"
+        )
+    running = await _mid_flow(distributed, seed=3)
+    await asyncio.to_thread(distributed.broker.restart)
+    summary = await running
+    assert summary["as_expected"] == len(SINGLE_EFFECT), summary
+    assert await _doubles(distributed) == {"reserved twice": [], "invoiced twice": []}
 
 
 async def test_a_poison_message_is_dead_lettered_and_lag_returns_to_zero(
     distributed: Distributed,
 ) -> None:
-    servers = distributed.env["KAFKA_BOOTSTRAP_SERVERS"]
+    servers = distributed.broker.bootstrap
     ns = distributed.namespace
     producer = AIOKafkaProducer(bootstrap_servers=servers)
     await producer.start()
@@ -108,10 +128,13 @@ async def test_a_poison_message_is_dead_lettered_and_lag_returns_to_zero(
             assert "error" in found[0]
         finally:
             await consumer.stop()
+        group, topic = f"{ns}{service}<order", events_topic("order", ns)
+
+        async def lag(group: str = group, topic: str = topic) -> int:
+            return await group_lag(servers, group, topic)
+
         await eventually(
-            lambda service=service: group_lag(
-                servers, f"{ns}{service}<order", events_topic("order", ns)
-            ),
+            lag,
             lambda lag: lag == 0,
             timeout=60,
             what=f"{service}'s lag on the order topic",

@@ -22,6 +22,9 @@ def test_settings(**overrides: str) -> Settings:
     return Settings(environment="test", secret_key=SECRET, **overrides)  # type: ignore[arg-type]
 
 
+test_settings.__test__ = False  # type: ignore[attr-defined]  # a helper, not a test
+
+
 @pytest.fixture
 async def system(tmp_path: Path) -> AsyncIterator[EmbeddedSystem]:
     running = EmbeddedSystem(tmp_path / "data", ALL_SERVICES)

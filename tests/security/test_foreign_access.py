@@ -1,5 +1,6 @@
-"""Tenancy: buyer A never reads buyer B's orders, prices or invoices; supplier X never sees
-supplier Y's; a warehouse acts only for itself. Foreign objects answer 404 (or 403 on filters)."""
+"""Tenancy: buyer A never reads buyer B's orders, prices, invoices or payments; supplier X never
+sees supplier Y's (nor its warehouses and stock alerts); a warehouse acts and reads only for
+itself. Foreign objects answer 404 (or 403 on filters, empty lists on payment queries)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from typing import Any
 
 import httpx
 
+from runtime.embedded import EmbeddedSystem
 from tests.helpers import eventually
+from tests.service.test_payment_support import accept, agreed_order
 
 Headers = Callable[[str], dict[str, str]]
 A, B, X, Y = (str(uuid.uuid4()) for _ in range(4))
@@ -127,3 +130,76 @@ async def test_a_warehouse_acts_only_for_itself(
     assert (
         await client.post("/api/v1/warehouses", json=warehouse, headers=foreign)
     ).status_code == 403
+
+
+async def test_suppliers_and_warehouses_see_only_their_own_stock(
+    client: httpx.AsyncClient, as_actor: Headers
+) -> None:
+    x, y = as_actor(f"supplier:{X}"), as_actor(f"supplier:{Y}")
+    mine, theirs = str(uuid.uuid4()), str(uuid.uuid4())
+    for supplier, warehouse, headers in ((X, mine, x), (Y, theirs, y)):
+        body = {
+            "warehouse_id": warehouse, "supplier_id": supplier, "name": f"w{warehouse[:4]}",
+            "regions_served": ["north"], "speed_rank": 1, "lead_time_days": 1,
+        }  # fmt: skip
+        await ok(await client.post("/api/v1/warehouses", json=body, headers=headers))
+    wx = as_actor(f"warehouse:{mine}")
+    threshold = {"warehouse_id": mine, "sku": "NUT-1", "threshold": 10, "reorder_quantity": 20}
+    receipt = {"warehouse_id": mine, "sku": "NUT-1", "quantity": 3}
+
+    async def low_stock() -> httpx.Response:  # inventory learns the warehouse from events
+        return await client.post("/api/v1/stock/receipts", json=receipt, headers=wx)
+
+    await eventually(low_stock, lambda r: r.status_code == 200, what="receipt recorded")
+    await ok(await client.put("/api/v1/stock/thresholds", json=threshold, headers=wx))
+
+    async def alerts(headers: dict[str, str]) -> list[Any]:
+        return list((await ok(await client.get("/api/v1/stock/alerts", headers=headers)))["alerts"])
+
+    await eventually(lambda: alerts(x), lambda rows: len(rows) == 1, what="X's low-stock alert")
+    assert await alerts(wx) != []
+    assert await alerts(y) == []
+    assert await alerts(as_actor(f"warehouse:{theirs}")) == []
+    # warehouses: a supplier lists only its own, and may not filter for another's
+    listed = await ok(await client.get("/api/v1/warehouses", headers=y))
+    assert [w["warehouse_id"] for w in listed["items"]] == [theirs]
+    assert (await client.get(f"/api/v1/warehouses?supplier_id={X}", headers=y)).status_code == 403
+    # stock levels: a warehouse sees its own only
+    wy = as_actor(f"warehouse:{theirs}")
+    assert (await ok(await client.get("/api/v1/stock", headers=wy)))["items"] == []
+    assert (await client.get(f"/api/v1/stock?warehouse_id={mine}", headers=wy)).status_code == 403
+    assert (await client.get("/api/v1/stock/NUT-1", headers=wy)).status_code == 404
+    own = await ok(await client.get("/api/v1/stock/NUT-1", headers=wx))
+    assert [w["warehouse_id"] for w in own["warehouses"]] == [mine]
+
+
+async def test_payments_and_refunds_are_shown_to_their_invoice_parties_only(
+    system: EmbeddedSystem, client: httpx.AsyncClient, as_actor: Headers
+) -> None:
+    order = await agreed_order(system, uuid.UUID(X), uuid.UUID(A))
+    await accept(system, order)
+    ops = as_actor("operations:test")
+
+    async def invoices() -> list[Any]:
+        found = await client.get(f"/api/v1/invoices?order_id={order}", headers=ops)
+        return list(found.json())
+
+    [invoice] = await eventually(invoices, lambda rows: len(rows) == 1, what="invoice issued")
+    invoice_id, total = invoice["invoice_id"], invoice["total"]
+    money = {"amount": total, "currency": invoice["currency"]}
+    paid = {"method": "bank_transfer", "reference": "BANK-1", "amount": money}
+    bank = as_actor("bank:test")
+    await ok(await client.post(f"/api/v1/invoices/{invoice_id}/payments", json=paid, headers=bank))
+    refund = {"invoice_id": invoice_id, "amount": money, "reason": "goodwill"}
+    await ok(await client.post("/api/v1/refunds", json=refund, headers=as_actor(f"supplier:{X}")))
+    queries = [f"/api/v1/{kind}?{filter_}" for kind in ("payments", "refunds")
+               for filter_ in (f"invoice_id={invoice_id}", f"order_id={order}")]  # fmt: skip
+
+    async def shown(headers: dict[str, str]) -> list[int]:
+        return [len(await ok(await client.get(path, headers=headers))) for path in queries]
+
+    await eventually(lambda: shown(ops), lambda counts: counts == [1, 1, 1, 1], what="recorded")
+    for party in (f"buyer:{A}", f"supplier:{X}", "bank:test", "analyst:test"):
+        assert await shown(as_actor(party)) == [1, 1, 1, 1], party
+    for stranger in (f"buyer:{B}", f"supplier:{Y}"):
+        assert await shown(as_actor(stranger)) == [0, 0, 0, 0], stranger

@@ -1,5 +1,6 @@
 """Partner access: API keys (hashed at rest), inbound Standard Webhooks (forged, stale and
-replayed messages refused), outbound webhooks from an outbox with retries and backoff."""
+replayed messages refused, retries answered as before), outbound webhooks from an outbox with
+retries and backoff."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from shared.service.auth.actor import Actor
 from shared.service.auth.identity import api_keys
 from shared.service.auth.outbox import Backoff, WebhookOutbox
 from shared.service.auth.signatures import sign, signed_headers, verify
+from tests.helpers import eventually
 
 SPEC_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 
@@ -57,7 +59,7 @@ async def test_api_keys_authenticate_are_stored_hashed_and_can_be_revoked(
     assert again.status_code == 401
 
 
-async def test_signed_webhooks_are_accepted_once_and_forgeries_refused(
+async def test_signed_webhooks_are_verified_and_forgeries_refused(
     client: httpx.AsyncClient, as_actor: Callable[[str], dict[str, str]]
 ) -> None:
     warehouse = str(uuid.uuid4())
@@ -71,12 +73,8 @@ async def test_signed_webhooks_are_accepted_once_and_forgeries_refused(
         return await client.post(path, content=body, headers=sent)
 
     secret = issued["signing_secret"]
-    good = signed_headers(secret, "msg_1", body)
-    first = await send(good)
+    first = await send(signed_headers(secret, "msg_1", body))
     assert first.status_code not in (401, 403, 409), first.text  # verified: reaches the service
-    replay = await send(good)
-    assert replay.status_code == 409
-    assert "replayed" in replay.text.lower()
     forged = signed_headers("whsec_" + "QUJD" * 8, "msg_2", body)
     assert (await send(forged)).status_code == 401
     tampered = {**signed_headers(secret, "msg_3", body), "webhook-id": "msg_4"}
@@ -86,6 +84,55 @@ async def test_signed_webhooks_are_accepted_once_and_forgeries_refused(
     not_a_report = signed_headers(secret, "msg_6", body)
     refused = await send(not_a_report, "/api/v1/stock/adjustments")
     assert refused.status_code == 403
+
+
+async def test_a_retried_webhook_gets_the_same_answer_and_acts_once(
+    client: httpx.AsyncClient, as_actor: Callable[[str], dict[str, str]]
+) -> None:
+    """Standard Webhooks retries reuse the message id: answered as before, stock counted once;
+    the id sent to another endpoint, with another body, forged or stale is still refused."""
+    ops = as_actor("operations:test")
+    warehouse = str(uuid.uuid4())
+    registered = {
+        "warehouse_id": warehouse, "supplier_id": str(uuid.uuid4()), "name": "W",
+        "regions_served": ["north"], "speed_rank": 1, "lead_time_days": 1,
+    }  # fmt: skip
+    assert (await client.post("/api/v1/warehouses", json=registered, headers=ops)).is_success
+    issued = await partner_key(client, ops, warehouse)
+    secret = issued["signing_secret"]
+    receipt = {"warehouse_id": warehouse, "sku": "BOLT-1", "quantity": 5, "reference": "r"}
+    body = json.dumps(receipt).encode()
+
+    async def send(
+        headers: dict[str, str], path: str = "/api/v1/stock/receipts", content: bytes = body
+    ) -> httpx.Response:
+        sent = {"content-type": "application/json", "webhook-key-id": issued["key_id"], **headers}
+        return await client.post(path, content=content, headers=sent)
+
+    async def first_delivery() -> httpx.Response:  # inventory learns the warehouse from events
+        return await send(signed_headers(secret, f"msg_{uuid.uuid4()}", body))
+
+    await eventually(first_delivery, lambda r: r.status_code == 200, what="warehouse known")
+    delivery = signed_headers(secret, "msg_retried", body)
+    first = await send(delivery)
+    assert first.status_code == 200, first.text
+    retry = await send(signed_headers(secret, "msg_retried", body))  # re-signed, same id
+    assert retry.status_code == 200, retry.text
+    assert retry.json() == first.json()
+    assert retry.headers["Idempotent-Replayed"] == "true"
+    elsewhere = await send(delivery, "/api/v1/returns/" + str(uuid.uuid4()) + "/received")
+    assert elsewhere.status_code == 409
+    assert "webhook-id" in elsewhere.text
+    other = json.dumps({**receipt, "quantity": 6}).encode()
+    changed = await send(signed_headers(secret, "msg_retried", other), content=other)
+    assert changed.status_code == 422  # same id, another body: not a retry
+    stale = signed_headers(secret, "msg_retried", body, datetime.now(UTC) - timedelta(minutes=10))
+    assert (await send(stale)).status_code == 401
+    forged = signed_headers("whsec_" + "QUJD" * 8, "msg_retried", body)
+    assert (await send(forged)).status_code == 401
+    position = first.json()["position"]
+    stock = await client.get(f"/api/v1/stock/BOLT-1?min_position={position}", headers=ops)
+    assert stock.json()["on_hand"] == 10  # the warm-up delivery and msg_retried, once each
 
 
 async def test_outbound_webhooks_retry_with_backoff_until_delivered(app: FastAPI) -> None:

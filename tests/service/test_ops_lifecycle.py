@@ -110,6 +110,18 @@ async def test_history_tells_a_completed_orders_story_from_every_service(world: 
     assert [e.at for e in entries] == sorted(e.at for e in entries)
 
 
+async def test_history_as_of_an_instant_shows_only_what_was_recorded_by_then(
+    world: World,
+) -> None:
+    entries = await order_history(world.system.stores, world.completed)
+    middle = entries[len(entries) // 2]
+    cut = datetime.fromisoformat(middle.recorded_at)
+    earlier = await order_history(world.system.stores, world.completed, as_of=cut)
+    assert earlier == [e for e in entries if datetime.fromisoformat(e.recorded_at) <= cut]
+    assert middle in earlier
+    assert len(earlier) < len(entries)
+
+
 async def test_history_cli_prints_the_same_story_as_json(world: World) -> None:
     command = [sys.executable, "-m", "runtime.cli", "history", world.completed, "--json"]
     done = await run(

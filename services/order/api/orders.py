@@ -75,7 +75,7 @@ def order_routes(deps: OrderDeps) -> APIRouter:
         ctx = CommandContext(actor=str(actor), correlation_id=order_id)
         return accepted(order_id, await deps.orders.handle(order_id, command, ctx))
 
-    @router.post("/orders")
+    @router.post("/orders", status_code=201)
     async def place_order(
         body: PlaceOrderIn, actor: ActorDep, key: IdempotencyKeyDep = None
     ) -> JSONResponse:

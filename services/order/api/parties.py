@@ -32,7 +32,7 @@ def party_routes(deps: OrderDeps) -> APIRouter:
     router = APIRouter(tags=["parties"])
     context = deps.context
 
-    @router.post("/buyers")
+    @router.post("/buyers", status_code=201)
     async def register_buyer(
         body: BuyerIn, actor: ActorDep, key: IdempotencyKeyDep = None
     ) -> JSONResponse:
@@ -50,7 +50,7 @@ def party_routes(deps: OrderDeps) -> APIRouter:
         payload = body.model_dump(mode="json")
         return respond(await context.idempotency.run("buyers", key, payload, action), 201)
 
-    @router.post("/suppliers")
+    @router.post("/suppliers", status_code=201)
     async def register_supplier(
         body: SupplierIn, actor: ActorDep, key: IdempotencyKeyDep = None
     ) -> JSONResponse:

@@ -32,8 +32,10 @@ class Actor:
 
 @dataclass(frozen=True)
 class Principal:
-    """An authenticated actor and the kind of credential that proved it."""
+    """An authenticated actor and the kind of credential that proved it; a signed webhook
+    carries its verified ``webhook-id`` as ``message_id``."""
 
     actor: Actor
     via: Via
     subject: str = ""
+    message_id: str = ""

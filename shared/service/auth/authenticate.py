@@ -68,14 +68,16 @@ async def _webhook(security: Security, request: Request) -> Principal:
         msg_id = verify(partner.signing_secret, request.headers, body)
     except InvalidSignature as error:
         raise unauthorized(str(error)) from None
-    if not await security.replay.first_time(partner.key_id, msg_id):
+    route = f"{request.method} {request.url.path}"
+    if not await security.replay.admit(partner.key_id, msg_id, route):
         raise Problem(
             409,
             "Webhook replayed",
-            f"message {msg_id} was received already; send each message with a new webhook-id",
+            f"message {msg_id} was delivered to another endpoint; send each new message "
+            "with a new webhook-id (a retry of the same message is answered as before)",
             field="webhook-id",
         )
-    return Principal(partner.actor, "webhook", partner.key_id)
+    return Principal(partner.actor, "webhook", partner.key_id, message_id=msg_id)
 
 
 async def _session(security: Security, request: Request, session_id: str) -> Principal | None:

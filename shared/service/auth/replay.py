@@ -1,43 +1,55 @@
-"""Replay protection for inbound webhooks: each (sender, message id) is accepted once."""
+"""Replay protection for inbound webhooks: a (sender, message id) belongs to one endpoint.
+
+A Standard Webhooks retry reuses its message id: it is admitted again (the endpoint's
+Idempotency-Key, derived from the id, answers it as before); the same id sent to another
+endpoint is a replay and refused."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, DateTime, MetaData, String, Table
+from sqlalchemy import Column, DateTime, MetaData, String, Table, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 metadata = MetaData()
 
-seen_messages = Table(
-    "auth_webhook_messages",
+received_messages = Table(
+    "auth_webhook_receipts",
     metadata,
     Column("sender", String(40), primary_key=True),
     Column("msg_id", String(200), primary_key=True),
+    Column("route", String(300), nullable=False),
     Column("received_at", DateTime(timezone=True), nullable=False),
 )
 
 
 class ReplayGuard:
-    """Remembers verified message ids; a second delivery of one is a replay."""
+    """Remembers where each verified message id went; elsewhere it is a replay."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self._ready = False
 
-    async def first_time(self, sender: str, msg_id: str) -> bool:
+    async def admit(self, sender: str, msg_id: str, route: str) -> bool:
+        """True for a new message and for a retry to the same route; False elsewhere."""
         if not self._ready:
             async with self.engine.begin() as conn:
                 await conn.run_sync(metadata.create_all)
             self._ready = True
+        row = {"sender": sender, "msg_id": msg_id[:200], "route": route[:300]}
         try:
             async with self.engine.begin() as conn:
                 await conn.execute(
-                    seen_messages.insert().values(
-                        sender=sender, msg_id=msg_id[:200], received_at=datetime.now(UTC)
-                    )
+                    received_messages.insert().values(**row, received_at=datetime.now(UTC))
                 )
         except IntegrityError:
-            return False
+            return await self._first_route(sender, row["msg_id"]) == row["route"]
         return True
+
+    async def _first_route(self, sender: str, msg_id: str) -> str | None:
+        t = received_messages
+        query = select(t.c.route).where(t.c.sender == sender, t.c.msg_id == msg_id)
+        async with self.engine.connect() as conn:
+            found: str | None = (await conn.execute(query)).scalar()
+        return found

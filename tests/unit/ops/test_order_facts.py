@@ -80,7 +80,7 @@ placed = st.tuples(instances(order.OrderPlaced), st.integers(0, 10_000)).map(
 )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(placed, st.lists(timed, min_size=1, max_size=10), st.data())
 def test_facts_and_daily_rows_do_not_depend_on_how_sources_interleave(
     first: tuple[DomainEvent, int], drafts: list[tuple[DomainEvent, int]], data: st.DataObject

@@ -23,7 +23,8 @@ from shared.messaging.consumer import Source
 from shared.messaging.dead_letters import DeadLetters
 from shared.service.context import utc_now
 from shared.service.projection import Projection, ProjectionRunner
-from shared.service.rebuild import Rebuild, RebuildMismatch, rebuild_if_version_changed
+from shared.service.rebuild import Rebuild, RebuildMismatch
+from shared.service.rebuild_on_start import rebuild_if_version_changed
 from shared.service.sql import upsert
 from tests.helpers import eventually
 

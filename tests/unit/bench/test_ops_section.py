@@ -1,0 +1,24 @@
+"""The projection-rebuild section of the bench report, written from figures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bench.harness import Context
+from bench.ops import Figure, Template, section
+from bench.report import TIMES, render_section
+from bench.timing import Progress
+
+
+def test_the_section_shows_each_ratio_against_its_goal_and_the_total() -> None:
+    ctx = Context(quick=True, database_url=None, workdir=Path("."), progress=Progress(quiet=True),
+                  stamp="now")  # fmt: skip
+    figures = [
+        Figure("order", "order_facts", 1000, 400, 2.0, 0.1),  # 500/s vs 10,000/s raw
+        Figure("payment", "payment.invoices", 1000, 10, 0.2, 0.1),  # 5,000/s vs 10,000/s
+    ]
+    text = render_section(section(ctx, figures, 2000, Template({}, {}, 3), ["x:late"]))
+    assert f"0.05{TIMES} ✗" in text
+    assert f"0.50{TIMES} ✓" in text
+    assert "took **2 s** for a log of 2,000 events" in text
+    assert "x:late" in text
