@@ -74,6 +74,7 @@ async def _distributed(ctx: Context, kafka: str, namespace: str) -> AsyncIterato
         "B2B_DATABASE_PREFIX": namespace,
         "B2B_KAFKA_NAMESPACE": f"{namespace}.",
         "B2B_ORDER_RATE": "1000000/minute",
+        "B2B_LOGIN_RATE": "1000000/minute",
     }
     try:
         await asyncio.to_thread(_script, "deploy/local/up.sh", env)
@@ -82,15 +83,22 @@ async def _distributed(ctx: Context, kafka: str, namespace: str) -> AsyncIterato
         await asyncio.to_thread(_script, "deploy/local/down.sh", env)
 
 
-async def _lifecycles(url: str, world: DemoWorld, orders: int, seeded: bool) -> dict[str, Any]:
+@contextlib.asynccontextmanager
+async def _client(
+    url: str, world: DemoWorld
+) -> AsyncIterator[tuple[httpx.AsyncClient, DemoLogins]]:
+    """One client and one set of log-ins for the whole run (log-ins are rate limited)."""
     limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
     async with httpx.AsyncClient(base_url=url, timeout=120, limits=limits) as client:
-        logins = DemoLogins(client, world)
-        if not seeded:
-            await seed(client, logins, world)
-        summary = await simulate(
-            client, world, orders, IN_FLIGHT, credentials=logins, scenarios=["happy"], timeout=120
-        )
+        yield client, DemoLogins(client, world)
+
+
+async def _lifecycles(
+    client: httpx.AsyncClient, logins: DemoLogins, world: DemoWorld, orders: int
+) -> dict[str, Any]:
+    summary = await simulate(
+        client, world, orders, IN_FLIGHT, credentials=logins, scenarios=["happy"], timeout=120
+    )
     return summary.as_dict()
 
 
@@ -173,18 +181,19 @@ async def run(ctx: Context) -> list[Section]:
     namespace = f"bench{uuid.uuid4().hex[:6]}"
     async with _kafka(ctx) as kafka:
         ctx.progress.say("distributed: make up (a process per service, gateway) and seed")
-        async with _distributed(ctx, kafka, namespace) as url:
-            await _lifecycles(url, world, IN_FLIGHT, seeded=False)  # seed and warm up
+        async with _distributed(ctx, kafka, namespace) as url, _client(url, world) as (c, logins):
+            await seed(c, logins, world)
+            await _lifecycles(c, logins, world, IN_FLIGHT)  # warm up
             ctx.progress.say(f"distributed: {orders} happy lifecycles, {IN_FLIGHT} in flight")
-            spread = await _lifecycles(url, world, orders, seeded=True)
+            spread = await _lifecycles(c, logins, world, orders)
             topic = events_topic("order", f"{namespace}.")
             size = await _topic_size(kafka, topic)
             ctx.progress.say(f"distributed: raw aiokafka loop and KafkaFeed over {size} events")
             raw = await _raw_rate(kafka, topic, size)
             fed = await _feed_rate(kafka, f"{namespace}.", size)
     ctx.progress.say(f"distributed: the same {orders} lifecycles embedded (`b2b run`)")
-    async with running_system(ctx) as url:
-        embedded = await _lifecycles(url, build_world(), orders, seeded=True)
+    async with running_system(ctx) as url, _client(url, build_world()) as (client, logins):
+        embedded = await _lifecycles(client, logins, build_world(), orders)
     return _sections(ctx, orders, spread, embedded, size, raw, fed)
 
 

@@ -15,5 +15,15 @@ bash deploy/k8s/validate/run.sh
 echo "== browser: Debian's Chromium for the e2e tests"
 bash deploy/local/chromium/install.sh
 
-echo "== tests: unit, contract, service, integration, e2e"
-bash deploy/local/with-postgres.sh bash deploy/local/with-kafka.sh $BIN/pytest tests -q -p no:cacheprovider
+# Three pytest runs: the browser tests hold Playwright's own event loop for their session,
+# and the Kafka tier needs its broker; neither should share a process with the asyncio tests.
+echo "== tests: unit, contract, service, security, fuzz (PostgreSQL)"
+bash deploy/local/with-postgres.sh \
+  $BIN/pytest tests -q -p no:cacheprovider --ignore=tests/e2e --ignore=tests/integration
+
+echo "== tests: integration (separate processes on Kafka and PostgreSQL)"
+bash deploy/local/with-postgres.sh bash deploy/local/with-kafka.sh \
+  $BIN/pytest tests/integration -q -p no:cacheprovider
+
+echo "== tests: e2e (Chromium)"
+$BIN/pytest tests/e2e -q -p no:cacheprovider
