@@ -82,7 +82,6 @@ def append_section(
         f"database. A warm-up run per contender sizes its runs to about "
         f"{settings.seconds_per_run:g} s; then {settings.runs} runs per contender, "
         f"interleaved; each figure is the **median of {settings.runs}** runs."
-        + ("" if postgres else f"\n\n{_NO_POSTGRES}")
     )
     names = append.CONTENDERS
     commits = render_table(
@@ -174,7 +173,7 @@ def read_section(ctx: Context, figures: Sequence[read.ReadFigure], *, postgres: 
         "in a loop on its own table; it returns `Notification`s whose state stays bytes.\n\n"
         f"Every reader first reads the first {read.WARMUP_EVENTS:,} events as a warm-up; "
         f"then {runs} full reads per reader, interleaved; each figure is "
-        f"the **median of {runs}**." + ("" if postgres else f"\n\n{_NO_POSTGRES}")
+        f"the **median of {runs}**."
     )
     return Section(
         title=READ_TITLE,
