@@ -97,6 +97,24 @@ def _percentiles(values: list[float]) -> dict[str, float | None]:
     return {"p50": at(0.5), "p99": at(0.99)}
 
 
+async def _send(
+    client: httpx.AsyncClient, method: str, path: str, attempts: int = 5, **kwargs: Any
+) -> httpx.Response:
+    """One request, sent again when the connection fails before an answer arrives.
+
+    A gateway reloading or a service restarting drops pooled connections; a request is safe to
+    send again because GETs change nothing and every POST carries its Idempotency-Key.
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            return await client.request(method, path, **kwargs)
+        except httpx.TransportError:
+            if attempt == attempts:
+                raise
+            await asyncio.sleep(0.1 * 2**attempt)
+    raise AssertionError("unreachable")
+
+
 def _money(amount: str, currency: str) -> dict[str, str]:
     return {"amount": amount, "currency": currency}
 
@@ -124,7 +142,7 @@ class Lifecycle:
         sent = {**await self.credentials.headers(actor), **headers}
         if method == "POST":
             sent.setdefault("Idempotency-Key", str(uuid.uuid4()))
-        response = await self.client.request(method, path, json=body, headers=sent)
+        response = await _send(self.client, method, path, json=body, headers=sent)
         if response.status_code >= 400:
             raise SimulationError(
                 f"{method} {path} → {response.status_code}: {response.text[:300]}"
@@ -137,7 +155,8 @@ class Lifecycle:
         deadline = time.monotonic() + self.timeout
         delay = 0.005
         while True:
-            response = await self.client.get(path, headers=await self.credentials.headers(actor))
+            headers = await self.credentials.headers(actor)
+            response = await _send(self.client, "GET", path, headers=headers)
             if response.status_code == 200:
                 body = response.json()
                 if done(body):
@@ -418,7 +437,9 @@ async def simulate(
             except (SimulationError, httpx.HTTPError) as error:
                 run.error = str(error)
                 if run.order_id:
-                    response = await client.get(
+                    response = await _send(
+                        client,
+                        "GET",
                         f"/api/v1/orders/{run.order_id}",
                         headers=await credentials.headers(OPERATIONS),
                     )

@@ -44,7 +44,12 @@ for service in "${SERVICES[@]}"; do
     port="$(cat "$UP_DIR/pids/$service.port")"
     log "$service already runs on port $port (pid $(cat "$pidfile"))"
   else
-    port="$(pick_port)"
+    # A restarted service keeps its port when it is free: the gateway's routes stay as they are.
+    port=""
+    if [[ -f "$UP_DIR/pids/$service.port" ]] && port_is_free "$(cat "$UP_DIR/pids/$service.port")"; then
+      port="$(cat "$UP_DIR/pids/$service.port")"
+    fi
+    port="${port:-$(pick_port)}"
     nohup setsid .venv/bin/b2b node --service "$service" --port "$port" --data-dir "$UP_DIR/data" \
       >>"$UP_DIR/logs/$service.log" 2>&1 </dev/null &
     echo $! >"$pidfile"

@@ -67,6 +67,7 @@ async def test_every_scenario_ends_as_expected_across_separate_processes(
 ) -> None:
     scenarios = [*SCENARIOS, "happy"]
     summary = await drive(distributed, len(scenarios), seed=1, scenarios=scenarios)
+    assert summary["unexpected"] == [], summary
     assert summary["as_expected"] == len(scenarios), summary
 
 
@@ -77,6 +78,7 @@ async def test_a_service_killed_mid_flow_catches_up_with_no_double_effect(
     os.kill(distributed.pid("inventory"), signal.SIGKILL)
     await asyncio.to_thread(distributed.up)
     summary = await running
+    assert summary["unexpected"] == [], summary
     assert summary["as_expected"] == len(SINGLE_EFFECT), summary
     assert await _doubles(distributed) == {"reserved twice": [], "invoiced twice": []}
 
@@ -90,6 +92,7 @@ async def test_a_broker_restarted_mid_flow_loses_nothing(distributed: Distribute
     running = await _mid_flow(distributed, seed=3)
     await asyncio.to_thread(distributed.broker.restart)
     summary = await running
+    assert summary["unexpected"] == [], summary
     assert summary["as_expected"] == len(SINGLE_EFFECT), summary
     assert await _doubles(distributed) == {"reserved twice": [], "invoiced twice": []}
 

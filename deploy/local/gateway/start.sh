@@ -45,6 +45,7 @@ fi
 PORT="${PORT:-$(pick_port)}"
 chmod 777 "$GATEWAY_DIR/tmp"  # the worker processes may run as nobody
 
+PREVIOUS="$(cat "$CONF" 2>/dev/null || true)"
 {
   echo "worker_processes 1;"
   echo "pid $PIDFILE;"
@@ -81,7 +82,9 @@ chmod 777 "$GATEWAY_DIR/tmp"  # the worker processes may run as nobody
 } >"$CONF"
 
 "$NGINX" -t -q -p "$GATEWAY_DIR" -c "$CONF" || { log "invalid configuration $CONF"; exit 1; }
-if [[ -n "$RUNNING" ]]; then
+if [[ -n "$RUNNING" && "$(cat "$CONF")" == "$PREVIOUS" ]]; then
+  :  # the same routes: a reload would only drop the clients' open connections
+elif [[ -n "$RUNNING" ]]; then
   "$NGINX" -p "$GATEWAY_DIR" -c "$CONF" -s reload
 else
   "$NGINX" -p "$GATEWAY_DIR" -c "$CONF"
