@@ -146,41 +146,54 @@ def state(
 
 
 def replay(
-    projection: Annotated[str, typer.Option(help="Projection name (or service:name)")],
+    projection: Annotated[
+        str | None, typer.Option(help="Projection name (or service:name)")
+    ] = None,
+    replay_all: Annotated[
+        bool,
+        typer.Option("--all", help="Every projection, in one pass over the event stores"),
+    ] = False,
     verify: Annotated[
         bool, typer.Option(help="Compare every row with the live tables before swapping")
     ] = True,
     data_dir: DataDir = None,
     database_url: DatabaseUrl = None,
 ) -> None:
-    """Rebuild a projection into new tables beside the live ones, verify, then swap them in."""
+    """Rebuild a projection (or --all) into new tables beside the live ones, verify, swap."""
     from runtime.ops.replay import replay as rebuild
-    from shared.service.rebuild import RebuildMismatch
+    from runtime.ops.replay import replay_all as rebuild_all
+    from shared.service.rebuild import RebuildMismatch, RebuildReport
 
+    if (projection is None) == (not replay_all):
+        err.print("[red]name one projection with --projection NAME, or give --all[/]")
+        raise typer.Exit(code=2)
     columns = (BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*Progress.get_default_columns()[:1], *columns, console=err) as bar:
-        task = bar.add_task(f"replaying {projection}", total=None)
+        task = bar.add_task(f"replaying {projection or 'every projection'}", total=None)
 
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        async def work(deployment: Deployment) -> Any:
-            return await rebuild(deployment, projection, progress=progress, verify=verify)
+        async def work(deployment: Deployment) -> list[RebuildReport]:
+            if projection is None:
+                return await rebuild_all(deployment, progress=progress, verify=verify)
+            return [await rebuild(deployment, projection, progress=progress, verify=verify)]
 
         try:
-            report = _run(data_dir, database_url, work)
+            reports = _run(data_dir, database_url, work)
         except RebuildMismatch as error:
             err.print(f"[red]not swapped:[/] {error}")
             raise typer.Exit(code=1) from error
-    rows = ", ".join(f"{name} {count}" for name, count in report.rows.items())
-    rate = report.events_read / report.seconds if report.seconds else 0.0
-    out.print(
-        f"[green]swapped[/] {report.projection}: {report.events_read} events "
-        f"({report.events_applied} applied) in {report.seconds:.1f}s ({rate:,.0f}/s); "
-        f"rows {rows}; " + ("verified row for row" if report.verified else "not verified")
-    )
-    for skipped in report.skipped:
-        err.print(f"[yellow]skipped (dead-lettered live too):[/] {skipped}")
+    for report in reports:
+        rows = ", ".join(f"{name} {count}" for name, count in report.rows.items())
+        rate = report.events_read / report.seconds if report.seconds else 0.0
+        out.print(
+            f"[green]swapped[/] {report.projection}: {report.events_read} events "
+            f"({report.events_applied} applied) in {report.seconds:.1f}s ({rate:,.0f}/s); "
+            f"rows {rows}; " + ("verified row for row" if report.verified else "not verified")
+        )
+        for skipped in report.skipped:
+            err.print(f"[yellow]skipped (dead-lettered live too):[/] {skipped}")
 
 
 def projections(

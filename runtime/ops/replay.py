@@ -1,9 +1,9 @@
-"""``b2b replay``: rebuild one projection beside the live one, verify, swap."""
+"""``b2b replay``: rebuild one projection (or all) beside the live ones, verify, swap."""
 
 from __future__ import annotations
 
 from runtime.ops.deployment import Deployment
-from shared.service.rebuild import Progress, Rebuild, RebuildReport
+from shared.service.rebuild import Progress, Rebuild, RebuildReport, rebuild_together
 
 
 async def replay(
@@ -13,3 +13,14 @@ async def replay(
     service, projection = deployment.projection(name)
     rebuild = Rebuild(projection, deployment.stores, deployment.engines[service], progress=progress)
     return await rebuild.run(verify=verify)
+
+
+async def replay_all(
+    deployment: Deployment, *, progress: Progress | None = None, verify: bool = True
+) -> list[RebuildReport]:
+    """Rebuild every projection in one pass over the stores (each event read and decoded once)."""
+    rebuilds = [
+        Rebuild(projection, deployment.stores, deployment.engines[service])
+        for service, projection in deployment.projections()
+    ]
+    return await rebuild_together(rebuilds, progress=progress, verify=verify)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Column, Date, DateTime, MetaData, String, Table, Text, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import Column, Date, DateTime, MetaData, String, Table, Text
 
 from shared.events.envelope import Envelope
 from shared.events.payment import (
@@ -17,11 +17,11 @@ from shared.events.payment import (
     PaymentSettled,
     RefundIssued,
 )
-from shared.service.projection import Projection
-from shared.service.sql import upsert
+from shared.service.projection import FoldingProjection
+from shared.service.rows import Rows
 
 
-class InvoiceBook(Projection):
+class InvoiceBook(FoldingProjection):
     """One row per invoice (open amount and status kept current), plus its payments and refunds."""
 
     name = "payment.invoices"
@@ -84,14 +84,18 @@ class InvoiceBook(Projection):
             Column("at", DateTime(timezone=True), nullable=False),
         )
 
-    async def apply(self, conn: AsyncConnection, envelope: Envelope) -> None:
+    async def prefetch(self, rows: Rows, envelopes: Sequence[Envelope]) -> None:
+        invoice_ids = (getattr(e.event, "invoice_id", None) for e in envelopes)
+        await rows.load(self.invoices, {(str(i),) for i in invoice_ids if i is not None})
+
+    async def fold(self, rows: Rows, envelope: Envelope) -> None:
         match envelope.event:
             case InvoiceIssued() as event:
-                await upsert(conn, self.invoices, _invoice_row(event), ["invoice_id"])
+                rows.put(self.invoices, _invoice_row(event))
             case PaymentSettled() as event:
-                await self._payment(conn, envelope, event, "settled", None)
+                self._payment(rows, envelope, event, "settled", None)
                 await self._change(
-                    conn,
+                    rows,
                     str(event.invoice_id),
                     status="settled",
                     open_amount="0",
@@ -99,18 +103,18 @@ class InvoiceBook(Projection):
                     settled_at=event.settled_at,
                 )
             case PaymentFailed() as event:
-                await self._payment(conn, envelope, event, "failed", event.reason)
+                self._payment(rows, envelope, event, "failed", event.reason)
             case RefundIssued() as event:
-                await self._refund(conn, envelope, event, "refund", event.refund_id)
+                self._refund(rows, envelope, event, "refund", event.refund_id)
                 if event.invoice_id is not None:
-                    await self._add(conn, str(event.invoice_id), "refunded", event.amount.amount)
+                    await self._add(rows, str(event.invoice_id), "refunded", event.amount.amount)
             case CreditNoteIssued() as event:
-                await self._refund(conn, envelope, event, "credit_note", event.credit_note_id)
-                await self._add(conn, str(event.invoice_id), "credited", event.amount.amount)
+                self._refund(rows, envelope, event, "credit_note", event.credit_note_id)
+                await self._add(rows, str(event.invoice_id), "credited", event.amount.amount)
 
-    async def _payment(
+    def _payment(
         self,
-        conn: AsyncConnection,
+        rows: Rows,
         envelope: Envelope,
         event: PaymentSettled | PaymentFailed,
         outcome: str,
@@ -127,11 +131,11 @@ class InvoiceBook(Projection):
             "reason": reason,
             "at": envelope.occurred_at,
         }
-        await upsert(conn, self.payments, row, ["payment_id"])
+        rows.put(self.payments, row)
 
-    async def _refund(
+    def _refund(
         self,
-        conn: AsyncConnection,
+        rows: Rows,
         envelope: Envelope,
         event: RefundIssued | CreditNoteIssued,
         kind: str,
@@ -148,15 +152,11 @@ class InvoiceBook(Projection):
             "reason": event.reason,
             "at": envelope.occurred_at,
         }
-        await upsert(conn, self.refunds, row, ["refund_id"])
+        rows.put(self.refunds, row)
 
-    async def _add(
-        self, conn: AsyncConnection, invoice_id: str, column: str, amount: Decimal
-    ) -> None:
+    async def _add(self, rows: Rows, invoice_id: str, column: str, amount: Decimal) -> None:
         """Add to ``credited`` or ``refunded``; a credit also lowers what is open."""
-        table = self.invoices
-        query = select(table).where(table.c.invoice_id == invoice_id)
-        row = (await conn.execute(query)).mappings().first()
+        row = await rows.get(self.invoices, (invoice_id,))
         if row is None:
             return
         changes: dict[str, Any] = {column: format(Decimal(row[column]) + amount, "f")}
@@ -164,11 +164,12 @@ class InvoiceBook(Projection):
             left = Decimal(row["open_amount"]) - amount
             changes["open_amount"] = format(left, "f")
             changes["status"] = "open" if left > 0 else "credited"
-        await self._change(conn, invoice_id, **changes)
+        await self._change(rows, invoice_id, **changes)
 
-    async def _change(self, conn: AsyncConnection, invoice_id: str, **values: Any) -> None:
-        table = self.invoices
-        await conn.execute(update(table).where(table.c.invoice_id == invoice_id).values(**values))
+    async def _change(self, rows: Rows, invoice_id: str, **values: Any) -> None:
+        row = await rows.get(self.invoices, (invoice_id,))
+        if row is not None:
+            rows.put(self.invoices, {**row, **values})
 
 
 def _invoice_row(event: InvoiceIssued) -> dict[str, Any]:

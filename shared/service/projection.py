@@ -21,6 +21,7 @@ from shared.messaging.consumer import LAZY_CHECKPOINT_EVERY, Source
 from shared.messaging.dead_letters import DeadLetters
 from shared.messaging.follower import follow
 from shared.service.policy import decode
+from shared.service.rows import Rows
 
 log = structlog.get_logger(__name__)
 
@@ -57,9 +58,39 @@ class Projection(ABC):
     async def apply(self, conn: AsyncConnection, envelope: Envelope) -> None:
         """Fold one event into the rows, inside the runner's transaction."""
 
+    async def apply_batch(self, conn: AsyncConnection, envelopes: Sequence[Envelope]) -> None:
+        """Fold events in order, inside one transaction; :class:`FoldingProjection` batches."""
+        for envelope in envelopes:
+            await self.apply(conn, envelope)
+
     async def create_tables(self, engine: AsyncEngine) -> None:
         async with engine.begin() as conn:
             await conn.run_sync(self.metadata.create_all)
+
+
+class FoldingProjection(Projection):
+    """A projection whose rows are read once per batch, folded in memory, written once.
+
+    Subclasses write :meth:`fold` against :class:`Rows` (get, put, delete by primary key) and may
+    name the rows a batch touches in :meth:`prefetch` so they are read in one query.
+    """
+
+    @abstractmethod
+    async def fold(self, rows: Rows, envelope: Envelope) -> None:
+        """Fold one event into ``rows``; no SQL of its own."""
+
+    async def prefetch(self, rows: Rows, envelopes: Sequence[Envelope]) -> None:
+        """Load the rows ``envelopes`` will touch (rows not loaded here are read on first use)."""
+
+    async def apply(self, conn: AsyncConnection, envelope: Envelope) -> None:
+        await self.apply_batch(conn, [envelope])
+
+    async def apply_batch(self, conn: AsyncConnection, envelopes: Sequence[Envelope]) -> None:
+        rows = Rows(conn)
+        await self.prefetch(rows, envelopes)
+        for envelope in envelopes:
+            await self.fold(rows, envelope)
+        await rows.flush()
 
 
 async def hold_projection(conn: AsyncConnection, consumer_name: str) -> None:
@@ -122,9 +153,8 @@ class ProjectionRunner:
         try:
             async with self.engine.begin() as conn:
                 await hold_projection(conn, self.projection.consumer_name)
-                for record in batch:
-                    if record.event_type in self._types:
-                        await self.projection.apply(conn, decode(record))
+                relevant_events = [decode(r) for r in batch if r.event_type in self._types]
+                await self.projection.apply_batch(conn, relevant_events)
                 await self._save(conn, batch[-1].position)
         except Exception:
             # Find the culprit: apply one event per transaction, dead-letter what fails.

@@ -18,8 +18,10 @@ import structlog
 from sqlalchemy import Table, delete, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from shared.events.envelope import Envelope
 from shared.eventstore.port import EventStore, RecordedEvent
 from shared.messaging.checkpoints import CheckpointStore, checkpoints
+from shared.messaging.consumer import Unprocessable
 from shared.service.policy import decode
 from shared.service.projection import Projection, hold_projection
 
@@ -27,6 +29,9 @@ log = structlog.get_logger(__name__)
 
 Progress = Callable[[int, int], None]
 """Called with (events replayed, events to replay) as the rebuild goes."""
+
+Pending = tuple[str, RecordedEvent, Envelope | None]
+"""An event to apply: its source, the record, and its envelope when already decoded."""
 
 
 class RebuildMismatch(Exception):
@@ -87,6 +92,7 @@ class Rebuild:
         self.progress = progress
         self.report = RebuildReport(live.name, self.fresh.suffix)
         self._types = frozenset(live.event_types)
+        self.relevant_types = self._types
         self._positions = dict.fromkeys(self.sources, 0)
         self._total = 0
 
@@ -164,46 +170,21 @@ class Rebuild:
     # --- replay -----------------------------------------------------------------------------
 
     async def _replay(self, targets: Mapping[str, int], conn: AsyncConnection | None) -> None:
-        pending: list[tuple[str, RecordedEvent]] = []
-        async for item in self._merged(targets):
-            pending.append(item)
+        pending: list[Pending] = []
+        read_batch = min(self.batch_size, 5000)
+        async for name, record in merged_log(self.sources, self._positions, targets, read_batch):
+            pending.append((name, record, None))
             if len(pending) >= self.batch_size:
                 await self._apply(pending, conn)
                 pending = []
         if pending:
             await self._apply(pending, conn)
 
-    async def _merged(self, targets: Mapping[str, int]) -> AsyncIterator[tuple[str, RecordedEvent]]:
-        """Every source's events up to its target, merged by commit time (as live runners saw)."""
-        streams = [self._read(name, targets[name]) for name in self.sources]
-        heap: list[tuple[Any, int, int, RecordedEvent]] = []
-        for index, stream in enumerate(streams):
-            first = await anext(stream, None)
-            if first is not None:
-                heapq.heappush(heap, (first.recorded_at, index, first.position, first))
-        names = list(self.sources)
-        while heap:
-            _, index, _, record = heapq.heappop(heap)
-            yield names[index], record
-            following = await anext(streams[index], None)
-            if following is not None:
-                heapq.heappush(heap, (following.recorded_at, index, following.position, following))
+    async def apply_pending(self, items: list[Pending]) -> None:
+        """Apply events read (and maybe decoded) by a caller, in their own transaction."""
+        await self._apply(items, None)
 
-    async def _read(self, name: str, target: int) -> AsyncIterator[RecordedEvent]:
-        store, position = self.sources[name], self._positions[name]
-        while position < target:
-            batch = await store.read_all(position, min(self.batch_size, 5000))
-            if not batch:
-                return
-            for record in batch:
-                if record.position > target:
-                    return
-                yield record
-                position = record.position
-
-    async def _apply(
-        self, items: list[tuple[str, RecordedEvent]], conn: AsyncConnection | None
-    ) -> None:
+    async def _apply(self, items: list[Pending], conn: AsyncConnection | None) -> None:
         if conn is not None:
             for item in items:  # under the swap's lock: a savepoint per event
                 try:
@@ -229,29 +210,30 @@ class Rebuild:
                         async with self.engine.begin() as own:
                             await self._save(own, [item])
         self.report.events_read += len(items)
-        for name, record in items:
+        for name, record, _ in items:
             self._positions[name] = max(self._positions[name], record.position)
         if self.progress is not None:
             self.progress(self.report.events_read, max(self._total, self.report.events_read))
 
-    async def _apply_in(self, conn: AsyncConnection, items: list[tuple[str, RecordedEvent]]) -> int:
+    async def _apply_in(self, conn: AsyncConnection, items: list[Pending]) -> int:
         """Apply the relevant events and save the positions; how many were applied."""
-        applied = 0
-        for _name, record in items:
-            if record.event_type in self._types:
-                await self.fresh.apply(conn, decode(record))
-                applied += 1
+        envelopes = [
+            envelope or decode(record)
+            for _, record, envelope in items
+            if record.event_type in self._types
+        ]
+        await self.fresh.apply_batch(conn, envelopes)
         await self._save(conn, items)
-        return applied
+        return len(envelopes)
 
-    async def _save(self, conn: AsyncConnection, items: list[tuple[str, RecordedEvent]]) -> None:
-        last = {name: record.position for name, record in items}
+    async def _save(self, conn: AsyncConnection, items: list[Pending]) -> None:
+        last = {name: record.position for name, record, _ in items}
         for name, position in last.items():
             await CheckpointStore.save_in(conn, self.fresh.consumer_name, name, position)
 
-    def _skip(self, item: tuple[str, RecordedEvent], error: Exception) -> None:
+    def _skip(self, item: Pending, error: Exception) -> None:
         # The live runner dead-lettered this event too; the rebuild leaves it out the same way.
-        name, record = item
+        name, record, _ = item
         self.report.skipped.append(f"{name}@{record.position} {record.event_type}: {error!r}"[:300])
 
     # --- swap -------------------------------------------------------------------------------
@@ -307,6 +289,100 @@ class Rebuild:
         await conn.execute(
             delete(checkpoints).where(checkpoints.c.consumer == self.fresh.consumer_name)
         )
+
+
+async def merged_log(
+    stores: Mapping[str, EventStore],
+    starts: Mapping[str, int],
+    targets: Mapping[str, int],
+    read_batch: int,
+) -> AsyncIterator[tuple[str, RecordedEvent]]:
+    """Every store's events after its start up to its target, merged by commit time (as the
+    live runners saw them)."""
+    names = list(stores)
+    streams = [_read(stores[n], starts.get(n, 0), targets.get(n, 0), read_batch) for n in names]
+    heap: list[tuple[Any, int, int, RecordedEvent]] = []
+    for index, stream in enumerate(streams):
+        first = await anext(stream, None)
+        if first is not None:
+            heapq.heappush(heap, (first.recorded_at, index, first.position, first))
+    while heap:
+        _, index, _, record = heapq.heappop(heap)
+        yield names[index], record
+        following = await anext(streams[index], None)
+        if following is not None:
+            heapq.heappush(heap, (following.recorded_at, index, following.position, following))
+
+
+async def _read(
+    store: EventStore, position: int, target: int, read_batch: int
+) -> AsyncIterator[RecordedEvent]:
+    while position < target:
+        batch = await store.read_all(position, read_batch)
+        if not batch:
+            return
+        for record in batch:
+            if record.position > target:
+                return
+            yield record
+            position = record.position
+
+
+async def rebuild_together(
+    rebuilds: Sequence[Rebuild],
+    *,
+    verify: bool = True,
+    progress: Progress | None = None,
+) -> list[RebuildReport]:
+    """Rebuild many projections reading each source once: every event is read and decoded once
+    and handed to each projection that wants it; then each catches up and swaps on its own."""
+    started = time.perf_counter()
+    for rebuild in rebuilds:
+        await rebuild.prepare()
+    targets = {id(r): await r._targets() for r in rebuilds}
+    stores: dict[str, EventStore] = {}
+    ends: dict[str, int] = {}
+    for rebuild in rebuilds:
+        stores.update(rebuild.sources)
+        for name in rebuild.sources:
+            ends[name] = max(ends.get(name, 0), targets[id(rebuild)][name])
+    total = sum(ends.values())
+    pending: dict[int, list[Pending]] = {id(r): [] for r in rebuilds}
+    read = 0
+    async for name, record in merged_log(stores, dict.fromkeys(stores, 0), ends, 5000):
+        read += 1
+        envelope: Envelope | None = None
+        for rebuild in rebuilds:
+            if name not in rebuild.sources or record.position > targets[id(rebuild)][name]:
+                continue
+            if envelope is None and record.event_type in rebuild.relevant_types:
+                envelope = _decoded_or_none(record)
+            queue = pending[id(rebuild)]
+            queue.append((name, record, envelope))
+            if len(queue) >= rebuild.batch_size:
+                await rebuild.apply_pending(queue)
+                queue.clear()
+        if progress is not None and read % 5000 == 0:
+            progress(read, total)
+    for rebuild in rebuilds:
+        if pending[id(rebuild)]:
+            await rebuild.apply_pending(pending[id(rebuild)])
+    if progress is not None:
+        progress(read, max(total, read))
+    reports = []
+    for rebuild in rebuilds:
+        await rebuild.catch_up()
+        await rebuild.swap(verify=verify)
+        rebuild.report.seconds = time.perf_counter() - started
+        reports.append(rebuild.report)
+    return reports
+
+
+def _decoded_or_none(record: RecordedEvent) -> Envelope | None:
+    try:
+        return decode(record)
+    except Unprocessable:
+        return None  # each rebuild finds it unprocessable again and skips it
 
 
 async def _rows(conn: AsyncConnection, table: Table) -> list[tuple[Any, ...]]:

@@ -28,7 +28,7 @@ from runtime.demo_data import build_world
 from runtime.embedded import EmbeddedSystem
 from runtime.ops.deployment import Deployment
 from runtime.ops.history import order_history
-from runtime.ops.replay import replay
+from runtime.ops.replay import replay, replay_all
 from runtime.ops.status import projection_status
 from runtime.services import ALL_SERVICES
 from runtime.simulate import simulate
@@ -144,6 +144,17 @@ async def test_replay_swaps_identical_rows_while_the_system_runs(world: World) -
     assert facts.rows["order_facts"] >= 6
     status = {s.name: s for s in await projection_status(deployment_of(world))}
     assert status["order_facts"].built_versions == [1]
+
+
+async def test_replay_all_swaps_every_projection_with_identical_rows(world: World) -> None:
+    await settled(world)
+    reports = await replay_all(deployment_of(world))
+    every = {projection.name for _, projection in deployment_of(world).projections()}
+    assert {r.projection for r in reports} == every
+    failed = [(r.projection, r.verified, r.swapped, r.skipped) for r in reports
+              if not (r.verified and r.swapped) or r.skipped]  # fmt: skip
+    assert failed == []
+    assert next(r for r in reports if r.projection == "order_facts").rows["order_facts"] >= 6
 
 
 async def test_projection_status_shows_versions_positions_and_lag(world: World) -> None:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Column, MetaData, String, Table, Text, select
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import Column, MetaData, String, Table, Text
 
 from shared.events.envelope import Envelope
 from shared.events.inventory import (
@@ -16,8 +16,8 @@ from shared.events.inventory import (
     StockReservationFailed,
     StockReserved,
 )
-from shared.service.projection import Projection
-from shared.service.sql import upsert
+from shared.service.projection import FoldingProjection
+from shared.service.rows import Rows, order_keys
 
 _TYPES = (StockReserved, StockReservationFailed, StockReleased, StockCommitted, BackorderCreated)
 
@@ -90,7 +90,7 @@ def _status(doc: dict[str, Any], event: Any) -> str:
     return "partly_committed" if committed else "reserved"
 
 
-class Reservations(Projection):
+class Reservations(FoldingProjection):
     name = "reservations"
     sources = ("inventory",)
     event_types = tuple(t.event_type for t in _TYPES)
@@ -104,15 +104,17 @@ class Reservations(Projection):
             Column("document", Text, nullable=False),
         )
 
-    async def apply(self, conn: AsyncConnection, envelope: Envelope) -> None:
+    async def prefetch(self, rows: Rows, envelopes: Sequence[Envelope]) -> None:
+        await rows.load(self.reservations, order_keys(envelopes))
+
+    async def fold(self, rows: Rows, envelope: Envelope) -> None:
         event = envelope.event
         if not isinstance(event, _TYPES):
             return
         order_id = str(event.order_id)
-        t = self.reservations
-        found = (await conn.execute(select(t.c.document).where(t.c.order_id == order_id))).first()
+        found = await rows.get(self.reservations, (order_id,))
         doc: dict[str, Any] = (
-            json.loads(found[0])
+            json.loads(found["document"])
             if found
             else {
                 "order_id": order_id,
@@ -133,4 +135,4 @@ class Reservations(Projection):
             }
         )
         values = {"order_id": order_id, "status": doc["status"], "document": json.dumps(doc)}
-        await upsert(conn, t, values, key=("order_id",))
+        rows.put(self.reservations, values)

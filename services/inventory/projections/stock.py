@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, TypeGuard
 
-from sqlalchemy import Boolean, Column, Integer, MetaData, String, Table, Text, select
+from sqlalchemy import Boolean, Column, Integer, MetaData, String, Table, Text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.events.envelope import Envelope
@@ -17,11 +18,18 @@ from shared.events.inventory import (
     StockReceived,
     WarehouseRegistered,
 )
-from shared.service.projection import Projection
+from shared.service.projection import FoldingProjection, Projection
+from shared.service.rows import Rows
 from shared.service.sql import upsert
 
+_Touching = StockReceived | StockAdjusted | StockBalanceChanged | ReorderThresholdSet | StockLow
 
-class StockLevels(Projection):
+
+def _touches(event: object) -> TypeGuard[_Touching]:
+    return isinstance(event, _Touching)
+
+
+class StockLevels(FoldingProjection):
     """On hand, reserved and available per SKU per warehouse (GET /stock)."""
 
     name = "stock_levels"
@@ -47,24 +55,16 @@ class StockLevels(Projection):
             Column("low", Boolean, nullable=False),
         )
 
-    async def apply(self, conn: AsyncConnection, envelope: Envelope) -> None:
+    async def prefetch(self, rows: Rows, envelopes: Sequence[Envelope]) -> None:
+        keys = {(e.event.sku, str(e.event.warehouse_id)) for e in envelopes if _touches(e.event)}
+        await rows.load(self.levels, keys)
+
+    async def fold(self, rows: Rows, envelope: Envelope) -> None:
         event = envelope.event
-        if not isinstance(
-            event,
-            StockReceived | StockAdjusted | StockBalanceChanged | ReorderThresholdSet | StockLow,
-        ):
+        if not _touches(event):
             return
         key = {"sku": event.sku, "warehouse_id": str(event.warehouse_id)}
-        t = self.levels
-        row = (
-            (
-                await conn.execute(
-                    select(t).where(t.c.sku == event.sku, t.c.warehouse_id == key["warehouse_id"])
-                )
-            )
-            .mappings()
-            .first()
-        )
+        row = await rows.get(self.levels, (event.sku, key["warehouse_id"]))
         empty = {"on_hand": 0, "reserved": 0, "threshold": None, "reorder_quantity": None}
         values: dict[str, Any] = dict(row) if row else {**key, **empty, "low": False}
         match event:
@@ -82,7 +82,7 @@ class StockLevels(Projection):
         threshold = values["threshold"]
         if threshold is None or values["on_hand"] - values["reserved"] > threshold:
             values["low"] = False
-        await upsert(conn, t, values, key=("sku", "warehouse_id"))
+        rows.put(self.levels, values)
 
 
 class Warehouses(Projection):

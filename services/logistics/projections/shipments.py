@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import JSON, Column, Integer, MetaData, String, Table, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy import JSON, Column, Integer, MetaData, String, Table, select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.logistics.domain.ids import replacement_shipment_id, return_id_for
 from shared.events.envelope import Envelope
@@ -15,8 +16,8 @@ from shared.events.logistics import (
     Remedy,
     ShipmentPlanned,
 )
-from shared.service.projection import Projection
-from shared.service.sql import upsert
+from shared.service.projection import FoldingProjection
+from shared.service.rows import Rows, order_keys
 
 TRACKED = (
     "ShipmentCancelled",
@@ -39,7 +40,7 @@ _STATUS = {
 }
 
 
-class ShipmentTracking(Projection):
+class ShipmentTracking(FoldingProjection):
     """``GET /shipments``, ``/shipments/{id}`` and the warehouse pick list."""
 
     name = "logistics_shipments"
@@ -103,43 +104,41 @@ class ShipmentTracking(Projection):
             Column("detail", JSON, nullable=False),
         )
 
-    async def apply(self, conn: AsyncConnection, envelope: Envelope) -> None:
+    async def prefetch(self, rows: Rows, envelopes: Sequence[Envelope]) -> None:
+        orders = order_keys(envelopes)
+        await rows.load(self.orders, orders)
+        await rows.load_by(self.shipments, "order_id", (key[0] for key in orders))
+
+    async def fold(self, rows: Rows, envelope: Envelope) -> None:
         event = envelope.event
         if isinstance(event, DeliveryDetailsNoted):
             values = {"order_id": str(event.order_id), "buyer_id": str(event.buyer_id)}
-            await upsert(conn, self.orders, values, ["order_id"])
+            rows.put(self.orders, values)
         elif isinstance(event, ShipmentPlanned):
-            await self._planned(conn, envelope, event)
+            await self._planned(rows, envelope, event)
         elif envelope.event_type in TRACKED:
-            await self._tracked(conn, envelope)
+            await self._tracked(rows, envelope)
         order_id = getattr(event, "order_id", None)
         if order_id is not None:
-            await conn.execute(
-                update(self.shipments)
-                .where(self.shipments.c.order_id == str(order_id))
-                .values(stream_version=envelope.stream_version)
-            )
+            for shipment in await rows.find(self.shipments, "order_id", str(order_id)):
+                rows.put(self.shipments, {**shipment, "stream_version": envelope.stream_version})
 
-    async def _planned(
-        self, conn: AsyncConnection, envelope: Envelope, event: ShipmentPlanned
-    ) -> None:
-        buyer = await conn.scalar(
-            select(self.orders.c.buyer_id).where(self.orders.c.order_id == str(event.order_id))
-        )
+    async def _planned(self, rows: Rows, envelope: Envelope, event: ShipmentPlanned) -> None:
+        order = await rows.get(self.orders, (str(event.order_id),))
         data = event.model_dump(mode="json")
         values = {
             **{key: data[key] for key in ("shipment_id", "order_id", "warehouse_id", "lines")},
             "delivery_region": event.delivery_region,
             "delivery_address_id": data["delivery_address_id"],
             "ship_by": data["ship_by"],
-            "buyer_id": buyer,
+            "buyer_id": order["buyer_id"] if order else None,
             "status": "planned",
             "planned_at": envelope.occurred_at.isoformat(),
             "stream_version": envelope.stream_version,
         }
-        await upsert(conn, self.shipments, values, ["shipment_id"])
+        rows.put(self.shipments, values)
 
-    async def _tracked(self, conn: AsyncConnection, envelope: Envelope) -> None:
+    async def _tracked(self, rows: Rows, envelope: Envelope) -> None:
         event = envelope.event
         data = event.model_dump(mode="json")
         shipment_id = data["shipment_id"]
@@ -152,19 +151,17 @@ class ShipmentTracking(Projection):
             "occurred_at": envelope.occurred_at.isoformat(),
             "detail": detail,
         }
-        await upsert(conn, self.history, history, ["event_id"])
-        changes = await self._changes(conn, envelope.event_type, shipment_id, data)
+        rows.put(self.history, history)
+        shipment = await rows.get(self.shipments, (shipment_id,))
+        if shipment is None:
+            return
+        changes = self._changes(envelope.event_type, shipment, data)
         if envelope.event_type in _STATUS:
             changes.setdefault("status", _STATUS[envelope.event_type])
-        if changes:
-            await conn.execute(
-                update(self.shipments)
-                .where(self.shipments.c.shipment_id == shipment_id)
-                .values(**changes)
-            )
+        rows.put(self.shipments, {**shipment, **changes})
 
-    async def _changes(
-        self, conn: AsyncConnection, event_type: str, shipment_id: str, data: dict[str, Any]
+    def _changes(
+        self, event_type: str, shipment: dict[str, Any], data: dict[str, Any]
     ) -> dict[str, Any]:
         picked = {
             "ShipmentCancelled": {"cancel_reason": "reason"},
@@ -184,16 +181,12 @@ class ShipmentTracking(Projection):
         if event_type == "ShipmentStatusUpdated" and data.get("eta"):
             changes["eta"] = data["eta"]
         if event_type == "GoodsRejected":
-            changes.update(await self._rejected(conn, shipment_id, data))
+            changes.update(self._rejected(shipment, data))
         return changes
 
-    async def _rejected(
-        self, conn: AsyncConnection, shipment_id: str, data: dict[str, Any]
-    ) -> dict[str, Any]:
-        status = await conn.scalar(
-            select(self.shipments.c.status).where(self.shipments.c.shipment_id == shipment_id)
-        )
-        original = UUID(shipment_id)
+    def _rejected(self, shipment: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+        status = shipment["status"]
+        original = UUID(shipment["shipment_id"])
         replacement = data["remedy"] == Remedy.REPLACEMENT.value
         return {
             "status": "partially_accepted" if status == "accepted" else "rejected",

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Column, Integer, MetaData, String, Table, Text, select
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.events.envelope import Envelope
-from shared.service.projection import Projection
-from shared.service.sql import upsert
+from shared.service.projection import FoldingProjection
+from shared.service.rows import Rows, order_keys
 
 from .facets import fold_facets, service_of, summarize
 
@@ -28,7 +29,7 @@ TRACKED = (
 )  # fmt: skip
 
 
-class OrderDetails(Projection):
+class OrderDetails(FoldingProjection):
     """``GET /orders/{id}``: facets per order, and a timeline of every service's events about it."""
 
     name = "order_details"
@@ -55,7 +56,10 @@ class OrderDetails(Projection):
             Column("summary", Text, nullable=False),
         )
 
-    async def apply(self, conn: AsyncConnection, envelope: Envelope) -> None:
+    async def prefetch(self, rows: Rows, envelopes: Sequence[Envelope]) -> None:
+        await rows.load(self.details, order_keys(envelopes))
+
+    async def fold(self, rows: Rows, envelope: Envelope) -> None:
         order_id = getattr(envelope.event, "order_id", None)
         if order_id is None:
             return
@@ -69,16 +73,11 @@ class OrderDetails(Projection):
             "actor": envelope.actor,
             "summary": summarize(envelope.event),
         }
-        await upsert(conn, self.timeline, entry, key=("source", "position"))
-        found = await conn.execute(
-            select(self.details.c.facets).where(self.details.c.order_id == key)
-        )
-        raw = found.scalar_one_or_none()
-        facets: dict[str, Any] = json.loads(raw) if raw else {}
+        rows.put(self.timeline, entry)
+        found = await rows.get(self.details, (key,))
+        facets: dict[str, Any] = json.loads(found["facets"]) if found else {}
         fold_facets(facets, envelope)
-        await upsert(
-            conn, self.details, {"order_id": key, "facets": json.dumps(facets)}, key=("order_id",)
-        )
+        rows.put(self.details, {"order_id": key, "facets": json.dumps(facets)})
 
     async def get(self, engine: AsyncEngine, order_id: str) -> tuple[dict[str, Any], list[Any]]:
         """The order's facets and its timeline, oldest first."""

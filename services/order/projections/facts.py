@@ -8,18 +8,18 @@ the sources differently yields the same rows. Money is in hundredths of the curr
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, Float, Integer, MetaData, String, Table, select
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import BigInteger, Column, Float, Integer, MetaData, String, Table
 
 from shared.events import inventory, logistics, order, payment, pricing
 from shared.events.base import Money
 from shared.events.envelope import Envelope
-from shared.service.projection import Projection
-from shared.service.sql import upsert
+from shared.service.projection import FoldingProjection
+from shared.service.rows import Rows, order_keys
 
 MILESTONES = (
     "placed_at", "priced_at", "reserved_at", "ready_at", "backordered_at", "confirmed_at",
@@ -195,7 +195,7 @@ def contribution(row: dict[str, Any]) -> tuple[tuple[str, str], dict[str, int]] 
     return (row["placed_on"], row["currency"] or ""), values
 
 
-class OrderFacts(Projection):
+class OrderFacts(FoldingProjection):
     """``order_facts`` (one row per order) and ``order_daily`` (per placement day and currency)."""
 
     name = "order_facts"
@@ -234,24 +234,25 @@ class OrderFacts(Projection):
             *(Column(name, BigInteger, nullable=False) for name in (*DAILY_COUNTS, *DAILY_SUMS)),
         )
 
-    async def apply(self, conn: AsyncConnection, envelope: Envelope) -> None:
+    async def prefetch(self, rows: Rows, envelopes: Sequence[Envelope]) -> None:
+        await rows.load(self.facts, order_keys(envelopes))
+
+    async def fold(self, rows: Rows, envelope: Envelope) -> None:
         order_id = getattr(envelope.event, "order_id", None)
         if order_id is None:
             return
         key = str(order_id)
-        found = await conn.execute(select(self.facts).where(self.facts.c.order_id == key))
-        current = found.mappings().first()
-        before = dict(current) if current else None
-        row = dict(before) if before else {c.name: None for c in self.facts.columns}
+        before = await rows.get(self.facts, (key,))
+        row: dict[str, Any] = dict(before) if before else dict.fromkeys(self.facts.columns.keys())
         row["order_id"] = key
         _fold_order(row, envelope.event, envelope.occurred_at)
         _fold_others(row, envelope.event, envelope.occurred_at)
         derive(row)
-        await upsert(conn, self.facts, row, key=("order_id",))
-        await self._shift_daily(conn, before, row)
+        rows.put(self.facts, row)
+        await self._shift_daily(rows, before, row)
 
     async def _shift_daily(
-        self, conn: AsyncConnection, before: dict[str, Any] | None, after: dict[str, Any]
+        self, rows: Rows, before: dict[str, Any] | None, after: dict[str, Any]
     ) -> None:
         """Take the order's old contribution off its day and add the new one (empty days go)."""
         deltas: dict[tuple[str, str], Counter[str]] = {}
@@ -262,18 +263,14 @@ class OrderFacts(Projection):
                 counter = deltas.setdefault(bucket, Counter())
                 for name, value in values.items():
                     counter[name] += sign * value
-        table = self.daily
         for (day, currency), delta in deltas.items():
             if not any(delta.values()):
                 continue
-            where = (table.c.day == day, table.c.currency == currency)
-            found = (await conn.execute(select(table).where(*where))).mappings().first()
+            found = await rows.get(self.daily, (day, currency))
             totals = {
                 n: (found[n] if found else 0) + delta[n] for n in (*DAILY_COUNTS, *DAILY_SUMS)
             }
             if totals["orders"] <= 0:
-                await conn.execute(table.delete().where(*where))
+                rows.delete(self.daily, (day, currency))
                 continue
-            await upsert(
-                conn, table, {"day": day, "currency": currency, **totals}, ("day", "currency")
-            )
+            rows.put(self.daily, {"day": day, "currency": currency, **totals})

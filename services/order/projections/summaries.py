@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Column, Integer, MetaData, String, Table, Text, select
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.events.envelope import Envelope
 from shared.events.order import (
@@ -26,8 +27,8 @@ from shared.events.order import (
     OrderRejected,
     OrderShipmentProgressed,
 )
-from shared.service.projection import Projection
-from shared.service.sql import upsert
+from shared.service.projection import FoldingProjection
+from shared.service.rows import Rows, order_keys
 
 _COUNTERS = ("planned", "shipped", "delivered", "resolutions", "invoices", "settled")
 QUEUE_STATUSES = ("awaiting_confirmation", "amendment_proposed")
@@ -46,7 +47,7 @@ def fulfilment_status(row: dict[str, Any]) -> str:
     return "confirmed"
 
 
-class OrderSummaries(Projection):
+class OrderSummaries(FoldingProjection):
     """``GET /orders`` and ``GET /suppliers/{id}/queue``."""
 
     name = "order_summaries"
@@ -81,12 +82,14 @@ class OrderSummaries(Projection):
             *(Column(name, Integer, nullable=False, default=0) for name in _COUNTERS),
         )
 
-    async def apply(self, conn: AsyncConnection, envelope: Envelope) -> None:
+    async def prefetch(self, rows: Rows, envelopes: Sequence[Envelope]) -> None:
+        await rows.load(self.orders, order_keys(envelopes))
+
+    async def fold(self, rows: Rows, envelope: Envelope) -> None:
         event = envelope.event
         at = envelope.occurred_at.isoformat()
         if isinstance(event, OrderPlaced):
-            await upsert(
-                conn,
+            rows.put(
                 self.orders,
                 dict(
                     order_id=str(event.order_id),
@@ -101,20 +104,16 @@ class OrderSummaries(Projection):
                     version=envelope.stream_version,
                     **dict.fromkeys(_COUNTERS, 0),
                 ),
-                key=("order_id",),
             )
             return
-        order_id = str(getattr(event, "order_id", ""))
-        table = self.orders
-        found = (await conn.execute(select(table).where(table.c.order_id == order_id))).mappings()
-        current = found.first()
+        current = await rows.get(self.orders, (str(getattr(event, "order_id", "")),))
         if current is None:
             return
         row = dict(current)
         _fold(row, event, at)
         row["updated_at"] = at
         row["version"] = envelope.stream_version
-        await conn.execute(table.update().where(table.c.order_id == order_id).values(**row))
+        rows.put(self.orders, row)
 
     async def query(
         self, engine: AsyncEngine, filters: dict[str, str | None], limit: int, offset: int

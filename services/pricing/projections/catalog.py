@@ -6,16 +6,17 @@ Pricing's policy reads its terms from here, and the catalog and quote queries re
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Sequence
 from uuid import UUID
 
-from sqlalchemy import MetaData, delete, select, update
+from sqlalchemy import MetaData, delete, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.pricing.domain.book import coupon_key
 from shared.events import inventory, order, pricing
 from shared.events.envelope import Envelope
-from shared.service.projection import Projection
-from shared.service.sql import upsert
+from shared.service.projection import FoldingProjection
+from shared.service.rows import Key, Rows, key_of
 
 from .tables import CatalogTables, define
 
@@ -25,7 +26,7 @@ def _money(value: object) -> str | None:
     return None if amount is None else format(amount, "f")
 
 
-class Catalog(Projection):
+class Catalog(FoldingProjection):
     """Products with their terms and the stock of the supplier's warehouses."""
 
     name = "pricing_catalog"
@@ -55,16 +56,20 @@ class Catalog(Projection):
     def define_tables(self, metadata: MetaData) -> None:
         self.t: CatalogTables = define(metadata, "{}" + self.suffix)
 
-    async def apply(self, conn: AsyncConnection, envelope: Envelope) -> None:
-        event = envelope.event
+    async def prefetch(self, rows: Rows, envelopes: Sequence[Envelope]) -> None:
+        await rows.load(self.t.stock, (key for e in envelopes for key in _stock_keys(e.event)))
+
+    async def fold(self, rows: Rows, envelope: Envelope) -> None:
+        # Price lists, promotions and coupons change rows by other keys than their primary
+        # key: they are written at once, straight through the batch's connection.
+        conn, event = rows.conn, envelope.event
         if isinstance(event, pricing.ProductRegistered | pricing.ProductUpdated):
-            await self._product(conn, event, envelope.stream_version)
+            self._product(rows, event, envelope.stream_version)
         elif isinstance(event, pricing.PriceListSet):
             await self._price_list(conn, event)
         elif isinstance(event, pricing.CustomerPriceSet):
             key = {"supplier_id": str(event.supplier_id), "buyer_id": str(event.buyer_id)}
-            await upsert(
-                conn,
+            rows.put(
                 self.t.customer_prices,
                 {
                     **key,
@@ -72,51 +77,37 @@ class Catalog(Projection):
                     "unit_price": _money(event.unit_price),
                     "currency": event.unit_price.currency,
                 },
-                ["supplier_id", "buyer_id", "sku"],
             )
         elif isinstance(event, pricing.CustomerTierAssigned):
-            await upsert(
-                conn,
+            rows.put(
                 self.t.customer_tiers,
                 {
                     "supplier_id": str(event.supplier_id),
                     "buyer_id": str(event.buyer_id),
                     "tier": event.tier,
                 },
-                ["supplier_id", "buyer_id"],
             )
         elif isinstance(event, pricing.PromotionCreated | pricing.CouponCreated):
             await self._offer(conn, event)
         elif isinstance(event, pricing.OrderPriced):
             await self._redeem(conn, event)
         elif isinstance(event, order.BuyerRegistered):
-            await upsert(
-                conn,
-                self.t.buyers,
-                {"buyer_id": str(event.buyer_id), "tier": event.tier},
-                ["buyer_id"],
-            )
+            rows.put(self.t.buyers, {"buyer_id": str(event.buyer_id), "tier": event.tier})
         elif isinstance(event, order.SupplierRegistered):
-            await upsert(
-                conn,
+            rows.put(
                 self.t.suppliers,
-                {
-                    "supplier_id": str(event.supplier_id),
-                    "currency": event.currency,
-                },
-                ["supplier_id"],
+                {"supplier_id": str(event.supplier_id), "currency": event.currency},
             )
         else:
-            await self._stock(conn, event)
+            await self._stock(rows, event)
 
-    async def _product(
+    def _product(
         self,
-        conn: AsyncConnection,
+        rows: Rows,
         event: pricing.ProductRegistered | pricing.ProductUpdated,
         version: int,
     ) -> None:
-        await upsert(
-            conn,
+        rows.put(
             self.t.products,
             {
                 "supplier_id": str(event.supplier_id),
@@ -132,7 +123,6 @@ class Catalog(Projection):
                 "active": getattr(event, "active", True),
                 "version": version,
             },
-            ["supplier_id", "sku"],
         )
 
     async def _price_list(self, conn: AsyncConnection, event: pricing.PriceListSet) -> None:
@@ -197,47 +187,51 @@ class Catalog(Projection):
                 .values(redemptions=table.c.redemptions + 1)
             )
 
-    async def _stock(self, conn: AsyncConnection, event: object) -> None:
+    async def _stock(self, rows: Rows, event: object) -> None:
         match event:
             case inventory.WarehouseRegistered():
-                await upsert(
-                    conn,
+                rows.put(
                     self.t.warehouses,
                     {
                         "warehouse_id": str(event.warehouse_id),
                         "supplier_id": str(event.supplier_id),
                     },
-                    ["warehouse_id"],
                 )
             case inventory.StockReceived():
-                await self._move(conn, event.warehouse_id, event.sku, event.quantity, 0)
+                await self._move(rows, event.warehouse_id, event.sku, event.quantity, 0)
             case inventory.StockAdjusted():
-                await self._move(conn, event.warehouse_id, event.sku, event.delta, 0)
+                await self._move(rows, event.warehouse_id, event.sku, event.delta, 0)
             case inventory.StockReserved():
                 for a in event.allocations:
-                    await self._move(conn, a.warehouse_id, a.sku, 0, a.quantity)
+                    await self._move(rows, a.warehouse_id, a.sku, 0, a.quantity)
             case inventory.StockReleased():
                 for a in event.releases:
-                    await self._move(conn, a.warehouse_id, a.sku, 0, -a.quantity)
+                    await self._move(rows, a.warehouse_id, a.sku, 0, -a.quantity)
             case inventory.StockCommitted():
                 for ln in event.lines:
-                    await self._move(conn, event.warehouse_id, ln.sku, -ln.quantity, -ln.quantity)
+                    await self._move(rows, event.warehouse_id, ln.sku, -ln.quantity, -ln.quantity)
 
     async def _move(
-        self, conn: AsyncConnection, warehouse_id: UUID, sku: str, on_hand: int, reserved: int
+        self, rows: Rows, warehouse_id: UUID, sku: str, on_hand: int, reserved: int
     ) -> None:
         table = self.t.stock
-        key = (table.c.warehouse_id == str(warehouse_id), table.c.sku == sku)
-        row = (await conn.execute(select(table.c.on_hand, table.c.reserved).where(*key))).first()
+        row = await rows.get(table, key_of(table, {"warehouse_id": str(warehouse_id), "sku": sku}))
         if row is None:
-            await conn.execute(
-                table.insert().values(
-                    warehouse_id=str(warehouse_id), sku=sku, on_hand=on_hand, reserved=reserved
-                )
-            )
-        else:
-            await conn.execute(
-                update(table)
-                .where(*key)
-                .values(on_hand=row.on_hand + on_hand, reserved=row.reserved + reserved)
-            )
+            row = {"warehouse_id": str(warehouse_id), "sku": sku, "on_hand": 0, "reserved": 0}
+        rows.put(
+            table,
+            {**row, "on_hand": row["on_hand"] + on_hand, "reserved": row["reserved"] + reserved},
+        )
+
+
+def _stock_keys(event: object) -> Iterator[Key]:
+    """The (warehouse_id, sku) rows of pricing_stock a stock event moves."""
+    match event:
+        case inventory.StockReceived() | inventory.StockAdjusted():
+            yield (str(event.warehouse_id), event.sku)
+        case inventory.StockReserved():
+            yield from ((str(a.warehouse_id), a.sku) for a in event.allocations)
+        case inventory.StockReleased():
+            yield from ((str(a.warehouse_id), a.sku) for a in event.releases)
+        case inventory.StockCommitted():
+            yield from ((str(event.warehouse_id), ln.sku) for ln in event.lines)

@@ -17,8 +17,12 @@ def test_the_section_shows_each_ratio_against_its_goal_and_the_total() -> None:
         Figure("order", "order_facts", 1000, 400, 2.0, 0.1),  # 500/s vs 10,000/s raw
         Figure("payment", "payment.invoices", 1000, 10, 0.2, 0.1),  # 5,000/s vs 10,000/s
     ]
-    text = render_section(section(ctx, figures, 2000, Template({}, {}, 3), ["x:late"]))
+    text = render_section(
+        section(ctx, figures, 2000, Template({}, {}, 3), ["x:late"], (1_000_000, 75.4, 20.0))
+    )
     assert f"0.05{TIMES} ✗" in text
     assert f"0.50{TIMES} ✓" in text
-    assert "took **2 s** for a log of 2,000 events" in text
+    assert "all 3 projections together" in text
+    assert "took **75 s** for a log of 1,000,000 events (goal ≤ 60 s ✗)" in text
+    assert "took 20 s" in text
     assert "x:late" in text

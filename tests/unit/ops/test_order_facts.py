@@ -13,11 +13,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import StaticPool
 
+from services.order.projections.details import OrderDetails
 from services.order.projections.facets import service_of
 from services.order.projections.facts import OrderFacts, derive
+from services.order.projections.summaries import OrderSummaries
 from shared.events import inventory, logistics, order, payment, pricing
 from shared.events.base import DomainEvent
 from shared.events.envelope import Envelope, new_event_id
+from shared.service.projection import FoldingProjection
 from tests.unit.events.strategies import instances
 
 ORDER = UUID(int=7)
@@ -48,17 +51,23 @@ def envelope(event: DomainEvent, position: int, minutes: int) -> Envelope:
     )
 
 
-async def fold(envelopes: list[Envelope]) -> tuple[list[Any], list[Any]]:
+async def fold(
+    envelopes: list[Envelope], projection: type[FoldingProjection] = OrderFacts, batch: int = 1
+) -> list[list[Any]]:
+    """Every table's rows after folding ``envelopes`` ``batch`` at a time (one transaction each)."""
     engine = create_async_engine("sqlite+aiosqlite://", poolclass=StaticPool)
-    facts = OrderFacts()
-    await facts.create_tables(engine)
-    async with engine.begin() as conn:
-        for item in envelopes:
-            await facts.apply(conn, item)
-        rows = [tuple(r) for r in (await conn.execute(select(facts.facts))).all()]
-        daily = [tuple(r) for r in (await conn.execute(select(facts.daily))).all()]
+    folded = projection()
+    await folded.create_tables(engine)
+    for start in range(0, len(envelopes), batch):
+        async with engine.begin() as conn:
+            await folded.apply_batch(conn, envelopes[start : start + batch])
+    async with engine.connect() as conn:
+        tables = [
+            sorted(tuple(r) for r in (await conn.execute(select(table))).all())
+            for table in folded.tables
+        ]
     await engine.dispose()
-    return rows, daily
+    return tables
 
 
 def interleavings(events: list[Envelope], draw: Any) -> list[Envelope]:
@@ -88,6 +97,25 @@ def test_facts_and_daily_rows_do_not_depend_on_how_sources_interleave(
     events = [envelope(e, i + 1, minutes) for i, (e, minutes) in enumerate([first, *drafts])]
     other = interleavings(events, data.draw)
     assert asyncio.run(fold(events)) == asyncio.run(fold(other))
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    placed,
+    st.lists(timed, min_size=1, max_size=12),
+    st.integers(2, 13),
+    st.sampled_from([OrderFacts, OrderDetails, OrderSummaries]),
+)
+def test_a_batch_folds_to_the_same_rows_as_one_event_at_a_time(
+    first: tuple[DomainEvent, int],
+    drafts: list[tuple[DomainEvent, int]],
+    batch: int,
+    projection: type[FoldingProjection],
+) -> None:
+    events = [envelope(e, i + 1, minutes) for i, (e, minutes) in enumerate([first, *drafts])]
+    one_by_one = asyncio.run(fold(events, projection, batch=1))
+    assert any(one_by_one), "the order's rows should exist"
+    assert asyncio.run(fold(events, projection, batch=batch)) == one_by_one
 
 
 def test_lead_times_and_outcome_follow_the_milestones() -> None:

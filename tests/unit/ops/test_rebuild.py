@@ -23,7 +23,7 @@ from shared.messaging.consumer import Source
 from shared.messaging.dead_letters import DeadLetters
 from shared.service.context import utc_now
 from shared.service.projection import Projection, ProjectionRunner
-from shared.service.rebuild import Rebuild, RebuildMismatch
+from shared.service.rebuild import Rebuild, RebuildMismatch, rebuild_together
 from shared.service.rebuild_on_start import rebuild_if_version_changed
 from shared.service.sql import upsert
 from tests.helpers import eventually
@@ -39,7 +39,7 @@ class SupplierNames(Projection):
 
     def define_tables(self, metadata: MetaData) -> None:
         self.rows = Table(
-            self.table_name("supplier_names"),
+            self.table_name(self.name),
             metadata,
             Column("supplier_id", String(36), primary_key=True),
             Column("name", String(100), nullable=False),
@@ -56,6 +56,14 @@ class SupplierNames(Projection):
 
 class SupplierNamesV2(SupplierNames):
     version = 2
+
+
+class SuppliersInA(SupplierNames):
+    """The same rows from one source only: rebuilt together with SupplierNames, it must see
+    only its own source's events."""
+
+    name = "suppliers_in_a"
+    sources = ("a",)
 
 
 def registered(supplier: UUID, name: str) -> NewEvent:
@@ -190,3 +198,22 @@ async def test_a_changed_code_version_is_rebuilt_on_start(
     assert await checkpoints.load(v2.consumer_name, "a") == await stores["a"].head_position()
     assert await checkpoints.load(SupplierNames().consumer_name, "a") == 0
     assert await rebuild_if_version_changed(v2, stores, stores["a"].engine) is None
+
+
+async def test_projections_rebuilt_together_read_each_source_once_and_swap_identical_rows(
+    stores: dict[str, SqlEventStore],
+) -> None:
+    both, one = SupplierNames(), SuppliersInA()
+    await fill(stores, 12)
+    async with live(both, stores) as runners, live(one, stores) as single:
+        await caught_up([*runners, *single], stores)
+        before = (await rows(both, stores["a"]), await rows(one, stores["a"]))
+        read: list[tuple[int, int]] = []
+        rebuilds = [Rebuild(p, stores, stores["a"].engine, batch_size=5) for p in (both, one)]
+        reports = await rebuild_together(rebuilds, progress=lambda d, t: read.append((d, t)))
+        assert [(r.verified, r.swapped) for r in reports] == [(True, True), (True, True)]
+        assert [r.events_read for r in reports] == [24, 12]
+        assert read[-1] == (24, 24)  # each source's 12 events read once for both projections
+        assert (await rows(both, stores["a"]), await rows(one, stores["a"])) == before
+        assert {r[2] for r in before[0]} == {2}
+        assert {r[2] for r in before[1]} == {1}
