@@ -16,11 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from shared.eventstore.port import (
     AppendResult,
     DuplicateEventId,
-    ExpectedVersion,
     RecordedEvent,
     StreamAppend,
     StreamState,
     WrongExpectedVersion,
+    check_expected,
 )
 from shared.eventstore.schema import events, streams
 
@@ -84,8 +84,7 @@ async def claim_versions(conn: AsyncConnection, append: StreamAppend) -> int:
     expected = append.expected_version
     if count == 0:
         actual = await current_version(conn, append.stream_id)
-        if not matches(expected, actual):
-            raise WrongExpectedVersion(append.stream_id, expected, actual)
+        check_expected(append.stream_id, expected, actual)
         return actual
     row = streams.c
     if expected is StreamState.ANY:
@@ -128,16 +127,6 @@ def _insert_stream(
 ) -> postgresql.Insert | sqlite.Insert:
     insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
     return insert(streams).values(stream_id=stream_id, version=version)
-
-
-def matches(expected: ExpectedVersion, actual: int) -> bool:
-    if expected is StreamState.ANY:
-        return True
-    if expected is StreamState.NO_STREAM:
-        return actual == 0
-    if expected is StreamState.STREAM_EXISTS:
-        return actual > 0
-    return actual == expected
 
 
 async def current_version(conn: AsyncConnection, stream_id: str) -> int:

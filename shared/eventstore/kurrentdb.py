@@ -30,7 +30,7 @@ from kurrentdbclient.exceptions import (
     WrongCurrentVersionError,
 )
 
-from shared.eventstore.memory import _check_request, check_expected
+from shared.eventstore.memory import _check_request
 from shared.eventstore.port import (
     AppendResult,
     DuplicateEventId,
@@ -40,6 +40,7 @@ from shared.eventstore.port import (
     RecordedEvent,
     StreamAppend,
     StreamState,
+    check_expected,
 )
 
 SEPARATOR = "/"

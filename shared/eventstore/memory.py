@@ -16,21 +16,8 @@ from shared.eventstore.port import (
     RecordedEvent,
     StreamAppend,
     StreamState,
-    WrongExpectedVersion,
+    check_expected,
 )
-
-
-def check_expected(stream_id: str, expected: ExpectedVersion, actual: int) -> None:
-    if expected is StreamState.ANY:
-        return
-    if expected is StreamState.NO_STREAM:
-        ok = actual == 0
-    elif expected is StreamState.STREAM_EXISTS:
-        ok = actual > 0
-    else:
-        ok = actual == expected
-    if not ok:
-        raise WrongExpectedVersion(stream_id, expected, actual)
 
 
 def _check_request(appends: Sequence[StreamAppend]) -> None:

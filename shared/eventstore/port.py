@@ -93,6 +93,23 @@ class WrongExpectedVersion(EventStoreError):
         )
 
 
+def version_matches(expected: ExpectedVersion, actual: int) -> bool:
+    """Whether a stream at version ``actual`` satisfies ``expected`` (0 = no stream)."""
+    if expected is StreamState.ANY:
+        return True
+    if expected is StreamState.NO_STREAM:
+        return actual == 0
+    if expected is StreamState.STREAM_EXISTS:
+        return actual > 0
+    return actual == expected
+
+
+def check_expected(stream_id: str, expected: ExpectedVersion, actual: int) -> None:
+    """Raise :class:`WrongExpectedVersion` unless the stream is where the caller expected."""
+    if not version_matches(expected, actual):
+        raise WrongExpectedVersion(stream_id, expected, actual)
+
+
 class DuplicateEventId(EventStoreError):
     """Some, but not all, of a batch's event ids are already stored, or stored in another stream."""
 

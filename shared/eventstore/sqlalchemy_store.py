@@ -23,6 +23,7 @@ from shared.eventstore.port import (
     StreamAppend,
     StreamState,
     WrongExpectedVersion,
+    version_matches,
 )
 from shared.eventstore.schema import events as event_table
 
@@ -120,7 +121,7 @@ class SqlEventStore:
         async with self._reader.connect() as conn:
             actual = [await _sql.current_version(conn, a.stream_id) for a in appends]
         for append, version in zip(appends, actual, strict=True):
-            if not _sql.matches(append.expected_version, version):
+            if not version_matches(append.expected_version, version):
                 return WrongExpectedVersion(append.stream_id, append.expected_version, version)
         return WrongExpectedVersion(appends[0].stream_id, appends[0].expected_version, actual[0])
 
