@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
-from decimal import Decimal
 
 from shared.events.base import Money
 from shared.events.payment import InvoiceLine
@@ -42,16 +41,3 @@ def invoice_lines(
             )
         )
     return tuple(lines)
-
-
-def value_of(agreed: Mapping[int, AgreedLine], returned: Iterable[tuple[int, int]]) -> Money | None:
-    """What (line_no, quantity) pairs are worth at the agreed prices; None if no line is known."""
-    total = Decimal(0)
-    currency = None
-    for line_no, quantity in returned:
-        deal = agreed.get(line_no)
-        if deal is None:
-            continue
-        total += deal.unit_price.amount * quantity
-        currency = deal.unit_price.currency
-    return None if currency is None else Money(amount=total, currency=currency)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
-from uuid import UUID, uuid5
+from uuid import UUID
 
 from services.payment.domain.billing import due_on
 from services.payment.domain.errors import (
@@ -59,16 +59,7 @@ class IssueRefund:
     reason: str
 
 
-@dataclass(frozen=True)
-class CompensateReturn:
-    """Returned goods worth ``value``: a refund if paid, else a credit note (capped)."""
-
-    return_id: UUID
-    value: Money
-    reason: str
-
-
-InvoiceCommand = IssueInvoice | RecordPayment | IssueRefund | CompensateReturn
+InvoiceCommand = IssueInvoice | RecordPayment | IssueRefund
 
 
 @dataclass(frozen=True)
@@ -79,7 +70,6 @@ class Invoice:
     credited: Decimal = Decimal(0)
     refunded: Decimal = Decimal(0)
     refund_ids: frozenset[UUID] = frozenset()
-    returns: frozenset[UUID] = frozenset()
 
     @property
     def open_amount(self) -> Decimal:
@@ -162,40 +152,6 @@ def _refund(command: IssueRefund, issued: InvoiceIssued, state: Invoice) -> list
     ]
 
 
-def _compensate(
-    command: CompensateReturn, issued: InvoiceIssued, state: Invoice
-) -> list[DomainEvent]:
-    if command.return_id in state.returns or command.value.currency != issued.total.currency:
-        return []
-    settled = state.settlement is not None
-    amount = min(command.value.amount, state.refundable if settled else state.open_amount)
-    if amount <= 0:
-        return []
-    money = Money(amount=amount, currency=issued.total.currency)
-    if state.settlement is not None:
-        return [
-            RefundIssued(
-                refund_id=uuid5(command.return_id, f"refund:{issued.invoice_id}"),
-                order_id=issued.order_id,
-                amount=money,
-                reason=command.reason,
-                invoice_id=issued.invoice_id,
-                return_id=command.return_id,
-                method=state.settlement.method,
-            )
-        ]
-    return [
-        CreditNoteIssued(
-            credit_note_id=uuid5(command.return_id, f"credit:{issued.invoice_id}"),
-            invoice_id=issued.invoice_id,
-            order_id=issued.order_id,
-            amount=money,
-            reason=command.reason,
-            return_id=command.return_id,
-        )
-    ]
-
-
 def decide(command: InvoiceCommand, state: Invoice, now: datetime) -> Sequence[DomainEvent]:
     if isinstance(command, IssueInvoice):
         return _issue(command, state)
@@ -206,8 +162,6 @@ def decide(command: InvoiceCommand, state: Invoice, now: datetime) -> Sequence[D
             return _pay(command, state.issued, state, now)
         case IssueRefund():
             return _refund(command, state.issued, state)
-        case CompensateReturn():
-            return _compensate(command, state.issued, state)
 
 
 def evolve(state: Invoice, event: DomainEvent) -> Invoice:
@@ -218,16 +172,13 @@ def evolve(state: Invoice, event: DomainEvent) -> Invoice:
             return replace(state, settlement=event)
         case PaymentFailed(method=method):
             return replace(state, failed=state.failed | {method.reference})
-        case CreditNoteIssued(amount=amount, return_id=return_id):
-            returns = state.returns | ({return_id} if return_id else set())
-            return replace(state, credited=state.credited + amount.amount, returns=returns)
-        case RefundIssued(refund_id=refund_id, amount=amount, return_id=return_id):
-            returns = state.returns | ({return_id} if return_id else set())
+        case CreditNoteIssued(amount=amount):
+            return replace(state, credited=state.credited + amount.amount)
+        case RefundIssued(refund_id=refund_id, amount=amount):
             return replace(
                 state,
                 refunded=state.refunded + amount.amount,
                 refund_ids=state.refund_ids | {refund_id},
-                returns=returns,
             )
         case _:
             return state

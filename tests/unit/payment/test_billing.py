@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from services.payment.domain.billing import due_on, invoice_lines, value_of
+from services.payment.domain.billing import due_on, invoice_lines
 from shared.events.base import Money
 from shared.events.values import AgreedLine, OrderLine, PaymentTerms
 
@@ -44,8 +44,3 @@ def test_invoices_accepted_quantity_at_the_agreed_price_and_skips_unknown_lines(
     assert [(line.line_no, line.quantity, line.line_total) for line in lines] == [
         (1, 8, eur("20.00"))
     ]
-
-
-def test_values_returned_goods_at_the_agreed_prices() -> None:
-    assert value_of(AGREED, [(1, 2), (2, 1)]) == eur("15.00")
-    assert value_of(AGREED, [(7, 1)]) is None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from uuid import uuid4, uuid5
+from uuid import uuid4
 
 from services.payment.domain.errors import (
     AmountDoesNotMatch,
@@ -14,7 +14,6 @@ from services.payment.domain.errors import (
     RefundExceedsPayment,
 )
 from services.payment.domain.invoice import (
-    CompensateReturn,
     IssueInvoice,
     IssueRefund,
     RecordPayment,
@@ -35,7 +34,7 @@ from shared.events.values import PaymentTerms
 from shared.service.testing import DEFAULT_NOW, Scenario
 
 INVOICE, ORDER, SHIPMENT, SUPPLIER, BUYER = uuid4(), uuid4(), uuid4(), uuid4(), uuid4()
-PAYMENT, RETURN = uuid4(), uuid4()
+PAYMENT = uuid4()
 TRANSFER = BankTransfer(reference="BANK-1")
 
 
@@ -178,52 +177,3 @@ def test_refuses_to_refund_more_than_was_paid() -> None:
     Scenario(invoices).given(ISSUED, SETTLED, earlier).when(
         IssueRefund(uuid4(), eur("5.01"), "y")
     ).then_raises(RefundExceedsPayment)
-
-
-def test_returned_goods_of_a_settled_invoice_are_refunded() -> None:
-    events = (
-        Scenario(invoices)
-        .given(ISSUED, SETTLED)
-        .when(CompensateReturn(RETURN, eur("5.00"), "goods returned"))
-        .then_events()
-    )
-    assert events == [
-        RefundIssued(
-            refund_id=uuid5(RETURN, f"refund:{INVOICE}"),
-            order_id=ORDER,
-            amount=eur("5.00"),
-            reason="goods returned",
-            invoice_id=INVOICE,
-            return_id=RETURN,
-            method=TRANSFER,
-        )
-    ]
-
-
-def test_returned_goods_of_an_open_invoice_are_credited_at_most_what_is_owed() -> None:
-    Scenario(invoices).given(ISSUED).when(
-        CompensateReturn(RETURN, eur("45.00"), "goods returned")
-    ).then(
-        CreditNoteIssued(
-            credit_note_id=uuid5(RETURN, f"credit:{INVOICE}"),
-            invoice_id=INVOICE,
-            order_id=ORDER,
-            amount=eur("30.00"),
-            reason="goods returned",
-            return_id=RETURN,
-        )
-    )
-
-
-def test_a_return_is_compensated_only_once() -> None:
-    credit = CreditNoteIssued(
-        credit_note_id=uuid4(),
-        invoice_id=INVOICE,
-        order_id=ORDER,
-        amount=eur("5.00"),
-        reason="goods returned",
-        return_id=RETURN,
-    )
-    Scenario(invoices).given(ISSUED, credit).when(
-        CompensateReturn(RETURN, eur("5.00"), "goods returned")
-    ).then()
