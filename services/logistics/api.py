@@ -108,6 +108,23 @@ def make_router(context: ServiceContext, repos: Repositories, reads: ReadModels)
 
         return await run(f"{scope}:{resource_id}", key, actor, body, resource_id, action)
 
+    async def report(
+        scope: str,
+        role: str,
+        shipment_id: UUID,
+        body: BaseModel,
+        actor: Actor,
+        if_match: int | None,
+        key: str | None,
+        command_for: Callable[[UUID], FulfilmentCommand],
+    ) -> JSONResponse:
+        """A party to the shipment (its carrier, or its buyer) reports on it."""
+        party = party_of(actor, role)
+        assert party is not None
+        order_id = await reads.order_of_shipment(shipment_id)
+        command = command_for(party)
+        return await fulfil(scope, key, actor, body, shipment_id, order_id, command, if_match)
+
     @router.post("/carriers", status_code=200)
     async def register_carrier(
         body: RegisterCarrierBody, actor: ActorDep, key: IdempotencyKeyDep = None
@@ -173,13 +190,12 @@ def make_router(context: ServiceContext, repos: Repositories, reads: ReadModels)
         key: IdempotencyKeyDep = None,
     ) -> JSONResponse:
         """A carrier reports progress (X-Actor carrier:<id>)."""
-        carrier_id = party_of(actor, "carrier")
-        assert carrier_id is not None
-        order_id = await reads.order_of_shipment(shipment_id)
-        command = RecordTracking(
-            shipment_id, carrier_id, body.status, body.reported_at, body.location, body.eta
-        )
-        return await fulfil("tracking", key, actor, body, shipment_id, order_id, command, if_match)
+        return await report(
+            "tracking", "carrier", shipment_id, body, actor, if_match, key,
+            lambda carrier: RecordTracking(
+                shipment_id, carrier, body.status, body.reported_at, body.location, body.eta
+            ),
+        )  # fmt: skip
 
     @router.post("/shipments/{shipment_id}/delay")
     async def delay(
@@ -190,11 +206,10 @@ def make_router(context: ServiceContext, repos: Repositories, reads: ReadModels)
         key: IdempotencyKeyDep = None,
     ) -> JSONResponse:
         """A carrier announces a later arrival (X-Actor carrier:<id>)."""
-        carrier_id = party_of(actor, "carrier")
-        assert carrier_id is not None
-        order_id = await reads.order_of_shipment(shipment_id)
-        command = RecordDelay(shipment_id, carrier_id, body.reason, body.new_eta)
-        return await fulfil("delay", key, actor, body, shipment_id, order_id, command, if_match)
+        return await report(
+            "delay", "carrier", shipment_id, body, actor, if_match, key,
+            lambda carrier: RecordDelay(shipment_id, carrier, body.reason, body.new_eta),
+        )  # fmt: skip
 
     @router.post("/shipments/{shipment_id}/damage")
     async def damage(
@@ -205,11 +220,10 @@ def make_router(context: ServiceContext, repos: Repositories, reads: ReadModels)
         key: IdempotencyKeyDep = None,
     ) -> JSONResponse:
         """A carrier reports damaged units (X-Actor carrier:<id>)."""
-        carrier_id = party_of(actor, "carrier")
-        assert carrier_id is not None
-        order_id = await reads.order_of_shipment(shipment_id)
-        command = RecordDamage(shipment_id, carrier_id, tuple(body.lines))
-        return await fulfil("damage", key, actor, body, shipment_id, order_id, command, if_match)
+        return await report(
+            "damage", "carrier", shipment_id, body, actor, if_match, key,
+            lambda carrier: RecordDamage(shipment_id, carrier, tuple(body.lines)),
+        )  # fmt: skip
 
     @router.post("/shipments/{shipment_id}/delivered")
     async def delivered(
@@ -220,11 +234,12 @@ def make_router(context: ServiceContext, repos: Repositories, reads: ReadModels)
         key: IdempotencyKeyDep = None,
     ) -> JSONResponse:
         """A carrier reports the delivery (X-Actor carrier:<id>)."""
-        carrier_id = party_of(actor, "carrier")
-        assert carrier_id is not None
-        order_id = await reads.order_of_shipment(shipment_id)
-        command = RecordDelivery(shipment_id, carrier_id, body.delivered_at, body.received_by)
-        return await fulfil("delivered", key, actor, body, shipment_id, order_id, command, if_match)
+        return await report(
+            "delivered", "carrier", shipment_id, body, actor, if_match, key,
+            lambda carrier: RecordDelivery(
+                shipment_id, carrier, body.delivered_at, body.received_by
+            ),
+        )  # fmt: skip
 
     @router.post("/shipments/{shipment_id}/acceptance")
     async def acceptance(
@@ -235,18 +250,15 @@ def make_router(context: ServiceContext, repos: Repositories, reads: ReadModels)
         key: IdempotencyKeyDep = None,
     ) -> JSONResponse:
         """The buyer accepts and/or rejects the delivered units, per line (X-Actor buyer:<id>)."""
-        buyer_id = party_of(actor, "buyer")
-        assert buyer_id is not None
-        order_id = await reads.order_of_shipment(shipment_id)
         lines = tuple(
             InspectedLine(line.line_no, line.sku, line.accepted, line.rejected, line.reason)
             for line in body.lines
         )
         remedy = REMEDIES[body.remedy] if body.remedy else None
-        command = InspectGoods(shipment_id, buyer_id, lines, remedy)
-        return await fulfil(
-            "acceptance", key, actor, body, shipment_id, order_id, command, if_match
-        )
+        return await report(
+            "acceptance", "buyer", shipment_id, body, actor, if_match, key,
+            lambda buyer: InspectGoods(shipment_id, buyer, lines, remedy),
+        )  # fmt: skip
 
     @router.post("/returns/{return_id}/received")
     async def return_received(
