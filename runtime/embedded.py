@@ -20,9 +20,9 @@ from shared.messaging.dead_letters import DeadLetters
 from shared.messaging.hub import FannedOutStore
 from shared.service.definition import ServiceContext, ServiceDefinition, ServiceParts
 from shared.service.idempotency import IdempotencyStore
-from shared.service.policy import policy_consumer
 from shared.service.projection import ProjectionRunner
 from shared.service.rebuild_on_start import rebuild_if_version_changed
+from shared.service.wiring import subscribe
 
 log = structlog.get_logger(__name__)
 
@@ -80,23 +80,9 @@ class EmbeddedSystem:
         return Source(name, self.feeds[name])
 
     def _wire(self, running: RunningService) -> None:
-        engine = running.context.engine
-        for policy in running.parts.policies:
-            running.consumers.append(
-                policy_consumer(
-                    policy,
-                    self.source(policy.source),
-                    checkpoints=CheckpointStore(engine),
-                    dead_letters=running.dead_letters,
-                )
-            )
-        for projection in running.parts.projections:
-            for source_name in projection.sources:
-                runner = ProjectionRunner(
-                    projection, self.source(source_name), engine, dead_letters=running.dead_letters
-                )
-                running.projection_runners.append(runner)
-                running.context.positions.add(runner)
+        made = subscribe(running.parts, running.context, running.dead_letters, self.source)
+        running.consumers.extend(made.consumers)
+        running.projection_runners.extend(made.runners)
 
     def _spawn(self, work: Callable[[], Awaitable[None]], name: str) -> None:
         async def supervised() -> None:

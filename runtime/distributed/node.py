@@ -35,8 +35,8 @@ from shared.messaging.kafka.relay import OutboxRelay
 from shared.messaging.kafka.topics import dead_letters_topic, events_topic
 from shared.service.definition import ServiceContext, ServiceDefinition, ServiceParts
 from shared.service.idempotency import IdempotencyStore
-from shared.service.policy import policy_consumer
 from shared.service.projection import ProjectionRunner
+from shared.service.wiring import subscribe
 
 log = structlog.get_logger(__name__)
 
@@ -142,7 +142,6 @@ class ServiceNode:
         return [events_topic(s, ns) for s in sources] + [dead_letters_topic(self.name, ns)]
 
     def _wire(self) -> None:
-        engine = self._context.engine
         for source, names in self._subscriptions().items():
             if source != self.name:
                 self.feeds[source] = KafkaFeed(
@@ -153,22 +152,9 @@ class ServiceNode:
                     on_poison=self.dead_letters.poison,
                     namespace=self.settings.kafka_namespace,
                 )
-        for policy in self._parts.policies:
-            self.consumers.append(
-                policy_consumer(
-                    policy,
-                    self._source(policy.source),
-                    checkpoints=CheckpointStore(engine),
-                    dead_letters=self.dead_letters,
-                )
-            )
-        for projection in self._parts.projections:
-            for source in projection.sources:
-                runner = ProjectionRunner(
-                    projection, self._source(source), engine, dead_letters=self.dead_letters
-                )
-                self.runners.append(runner)
-                self._context.positions.add(runner)
+        made = subscribe(self._parts, self._context, self.dead_letters, self._source)
+        self.consumers.extend(made.consumers)
+        self.runners.extend(made.runners)
 
     def _source(self, name: str) -> Source:
         feed: EventStore = self._local if name == self.name else self.feeds[name]
