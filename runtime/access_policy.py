@@ -22,6 +22,11 @@ def access_policy(*, login_rate: str = "30/minute", order_rate: str = "120/minut
 def rules(*, login_rate: str, order_rate: str) -> dict[str, Rule]:
     return {
         "GET /health": rule(PUBLIC),
+        # operators: dead letters and projection lag (the embedded runtime)
+        "GET /api/v1/ops/dead-letters": rule(OPS),
+        "GET /api/v1/ops/dead-letters/{letter_id}": rule(OPS),
+        "POST /api/v1/ops/dead-letters/{letter_id}/retry": rule(OPS),
+        "GET /api/v1/ops/projections": rule(OPS, ANALYST),
         # identity: log in, who am I, partner keys, outbound webhook subscriptions
         "POST /api/v1/auth/token": rule(PUBLIC, rate=login_rate),
         "GET /api/v1/auth/me": rule(*EVERYONE),

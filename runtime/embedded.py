@@ -12,6 +12,8 @@ from pathlib import Path
 import structlog
 from fastapi import FastAPI
 
+from runtime.ops.api import ops_router
+from runtime.ops.deployment import Deployment
 from shared.eventstore.port import EventStore
 from shared.eventstore.sqlite import SqliteEventStore
 from shared.messaging.checkpoints import CheckpointStore
@@ -102,6 +104,14 @@ class EmbeddedSystem:
 
         self._tasks.append(asyncio.create_task(supervised(), name=name))
 
+    def deployment(self) -> Deployment:
+        """The running stores and parts, as the operators' commands see a deployment."""
+        return Deployment(
+            stores=self.stores,
+            engines={name: s.context.engine for name, s in self.services.items()},
+            parts={name: s.parts for name, s in self.services.items()},
+        )
+
     @property
     def stores(self) -> dict[str, EventStore]:
         return {name: running.context.store for name, running in self.services.items()}
@@ -137,3 +147,4 @@ def mount_routes(app: FastAPI, system: EmbeddedSystem) -> None:
     for running in system.services.values():
         if running.parts.router is not None:
             app.include_router(running.parts.router)
+    app.include_router(ops_router(system.deployment))

@@ -4,6 +4,7 @@ the event stores, consumers and dead letters as far as this deployment exposes t
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
@@ -11,7 +12,8 @@ from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from portal.backend import ApiError
-from portal.deps import StaffPage
+from portal.deps import Page, StaffPage
+from portal.session import CsrfChecked
 
 router = APIRouter(prefix="/ops")
 STUCK_AFTER = timedelta(minutes=15)
@@ -19,9 +21,10 @@ WAITING = ("placed", "awaiting_confirmation", "backordered", "amendment_proposed
            "shipped", "delivered", "accepted", "invoiced")  # fmt: skip
 OPTIONAL = {
     "dead_letters": ("/api/v1/ops/dead-letters", "b2b dead-letters list"),
-    "consumer_lag": ("/api/v1/ops/projections", "b2b projections"),
+    "projections": ("/api/v1/ops/projections", "b2b projections"),
 }
-"""Operator endpoints a deployment may offer, and the CLI command that shows the same."""
+"""Operator endpoints a deployment may offer (the embedded runtime does), and the CLI command
+that shows the same where it does not."""
 UUID_TEXT = re.compile(
     r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 )
@@ -40,13 +43,21 @@ def stuck(orders: list[dict[str, Any]], now: datetime) -> list[dict[str, Any]]:
 
 
 @router.get("", response_class=HTMLResponse)
-async def overview(page: StaffPage) -> HTMLResponse:
-    error = None
+async def overview(
+    page: StaffPage, done: Annotated[str, Query(max_length=200)] = ""
+) -> HTMLResponse:
+    return await render_overview(page, notice=done)
+
+
+async def render_overview(
+    page: Page, *, notice: str = "", error: ApiError | None = None, status_code: int = 200
+) -> HTMLResponse:
+    """The operations page; ``error`` is an action's failure, shown above everything."""
     orders: list[dict[str, Any]] = []
     try:
         orders = await page.api.get("/api/v1/orders", limit=500)
     except ApiError as problem:
-        error = problem
+        error = error or problem
     health = await page.api.get_or_none("/health")
     optional: dict[str, Any] = {}
     for name, (path, command) in OPTIONAL.items():
@@ -65,7 +76,21 @@ async def overview(page: StaffPage) -> HTMLResponse:
         optional=optional,
         names=await page.names(),
         error=error,
+        notice=notice,
+        status_code=status_code,
     )
+
+
+@router.post("/dead-letters/{letter_id}/retry", dependencies=[CsrfChecked])
+async def retry_dead_letter(page: StaffPage, letter_id: str) -> Response:
+    """Hand a dead letter's event to its consumer again, then back to the page with the outcome."""
+    try:
+        await page.api.post(f"/api/v1/ops/dead-letters/{quote(letter_id, safe='')}/retry")
+    except ApiError as error:
+        status = error.status if 400 <= error.status < 500 else 502
+        return await render_overview(page, error=error, status_code=status)
+    done = f"Dead letter {letter_id} retried: its consumer handled the event."
+    return RedirectResponse(f"/portal/ops?done={quote(done)}", 303)
 
 
 @router.get("/find")
@@ -76,6 +101,5 @@ async def find(page: StaffPage, q: Annotated[str, Query(max_length=200)] = "") -
         error = ApiError(
             422, "Not an order id", "paste an order id like 01a2…-…; see recent orders"
         )
-        return page.render("ops.html", status_code=422, recent=[], stuck=[], stuck_after=15,
-                           health=None, optional={}, names={}, error=error)  # fmt: skip
+        return await render_overview(page, error=error, status_code=422)
     return RedirectResponse(f"/portal/orders/{found.group(0).lower()}", 303)

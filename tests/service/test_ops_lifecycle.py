@@ -11,6 +11,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -32,6 +33,7 @@ from runtime.ops.replay import replay, replay_all
 from runtime.ops.status import projection_status
 from runtime.services import ALL_SERVICES
 from runtime.simulate import simulate
+from shared.messaging.dead_letters import DeadLetters
 from shared.service.as_of import state_json
 from tests.helpers import eventually
 
@@ -85,11 +87,7 @@ async def run(command: list[str], **options: Any) -> subprocess.CompletedProcess
 
 def deployment_of(world: World) -> Deployment:
     """The running system's own stores and parts, as an operator's deployment."""
-    return Deployment(
-        stores=dict(world.system.stores),
-        engines={n: s.context.engine for n, s in world.system.services.items()},
-        parts={n: s.parts for n, s in world.system.services.items()},
-    )
+    return world.system.deployment()
 
 
 async def settled(world: World) -> None:
@@ -167,6 +165,32 @@ async def test_projection_status_shows_versions_positions_and_lag(world: World) 
     assert set(facts.positions) == {"order", "pricing", "inventory", "logistics", "payment"}
     assert facts.lag == 0
     assert facts.version == 1
+
+
+async def test_operators_see_lag_and_retry_a_dead_letter_over_http(world: World) -> None:
+    await settled(world)
+    ops = await world.credentials.headers("operations:ops")
+    lag = (await world.client.get("/api/v1/ops/projections", headers=ops)).json()
+    facts = next(p for p in lag if p["name"] == "order_facts")
+    assert (facts["service"], facts["lag"], facts["dead_letters"]) == ("order", 0, 0)
+    # A projection failed on a real event (say the disk was full): it was dead-lettered.
+    [record] = await world.system.stores["order"].read_all(0, 1)
+    summaries = next(
+        p for _, p in deployment_of(world).projections() if p.name == "order_summaries"
+    )
+    engine = world.system.services["order"].context.engine
+    await DeadLetters(engine).add(summaries.consumer_name, "order", record, "OSError: disk full", 5)
+    listed = (await world.client.get("/api/v1/ops/dead-letters", headers=ops)).json()
+    [letter] = [d for d in listed if d["error"] == "OSError: disk full"]
+    shown = await world.client.get(f"/api/v1/ops/dead-letters/{letter['id']}", headers=ops)
+    assert shown.json()["event_type"] == record.event_type
+    retry = f"/api/v1/ops/dead-letters/{letter['id']}/retry"
+    assert (await world.client.post(retry, headers=ops)).status_code == 200
+    assert (await world.client.post(retry, headers=ops)).status_code == 404
+    after = (await world.client.get("/api/v1/ops/dead-letters", headers=ops)).json()
+    assert letter["id"] not in {d["id"] for d in after}
+    buyer = await world.credentials.headers(f"buyer:{uuid.uuid4()}")
+    assert (await world.client.get("/api/v1/ops/dead-letters", headers=buyer)).status_code == 403
 
 
 async def test_metrics_expose_commands_appends_lag_and_dead_letters(world: World) -> None:
