@@ -19,9 +19,11 @@ from functools import partial
 
 import structlog
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from runtime.distributed.databases import service_database_url
 from runtime.distributed.settings import NodeSettings
+from shared.eventstore.factory import open_event_store
 from shared.eventstore.port import EventStore
 from shared.eventstore.postgres import PostgresEventStore
 from shared.messaging.checkpoints import CheckpointStore
@@ -65,7 +67,8 @@ class ServiceNode:
         self.runners: list[ProjectionRunner] = []
         self._tasks: list[asyncio.Task[None]] = []
         self._producer: AIOKafkaProducer | None = None
-        self._store: PostgresEventStore | None = None
+        self._store: EventStore | None = None
+        self._own_engine: AsyncEngine | None = None
 
     @property
     def context(self) -> ServiceContext:
@@ -78,28 +81,35 @@ class ServiceNode:
     async def start(self) -> None:
         settings = self.settings
         url = await service_database_url(settings.database_url, settings.database_prefix, self.name)
-        store = await PostgresEventStore.open(url, poll_interval=settings.poll_interval)
+        store: EventStore
+        if settings.event_store_url:
+            # Events elsewhere (KurrentDB); read models, checkpoints and the rest in PostgreSQL.
+            store = await open_event_store(settings.event_store_url)
+            engine = self._own_engine = create_async_engine(url)
+        else:
+            postgres = await PostgresEventStore.open(url, poll_interval=settings.poll_interval)
+            store, engine = postgres, postgres.engine
         self._store = store
         self._local = FannedOutStore(store)
-        idempotency = IdempotencyStore(store.engine)
+        idempotency = IdempotencyStore(engine)
         await idempotency.create_tables()
-        await CheckpointStore(store.engine).create_tables()
+        await CheckpointStore(engine).create_tables()
         self._context = ServiceContext(
-            name=self.name, store=store, engine=store.engine, idempotency=idempotency
+            name=self.name, store=store, engine=engine, idempotency=idempotency
         )
         self._parts = self.definition.build(self._context)
         for projection in self._parts.projections:
-            await projection.create_tables(store.engine)
+            await projection.create_tables(engine)
         if "worker" in self.roles or "relay" in self.roles:
-            await self._start_messaging(store)
+            await self._start_messaging(engine)
         log.info("service started", service=self.name, roles=sorted(self.roles))
 
-    async def _start_messaging(self, store: PostgresEventStore) -> None:
+    async def _start_messaging(self, engine: AsyncEngine) -> None:
         settings = self.settings
         self._producer = idempotent_producer(settings.kafka_bootstrap_servers, f"{self.name}-dlq")
         await self._producer.start()
         ns = settings.kafka_namespace
-        self.dead_letters = KafkaDeadLetters(store.engine, self.name, self._producer, ns)
+        self.dead_letters = KafkaDeadLetters(engine, self.name, self._producer, ns)
         await self.dead_letters.create_tables()
         await ensure_topics(
             settings.kafka_bootstrap_servers,
@@ -110,7 +120,7 @@ class ServiceNode:
             self.relay = OutboxRelay(
                 self.name,
                 self._local,
-                CheckpointStore(store.engine),
+                CheckpointStore(engine),
                 partial(
                     idempotent_producer, settings.kafka_bootstrap_servers, f"{self.name}-relay"
                 ),
@@ -207,6 +217,8 @@ class ServiceNode:
         if self._store is not None:
             await self._local.stop()
             await self._store.close()
+        if self._own_engine is not None:
+            await self._own_engine.dispose()
 
 
 def group_id(service: str, source: str) -> str:

@@ -17,6 +17,11 @@ class NodeSettings(BaseSettings):
         description="a PostgreSQL server; each service gets its own database on it",
     )
     database_prefix: str = Field(default="b2b", pattern=r"^[a-z_][a-z0-9_]{0,40}$")
+    event_store_url: str | None = Field(
+        default=None,
+        description="where this service's events live when not in its PostgreSQL database, "
+        "e.g. kurrentdb+discover://host:2113?namespace=order (read models stay in PostgreSQL)",
+    )
     kafka_bootstrap_servers: str = Field(
         validation_alias=AliasChoices("KAFKA_BOOTSTRAP_SERVERS", "B2B_KAFKA_BOOTSTRAP_SERVERS")
     )
