@@ -4,9 +4,9 @@ the event stores, consumers and dead letters as far as this deployment exposes t
 from __future__ import annotations
 
 import re
-from urllib.parse import quote
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, RedirectResponse, Response

@@ -1,4 +1,5 @@
-"""Reactions to order and logistics events: reserve, release, amend, commit, restock."""
+"""Reactions to order, logistics and stock events: reserve, release, amend, commit, restock, and
+fill back-orders when stock arrives."""
 
 from __future__ import annotations
 
@@ -6,14 +7,16 @@ from services.inventory.domain import (
     ChangeReservedQuantity,
     Command,
     CommitShipment,
+    FillBackorder,
     ReleaseStock,
     ReserveStock,
     RestockReturn,
 )
 from services.inventory.domain.commands import order_of, skus_of
 from services.inventory.ledger import StockLedger
+from services.inventory.projections import Reservations
 from shared.events.envelope import Envelope
-from shared.events.inventory import ReleaseReason
+from shared.events.inventory import ReleaseReason, StockAdjusted, StockReceived, StockReleased
 from shared.events.logistics import ItemCondition, ReturnReceived, Shipped
 from shared.events.order import (
     OrderAmendmentAccepted,
@@ -21,10 +24,27 @@ from shared.events.order import (
     OrderPlaced,
     OrderRejected,
 )
+from shared.service.context import CommandContext
+from shared.service.definition import ServiceContext
 from shared.service.policy import Policy, reaction_context
 
 ORDERS = "inventory.reservations"
 SHIPMENTS = "inventory.shipments"
+BACKORDERS = "inventory.backorders"
+FILLS_PER_DELIVERY = 50
+"""Back-orders tried per stock movement, oldest first (the rest wait for the next one)."""
+
+
+def restocked(event: object) -> tuple[str, ...]:
+    """The SKUs a stock movement made more of available (a back-order may now fit)."""
+    match event:
+        case StockReceived(sku=sku):
+            return (sku,)
+        case StockAdjusted(sku=sku, delta=delta) if delta > 0:
+            return (sku,)
+        case StockReleased(releases=releases):
+            return tuple(sorted({a.sku for a in releases}))
+    return ()
 
 
 def order_command(envelope: Envelope) -> Command | None:
@@ -74,7 +94,9 @@ def _stream(command: Command) -> str:
     return f"reservation-{order_id}" if order_id else f"stock-{skus_of(command)[0]}"
 
 
-def make_policies(ledger: StockLedger) -> list[Policy]:
+def make_policies(
+    ledger: StockLedger, reservations: Reservations, context: ServiceContext
+) -> list[Policy]:
     async def on_order(envelope: Envelope) -> None:
         command = order_command(envelope)
         if command is not None:
@@ -85,7 +107,29 @@ def make_policies(ledger: StockLedger) -> list[Policy]:
         if command is not None:
             await ledger.handle(command, reaction_context(SHIPMENTS, envelope), _stream(command))
 
+    async def on_restock(envelope: Envelope) -> None:
+        skus = restocked(envelope.event)
+        if not skus:
+            return
+        # The back-order list is a read model: let it catch up with this very event first.
+        await context.positions.wait_for(reservations.name, "inventory", envelope.position)
+        waiting = await reservations.backordered(context.engine, skus)
+        for backorder in waiting[:FILLS_PER_DELIVERY]:
+            order_id = backorder.order_id
+            # Event ids from (cause, order): a redelivered cause repeats exactly these ids.
+            reaction = CommandContext.reaction(
+                BACKORDERS, envelope.event_id, order_id, offset=(order_id.int % 10**9) * 1000
+            )
+            command = FillBackorder(order_id, backorder.warehouse_id, backorder.lines)
+            await ledger.handle(command, reaction, f"reservation-{order_id}")
+
     return [
+        Policy(
+            BACKORDERS,
+            source="inventory",
+            event_types={"StockReceived", "StockAdjusted", "StockReleased"},
+            handle=on_restock,
+        ),
         Policy(
             ORDERS,
             source="order",

@@ -24,7 +24,7 @@ def build(context: ServiceContext) -> ServiceParts:
     router = make_router(context, ledger, levels, warehouses, reservations, alerts)
     return ServiceParts(
         router=router,
-        policies=make_policies(ledger),
+        policies=make_policies(ledger, reservations, context),
         projections=[levels, warehouses, reservations, alerts],
     )
 

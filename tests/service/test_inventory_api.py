@@ -222,5 +222,31 @@ async def test_cancel_releases_and_shortage_fails(
     )
     await append(system, "order", f"order-{order.order_id}", cancel, order.order_id)
     await reservation(client, order.order_id, "released")
+    # The released units fill the waiting presale order.
+    filled = await reservation(client, presale.order_id, "reserved")
+    assert filled["routing"][-1]["rule"] == "backorder"
     level = (await client.get("/api/v1/stock/SKU-C", params={"min_position": 10_000})).json()
-    assert (level["on_hand"], level["reserved"], level["available"]) == (3, 0, 3)
+    assert (level["on_hand"], level["reserved"], level["available"]) == (3, 2, 1)
+
+
+async def test_a_back_order_is_reserved_when_enough_stock_arrives(
+    client: httpx.AsyncClient, system: EmbeddedSystem
+) -> None:
+    warehouse_id = await setup_stock(client, "SKU-P", 1)
+    presale = placed("SKU-P", 5, OrderType.PRESALE)
+    await append(system, "order", f"order-{presale.order_id}", presale, presale.order_id)
+    waiting = await reservation(client, presale.order_id, "backordered")
+    assert waiting["backorders"][0]["quantity"] == 5
+    receipt = {"warehouse_id": warehouse_id, "sku": "SKU-P", "quantity": 2, "reference": "PO-2"}
+    assert (await post(client, "/api/v1/stock/receipts", receipt)).status_code == 200
+    level = (await client.get("/api/v1/stock/SKU-P", params={"min_position": 10_000})).json()
+    assert (level["on_hand"], level["reserved"]) == (3, 0)  # 3 of 5: it keeps waiting
+    assert (
+        await post(client, "/api/v1/stock/receipts", {**receipt, "reference": "PO-3"})
+    ).status_code == 200
+    filled = await reservation(client, presale.order_id, "reserved")
+    assert [(a["warehouse_id"], a["reserved"]) for a in filled["allocations"]] == [
+        (warehouse_id, 5)
+    ]
+    level = (await client.get("/api/v1/stock/SKU-P", params={"min_position": 10_000})).json()
+    assert (level["on_hand"], level["reserved"], level["available"]) == (5, 5, 0)

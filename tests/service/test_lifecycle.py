@@ -190,3 +190,61 @@ async def test_fifty_buyers_racing_for_ten_units_reserve_exactly_ten(
     after = (await seeded.get(f"/api/v1/stock/{product.sku}", headers=OPS)).json()
     assert sum(row["reserved"] for row in after["warehouses"]) == product.pack_size * 10
     assert all(row["available"] >= 0 for row in after["warehouses"])
+
+
+async def test_a_presale_order_waits_as_a_back_order_until_stock_arrives(
+    seeded: httpx.AsyncClient, world: DemoWorld
+) -> None:
+    supplier, buyer = world.suppliers[0], world.buyers[0]
+    product = supplier.products[-2]
+    before = (await seeded.get(f"/api/v1/stock/{product.sku}", headers=OPS)).json()
+    for row in before["warehouses"]:
+        if row["available"]:
+            drained = await seeded.post(
+                "/api/v1/stock/adjustments",
+                headers={**OPS, "Idempotency-Key": f"presale-{row['warehouse_id']}"},
+                json={
+                    "warehouse_id": row["warehouse_id"],
+                    "sku": product.sku,
+                    "delta": -row["available"],
+                    "reason": "count_correction",
+                },
+            )
+            assert drained.status_code == 200, drained.text
+    placed = await seeded.post(
+        "/api/v1/orders",
+        headers={"X-Actor": f"buyer:{buyer.buyer_id}"},
+        json={
+            "buyer_id": str(buyer.buyer_id),
+            "supplier_id": str(supplier.supplier_id),
+            "order_type": "presale",
+            "lines": [{"sku": product.sku, "quantity": product.pack_size * 2}],
+        },
+    )
+    assert placed.status_code in (200, 201), placed.text
+    order_path = f"/api/v1/orders/{placed.json()['id']}"
+
+    async def status_becomes(*wanted: str) -> str:
+        deadline = asyncio.get_running_loop().time() + 30
+        while True:
+            response = await seeded.get(order_path, headers=OPS)
+            found = response.json()["status"] if response.status_code == 200 else "placed"
+            if found in wanted or asyncio.get_running_loop().time() > deadline:
+                return str(found)
+            await asyncio.sleep(0.1)
+
+    assert await status_becomes("backordered") == "backordered"
+    received = await seeded.post(
+        "/api/v1/stock/receipts",
+        headers={**OPS, "Idempotency-Key": "presale-receipt"},
+        json={
+            "warehouse_id": str(supplier.warehouses[0].warehouse_id),
+            "sku": product.sku,
+            "quantity": product.pack_size * 2,
+        },
+    )
+    assert received.status_code == 200, received.text
+    ready = await status_becomes("awaiting_confirmation", "confirmed")
+    assert ready in ("awaiting_confirmation", "confirmed")
+    after = (await seeded.get(f"/api/v1/stock/{product.sku}", headers=OPS)).json()
+    assert sum(row["reserved"] for row in after["warehouses"]) >= product.pack_size * 2

@@ -54,6 +54,18 @@ class ReserveStock:
 
 
 @dataclass(frozen=True)
+class FillBackorder:
+    """Stock arrived: reserve a back-ordered (presale) order's lines if they now fit, all or none.
+
+    ``warehouse_id`` is the back-order's preferred warehouse (its supplier's, near the buyer).
+    """
+
+    order_id: UUID
+    warehouse_id: UUID
+    lines: tuple[OrderLine, ...]
+
+
+@dataclass(frozen=True)
 class ReleaseStock:
     order_id: UUID
     reason: ReleaseReason
@@ -90,6 +102,7 @@ Command = (
     | AdjustStock
     | SetReorderThreshold
     | ReserveStock
+    | FillBackorder
     | ReleaseStock
     | ChangeReservedQuantity
     | CommitShipment
@@ -102,7 +115,7 @@ def skus_of(command: Command) -> tuple[str, ...]:
     match command:
         case ReceiveStock() | AdjustStock() | SetReorderThreshold():
             return (command.sku,)
-        case ReserveStock() | CommitShipment():
+        case ReserveStock() | CommitShipment() | FillBackorder():
             return tuple(sorted({line.sku for line in command.lines}))
         case ChangeReservedQuantity() | RestockReturn():
             return tuple(sorted({sku for _, sku, _ in command.lines}))
@@ -112,7 +125,13 @@ def skus_of(command: Command) -> tuple[str, ...]:
 def order_of(command: Command) -> UUID | None:
     """The reservation stream a command reads, if any."""
     match command:
-        case ReserveStock() | ReleaseStock() | ChangeReservedQuantity() | CommitShipment():
+        case (
+            ReserveStock()
+            | ReleaseStock()
+            | ChangeReservedQuantity()
+            | CommitShipment()
+            | FillBackorder()
+        ):
             return command.order_id
     return None
 
@@ -121,6 +140,6 @@ def warehouse_of(command: Command) -> UUID | None:
     match command:
         case RegisterWarehouse() | ReceiveStock() | AdjustStock() | SetReorderThreshold():
             return command.warehouse_id
-        case CommitShipment() | RestockReturn():
+        case CommitShipment() | RestockReturn() | FillBackorder():
             return command.warehouse_id
     return None

@@ -10,6 +10,7 @@ from services.inventory.domain.commands import (
     ChangeReservedQuantity,
     Command,
     CommitShipment,
+    FillBackorder,
     ReceiveStock,
     RegisterWarehouse,
     ReleaseStock,
@@ -27,6 +28,7 @@ from services.inventory.domain.movements import (
 from services.inventory.domain.reservations import (
     change_reserved_quantity,
     commit_shipment,
+    fill_backorder,
     release_stock,
     reserve_stock,
 )
@@ -47,6 +49,8 @@ def decide(command: Command, world: World, now: datetime) -> Sequence[DomainEven
             return set_reorder_threshold(command, world)
         case ReserveStock():
             return reserve_stock(command, world)
+        case FillBackorder():
+            return fill_backorder(command, world)
         case ReleaseStock():
             return release_stock(command, world)
         case ChangeReservedQuantity():

@@ -10,6 +10,7 @@ from services.inventory.domain.alerts import request_id, with_alerts
 from services.inventory.domain.commands import (
     ChangeReservedQuantity,
     CommitShipment,
+    FillBackorder,
     ReleaseStock,
     ReserveStock,
 )
@@ -93,6 +94,27 @@ def reserve_stock(command: ReserveStock, world: World) -> list[DomainEvent]:
     if command.order_type is not OrderType.PRESALE:
         return [StockReservationFailed(order_id=command.order_id, shortages=result.shortages)]
     return _backorder(command, houses, world)
+
+
+def fill_backorder(command: FillBackorder, world: World) -> list[DomainEvent]:
+    """A back-ordered order's lines, reserved all at once when the stock now allows it."""
+    preferred = world.warehouses.get(command.warehouse_id)
+    if world.order(command.order_id).status != "backordered" or preferred is None:
+        return []
+    skus = sorted({line.sku for line in command.lines})
+    region = preferred.regions_served[0] if preferred.regions_served else "none"
+    houses = candidates(world, preferred.supplier_id, skus)
+    result = route(command.lines, houses, _availability(world, skus), OrderType.PRESALE, region)
+    if result.decision is None:
+        return []  # still short: it waits for the next delivery
+    decision = result.decision.model_copy(
+        update={"rule": "backorder", "reason": "stock arrived: " + result.decision.reason}
+    )
+    reserved = StockReserved(
+        order_id=command.order_id, allocations=result.allocations, routing=decision
+    )
+    changes = _balance_changes(command.order_id, result.allocations, BalanceCause.RESERVED, +1)
+    return with_alerts(world, [reserved, *changes])
 
 
 def _backorder(

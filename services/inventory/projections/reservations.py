@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
-from sqlalchemy import Column, MetaData, String, Table, Text
+from sqlalchemy import Column, MetaData, String, Table, Text, select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.events.envelope import Envelope
 from shared.events.inventory import (
@@ -16,6 +19,7 @@ from shared.events.inventory import (
     StockReservationFailed,
     StockReserved,
 )
+from shared.events.values import OrderLine
 from shared.service.projection import FoldingProjection
 from shared.service.rows import Rows, order_keys
 
@@ -70,8 +74,9 @@ def fold(doc: dict[str, Any], event: Any) -> dict[str, Any]:
                 _put(doc, row)
         case StockReservationFailed(shortages=shortages):
             doc["shortages"] = [s.model_dump(mode="json") for s in shortages]
-        case BackorderCreated(lines=lines):
+        case BackorderCreated(lines=lines, warehouse_id=warehouse_id):
             doc["backorders"].extend(line.model_dump(mode="json") for line in lines)
+            doc["backorder_warehouse"] = str(warehouse_id) if warehouse_id else None
     doc["status"] = _status(doc, event)
     return doc
 
@@ -92,6 +97,7 @@ def _status(doc: dict[str, Any], event: Any) -> str:
 
 class Reservations(FoldingProjection):
     name = "reservations"
+    version = 2  # 2: a back-order keeps its preferred warehouse, so stock arriving can fill it
     sources = ("inventory",)
     event_types = tuple(t.event_type for t in _TYPES)
 
@@ -136,3 +142,30 @@ class Reservations(FoldingProjection):
         )
         values = {"order_id": order_id, "status": doc["status"], "document": json.dumps(doc)}
         rows.put(self.reservations, values)
+
+    async def backordered(self, engine: AsyncEngine, skus: Collection[str]) -> list[Backorder]:
+        """Back-ordered orders waiting for any of ``skus``, oldest first."""
+        t = self.reservations
+        async with engine.connect() as conn:
+            found = await conn.execute(select(t.c.document).where(t.c.status == "backordered"))
+            docs = [json.loads(document) for (document,) in found]
+        waiting = [
+            (doc["history"][0]["position"], doc)
+            for doc in docs
+            if doc.get("backorder_warehouse") and {b["sku"] for b in doc["backorders"]} & set(skus)
+        ]
+        return [
+            Backorder(
+                UUID(doc["order_id"]),
+                UUID(doc["backorder_warehouse"]),
+                tuple(OrderLine.model_validate(line) for line in doc["backorders"]),
+            )
+            for _, doc in sorted(waiting, key=lambda item: item[0])
+        ]
+
+
+@dataclass(frozen=True)
+class Backorder:
+    order_id: UUID
+    warehouse_id: UUID
+    lines: tuple[OrderLine, ...]

@@ -7,6 +7,7 @@ from uuid import uuid4
 from services.inventory.domain import (
     ChangeReservedQuantity,
     CommitShipment,
+    FillBackorder,
     ReleaseStock,
     inventory,
 )
@@ -117,6 +118,30 @@ def test_back_orders_a_short_presale_order() -> None:
     )
     assert isinstance(events[1], ReplenishmentRequested)
     assert events[1].quantity == 2
+
+
+def test_a_back_order_is_reserved_once_the_stock_arrives_and_only_once() -> None:
+    command = reserve(("SKU-2", 3), order_type=OrderType.PRESALE)
+    given = [*STOCKED, received(NEAR, "SKU-2", 1)]
+    backordered = Scenario(inventory).given(*given).when(command).then_events()
+    fill = FillBackorder(command.order_id, NEAR, command.lines)
+    # Not enough yet: it keeps waiting, nothing is reserved.
+    Scenario(inventory).given(*given, *backordered, received(OTHER, "SKU-2", 1)).when(fill).then()
+    arrived = [*given, *backordered, received(NEAR, "SKU-2", 5)]
+    events = Scenario(inventory).given(*arrived).when(fill).then_events()
+    reserved = reserved_event(events)
+    assert placements(reserved) == [(1, NEAR, 3)]
+    assert (reserved.routing.rule, reserved.routing.order_type) == ("backorder", OrderType.PRESALE)
+    assert reserved.routing.reason.startswith("stock arrived")
+    Scenario(inventory).given(*arrived, *events).when(fill).then()
+
+
+def test_an_order_that_is_not_back_ordered_is_never_filled() -> None:
+    command = reserve(("SKU-1", 2))
+    placed = Scenario(inventory).given(*STOCKED).when(command).then_events()
+    fill = FillBackorder(command.order_id, NEAR, command.lines)
+    Scenario(inventory).given(*STOCKED, *placed).when(fill).then()
+    Scenario(inventory).given(*STOCKED).when(fill).then()  # never seen: nothing to fill
 
 
 def test_reserves_only_once_per_order() -> None:
