@@ -44,5 +44,5 @@ def test_an_operator_retries_a_dead_letter_from_the_operations_page(
     row = ops.locator("tr").filter(has_text=letter)
     expect(row).to_contain_text("disk I/O error")
     row.get_by_role("button", name=f"Retry dead letter {letter}").click()
-    expect(ops.get_by_role("status")).to_contain_text(f"Dead letter {letter} retried")
+    expect(ops.locator(".alert-ok")).to_contain_text(f"Dead letter {letter} retried")
     expect(ops.locator("tr").filter(has_text=letter)).to_have_count(0)
