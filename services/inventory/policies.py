@@ -125,12 +125,6 @@ def make_policies(
 
     return [
         Policy(
-            BACKORDERS,
-            source="inventory",
-            event_types={"StockReceived", "StockAdjusted", "StockReleased"},
-            handle=on_restock,
-        ),
-        Policy(
             ORDERS,
             source="order",
             event_types={
@@ -146,5 +140,11 @@ def make_policies(
             source="logistics",
             event_types={"Shipped", "ReturnReceived"},
             handle=on_shipment,
+        ),
+        Policy(
+            BACKORDERS,
+            source="inventory",
+            event_types={"StockReceived", "StockAdjusted", "StockReleased"},
+            handle=on_restock,
         ),
     ]

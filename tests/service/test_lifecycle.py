@@ -17,6 +17,7 @@ from runtime.embedded import EmbeddedSystem
 from runtime.services import ALL_SERVICES
 from runtime.simulate import EXPECTED_FINAL, SCENARIOS, simulate
 from tests.actor_client import actor_client
+from tests.helpers import eventually
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 OPS = {"X-Actor": "operations:test"}
@@ -78,7 +79,12 @@ async def test_a_completed_order_tells_its_story_from_every_service(
 ) -> None:
     await run(seeded, world, "happy")
     listed = (await seeded.get("/api/v1/orders?status=completed&limit=1", headers=OPS)).json()
-    detail = await order(seeded, listed[0]["order_id"])
+    # The order list and the detail are separate projections: the detail may be a moment behind.
+    detail = await eventually(
+        lambda: order(seeded, listed[0]["order_id"]),
+        lambda found: "OrderCompleted" in {entry["event"] for entry in found["timeline"]},
+        what="the completion in the order's timeline",
+    )
     services = {entry["service"] for entry in detail["timeline"]}
     assert services == {"order", "pricing", "inventory", "logistics", "payment"}
     events = [entry["event"] for entry in detail["timeline"]]

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from uuid import uuid4
 
 from services.inventory.domain import ReceiveStock, RegisterWarehouse
 from services.inventory.ledger import StockLedger
-from services.inventory.policies import make_policies
+from services.inventory.policies import ORDERS, make_policies
+from services.inventory.projections import Reservations
 from shared.events.envelope import Envelope
 from shared.events.order import OrderCancelled, OrderPlaced
 from shared.events.values import OrderLine, OrderType, Party
 from shared.eventstore.sqlite import SqliteEventStore
 from shared.service.codec import to_envelope
 from shared.service.context import CommandContext
+from shared.service.definition import ServiceContext
+from shared.service.idempotency import IdempotencyStore
 
 from .fixtures import NEAR, SUPPLIER
 
@@ -52,7 +56,13 @@ async def test_concurrent_orders_never_oversell(tmp_path: Path) -> None:
         await setup.handle(RegisterWarehouse(NEAR, SUPPLIER, "main", ("EU",), 1, 1), context, "w")
         await setup.handle(ReceiveStock(NEAR, "HOT", 10), context, "stock-HOT")
         # Five ledgers stand for five processes, each with its own cache of the streams.
-        handlers = [make_policies(StockLedger(store))[0].handle for _ in range(5)]
+        service = ServiceContext("inventory", store, store.engine, IdempotencyStore(store.engine))
+
+        def reserving(ledger: StockLedger) -> Callable[[Envelope], Awaitable[None]]:
+            policies = make_policies(ledger, Reservations(), service)
+            return next(p.handle for p in policies if p.name == ORDERS)
+
+        handlers = [reserving(StockLedger(store)) for _ in range(5)]
         orders = [placed(n + 1) for n in range(BUYERS)]
         await asyncio.gather(*(handlers[n % 5](order) for n, order in enumerate(orders)))
         # Every order delivered again: nothing changes.
