@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -31,6 +30,7 @@ from shared.service.auth.security import Security
 from shared.service.definition import ServiceDefinition
 from shared.service.errors import install_error_handlers
 from shared.service.openapi_problems import document_problems
+from shared.service.tasks import cancel_all
 
 
 def _new_app(security: Security, lifespan: Any = None) -> FastAPI:
@@ -117,10 +117,7 @@ def create_app(
         try:
             yield
         finally:
-            for task in background:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await task
+            await cancel_all(background)
             await system.stop()
             await security.close()
 

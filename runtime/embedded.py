@@ -24,6 +24,7 @@ from shared.service.definition import ServiceContext, ServiceDefinition, Service
 from shared.service.idempotency import IdempotencyStore
 from shared.service.projection import ProjectionRunner
 from shared.service.rebuild_on_start import rebuild_if_version_changed
+from shared.service.tasks import cancel_all, end_stuck_connection_closes
 from shared.service.wiring import subscribe
 
 log = structlog.get_logger(__name__)
@@ -117,11 +118,7 @@ class EmbeddedSystem:
         return {name: running.context.store for name, running in self.services.items()}
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        await cancel_all(self._tasks)
         self._tasks.clear()
         for feed in self.feeds.values():
             await feed.stop()
@@ -129,6 +126,7 @@ class EmbeddedSystem:
         for running in self.services.values():
             await running.context.store.close()
         self.services.clear()
+        await end_stuck_connection_closes()
 
 
 @contextlib.asynccontextmanager

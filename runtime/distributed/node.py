@@ -38,6 +38,7 @@ from shared.messaging.kafka.topics import dead_letters_topic, events_topic
 from shared.service.definition import ServiceContext, ServiceDefinition, ServiceParts
 from shared.service.idempotency import IdempotencyStore
 from shared.service.projection import ProjectionRunner
+from shared.service.tasks import cancel_all, end_stuck_connection_closes
 from shared.service.wiring import subscribe
 
 log = structlog.get_logger(__name__)
@@ -205,11 +206,7 @@ class ServiceNode:
         self._tasks.append(asyncio.create_task(guarded(), name=name))
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        await cancel_all(self._tasks)
         self._tasks.clear()
         if self._producer is not None:
             with contextlib.suppress(Exception):
@@ -219,6 +216,7 @@ class ServiceNode:
             await self._store.close()
         if self._own_engine is not None:
             await self._own_engine.dispose()
+        await end_stuck_connection_closes()
 
 
 def group_id(service: str, source: str) -> str:

@@ -132,12 +132,11 @@ class ProjectionRunner:
     async def wait_for(self, position: int, timeout: float) -> bool:
         """Wait until the source's events up to ``position`` are in the rows; False on timeout."""
 
-        async def reached() -> None:
-            async with self._advanced:
-                await self._advanced.wait_for(lambda: self.position >= position)
-
+        # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation that
+        # arrives as the wait completes, and a consumer that ignores its cancellation never stops.
         try:
-            await asyncio.wait_for(reached(), timeout)
+            async with asyncio.timeout(timeout), self._advanced:
+                await self._advanced.wait_for(lambda: self.position >= position)
         except TimeoutError:
             return False
         return True
