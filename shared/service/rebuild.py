@@ -92,7 +92,6 @@ class Rebuild:
         self.progress = progress
         self.report = RebuildReport(live.name, self.fresh.suffix)
         self._types = frozenset(live.event_types)
-        self.relevant_types = self._types
         self._positions = dict.fromkeys(self.sources, 0)
         self._total = 0
 
@@ -355,7 +354,7 @@ async def rebuild_together(
         for rebuild in rebuilds:
             if name not in rebuild.sources or record.position > targets[id(rebuild)][name]:
                 continue
-            if envelope is None and record.event_type in rebuild.relevant_types:
+            if envelope is None and record.event_type in rebuild._types:
                 envelope = _decoded_or_none(record)
             queue = pending[id(rebuild)]
             queue.append((name, record, envelope))

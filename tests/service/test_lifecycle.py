@@ -56,6 +56,24 @@ async def run(client: httpx.AsyncClient, world: DemoWorld, scenario: str) -> dic
     return summary.as_dict()
 
 
+async def drain(client: httpx.AsyncClient, sku: str, key: str) -> None:
+    """Count every warehouse's available units of ``sku`` down to 0."""
+    before = (await client.get(f"/api/v1/stock/{sku}", headers=OPS)).json()
+    for row in before["warehouses"]:
+        if row["available"]:
+            drained = await client.post(
+                "/api/v1/stock/adjustments",
+                headers={**OPS, "Idempotency-Key": f"{key}-{row['warehouse_id']}"},
+                json={
+                    "warehouse_id": row["warehouse_id"],
+                    "sku": sku,
+                    "delta": -row["available"],
+                    "reason": "count_correction",
+                },
+            )
+            assert drained.status_code == 200, drained.text
+
+
 async def order(client: httpx.AsyncClient, order_id: str) -> dict[str, Any]:
     response = await client.get(f"/api/v1/orders/{order_id}", headers=OPS)
     assert response.status_code == 200, response.text
@@ -132,21 +150,7 @@ async def test_fifty_buyers_racing_for_ten_units_reserve_exactly_ten(
     supplier = world.suppliers[0]
     product = supplier.products[-1]
     warehouse = supplier.warehouses[0]
-    before = (await seeded.get(f"/api/v1/stock/{product.sku}", headers=OPS)).json()
-    for row in before["warehouses"]:
-        surplus = row["available"]
-        if surplus:
-            adjusted = await seeded.post(
-                "/api/v1/stock/adjustments",
-                headers={**OPS, "Idempotency-Key": f"race-{row['warehouse_id']}"},
-                json={
-                    "warehouse_id": row["warehouse_id"],
-                    "sku": product.sku,
-                    "delta": -surplus,
-                    "reason": "count_correction",
-                },
-            )
-            assert adjusted.status_code == 200, adjusted.text
+    await drain(seeded, product.sku, "race")
     received = await seeded.post(
         "/api/v1/stock/receipts",
         headers={**OPS, "Idempotency-Key": "race-receipt"},
@@ -201,20 +205,7 @@ async def test_a_presale_order_waits_as_a_back_order_until_stock_arrives(
 ) -> None:
     supplier, buyer = world.suppliers[0], world.buyers[0]
     product = supplier.products[-2]
-    before = (await seeded.get(f"/api/v1/stock/{product.sku}", headers=OPS)).json()
-    for row in before["warehouses"]:
-        if row["available"]:
-            drained = await seeded.post(
-                "/api/v1/stock/adjustments",
-                headers={**OPS, "Idempotency-Key": f"presale-{row['warehouse_id']}"},
-                json={
-                    "warehouse_id": row["warehouse_id"],
-                    "sku": product.sku,
-                    "delta": -row["available"],
-                    "reason": "count_correction",
-                },
-            )
-            assert drained.status_code == 200, drained.text
+    await drain(seeded, product.sku, "presale")
     placed = await seeded.post(
         "/api/v1/orders",
         headers={"X-Actor": f"buyer:{buyer.buyer_id}"},
