@@ -39,7 +39,7 @@ from bench.eventstore.workload import Commit, dump
 from shared.eventstore.port import RecordedEvent
 from shared.eventstore.postgres import PostgresEventStore
 from shared.eventstore.schema import events, streams
-from shared.eventstore.sqlalchemy_store import SqlEventStore
+from shared.eventstore.sql import SqlEventStore
 from shared.eventstore.sqlite import SqliteEventStore
 
 # Ours sets these on every SQLite connection (shared/eventstore/sqlite.py); raw and eventsourcing

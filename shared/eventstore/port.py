@@ -8,6 +8,7 @@ Events are stored as JSON text so the store knows nothing of the pydantic models
 from __future__ import annotations
 
 import enum
+import json
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
@@ -38,19 +39,102 @@ class NewEvent:
     metadata: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
 class RecordedEvent:
-    """An event as stored: stream versions start at 1, global positions at 1, in commit order."""
+    """An event as stored: stream versions start at 1, global positions at 1, in commit order.
 
-    event_id: uuid.UUID
-    event_type: str
-    schema_version: int
-    data: dict[str, Any]
-    metadata: dict[str, Any]
-    stream_id: str
-    stream_version: int
-    position: int
-    recorded_at: datetime
+    ``data`` and ``metadata`` may be given as the stored JSON text; they are parsed on first
+    use, and :attr:`data_json` keeps the text so a decoder can validate it without a dict.
+    """
+
+    __slots__ = (
+        "_data",
+        "_data_json",
+        "_metadata",
+        "_metadata_json",
+        "decoded",
+        "event_id",
+        "event_type",
+        "position",
+        "recorded_at",
+        "schema_version",
+        "stream_id",
+        "stream_version",
+    )
+
+    def __init__(
+        self,
+        *,
+        event_id: uuid.UUID,
+        event_type: str,
+        schema_version: int,
+        data: dict[str, Any] | str,
+        metadata: dict[str, Any] | str,
+        stream_id: str,
+        stream_version: int,
+        position: int,
+        recorded_at: datetime,
+    ) -> None:
+        self.event_id = event_id
+        self.event_type = event_type
+        self.schema_version = schema_version
+        self.stream_id = stream_id
+        self.stream_version = stream_version
+        self.position = position
+        self.recorded_at = recorded_at
+        self._data: dict[str, Any] | None = None if isinstance(data, str) else data
+        self._data_json: str | None = data if isinstance(data, str) else None
+        self._metadata: dict[str, Any] | None = None if isinstance(metadata, str) else metadata
+        self._metadata_json: str | None = metadata if isinstance(metadata, str) else None
+        self.decoded: Any = None
+        """The parsed envelope, once a consumer has decoded this record (decode once, share)."""
+
+    @property
+    def data(self) -> dict[str, Any]:
+        if self._data is None:
+            parsed: dict[str, Any] = json.loads(self._data_json or "{}")
+            self._data = parsed
+        return self._data
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        if self._metadata is None:
+            parsed: dict[str, Any] = json.loads(self._metadata_json or "{}")
+            self._metadata = parsed
+        return self._metadata
+
+    @property
+    def data_json(self) -> str | None:
+        """The stored JSON text of ``data``, when the record was read from storage."""
+        return self._data_json
+
+    @property
+    def metadata_json(self) -> str | None:
+        return self._metadata_json
+
+    def _key(self) -> tuple[Any, ...]:
+        return (
+            self.event_id,
+            self.event_type,
+            self.schema_version,
+            self.data,
+            self.metadata,
+            self.stream_id,
+            self.stream_version,
+            self.position,
+            self.recorded_at,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, RecordedEvent) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash((self.event_id, self.position))
+
+    def __repr__(self) -> str:
+        return (
+            f"RecordedEvent({self.event_type} v{self.schema_version} {self.stream_id}"
+            f"@{self.stream_version} position={self.position} id={self.event_id})"
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from sqlalchemy.pool import NullPool
 from shared.eventstore.kurrentdb import KurrentDbEventStore
 from shared.eventstore.memory import InMemoryEventStore
 from shared.eventstore.postgres import PostgresEventStore
-from shared.eventstore.sqlalchemy_store import SqlEventStore
+from shared.eventstore.sql import SqlEventStore
 from shared.eventstore.sqlite import SqliteEventStore
 
 NO_POSTGRES = "PostgreSQL not available: set DATABASE_URL or run deploy/local/postgres/start.sh"

@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.eventstore import (
     AppendResult,
@@ -24,6 +23,7 @@ from shared.eventstore import (
     WrongExpectedVersion,
 )
 from shared.eventstore.memory import InMemoryEventStore
+from shared.sql import Database
 
 if TYPE_CHECKING:
     from tests.contract.conftest import StoreFactory
@@ -70,7 +70,7 @@ def strictly_increasing(values: list[int]) -> bool:
 async def test_store_satisfies_the_port_and_exposes_its_engine(store: EventStore) -> None:
     assert isinstance(store, EventStore)
     if not isinstance(store, InMemoryEventStore):  # SQL adapters share their database
-        assert isinstance(getattr(store, "engine", None), AsyncEngine)
+        assert isinstance(getattr(store, "engine", None), Database)
 
 
 async def test_appends_events_and_reads_them_back_in_stream_order(store: EventStore) -> None:

@@ -43,7 +43,9 @@ async def test_a_postgres_url_opens_postgres_in_the_schema_it_names(
     try:
         assert isinstance(store, PostgresEventStore)
         await store.append("order-1", [NewEvent(uuid.uuid4(), "OrderPlaced", {})])
-        assert store.engine.dialect.default_schema_name == pg_store_factory.schema
+        async with store.engine.connect() as conn:
+            [(schema,)] = await conn.fetch("SELECT current_schema()")
+        assert schema == pg_store_factory.schema
     finally:
         await store.close()
 

@@ -6,23 +6,27 @@ Beside it, the naive design (bigserial + ``WHERE position > last_seen``) is show
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import random
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING
 
+import asyncpg
 import pytest
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
 
-from shared.eventstore import AppendResult, EventStore, NewEvent
+from shared.eventstore import EventStore, NewEvent
+from shared.eventstore.sql import SqlEventStore
+from shared.sql import Database
+from shared.sql.postgres import asyncpg_dsn
 
 if TYPE_CHECKING:
     from tests.contract.conftest import StoreFactory
 
 pytestmark = pytest.mark.postgres
 
+Connect = Callable[[], contextlib.AbstractAsyncContextManager[asyncpg.Connection]]
 WRITERS = 16
 ROUNDS = 15
 
@@ -45,112 +49,125 @@ class Follower:
 class NaiveFollower:
     """SELECT ... WHERE position > last_seen on a bigserial log written with no lock: the bug."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
-        self.engine = engine
+    def __init__(self, connect: Connect) -> None:
+        self.connect = connect
         self.seen: list[uuid.UUID] = []
         self.last_seen = 0
 
     async def poll(self) -> None:
-        query = text(
-            "SELECT position, event_id FROM naive_log WHERE position > :after ORDER BY position"
-        )
-        async with self.engine.connect() as conn:
-            for position, event_id in await conn.execute(query, {"after": self.last_seen}):
+        query = "SELECT position, event_id FROM naive_log WHERE position > $1 ORDER BY position"
+        async with self.connect() as conn:
+            for position, event_id in await conn.fetch(query, self.last_seen):
                 self.seen.append(event_id)
                 self.last_seen = position
 
 
-async def naive_append(engine: AsyncEngine, hold: float) -> uuid.UUID:
+async def naive_append(connect: Connect, hold: float) -> uuid.UUID:
     """Insert into the naive log, keeping the transaction open ``hold`` seconds before commit."""
     event_id = uuid.uuid4()
-    async with engine.begin() as conn:
-        await conn.execute(text("INSERT INTO naive_log (event_id) VALUES (:id)"), {"id": event_id})
+    async with connect() as conn, conn.transaction():
+        await conn.execute("INSERT INTO naive_log (event_id) VALUES ($1)", event_id)
         await asyncio.sleep(hold)
     return event_id
 
 
-async def blocked_backends(engine: AsyncEngine) -> int:
+async def blocked_backends(engine: Database) -> int:
     """How many sessions of this database wait for a lock (ours wait on the log's advisory lock)."""
-    query = text(
+    query = (
         "SELECT count(*) FROM pg_stat_activity"
         " WHERE wait_event_type = 'Lock' AND datname = current_database()"
     )
     async with engine.connect() as conn:
-        return int((await conn.execute(query)).scalar_one())
+        return int((await conn.fetch(query))[0][0])
 
 
 def an_event() -> NewEvent:
     return NewEvent(uuid.uuid4(), "StockReserved", {"sku": "SKU-1", "quantity": 1})
 
 
-Hook = Callable[[Sequence[AppendResult]], Awaitable[None]]
+async def append_held(store: SqlEventStore, stream: str, count: int, hold: float) -> int:
+    """Append, then keep the transaction open ``hold`` seconds before it commits: the window in
+    which a gap could appear (the positions are taken, the commit is not visible yet)."""
+    async with store.engine.begin():
+        result = await store.append(stream, [an_event() for _ in range(count)])
+        await asyncio.sleep(hold)
+    return result.position
 
 
 async def test_read_all_never_skips_while_a_naive_follower_does(
-    pg_store_factory: StoreFactory, monkeypatch: pytest.MonkeyPatch
+    pg_store_factory: StoreFactory,
 ) -> None:
-    store = await pg_store_factory.open(pool_size=40, max_overflow=10)
+    # Each writer is its own store object: its own writer connection, as another process has.
+    store = await pg_store_factory.open(readers=8)
+    writers = [await pg_store_factory.open(readers=1) for _ in range(WRITERS)]
     engine = store.engine
-    async with engine.begin() as conn:
+    dsn = asyncpg_dsn(pg_store_factory.url or "")[0]
+
+    @contextlib.asynccontextmanager
+    async def connect() -> AsyncIterator[asyncpg.Connection]:
+        conn = await asyncpg.connect(dsn, server_settings={"search_path": pg_store_factory.schema})
+        try:
+            yield conn
+        finally:
+            await conn.close()
+
+    async with connect() as conn:
         await conn.execute(
-            text("CREATE TABLE naive_log (position bigserial PRIMARY KEY, event_id uuid NOT NULL)")
+            "CREATE TABLE naive_log (position bigserial PRIMARY KEY, event_id uuid NOT NULL)"
         )
-    ours, naive = Follower(store), NaiveFollower(engine)
-    held_stream = f"held-{uuid.uuid4()}"
+    ours, naive = Follower(store), NaiveFollower(connect)
     release, holding = asyncio.Event(), asyncio.Event()
-    storming = False
-
-    async def hold_open(results: Sequence[AppendResult]) -> None:
-        # Runs after positions are taken, before commit: the window in which a gap could appear.
-        if results[0].stream_id == held_stream:
-            holding.set()
-            await release.wait()
-        elif storming:
-            await asyncio.sleep(random.choice([0, 0, 0.001, 0.003]))
-
-    monkeypatch.setattr(store, "_before_commit", hold_open)
 
     # 1. Deterministic, naive: A takes position p and stays open while B commits p + 1.
-    async with engine.connect() as a, engine.connect() as b:
-        a_transaction = await a.begin()
+    async with connect() as a, connect() as b:
+        a_transaction = a.transaction()
+        await a_transaction.start()
         held = uuid.uuid4()
-        await a.execute(text("INSERT INTO naive_log (event_id) VALUES (:id)"), {"id": held})
-        async with b.begin():
-            await b.execute(
-                text("INSERT INTO naive_log (event_id) VALUES (:id)"), {"id": uuid.uuid4()}
-            )
+        await a.execute("INSERT INTO naive_log (event_id) VALUES ($1)", held)
+        async with b.transaction():
+            await b.execute("INSERT INTO naive_log (event_id) VALUES ($1)", uuid.uuid4())
         await naive.poll()
         await a_transaction.commit()
     await naive.poll()
     assert held not in naive.seen, "the naive follower should have skipped the late commit"
 
     # 1. Deterministic, ours: A holds its positions open; B waits for the log lock, cannot overtake.
-    slow = asyncio.create_task(store.append(held_stream, [an_event()]))
+    async def slow_append() -> int:
+        async with writers[0].engine.begin():
+            result = await writers[0].append(f"held-{uuid.uuid4()}", [an_event()])
+            holding.set()
+            await release.wait()
+        return result.position
+
+    async def fast_append() -> int:
+        return (await writers[1].append(f"fast-{uuid.uuid4()}", [an_event()])).position
+
+    slow = asyncio.create_task(slow_append())
     try:
         async with asyncio.timeout(10):
             await holding.wait()
-            fast = asyncio.create_task(store.append(f"fast-{uuid.uuid4()}", [an_event()]))
+            fast = asyncio.create_task(fast_append())
             while await blocked_backends(engine) == 0:
                 await ours.poll()
             await ours.poll()
             assert ours.seen == [], "nothing may be visible while the first writer is open"
     finally:
         release.set()  # never leave a transaction open: the schema could not be dropped
-    slow_result, fast_result = await asyncio.gather(slow, fast)
-    assert slow_result.position < fast_result.position
+    slow_position, fast_position = await asyncio.gather(slow, fast)
+    assert slow_position < fast_position
 
     # 2. A storm: 16 writers on separate connections, transactions held open at random.
-    storming = True
     naive_written: list[uuid.UUID] = []
     done = asyncio.Event()
 
-    async def writer() -> None:
+    async def writer(own: SqlEventStore) -> None:
         for round_ in range(ROUNDS):
-            await store.append(f"order-{uuid.uuid4()}", [an_event() for _ in range(1 + round_ % 2)])
+            hold = random.choice([0, 0, 0.001, 0.003])
+            await append_held(own, f"order-{uuid.uuid4()}", 1 + round_ % 2, hold)
 
     async def naive_writer() -> None:
         for _ in range(ROUNDS):
-            naive_written.append(await naive_append(engine, random.choice([0, 0.001, 0.005])))
+            naive_written.append(await naive_append(connect, random.choice([0, 0.001, 0.005])))
 
     async def follow(follower: Follower | NaiveFollower) -> None:
         while not done.is_set():
@@ -159,7 +176,7 @@ async def test_read_all_never_skips_while_a_naive_follower_does(
     async with asyncio.timeout(60):
         followers = [asyncio.create_task(follow(ours)), asyncio.create_task(follow(naive))]
         await asyncio.gather(
-            *(writer() for _ in range(WRITERS)), *(naive_writer() for _ in range(WRITERS))
+            *(writer(own) for own in writers), *(naive_writer() for _ in range(WRITERS))
         )
         done.set()
         await asyncio.gather(*followers)
@@ -175,8 +192,8 @@ async def test_read_all_never_skips_while_a_naive_follower_does(
     )
     assert all(a < b for a, b in itertools.pairwise(ours.positions))
 
-    async with engine.connect() as conn:
-        committed = {row[0] for row in await conn.execute(text("SELECT event_id FROM naive_log"))}
+    async with connect() as conn:
+        committed = {row[0] for row in await conn.fetch("SELECT event_id FROM naive_log")}
     missed = committed - set(naive.seen)
     assert held in missed, "the naive follower should have skipped the late commit"
     storm_missed = len(missed & set(naive_written))

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from shared.events.envelope import Envelope, metadata_for, new_event_id
 from shared.eventstore.port import NewEvent
 from shared.eventstore.postgres import PostgresEventStore
-from shared.eventstore.sqlalchemy_store import SqlEventStore
+from shared.eventstore.sql import SqlEventStore
 from shared.eventstore.sqlite import SqliteEventStore
 from shared.messaging.checkpoints import CheckpointStore
 from shared.messaging.consumer import Source

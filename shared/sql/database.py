@@ -1,0 +1,469 @@
+"""A service's database: one writer with group commit, readers that never take the write lock.
+
+Every write is a *unit of work*: an async function given the open :class:`Transaction`. Units
+that arrive together share one transaction (group commit); each runs in its own savepoint, so
+one that fails is rolled back alone and its neighbours still commit. A unit's caller resumes
+only after the commit. Inside a unit, nested writes and reads on the same database run in the
+unit's own transaction (see :data:`current_transaction`): a command's idempotency record, its
+expected-version check and its events therefore commit together.
+
+A unit must not wait for another task's write on the same database (that write waits for this
+transaction to end): read, decide and write within the unit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from abc import ABC, abstractmethod
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from contextvars import ContextVar
+from typing import Any, TypeVar
+
+import structlog
+from sqlalchemy import MetaData
+from sqlalchemy.engine import Dialect
+from sqlalchemy.schema import CreateIndex, CreateTable, DropTable
+from sqlalchemy.sql import ClauseElement
+
+from shared.sql.compiled import StatementCache, driver_arguments
+from shared.sql.result import Result
+
+log = structlog.get_logger(__name__)
+
+T = TypeVar("T")
+Work = Callable[["Transaction"], Awaitable[T]]
+
+MAX_UNITS_PER_COMMIT = 256
+SLOW_UNIT_SECONDS = 1.0
+
+current_transaction: ContextVar[Transaction | None] = ContextVar(
+    "current_transaction", default=None
+)
+"""The transaction of the unit of work running in this task, if any."""
+
+
+class DatabaseClosed(Exception):
+    """The database was closed; nothing more can be written."""
+
+
+class Connection(ABC):
+    """Statements on one driver connection: SQLAlchemy Core statements (compiled once) or driver
+    SQL for the hot paths (``fetch``/``run``/``run_many`` with the driver's placeholders)."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self.dialect: Dialect = database.dialect
+
+    async def execute(
+        self,
+        statement: ClauseElement,
+        parameters: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None = None,
+    ) -> Result:
+        cache = self.database.statements
+        if isinstance(parameters, Sequence) and not isinstance(parameters, Mapping):
+            if not parameters:
+                return Result((), [], 0)
+            prepared, values = cache.prepare(statement, parameters[0])
+            if prepared.expanding or values is not None:
+                raise ValueError("executemany needs a statement with bindparams, no IN lists")
+            arguments = [prepared.arguments(params) for params in parameters]
+            count = await self.run_many(prepared.sql, arguments)
+            return Result((), [], count)
+        prepared, values = cache.prepare(statement, parameters)
+        sql, args = driver_arguments(prepared, parameters, values)
+        if not prepared.returns_rows:
+            return Result((), [], await self.run(sql, args))
+        columns, rows = await self._fetch(sql, args)
+        keys = prepared.columns or columns
+        processors = prepared.results
+        if processors is not None and rows:
+            rows = [
+                tuple(
+                    v if p is None or v is None else p(v)
+                    for v, p in zip(row, processors, strict=True)
+                )
+                for row in rows
+            ]
+        return Result(keys, rows, len(rows))
+
+    async def scalar(
+        self, statement: ClauseElement, parameters: Mapping[str, Any] | None = None
+    ) -> Any:
+        return (await self.execute(statement, parameters)).scalar()
+
+    async def fetch(self, sql: str, args: Sequence[Any] = ()) -> Sequence[Sequence[Any]]:
+        """Rows of driver SQL (``?`` placeholders on SQLite, ``$1`` on PostgreSQL)."""
+        return (await self._fetch(sql, args))[1]
+
+    @abstractmethod
+    async def _fetch(
+        self, sql: str, args: Sequence[Any]
+    ) -> tuple[tuple[str, ...], Sequence[Sequence[Any]]]:
+        """(column names, rows as sequences) of a statement that returns rows."""
+
+    @abstractmethod
+    async def run(self, sql: str, args: Sequence[Any] = ()) -> int:
+        """Run driver SQL that returns no rows; the number of rows it changed (-1 if unknown)."""
+
+    @abstractmethod
+    async def run_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> int:
+        """Run driver SQL once per argument row."""
+
+
+class _Scope:
+    """Callbacks registered by the work inside one savepoint (or the whole transaction)."""
+
+    __slots__ = ("committed", "rolled_back")
+
+    def __init__(self) -> None:
+        self.committed: list[Callable[[], None]] = []
+        self.rolled_back: list[Callable[[], None]] = []
+
+    def absorb(self, inner: _Scope) -> None:
+        self.committed.extend(inner.committed)
+        self.rolled_back.extend(inner.rolled_back)
+
+    def undo(self) -> None:
+        for callback in reversed(self.rolled_back):
+            try:
+                callback()
+            except Exception:  # a cache that cannot forget must not stop the rollback
+                log.exception("rollback callback failed")
+        self.rolled_back.clear()
+        self.committed.clear()
+
+
+class Transaction(Connection):
+    """The writer's open transaction, as a unit of work sees it."""
+
+    def __init__(self, database: Database, driver: Connection) -> None:
+        super().__init__(database)
+        self._driver = driver
+        self._scopes = [_Scope()]
+        self._depth = 0
+        self.state: dict[Any, Any] = {}
+        """Scratch space for this transaction (e.g. the event log's next position)."""
+
+    async def _fetch(
+        self, sql: str, args: Sequence[Any]
+    ) -> tuple[tuple[str, ...], Sequence[Sequence[Any]]]:
+        return await self._driver._fetch(sql, args)
+
+    async def run(self, sql: str, args: Sequence[Any] = ()) -> int:
+        return await self._driver.run(sql, args)
+
+    async def run_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> int:
+        return await self._driver.run_many(sql, rows)
+
+    def on_commit(self, callback: Callable[[], None]) -> None:
+        """Call after the transaction commits (not if this unit's savepoint is rolled back)."""
+        self._scopes[-1].committed.append(callback)
+
+    def on_rollback(self, callback: Callable[[], None]) -> None:
+        """Call if this work is rolled back (its savepoint, or the whole transaction)."""
+        self._scopes[-1].rolled_back.append(callback)
+
+    @contextlib.asynccontextmanager
+    async def savepoint(self) -> AsyncIterator[Transaction]:
+        """Work that is undone alone if it raises; the transaction goes on."""
+        name = f"sp{self._depth}"
+        self._depth += 1
+        await self._driver.run(f"SAVEPOINT {name}")
+        self._scopes.append(_Scope())
+        try:
+            yield self
+        except BaseException:
+            scope = self._scopes.pop()
+            self._depth -= 1
+            await self._driver.run(f"ROLLBACK TO SAVEPOINT {name}")
+            await self._driver.run(f"RELEASE SAVEPOINT {name}")
+            scope.undo()
+            self.state.clear()
+            raise
+        else:
+            scope = self._scopes.pop()
+            self._depth -= 1
+            await self._driver.run(f"RELEASE SAVEPOINT {name}")
+            self._scopes[-1].absorb(scope)
+
+    begin_nested = savepoint
+
+    def _committed(self) -> None:
+        scope = self._scopes[0]
+        for callback in scope.committed:
+            try:
+                callback()
+            except Exception:
+                log.exception("commit callback failed")
+        scope.committed.clear()
+
+    def _undo_all(self) -> None:
+        for scope in reversed(self._scopes):
+            scope.undo()
+
+
+class _BodyFailed(Exception):
+    def __init__(self, error: BaseException) -> None:
+        super().__init__(repr(error))
+        self.error = error
+
+
+class Database(ABC):
+    """A service's database: ``write``/``begin`` for units of work, ``connect`` for reads."""
+
+    dialect: Dialect
+
+    def __init__(self) -> None:
+        self.statements = StatementCache(self.dialect)
+        self._pending: deque[tuple[Work[Any], asyncio.Future[Any]]] = deque()
+        self._flusher: asyncio.Task[None] | None = None
+        self._closed = False
+        self.commits = 0
+        """Transactions committed by the writer (a figure for benchmarks and /metrics)."""
+        self.units = 0
+        self._committed_listeners: list[Callable[[], None]] = []
+
+    @property
+    def name(self) -> str:
+        return self.dialect.name
+
+    # --- writing ----------------------------------------------------------------------------
+
+    async def write(self, work: Work[T]) -> T:
+        """Run ``work`` in the writer's transaction and return its result once committed.
+
+        Inside another unit on this database, ``work`` runs there, in a savepoint of its own.
+        """
+        tx = current_transaction.get()
+        if tx is not None and tx.database is self:
+            async with tx.savepoint():
+                return await work(tx)
+        if self._closed:
+            raise DatabaseClosed(f"{self} is closed")
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._pending.append((work, future))
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.get_running_loop().create_task(
+                self._flush(), name=f"writer:{self}"
+            )
+        return await future
+
+    @contextlib.asynccontextmanager
+    async def begin(self) -> AsyncIterator[Transaction]:
+        """A unit of work as a block: the writer's transaction is lent to the block's task."""
+        tx = current_transaction.get()
+        if tx is not None and tx.database is self:
+            async with tx.savepoint():
+                yield tx
+            return
+        loop = asyncio.get_running_loop()
+        lent: asyncio.Future[Transaction] = loop.create_future()
+        done: asyncio.Future[None] = loop.create_future()
+
+        async def work(tx: Transaction) -> None:
+            if lent.cancelled():
+                return
+            lent.set_result(tx)
+            await done
+
+        unit = asyncio.ensure_future(self.write(work))
+        body_error: BaseException | None = None
+        try:
+            waiting: set[asyncio.Future[Any]] = {lent, unit}
+            await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+            if not lent.done():
+                lent.cancel()
+                unit.result()  # raises why the writer could not start the unit
+            tx = lent.result()
+            token = current_transaction.set(tx)
+            try:
+                yield tx
+            finally:
+                current_transaction.reset(token)
+        except BaseException as error:
+            body_error = error
+            raise
+        finally:
+            # The writer waits for this block: always tell it how the block ended.
+            if not done.done():
+                if body_error is None:
+                    done.set_result(None)
+                else:
+                    done.set_exception(_BodyFailed(body_error))
+            if body_error is None:
+                await asyncio.shield(unit)
+            else:
+                with contextlib.suppress(Exception):
+                    await asyncio.shield(unit)
+
+    async def _flush(self) -> None:
+        try:
+            while self._pending:
+                batch: list[tuple[Work[Any], asyncio.Future[Any]]] = []
+                while self._pending and len(batch) < MAX_UNITS_PER_COMMIT:
+                    batch.append(self._pending.popleft())
+                await self._commit_batch(batch)
+        except asyncio.CancelledError:
+            while self._pending:
+                _fail(self._pending.popleft()[1], DatabaseClosed(f"{self} stopped writing"))
+            raise
+
+    async def _commit_batch(self, batch: list[tuple[Work[Any], asyncio.Future[Any]]]) -> None:
+        live = [(work, future) for work, future in batch if not future.done()]
+        if not live:
+            return
+        try:
+            driver = await self._writer()
+            await driver.run(self._begin_sql)
+        except BaseException as error:
+            for _, future in live:
+                _fail(future, error)
+            if isinstance(error, asyncio.CancelledError):
+                raise
+            await self._writer_failed(error)
+            return
+        tx = Transaction(self, driver)
+        alone = len(live) == 1
+        outcomes: list[tuple[bool, Any]] = []
+        try:
+            for work, _ in live:
+                outcomes.append(await self._run_unit(tx, work, alone))
+            if alone and not outcomes[0][0]:
+                await driver.run("ROLLBACK")
+                tx._undo_all()
+            else:
+                await driver.run("COMMIT")
+                self.commits += 1
+                tx._committed()
+                for listener in self._committed_listeners:
+                    listener()
+        except BaseException as error:
+            with contextlib.suppress(Exception):
+                await driver.run("ROLLBACK")
+            tx._undo_all()
+            for _, future in live:
+                _fail(future, error)
+            if isinstance(error, asyncio.CancelledError):
+                raise
+            await self._writer_failed(error)
+            return
+        self.units += len(live)
+        for (_, future), (ok, value) in zip(live, outcomes, strict=True):
+            if future.done():
+                continue
+            if ok:
+                future.set_result(value)
+            else:
+                _fail(future, value)
+
+    async def _run_unit(self, tx: Transaction, work: Work[Any], alone: bool) -> tuple[bool, Any]:
+        token = current_transaction.set(tx)
+        started = time.perf_counter()
+        try:
+            if alone:
+                return True, await work(tx)
+            async with tx.savepoint():
+                return True, await work(tx)
+        except Exception as error:
+            return False, error
+        except asyncio.CancelledError as error:
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                raise  # the writer itself is stopping
+            return False, error
+        finally:
+            current_transaction.reset(token)
+            took = time.perf_counter() - started
+            if took > SLOW_UNIT_SECONDS:
+                log.warning("slow unit of work held the writer", seconds=round(took, 3))
+
+    def on_commit(self, listener: Callable[[], None]) -> None:
+        """Call ``listener`` after every commit of the writer (e.g. to wake followers)."""
+        self._committed_listeners.append(listener)
+
+    # --- reading ----------------------------------------------------------------------------
+
+    @contextlib.asynccontextmanager
+    async def connect(self) -> AsyncIterator[Connection]:
+        """A connection to read with; inside a unit of work on this database, its transaction."""
+        tx = current_transaction.get()
+        if tx is not None and tx.database is self:
+            yield tx
+            return
+        async with self._reader() as conn:
+            yield conn
+
+    # --- schema -----------------------------------------------------------------------------
+
+    async def create_all(self, metadata: MetaData) -> None:
+        """Create the tables and indexes of ``metadata`` that do not exist yet."""
+
+        async def create(tx: Transaction) -> None:
+            await self._lock_ddl(tx)
+            for table in metadata.sorted_tables:
+                await tx.run(
+                    str(CreateTable(table, if_not_exists=True).compile(dialect=self.dialect))
+                )
+                for index in sorted(table.indexes, key=lambda i: i.name or ""):
+                    ddl = CreateIndex(index, if_not_exists=True).compile(dialect=self.dialect)
+                    await tx.run(str(ddl))
+
+        await self.write(create)
+
+    async def drop_all(self, metadata: MetaData) -> None:
+        async def drop(tx: Transaction) -> None:
+            await self._lock_ddl(tx)
+            for table in reversed(metadata.sorted_tables):
+                await tx.run(str(DropTable(table, if_exists=True).compile(dialect=self.dialect)))
+
+        await self.write(drop)
+
+    async def _lock_ddl(self, tx: Transaction) -> None:  # noqa: B027 (only PostgreSQL locks)
+        """PostgreSQL: one process at a time creates tables (concurrent CREATEs collide)."""
+
+    @abstractmethod
+    async def table_names(self) -> set[str]:
+        """The tables of this database (its schema, on PostgreSQL)."""
+
+    # --- the driver -------------------------------------------------------------------------
+
+    _begin_sql = "BEGIN"
+
+    @abstractmethod
+    async def _writer(self) -> Connection:
+        """The writer's connection, (re)opened if needed."""
+
+    async def _writer_failed(self, error: BaseException) -> None:
+        """The writer's transaction failed outside any unit (e.g. a lost connection)."""
+        log.warning("write transaction failed", database=str(self), error=repr(error))
+
+    @abstractmethod
+    def _reader(self) -> contextlib.AbstractAsyncContextManager[Connection]:
+        """A reader connection for one block of reads."""
+
+    async def close(self) -> None:
+        """Finish the queued writes, then release every connection."""
+        self._closed = True
+        if self._flusher is not None and not self._flusher.done():
+            with contextlib.suppress(Exception):
+                await self._flusher
+        await self._close_connections()
+
+    @abstractmethod
+    async def _close_connections(self) -> None: ...
+
+    # SQLAlchemy's AsyncEngine names, so code written against an engine reads the same.
+    async def dispose(self) -> None:
+        await self.close()
+
+
+def _fail(future: asyncio.Future[Any], error: BaseException) -> None:
+    if future.done():
+        return
+    if isinstance(error, asyncio.CancelledError):
+        future.cancel()
+    else:
+        future.set_exception(error)

@@ -1,0 +1,157 @@
+"""PostgreSQL on asyncpg: one writer connection (group commit), a pool of readers, LISTEN.
+
+Statements are prepared once per connection by asyncpg's statement cache. The schema, when
+given, is every connection's search_path, so tables created here land in it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+from collections.abc import AsyncIterator, Callable, Sequence
+from typing import Any
+
+import asyncpg
+from sqlalchemy.dialects.postgresql import asyncpg as pg_asyncpg
+from sqlalchemy.engine import URL, make_url
+
+from shared.sql.database import Connection, Database, Transaction
+
+SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+LOCK_NAMESPACE = 0x62326265  # high half of every advisory lock key this project takes
+DDL_LOCK_KEY = LOCK_NAMESPACE << 32
+
+
+async def _setup(conn: asyncpg.Connection) -> None:
+    # As SQLAlchemy's asyncpg dialect does: JSON columns travel as text, decoded with json.
+    for name in ("json", "jsonb"):
+        await conn.set_type_codec(
+            name, encoder=lambda value: value, decoder=json.loads, schema="pg_catalog"
+        )
+
+
+class PostgresConnection(Connection):
+    def __init__(self, database: Database, raw: asyncpg.Connection) -> None:
+        super().__init__(database)
+        self.raw = raw
+
+    async def _fetch(
+        self, sql: str, args: Sequence[Any]
+    ) -> tuple[tuple[str, ...], Sequence[Sequence[Any]]]:
+        rows = await self.raw.fetch(sql, *args)
+        return (tuple(rows[0].keys()) if rows else ()), rows
+
+    async def run(self, sql: str, args: Sequence[Any] = ()) -> int:
+        status = await self.raw.execute(sql, *args)
+        tail = status.rsplit(" ", 1)[-1]
+        return int(tail) if tail.isdigit() else -1
+
+    async def run_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> int:
+        await self.raw.executemany(sql, rows)
+        return len(rows)
+
+
+def asyncpg_dsn(url: str | URL) -> tuple[str, str | None]:
+    """A plain DSN for asyncpg and the ``?schema=`` the URL names, if any."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() not in ("postgresql", "postgres"):
+        raise ValueError(f"not a PostgreSQL URL: {parsed.render_as_string(hide_password=True)}")
+    schema = parsed.query.get("schema")
+    plain = parsed.set(drivername="postgresql").difference_update_query(["schema"])
+    return plain.render_as_string(hide_password=False), schema if isinstance(schema, str) else None
+
+
+class PostgresDatabase(Database):
+    """A PostgreSQL database, optionally one schema of it."""
+
+    dialect = pg_asyncpg.dialect()  # type: ignore[no-untyped-call]
+
+    def __init__(self, dsn: str, schema: str | None, *, readers: int = 4) -> None:
+        if schema is not None and not SCHEMA_NAME.match(schema):
+            raise ValueError(f"schema {schema!r} must match {SCHEMA_NAME.pattern}")
+        super().__init__()
+        self.dsn = dsn
+        self.schema = schema
+        self._readers = readers
+        self._pool: asyncpg.Pool | None = None
+        self._writer_conn: PostgresConnection | None = None
+        self._listener: asyncpg.Connection | None = None
+
+    @classmethod
+    async def open(
+        cls, url: str | URL, schema: str | None = None, *, readers: int = 4
+    ) -> PostgresDatabase:
+        dsn, from_url = asyncpg_dsn(url)
+        database = cls(dsn, schema or from_url, readers=readers)
+        if database.schema:
+            conn = await asyncpg.connect(dsn)
+            try:
+                async with conn.transaction():
+                    await conn.execute("SELECT pg_advisory_xact_lock($1)", DDL_LOCK_KEY)
+                    await conn.execute(f"CREATE SCHEMA IF NOT EXISTS {database.schema}")
+            finally:
+                await conn.close()
+        database._pool = await asyncpg.create_pool(
+            dsn, min_size=1, max_size=readers, init=_setup, **database._settings()
+        )
+        return database
+
+    def _settings(self) -> dict[str, Any]:
+        return {"server_settings": {"search_path": self.schema}} if self.schema else {}
+
+    def __str__(self) -> str:
+        return f"postgresql:{self.schema or 'public'}"
+
+    async def _connect(self) -> asyncpg.Connection:
+        conn = await asyncpg.connect(self.dsn, **self._settings())
+        await _setup(conn)
+        return conn
+
+    async def _writer(self) -> Connection:
+        if self._writer_conn is None or self._writer_conn.raw.is_closed():
+            self._writer_conn = PostgresConnection(self, await self._connect())
+        return self._writer_conn
+
+    async def _writer_failed(self, error: BaseException) -> None:
+        await super()._writer_failed(error)
+        if self._writer_conn is not None:
+            with contextlib.suppress(Exception):
+                await self._writer_conn.raw.close(timeout=2)
+            self._writer_conn = None
+
+    @contextlib.asynccontextmanager
+    async def _reader(self) -> AsyncIterator[Connection]:
+        assert self._pool is not None, "open the database with PostgresDatabase.open"
+        async with self._pool.acquire() as raw:
+            yield PostgresConnection(self, raw)
+
+    async def _lock_ddl(self, tx: Transaction) -> None:
+        await tx.run("SELECT pg_advisory_xact_lock($1)", [DDL_LOCK_KEY])
+
+    async def table_names(self) -> set[str]:
+        async with self.connect() as conn:
+            rows = await conn.fetch(
+                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+            )
+        return {row[0] for row in rows}
+
+    async def listen(self, channel: str, callback: Callable[[], None]) -> None:
+        """Call ``callback`` whenever any process NOTIFYs ``channel`` (after its commit)."""
+        if self._listener is None:
+            self._listener = await self._connect()
+        await self._listener.add_listener(channel, lambda *_: callback())
+
+    async def _close_connections(self) -> None:
+        if self._listener is not None:
+            with contextlib.suppress(Exception):
+                await self._listener.close(timeout=2)
+            self._listener = None
+        if self._writer_conn is not None:
+            with contextlib.suppress(Exception):
+                await self._writer_conn.raw.close(timeout=2)
+            self._writer_conn = None
+        if self._pool is not None:
+            with contextlib.suppress(Exception):
+                await self._pool.close()
+            self._pool = None

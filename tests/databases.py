@@ -1,0 +1,49 @@
+"""A fresh database of each kind for tests: a SQLite file, or a PostgreSQL schema of its own."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+from uuid import uuid4
+
+import asyncpg
+import pytest
+
+from shared.sql import Database
+from shared.sql.postgres import PostgresDatabase, asyncpg_dsn
+from shared.sql.sqlite import SqliteDatabase
+
+NO_POSTGRES = "PostgreSQL not available: set DATABASE_URL (make test starts one)"
+KINDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+def postgres_url() -> str:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgresql", "postgres")):
+        pytest.skip(NO_POSTGRES)
+    return url
+
+
+@contextlib.asynccontextmanager
+async def fresh_database(kind: str, tmp_path: Path) -> AsyncIterator[Database]:
+    if kind == "sqlite":
+        database = SqliteDatabase(tmp_path / f"{uuid4().hex[:8]}.db")
+        try:
+            yield database
+        finally:
+            await database.close()
+        return
+    url = postgres_url()
+    schema = f"t_{uuid4().hex[:12]}"
+    pg = await PostgresDatabase.open(url, schema)
+    try:
+        yield pg
+    finally:
+        await pg.close()
+        conn = await asyncpg.connect(asyncpg_dsn(url)[0])
+        try:
+            await conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        finally:
+            await conn.close()

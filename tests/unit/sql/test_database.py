@@ -1,0 +1,221 @@
+"""The driver path and the writer: types round-trip, group commit isolates a failing unit."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+from uuid import UUID, uuid4
+
+import pytest
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Uuid,
+    bindparam,
+    func,
+    select,
+    update,
+)
+
+from shared.sql import Database, Transaction
+from tests.databases import KINDS, fresh_database
+
+metadata = MetaData()
+things = Table(
+    "things",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("ref", Uuid, nullable=False, unique=True),
+    Column("name", String(40), nullable=False, index=True),
+    Column("at", DateTime(timezone=True)),
+    Column("day", Date),
+    Column("doc", JSON),
+    Column("ok", Boolean, nullable=False, default=False),
+)
+counters = Table(
+    "counters",
+    metadata,
+    Column("name", String(20), primary_key=True),
+    Column("n", Integer, nullable=False),
+)
+
+
+@pytest.fixture(params=KINDS)
+async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+    async with fresh_database(request.param, tmp_path) as database:
+        await database.create_all(metadata)
+        yield database
+
+
+async def add_counter(db: Database, name: str, n: int = 0) -> None:
+    async with db.begin() as tx:
+        await tx.execute(counters.insert().values(name=name, n=n))
+
+
+async def counter(db: Database, name: str) -> int | None:
+    async with db.connect() as conn:
+        query = select(counters.c.n).where(counters.c.name == name)
+        value: int | None = (await conn.execute(query)).scalar_one_or_none()
+        return value
+
+
+async def test_values_of_every_column_type_round_trip(db: Database) -> None:
+    ref = uuid4()
+    at = datetime(2026, 12, 7, 1, 2, 3, 456789, tzinfo=UTC)
+    async with db.begin() as tx:
+        await tx.execute(
+            things.insert().values(
+                ref=ref, name="a", at=at, day=date(2026, 12, 7), doc={"k": [1, "x"]}, ok=True
+            )
+        )
+    async with db.connect() as conn:
+        row = (await conn.execute(select(things).where(things.c.ref == ref))).one()
+    assert row.ref == ref and isinstance(row.ref, UUID)
+    assert row.at.replace(tzinfo=row.at.tzinfo or UTC) == at
+    assert (row.day, row.doc, row.ok, row.name) == (date(2026, 12, 7), {"k": [1, "x"]}, True, "a")
+    assert row._mapping["name"] == "a" and row[2] == "a"
+
+
+async def test_in_lists_executemany_and_statements_built_once(db: Database) -> None:
+    refs = [uuid4() for _ in range(5)]
+    insert = things.insert()
+    async with db.begin() as tx:
+        await tx.execute(
+            insert, [{"ref": r, "name": f"n{i}", "ok": False} for i, r in enumerate(refs)]
+        )
+    by_name = select(things.c.name).where(things.c.name == bindparam("name"))
+    async with db.connect() as conn:
+        some = (
+            await conn.execute(select(things.c.name).where(things.c.ref.in_(refs[:3])))
+        ).scalars()
+        assert sorted(some.all()) == ["n0", "n1", "n2"]
+        for i in range(5):  # the same statement object, other values each time
+            assert (await conn.execute(by_name, {"name": f"n{i}"})).scalar_one() == f"n{i}"
+        # statements built per call with their own literal values find the compiled form again
+        for i in range(5):
+            query = select(things.c.name).where(things.c.ref == refs[i])
+            assert (await conn.execute(query)).scalar_one() == f"n{i}"
+        count = await conn.scalar(select(func.count()).select_from(things))
+    assert count == 5
+
+
+async def test_units_that_arrive_together_share_one_commit(db: Database) -> None:
+    await add_counter(db, "a")
+    before = db.commits
+
+    async def bump(tx: Transaction) -> int:
+        await tx.execute(update(counters).where(counters.c.name == "a").values(n=counters.c.n + 1))
+        return int(
+            (await tx.execute(select(counters.c.n).where(counters.c.name == "a"))).scalar_one()
+        )
+
+    seen = await asyncio.gather(*(db.write(bump) for _ in range(20)))
+    assert sorted(seen) == list(range(1, 21))  # each unit saw its predecessors' writes
+    assert await counter(db, "a") == 20
+    assert db.commits - before < 20  # grouped: fewer commits than units
+
+
+async def test_a_failing_unit_is_undone_alone_and_its_neighbours_commit(db: Database) -> None:
+    await add_counter(db, "a")
+    undone: list[str] = []
+
+    async def good(tx: Transaction) -> None:
+        await tx.execute(update(counters).values(n=counters.c.n + 1))
+
+    async def bad(tx: Transaction) -> None:
+        tx.on_rollback(lambda: undone.append("bad"))
+        await tx.execute(update(counters).values(n=counters.c.n + 100))
+        raise ValueError("refused")
+
+    results = await asyncio.gather(
+        db.write(good), db.write(bad), db.write(good), return_exceptions=True
+    )
+    assert results[0] is None and results[2] is None
+    assert isinstance(results[1], ValueError)
+    assert await counter(db, "a") == 2
+    assert undone == ["bad"]
+
+
+async def test_readers_do_not_see_a_unit_before_it_commits(db: Database) -> None:
+    await add_counter(db, "a")
+    inside = asyncio.Event()
+    release = asyncio.Event()
+
+    async def slow(tx: Transaction) -> None:
+        await tx.execute(update(counters).values(n=7))
+        async with db.connect() as own:  # the unit reads its own writes
+            assert (await own.execute(select(counters.c.n))).scalar_one() == 7
+        inside.set()
+        await release.wait()
+
+    unit = asyncio.ensure_future(db.write(slow))
+    await inside.wait()
+    assert await counter(db, "a") == 0
+    release.set()
+    await unit
+    assert await counter(db, "a") == 7
+
+
+async def test_nested_writes_run_in_the_unit_and_roll_back_with_it(db: Database) -> None:
+    await add_counter(db, "a")
+
+    async def inner(tx: Transaction) -> None:
+        await tx.execute(update(counters).values(n=counters.c.n + 1))
+
+    async def outer(tx: Transaction) -> None:
+        await db.write(inner)
+        async with db.begin() as same:
+            assert same is tx
+            await same.execute(update(counters).values(n=counters.c.n + 1))
+        raise RuntimeError("after the nested writes")
+
+    with pytest.raises(RuntimeError):
+        await db.write(outer)
+    assert await counter(db, "a") == 0
+
+
+async def test_a_block_that_raises_leaves_nothing_and_the_writer_goes_on(db: Database) -> None:
+    with pytest.raises(KeyError):
+        async with db.begin() as tx:
+            await tx.execute(counters.insert().values(name="x", n=1))
+            raise KeyError("no")
+    assert await counter(db, "x") is None
+    await add_counter(db, "y", 3)
+    assert await counter(db, "y") == 3
+
+
+async def test_a_caller_cancelled_before_its_unit_runs_changes_nothing(db: Database) -> None:
+    await add_counter(db, "a")
+    gate = asyncio.Event()
+
+    async def hold(tx: Transaction) -> None:
+        await gate.wait()
+
+    async def bump(tx: Transaction) -> None:
+        await tx.execute(update(counters).values(n=counters.c.n + 1))
+
+    first = asyncio.ensure_future(db.write(hold))
+    await asyncio.sleep(0.01)
+    second = asyncio.ensure_future(db.write(bump))
+    await asyncio.sleep(0.01)
+    second.cancel()
+    gate.set()
+    await first
+    with pytest.raises(asyncio.CancelledError):
+        await second
+    assert await counter(db, "a") == 0
+
+
+async def test_schema_lists_tables_and_drops_them(db: Database) -> None:
+    assert {"things", "counters"} <= await db.table_names()
+    await db.drop_all(metadata)
+    assert not {"things", "counters"} & await db.table_names()
