@@ -17,15 +17,14 @@ from runtime.ops.deployment import Deployment
 from shared.eventstore.port import EventStore
 from shared.eventstore.sqlite import SqliteEventStore
 from shared.messaging.checkpoints import CheckpointStore
-from shared.messaging.consumer import Consumer, Source
 from shared.messaging.dead_letters import DeadLetters
-from shared.messaging.hub import FannedOutStore
+from shared.messaging.dispatcher import Dispatcher
+from shared.messaging.hub import LogFeed
 from shared.service.definition import ServiceContext, ServiceDefinition, ServiceParts
 from shared.service.idempotency import IdempotencyStore
-from shared.service.projection import ProjectionRunner
 from shared.service.rebuild_on_start import rebuild_if_version_changed
-from shared.service.tasks import cancel_all, end_stuck_connection_closes
-from shared.service.wiring import subscribe
+from shared.service.tasks import cancel_all
+from shared.service.wiring import dispatchers
 
 log = structlog.get_logger(__name__)
 
@@ -35,8 +34,7 @@ class RunningService:
     context: ServiceContext
     parts: ServiceParts
     dead_letters: DeadLetters
-    consumers: list[Consumer] = field(default_factory=list)
-    projection_runners: list[ProjectionRunner] = field(default_factory=list)
+    dispatchers: list[Dispatcher] = field(default_factory=list)
 
 
 class EmbeddedSystem:
@@ -46,7 +44,7 @@ class EmbeddedSystem:
         self.data_dir = data_dir
         self.definitions = definitions
         self.services: dict[str, RunningService] = {}
-        self.feeds: dict[str, FannedOutStore] = {}
+        self.feeds: dict[str, LogFeed] = {}
         self._tasks: list[asyncio.Task[None]] = []
 
     async def start(self) -> None:
@@ -70,22 +68,36 @@ class EmbeddedSystem:
                 await rebuild_if_version_changed(projection, self.stores, running.context.engine)
         for running in self.services.values():
             self._wire(running)
-        for running in self.services.values():
-            for consumer in running.consumers:
-                self._spawn(consumer.run, consumer.name)
-            for runner in running.projection_runners:
-                self._spawn(runner.run, runner.projection.consumer_name)
+        for name, running in self.services.items():
+            for dispatcher in running.dispatchers:
+                self._spawn(dispatcher.run, f"{name}<{dispatcher.source}")
         log.info("embedded system started", data_dir=str(self.data_dir))
 
-    def source(self, name: str) -> Source:
+    def feed(self, name: str) -> LogFeed:
+        """The one feed of a service's log in this process."""
         if name not in self.feeds:
-            self.feeds[name] = FannedOutStore(self.services[name].context.store)
-        return Source(name, self.feeds[name])
+            self.feeds[name] = LogFeed(self.services[name].context.store)
+        return self.feeds[name]
 
     def _wire(self, running: RunningService) -> None:
-        made = subscribe(running.parts, running.context, running.dead_letters, self.source)
-        running.consumers.extend(made.consumers)
-        running.projection_runners.extend(made.runners)
+        made = dispatchers(running.parts, running.context, running.dead_letters, self.feed)
+        running.dispatchers.extend(made)
+
+    def dispatcher(self, service: str, source: str) -> Dispatcher:
+        """The dispatcher of ``service`` that follows ``source``."""
+        [found] = [d for d in self.services[service].dispatchers if d.source == source]
+        return found
+
+    async def caught_up(self, timeout: float = 30.0) -> bool:
+        """Wait until every dispatcher has handled its source's log up to the head."""
+        heads = {name: await s.context.store.head_position() for name, s in self.services.items()}
+        for running in self.services.values():
+            for dispatcher in running.dispatchers:
+                await dispatcher.loaded.wait()
+                for handler in dispatcher.positions:
+                    if not await dispatcher.wait_for(handler, heads[dispatcher.source], timeout):
+                        return False
+        return True
 
     def _spawn(self, work: Callable[[], Awaitable[None]], name: str) -> None:
         async def supervised() -> None:
@@ -126,7 +138,6 @@ class EmbeddedSystem:
         for running in self.services.values():
             await running.context.store.close()
         self.services.clear()
-        await end_stuck_connection_closes()
 
 
 @contextlib.asynccontextmanager

@@ -5,20 +5,22 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from runtime.access_policy import access_policy
 from runtime.embedded import EmbeddedSystem
 from runtime.settings import Settings
-from shared.eventstore.port import RecordedEvent
 from shared.messaging.checkpoints import CheckpointStore
-from shared.messaging.consumer import Consumer
+from shared.messaging.consumer import PerEvent
 from shared.messaging.dead_letters import DeadLetters
+from shared.messaging.dispatcher import Dispatcher, Item
+from shared.service.auth.outbox import WebhookOutbox
 from shared.service.auth.routes import auth_routes
 from shared.service.auth.security import Security
 from shared.service.auth.tokens import TokenService
+from shared.sql.sqlite import SqliteDatabase
 
 WEBHOOK_SOURCES = ("order", "inventory", "logistics", "payment")
 """Services whose events reach subscribed partners (those naming the partner's id)."""
@@ -27,7 +29,7 @@ WEBHOOK_SOURCES = ("order", "inventory", "logistics", "payment")
 def build_security(settings: Settings, data_dir: Path) -> Security:
     """Credentials live in ``identity.db`` beside the service stores; nothing connects yet."""
     data_dir.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(f"sqlite+aiosqlite:///{data_dir / 'identity.db'}")
+    engine = SqliteDatabase(data_dir / "identity.db")
     tokens = TokenService(settings.secret_key, timedelta(minutes=settings.token_ttl_minutes))
     policy = access_policy(login_rate=settings.login_rate, order_rate=settings.order_rate)
     return Security(
@@ -49,12 +51,12 @@ async def start_webhook_feed(
 ) -> list[asyncio.Task[None]]:
     """Follow each service's events into the webhook outbox, and deliver it in the background."""
     await security.outbox.ready()
-    checkpoints = CheckpointStore(security.engine)
-    await checkpoints.create_tables()
+    await CheckpointStore(security.engine).create_tables()
     dead_letters = DeadLetters(security.engine)
     await dead_letters.create_tables()
 
-    async def enqueue(record: RecordedEvent) -> None:
+    async def enqueue(item: Item) -> None:
+        record = item.record
         await security.outbox.enqueue(
             str(record.event_id), record.event_type, record.recorded_at.isoformat(), record.data
         )
@@ -62,13 +64,26 @@ async def start_webhook_feed(
     tasks = []
     for name in WEBHOOK_SOURCES:
         if name in system.services:
-            consumer = Consumer(
-                "webhooks:outbox",
-                system.source(name),
-                enqueue,
-                checkpoints=checkpoints,
-                dead_letters=dead_letters,
+            handler = _OutboxFeed("webhooks:outbox", enqueue, security.outbox)
+            dispatcher = Dispatcher(
+                name, system.feed(name), security.engine, [handler], dead_letters=dead_letters
             )
-            tasks.append(asyncio.create_task(consumer.run(), name=f"webhooks:{name}"))
+            tasks.append(asyncio.create_task(dispatcher.run(), name=f"webhooks:{name}"))
     tasks.append(asyncio.create_task(security.outbox.run(), name="webhooks:dispatch"))
     return tasks
+
+
+class _OutboxFeed(PerEvent):
+    """Wants only the event types some partner subscribed to: nothing, when nobody did."""
+
+    def __init__(self, name: str, enqueue: Any, outbox: WebhookOutbox) -> None:
+        super().__init__(name, enqueue, event_types=(), decodes=False)
+        self.outbox = outbox
+
+    @property
+    def event_types(self) -> frozenset[str]:
+        return self.outbox.wanted_event_types
+
+    @event_types.setter
+    def event_types(self, _value: object) -> None:
+        pass

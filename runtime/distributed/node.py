@@ -13,13 +13,11 @@ import asyncio
 import contextlib
 import os
 import signal
-from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from functools import partial
 
 import structlog
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from runtime.distributed.databases import service_database_url
 from runtime.distributed.settings import NodeSettings
@@ -27,8 +25,8 @@ from shared.eventstore.factory import open_event_store
 from shared.eventstore.port import EventStore
 from shared.eventstore.postgres import PostgresEventStore
 from shared.messaging.checkpoints import CheckpointStore
-from shared.messaging.consumer import Consumer, Source
-from shared.messaging.hub import FannedOutStore
+from shared.messaging.dispatcher import Dispatcher, Feed
+from shared.messaging.hub import LogFeed
 from shared.messaging.kafka.admin import ensure_topics
 from shared.messaging.kafka.dead_letters import KafkaDeadLetters
 from shared.messaging.kafka.feed import KafkaFeed
@@ -37,9 +35,10 @@ from shared.messaging.kafka.relay import OutboxRelay
 from shared.messaging.kafka.topics import dead_letters_topic, events_topic
 from shared.service.definition import ServiceContext, ServiceDefinition, ServiceParts
 from shared.service.idempotency import IdempotencyStore
-from shared.service.projection import ProjectionRunner
-from shared.service.tasks import cancel_all, end_stuck_connection_closes
-from shared.service.wiring import subscribe
+from shared.service.tasks import cancel_all
+from shared.service.wiring import dispatchers
+from shared.sql import Database
+from shared.sql.postgres import PostgresDatabase
 
 log = structlog.get_logger(__name__)
 
@@ -64,12 +63,11 @@ class ServiceNode:
         self.definition = definition
         self.name = definition.name
         self.feeds: dict[str, KafkaFeed] = {}
-        self.consumers: list[Consumer] = []
-        self.runners: list[ProjectionRunner] = []
+        self.dispatchers: list[Dispatcher] = []
         self._tasks: list[asyncio.Task[None]] = []
         self._producer: AIOKafkaProducer | None = None
         self._store: EventStore | None = None
-        self._own_engine: AsyncEngine | None = None
+        self._own_engine: Database | None = None
 
     @property
     def context(self) -> ServiceContext:
@@ -83,15 +81,16 @@ class ServiceNode:
         settings = self.settings
         url = await service_database_url(settings.database_url, settings.database_prefix, self.name)
         store: EventStore
+        engine: Database
         if settings.event_store_url:
             # Events elsewhere (KurrentDB); read models, checkpoints and the rest in PostgreSQL.
             store = await open_event_store(settings.event_store_url)
-            engine = self._own_engine = create_async_engine(url)
+            engine = self._own_engine = await PostgresDatabase.open(url)
         else:
             postgres = await PostgresEventStore.open(url, poll_interval=settings.poll_interval)
             store, engine = postgres, postgres.engine
         self._store = store
-        self._local = FannedOutStore(store)
+        self._local = LogFeed(store)
         idempotency = IdempotencyStore(engine)
         await idempotency.create_tables()
         await CheckpointStore(engine).create_tables()
@@ -105,7 +104,7 @@ class ServiceNode:
             await self._start_messaging(engine)
         log.info("service started", service=self.name, roles=sorted(self.roles))
 
-    async def _start_messaging(self, engine: AsyncEngine) -> None:
+    async def _start_messaging(self, engine: Database) -> None:
         settings = self.settings
         self._producer = idempotent_producer(settings.kafka_bootstrap_servers, f"{self.name}-dlq")
         await self._producer.start()
@@ -129,47 +128,37 @@ class ServiceNode:
             )
             self._spawn(self.relay.run, "relay")
         if "worker" in self.roles:
-            self._wire()
+            self.dispatchers = dispatchers(
+                self._parts, self._context, self.dead_letters, self._feed
+            )
             for feed in self.feeds.values():
                 self._spawn(feed.run, f"feed:{feed.source}")
-            for consumer in self.consumers:
-                self._spawn(consumer.run, consumer.name)
-            for runner in self.runners:
-                self._spawn(runner.run, f"{runner.projection.consumer_name}<{runner.source.name}")
+            for dispatcher in self.dispatchers:
+                self._spawn(dispatcher.run, f"{self.name}<{dispatcher.source}")
 
-    def _subscriptions(self) -> dict[str, list[str]]:
-        """Consumer names per source, as the kernel's consumers name themselves."""
-        names: dict[str, list[str]] = defaultdict(list)
-        for policy in self._parts.policies:
-            names[policy.source].append(f"policy:{policy.name}")
-        for projection in self._parts.projections:
-            for source in projection.sources:
-                names[source].append(projection.consumer_name)
-        return names
+    def _sources(self) -> set[str]:
+        """The sources the service's projections and policies follow."""
+        found = {policy.source for policy in self._parts.policies}
+        return found | {s for projection in self._parts.projections for s in projection.sources}
 
     def _topics(self) -> list[str]:
-        sources = set(self._subscriptions()) | {self.name}
+        sources = self._sources() | {self.name}
         ns = self.settings.kafka_namespace
         return [events_topic(s, ns) for s in sources] + [dead_letters_topic(self.name, ns)]
 
-    def _wire(self) -> None:
-        for source, names in self._subscriptions().items():
-            if source != self.name:
-                self.feeds[source] = KafkaFeed(
-                    source,
-                    partial(self._kafka_consumer, source),
-                    subscribers=len(names),
-                    checkpoint_floor=partial(self._floor, source),
-                    on_poison=self.dead_letters.poison,
-                    namespace=self.settings.kafka_namespace,
-                )
-        made = subscribe(self._parts, self._context, self.dead_letters, self._source)
-        self.consumers.extend(made.consumers)
-        self.runners.extend(made.runners)
-
-    def _source(self, name: str) -> Source:
-        feed: EventStore = self._local if name == self.name else self.feeds[name]
-        return Source(name, feed)
+    def _feed(self, source: str) -> Feed:
+        """The service's own log directly; another service's through its topic."""
+        if source == self.name:
+            return self._local
+        feed = self.feeds[source] = KafkaFeed(
+            source,
+            partial(self._kafka_consumer, source),
+            subscribers=1,
+            checkpoint_floor=partial(self._floor, source),
+            on_poison=self.dead_letters.poison,
+            namespace=self.settings.kafka_namespace,
+        )
+        return feed
 
     def _kafka_consumer(self, source: str) -> AIOKafkaConsumer:
         return AIOKafkaConsumer(
@@ -182,14 +171,12 @@ class ServiceNode:
         )
 
     def _floor(self, source: str) -> int:
-        """How far every subscriber of ``source`` is done: its effects stored, or nothing to do.
+        """How far the dispatcher of ``source`` is done: its effects stored, or nothing to do.
 
-        A consumer's ``position`` moves only after its effects are stored; irrelevant events move
-        it without a checkpoint write (replaying them is free), so it may run ahead of the table.
+        A handler's position moves only after its effects commit; irrelevant events move it
+        without a checkpoint write (replaying them is free), so it may run ahead of the table.
         """
-        positions = [c.position for c in self.consumers if c.source.name == source]
-        positions += [r.position for r in self.runners if r.source.name == source]
-        return min(positions, default=0)
+        return min((d.position for d in self.dispatchers if d.source == source), default=0)
 
     def _spawn(self, work: Callable[[], Awaitable[None]], name: str) -> None:
         async def guarded() -> None:
@@ -215,8 +202,7 @@ class ServiceNode:
             await self._local.stop()
             await self._store.close()
         if self._own_engine is not None:
-            await self._own_engine.dispose()
-        await end_stuck_connection_closes()
+            await self._own_engine.close()
 
 
 def group_id(service: str, source: str) -> str:

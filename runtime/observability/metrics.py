@@ -52,6 +52,14 @@ class Metrics:
         self.dead_letters = Gauge(
             "b2b_dead_letters", "Dead letters waiting for an operator", ["service"], registry=r
         )
+        self.commits = Gauge(
+            "b2b_write_transactions", "Transactions a service's writer has committed",
+            ["service"], registry=r,
+        )  # fmt: skip
+        self.units = Gauge(
+            "b2b_units_of_work", "Units of work (commands, batches) the writer has run",
+            ["service"], registry=r,
+        )  # fmt: skip
 
     async def observe(self, system: Any) -> None:
         """Refresh the gauges from a running system (its services, consumers and runners)."""
@@ -60,14 +68,19 @@ class Metrics:
             heads[name] = await store.head_position()
             self.events.labels(name).set(heads[name])
         for name, running in system.services.items():
-            for consumer in running.consumers:
-                lag = heads.get(consumer.source.name, 0) - consumer.position
-                self.consumer_lag.labels(name, consumer.name, consumer.source.name).set(lag)
-            for runner in running.projection_runners:
-                source = runner.source.name
-                lag = heads.get(source, 0) - runner.position
-                self.projection_lag.labels(name, runner.projection.name, source).set(lag)
-            self.dead_letters.labels(name).set(await DeadLetters(running.context.engine).count())
+            for dispatcher in running.dispatchers:
+                source = dispatcher.source
+                for handler, position in dispatcher.positions.items():
+                    lag = max(0, heads.get(source, 0) - position)
+                    if handler.startswith("projection:"):
+                        projection = handler.split(":")[1]
+                        self.projection_lag.labels(name, projection, source).set(lag)
+                    else:
+                        self.consumer_lag.labels(name, handler, source).set(lag)
+            engine = running.context.engine
+            self.dead_letters.labels(name).set(await DeadLetters(engine).count())
+            self.commits.labels(name).set(engine.commits)
+            self.units.labels(name).set(engine.units)
 
 
 def route_template(scope: Scope) -> str:

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from runtime.services import ALL_SERVICES
 from shared.eventstore.port import EventStore
@@ -23,6 +22,7 @@ from shared.messaging.dead_letters import DeadLetters
 from shared.service.definition import ServiceContext, ServiceDefinition, ServiceParts
 from shared.service.idempotency import IdempotencyStore
 from shared.service.projection import Projection
+from shared.sql import Database
 
 
 class DeploymentNotFound(Exception):
@@ -34,7 +34,7 @@ class Deployment:
     """The opened stores and engines of every service, and the parts built on them."""
 
     stores: dict[str, EventStore] = field(default_factory=dict)
-    engines: dict[str, AsyncEngine] = field(default_factory=dict)
+    engines: dict[str, Database] = field(default_factory=dict)
     parts: dict[str, ServiceParts] = field(default_factory=dict)
 
     def projections(self) -> list[tuple[str, Projection]]:
@@ -63,7 +63,7 @@ def service_database(server_url: str, prefix: str, service: str) -> URL:
 
 async def _open_store(
     service: str, data_dir: Path | None, database_url: str | None, prefix: str
-) -> tuple[EventStore, AsyncEngine]:
+) -> tuple[EventStore, Database]:
     if database_url:
         url = service_database(database_url, prefix, service)
         try:

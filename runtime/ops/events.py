@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import UTC
 from typing import Any
 
 from sqlalchemy import or_, select
-from sqlalchemy.engine import RowMapping
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.eventstore.port import EventStore, RecordedEvent
 from shared.eventstore.schema import events
+from shared.sql import Database
 
 
 def about(record: RecordedEvent, order_id: str) -> bool:
@@ -24,7 +24,7 @@ def about(record: RecordedEvent, order_id: str) -> bool:
 
 async def events_about(store: EventStore, order_id: str) -> list[RecordedEvent]:
     """The store's events about ``order_id`` in log order (SQL stores filter in the database)."""
-    engine: AsyncEngine | None = getattr(store, "engine", None)
+    engine: Database | None = getattr(store, "engine", None)
     if engine is None:
         return await _scan(store, order_id)
     query = (
@@ -46,7 +46,7 @@ async def _scan(store: EventStore, order_id: str) -> list[RecordedEvent]:
     return found
 
 
-def _record(row: RowMapping) -> RecordedEvent:
+def _record(row: Mapping[str, Any]) -> RecordedEvent:
     recorded_at = row["recorded_at"]
     if recorded_at.tzinfo is None:  # SQLite keeps no zone; the store always writes UTC
         recorded_at = recorded_at.replace(tzinfo=UTC)

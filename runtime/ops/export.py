@@ -12,9 +12,9 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 from sqlalchemy import Boolean, DateTime, Float, Integer, Table, select
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from runtime.ops.deployment import Deployment
+from shared.sql import Database
 
 
 class ExportFormat(StrEnum):
@@ -40,7 +40,7 @@ def arrow_schema(table: Table) -> pa.Schema:
     return pa.schema([pa.field(c.name, arrow_type(c), nullable=True) for c in table.columns])
 
 
-async def table_rows(engine: AsyncEngine, table: Table) -> list[dict[str, Any]]:
+async def table_rows(engine: Database, table: Table) -> list[dict[str, Any]]:
     """Every row, in primary key order (a stable order makes exports comparable)."""
     keys = list(table.primary_key.columns) or list(table.columns)
     async with engine.connect() as conn:

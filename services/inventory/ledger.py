@@ -6,8 +6,6 @@ so two decisions that saw the same stock cannot both commit: the loser reloads a
 
 from __future__ import annotations
 
-import asyncio
-import random
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,7 +30,7 @@ from shared.eventstore.port import (
 )
 from shared.service.codec import to_envelope, to_new_event
 from shared.service.context import CommandContext
-from shared.service.repository import CommandResult
+from shared.service.repository import CommandResult, forget_on_rollback, in_unit_of_work
 
 
 def _latest(_state: Any, event: Any) -> Any:
@@ -59,8 +57,6 @@ class StockLedger:
         self.store = store
         self.conflict_retries = conflict_retries
         self._parts: dict[str, _Part] = {}
-        # Commands of one process queue here; other processes are held off by expected versions.
-        self._turn = asyncio.Lock()
 
     async def _load(self, stream_id: str, initial: Any, fold: Callable[[Any, Any], Any]) -> _Part:
         part = self._parts.get(stream_id, _Part(initial, 0))
@@ -70,7 +66,9 @@ class StockLedger:
             state = fold(state, to_envelope(record).event)
             version = record.stream_version
         loaded = _Part(state, version)
-        self._parts[stream_id] = loaded
+        if records or stream_id not in self._parts:
+            self._parts[stream_id] = loaded
+            forget_on_rollback(self._parts, stream_id)
         return loaded
 
     async def load(self, command: Command) -> tuple[World, dict[str, int]]:
@@ -111,9 +109,11 @@ class StockLedger:
         *,
         expected_version: int | None = None,
     ) -> CommandResult:
-        """Decide and append atomically; retry on a concurrent write (reactions are idempotent)."""
-        async with self._turn:
-            return await self._handle(command, context, stream_id, expected_version)
+        """Decide and append atomically in one unit of work (commands of this process take turns
+        there); retry on another process's concurrent write (reactions are idempotent)."""
+        return await in_unit_of_work(
+            self.store, lambda: self._handle(command, context, stream_id, expected_version)
+        )
 
     async def _handle(
         self,
@@ -141,7 +141,6 @@ class StockLedger:
                     self._parts.pop(append.stream_id, None)
                 if expected_version is not None or attempt == self.conflict_retries:
                     raise
-                await asyncio.sleep(random.uniform(0, 0.002 * min(attempt + 1, 20)))
                 continue
             except DuplicateEventId:
                 # A redelivered cause whose reaction is stored (ids are deterministic).
@@ -171,6 +170,7 @@ class StockLedger:
             for event in mine:
                 state = fold(state, event)
             self._parts[result.stream_id] = _Part(state, result.stream_version)
+            forget_on_rollback(self._parts, result.stream_id)
 
     @staticmethod
     def _appends(

@@ -111,8 +111,8 @@ def make_policies(
         skus = restocked(envelope.event)
         if not skus:
             return
-        # The back-order list is a read model: let it catch up with this very event first.
-        await context.positions.wait_for(reservations.name, "inventory", envelope.position)
+        # The back-order list is a read model of this same source: the dispatcher folded this
+        # batch into it, in this transaction, before any policy runs.
         waiting = await reservations.backordered(context.engine, skus)
         for backorder in waiting[:FILLS_PER_DELIVERY]:
             order_id = backorder.order_id

@@ -3,18 +3,17 @@ waiting for their order's agreement, and returns with their remedy."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 from dataclasses import dataclass
 from datetime import date
 from uuid import UUID, uuid5
 
 from sqlalchemy import Boolean, Column, Date, Integer, MetaData, String, Table, Text, select, update
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.events.logistics import Remedy
 from shared.events.values import AgreedLine, OrderLine
 from shared.service.sql import upsert
+from shared.sql import Database
 
 _INVOICES = UUID("b7e3e0a4-2d7c-5c52-8f0e-6b0a4c1e9d21")
 
@@ -85,17 +84,16 @@ class ReturnCopy:
 class Ledger:
     """Rows kept by the invoicing policies in the payment database (tables made on first use)."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: Database) -> None:
         self.engine = engine
         self._ready = False
-        self._creating = asyncio.Lock()
 
     async def _ensure(self) -> None:
-        async with self._creating:
-            if not self._ready:
-                async with self.engine.begin() as conn:
-                    await conn.run_sync(metadata.create_all)
-                self._ready = True
+        # No lock: creating twice is harmless, while a lock held across a write could deadlock
+        # with a unit of work that needs it.
+        if not self._ready:
+            await self.engine.create_all(metadata)
+            self._ready = True
 
     async def record_order(self, order_id: UUID, buyer_id: UUID, supplier_id: UUID) -> None:
         await self._ensure()

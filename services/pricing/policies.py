@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from services.pricing.domain.order_pricing import OrderPricing, PriceOrder
 from services.pricing.domain.pricing import QuoteLine
 from services.pricing.projections.catalog import Catalog
@@ -20,14 +22,16 @@ def price_placed_orders(
 ) -> Policy:
     """Prices each placed order once, with the terms known when it was placed (its occurred_at)."""
 
-    async def handle(envelope: Envelope) -> None:
-        placed = envelope.event
-        assert isinstance(placed, OrderPlaced)
-        # The catalog must hold every term stored so far and the buyer's registration.
+    async def ready(_placed: Sequence[Envelope]) -> None:
+        # The catalog must hold every term stored so far (its own dispatcher folds them; the
+        # buyer's registration comes from the order source, folded in this very batch).
         await context.positions.wait_for(
             catalog.name, "pricing", await context.store.head_position()
         )
-        await context.positions.wait_for(catalog.name, "order", envelope.position)
+
+    async def handle(envelope: Envelope) -> None:
+        placed = envelope.event
+        assert isinstance(placed, OrderPlaced)
         async with context.engine.connect() as conn:
             book = await pricing_book(
                 conn,
@@ -46,4 +50,6 @@ def price_placed_orders(
         )
         await orders.handle(placed.order_id, command, reaction_context(POLICY, envelope))
 
-    return Policy(name=POLICY, source="order", event_types={"OrderPlaced"}, handle=handle)
+    return Policy(
+        name=POLICY, source="order", event_types={"OrderPlaced"}, handle=handle, ready=ready
+    )

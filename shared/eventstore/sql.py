@@ -26,7 +26,7 @@ from shared.eventstore.port import (
 )
 from shared.eventstore.requests import encode_request
 from shared.sql import Database, Transaction
-from shared.sql.database import current_transaction
+from shared.sql.database import current_transaction, is_unique_violation
 
 _COLUMNS = (
     "position, event_id, stream_id, stream_version, event_type, schema_version, data, metadata,"
@@ -227,7 +227,7 @@ class SqlEventStore:
             try:
                 await tx.run_many(sql.insert, rows)
             except Exception as error:
-                if _is_unique_violation(error):
+                if is_unique_violation(error):
                     raise _DuplicateInsert from error
                 raise
             tx.state["events:last"] = position
@@ -403,13 +403,6 @@ class SqlEventStore:
 
 class _DuplicateInsert(Exception):
     """An event id of the batch is stored already (the insert hit the unique index)."""
-
-
-def _is_unique_violation(error: Exception) -> bool:
-    name = type(error).__name__
-    return name == "UniqueViolationError" or (
-        name == "IntegrityError" and "UNIQUE" in str(error).upper()
-    )
 
 
 def _uuid(value: Any) -> uuid.UUID:

@@ -1,15 +1,17 @@
 """Durable per-consumer positions, stored in the consumer's own database.
 
-A consumer saves its position inside the transaction that stores its effect, or right after the
-effect is stored when the effect is an idempotent append (redelivery then changes nothing).
+A consumer saves its position inside the unit of work that stores its effect, so the two commit
+together: a crash redelivers only what was not stored.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, MetaData, String, Table, select
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from collections.abc import Mapping
 
-from shared.service.sql import upsert
+from sqlalchemy import BigInteger, Column, MetaData, String, Table, bindparam, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from shared.sql import Connection, Database
 
 metadata = MetaData()
 
@@ -21,38 +23,58 @@ checkpoints = Table(
     Column("position", BigInteger, nullable=False),
 )
 
+_LOAD = select(checkpoints.c.position).where(
+    checkpoints.c.consumer == bindparam("consumer"), checkpoints.c.source == bindparam("source")
+)
+
+
+def _upsert(insert: type[postgresql.Insert] | type[sqlite.Insert]) -> object:
+    statement = insert(checkpoints)
+    return statement.on_conflict_do_update(
+        index_elements=["consumer", "source"], set_={"position": statement.excluded.position}
+    )
+
+
+_SAVE = {
+    "postgresql": _upsert(postgresql.Insert),
+    "sqlite": _upsert(sqlite.Insert),
+}
+
 
 class CheckpointStore:
     """Positions of the consumers that live in one database."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: Database) -> None:
         self.engine = engine
 
     async def create_tables(self) -> None:
-        async with self.engine.begin() as conn:
-            await conn.run_sync(metadata.create_all)
+        await self.engine.create_all(metadata)
 
     async def load(self, consumer: str, source: str) -> int:
         async with self.engine.connect() as conn:
             return await self.load_in(conn, consumer, source)
 
     @staticmethod
-    async def load_in(conn: AsyncConnection, consumer: str, source: str) -> int:
-        query = select(checkpoints.c.position).where(
-            checkpoints.c.consumer == consumer, checkpoints.c.source == source
-        )
-        position = (await conn.execute(query)).scalar_one_or_none()
+    async def load_in(conn: Connection, consumer: str, source: str) -> int:
+        found = await conn.execute(_LOAD, {"consumer": consumer, "source": source})
+        position = found.scalar_one_or_none()
         return int(position or 0)
 
     @staticmethod
-    async def save_in(conn: AsyncConnection, consumer: str, source: str, position: int) -> None:
+    async def save_in(conn: Connection, consumer: str, source: str, position: int) -> None:
         """Save inside the caller's transaction, so the effect and the position commit together."""
-        await upsert(
-            conn,
-            checkpoints,
-            {"consumer": consumer, "source": source, "position": position},
-            key=("consumer", "source"),
-        )
+        await CheckpointStore.save_many_in(conn, source, {consumer: position})
+
+    @staticmethod
+    async def save_many_in(conn: Connection, source: str, positions: Mapping[str, int]) -> None:
+        """Save several consumers' positions of one source in one statement."""
+        if not positions:
+            return
+        rows = [
+            {"consumer": consumer, "source": source, "position": position}
+            for consumer, position in positions.items()
+        ]
+        await conn.execute(_SAVE[conn.dialect.name], rows)  # type: ignore[arg-type]
 
     async def save(self, consumer: str, source: str, position: int) -> None:
         async with self.engine.begin() as conn:

@@ -1,109 +1,56 @@
-"""An in-process consumer: one named reaction following one source store, with retries,
-dead letters and a durable checkpoint saved after each batch's effects are stored."""
+"""A handler that takes one event at a time, retrying a failure before dead-lettering it."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable, Collection
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Collection, Sequence
 
-import structlog
+from shared.events.envelope import Envelope
+from shared.messaging.decoding import Unprocessable
+from shared.messaging.dispatcher import Failed, Handler, Item
+from shared.sql import Transaction
 
-from shared.eventstore.port import EventStore, RecordedEvent
-from shared.messaging.checkpoints import CheckpointStore
-from shared.messaging.dead_letters import DeadLetters
-from shared.messaging.follower import follow
-
-log = structlog.get_logger(__name__)
-
-LAZY_CHECKPOINT_EVERY = 1000
-"""Events skipped (not relevant to a consumer) before their position is saved anyway."""
-
-EventHandler = Callable[[RecordedEvent], Awaitable[None]]
+ItemHandler = Callable[[Item], Awaitable[None]]
+Ready = Callable[[Sequence[Envelope]], Awaitable[None]]
 
 
-class Unprocessable(Exception):
-    """The event can never be handled (it does not parse); dead-letter it without retrying."""
+class PerEvent(Handler):
+    """Calls ``handle`` for each relevant event, each in a savepoint of the dispatcher's unit.
 
-
-@dataclass(frozen=True)
-class Source:
-    """A service's event store seen as a feed by other services' consumers."""
-
-    name: str
-    store: EventStore
-
-
-class Consumer:
-    """Delivers each relevant event of ``source`` to ``handler`` at least once.
-
-    The handler must be idempotent (policies append with deterministic event ids), so a
-    crash between the effect and the checkpoint only causes a harmless redelivery.
+    A failure is retried at once (``attempts`` in all: a conflict with another process clears
+    on a retry; nothing may sleep inside the unit), then dead-lettered; the batch goes on.
     """
 
     def __init__(
         self,
         name: str,
-        source: Source,
-        handler: EventHandler,
+        handle: ItemHandler,
         *,
-        checkpoints: CheckpointStore,
-        dead_letters: DeadLetters,
-        event_types: Collection[str] | None = None,
+        event_types: Collection[str] | None,
         attempts: int = 3,
-        retry_delay: float = 0.05,
+        decodes: bool = True,
+        ready: Ready | None = None,
     ) -> None:
         self.name = name
-        self.source = source
-        self.handler = handler
-        self.checkpoints = checkpoints
-        self.dead_letters = dead_letters
+        self.handle = handle
         self.event_types = frozenset(event_types) if event_types is not None else None
         self.attempts = attempts
-        self.retry_delay = retry_delay
-        self.position = 0
-        self._unsaved = 0
+        self.decodes = decodes
+        self._ready = ready
 
-    async def run(self) -> None:
-        self.position = await self.checkpoints.load(self.name, self.source.name)
-        await follow(self.source.store, self.position, self._handle_batch)
+    async def ready(self, envelopes: Sequence[Envelope]) -> None:
+        if self._ready is not None:
+            await self._ready(envelopes)
 
-    async def _handle_batch(self, batch: list[RecordedEvent]) -> None:
-        handled = False
-        for record in batch:
-            if self.event_types is None or record.event_type in self.event_types:
-                await self._deliver(record)
-                handled = True
-        self.position = batch[-1].position
-        self._unsaved += len(batch)
-        # Skipping irrelevant events costs nothing to repeat, so their position is saved lazily.
-        if handled or self._unsaved >= LAZY_CHECKPOINT_EVERY:
-            await self.checkpoints.save(self.name, self.source.name, self.position)
-            self._unsaved = 0
-
-    async def _deliver(self, record: RecordedEvent) -> None:
-        for attempt in range(1, self.attempts + 1):
-            try:
-                await self.handler(record)
-                return
-            except Unprocessable as error:
-                await self._dead_letter(record, error, attempt)
-                return
-            except Exception as error:
-                if attempt == self.attempts:
-                    await self._dead_letter(record, error, attempt)
-                    return
-                await asyncio.sleep(self.retry_delay * 2 ** (attempt - 1))
-
-    async def _dead_letter(self, record: RecordedEvent, error: Exception, attempts: int) -> None:
-        log.warning(
-            "event dead-lettered",
-            consumer=self.name,
-            source=self.source.name,
-            position=record.position,
-            event_type=record.event_type,
-            error=repr(error),
-        )
-        await self.dead_letters.add(
-            self.name, self.source.name, record, f"{type(error).__name__}: {error}", attempts
-        )
+    async def apply(self, tx: Transaction, items: Sequence[Item], failed: Failed) -> None:
+        for item in items:
+            for attempt in range(1, self.attempts + 1):
+                try:
+                    async with tx.savepoint():
+                        await self.handle(item)
+                    break
+                except Unprocessable as error:
+                    await failed(item, error, attempt)
+                    break
+                except Exception as error:
+                    if attempt == self.attempts:
+                        await failed(item, error, attempt)

@@ -19,9 +19,9 @@ from sqlalchemy import (
     func,
     select,
 )
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.eventstore.port import RecordedEvent
+from shared.sql import Database, Transaction
 
 metadata = MetaData()
 
@@ -59,31 +59,42 @@ class DeadLetter:
 class DeadLetters:
     """The dead letters of the consumers that live in one database."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: Database) -> None:
         self.engine = engine
 
     async def create_tables(self) -> None:
-        async with self.engine.begin() as conn:
-            await conn.run_sync(metadata.create_all)
+        await self.engine.create_all(metadata)
 
     async def add(
         self, consumer: str, source: str, record: RecordedEvent, error: str, attempts: int
     ) -> None:
         async with self.engine.begin() as conn:
-            await conn.execute(
-                dead_letters.insert().values(
-                    consumer=consumer,
-                    source=source,
-                    position=record.position,
-                    event_id=str(record.event_id),
-                    event_type=record.event_type,
-                    stream_id=record.stream_id,
-                    error=error[:4000],
-                    attempts=attempts,
-                    data=json.dumps(record.data, ensure_ascii=False),
-                    failed_at=datetime.now(UTC),
-                )
+            await self.add_in(conn, consumer, source, record, error, attempts)
+
+    async def add_in(
+        self,
+        conn: Transaction,
+        consumer: str,
+        source: str,
+        record: RecordedEvent,
+        error: str,
+        attempts: int,
+    ) -> None:
+        """Keep the letter inside the caller's unit of work (beside the consumer's checkpoint)."""
+        await conn.execute(
+            dead_letters.insert().values(
+                consumer=consumer,
+                source=source,
+                position=record.position,
+                event_id=str(record.event_id),
+                event_type=record.event_type,
+                stream_id=record.stream_id,
+                error=error[:4000],
+                attempts=attempts,
+                data=record.data_json or json.dumps(record.data, ensure_ascii=False),
+                failed_at=datetime.now(UTC),
             )
+        )
 
     async def list(self, consumer: str | None = None) -> list[DeadLetter]:
         query = select(*[c for c in dead_letters.c if c.name != "data"]).order_by(dead_letters.c.id)

@@ -6,35 +6,47 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from fastapi import APIRouter
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.eventstore.port import EventStore
+from shared.messaging.dispatcher import Dispatcher
 from shared.service.idempotency import IdempotencyStore
 from shared.service.policy import Policy
-from shared.service.projection import Projection, ProjectionRunner
+from shared.service.projection import Projection
+from shared.sql import Database
 
 
 @dataclass
 class ProjectionPositions:
     """Lets a query wait (bounded) until a projection has caught up with a command's position."""
 
-    runners: dict[tuple[str, str], ProjectionRunner] = field(default_factory=dict)
+    dispatchers: dict[str, Dispatcher] = field(default_factory=dict)
 
-    def add(self, runner: ProjectionRunner) -> None:
-        self.runners[(runner.projection.name, runner.source.name)] = runner
+    def add(self, dispatcher: Dispatcher) -> None:
+        self.dispatchers[dispatcher.source] = dispatcher
+
+    def _find(self, projection: str, source: str) -> tuple[Dispatcher, str] | None:
+        dispatcher = self.dispatchers.get(source)
+        if dispatcher is None:
+            return None
+        prefix = f"projection:{projection}:v"
+        for name in dispatcher.positions:
+            if name.startswith(prefix) and name[len(prefix) :].isdigit():
+                return dispatcher, name
+        return None
 
     async def wait_for(
         self, projection: str, source: str, position: int, timeout: float = 5.0
     ) -> bool:
         """True once ``projection`` holds ``source``'s events to ``position``; False on timeout."""
-        runner = self.runners.get((projection, source))
-        if runner is None or position <= 0:
+        found = self._find(projection, source)
+        if found is None or position <= 0:
             return True
-        return await runner.wait_for(position, timeout)
+        dispatcher, name = found
+        return await dispatcher.wait_for(name, position, timeout)
 
     def position(self, projection: str, source: str) -> int:
-        runner = self.runners.get((projection, source))
-        return runner.position if runner else 0
+        found = self._find(projection, source)
+        return found[0].positions[found[1]] if found else 0
 
 
 @dataclass
@@ -43,7 +55,7 @@ class ServiceContext:
 
     name: str
     store: EventStore
-    engine: AsyncEngine
+    engine: Database
     idempotency: IdempotencyStore
     positions: ProjectionPositions = field(default_factory=ProjectionPositions)
 

@@ -1,30 +1,37 @@
-"""Policies: reactions to another service's events, turned into this service's commands."""
+"""Policies: reactions to events (another service's, or the service's own), turned into this
+service's commands inside the dispatcher's unit of work."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from shared.events.envelope import Envelope
-from shared.eventstore.port import RecordedEvent
-from shared.messaging.checkpoints import CheckpointStore
-from shared.messaging.consumer import Consumer, Source, Unprocessable
-from shared.messaging.dead_letters import DeadLetters
-from shared.service.codec import to_envelope
+from shared.messaging.consumer import PerEvent
+from shared.messaging.decoding import Unprocessable, decode
+from shared.messaging.dispatcher import Item
 from shared.service.context import CommandContext
 
 PolicyHandler = Callable[[Envelope], Awaitable[None]]
+Ready = Callable[[Sequence[Envelope]], Awaitable[None]]
+
+__all__ = ["Policy", "Unprocessable", "decode", "policy_handler", "reaction_context"]
 
 
 @dataclass(frozen=True)
 class Policy:
     """``handle`` runs once per relevant event of ``source`` (at least once: it must be idempotent,
-    which it is when every command it sends uses :func:`reaction_context`)."""
+    which it is when every command it sends uses :func:`reaction_context`).
+
+    ``handle`` runs inside the dispatcher's transaction and must not wait for other writes;
+    ``ready``, if given, runs before it and may wait (e.g. for a read model to catch up).
+    """
 
     name: str
     source: str
     event_types: Collection[str]
     handle: PolicyHandler
+    ready: Ready | None = None
 
 
 def reaction_context(policy: str, cause: Envelope, *, offset: int = 0) -> CommandContext:
@@ -33,31 +40,10 @@ def reaction_context(policy: str, cause: Envelope, *, offset: int = 0) -> Comman
     return CommandContext.reaction(policy, cause.event_id, cause.correlation_id, offset=offset)
 
 
-def decode(record: RecordedEvent) -> Envelope:
-    """Parse a record for a consumer; an event that fits no contract is unprocessable."""
-    try:
-        return to_envelope(record)
-    except Exception as error:
-        raise Unprocessable(
-            f"cannot parse {record.event_type} v{record.schema_version}: {error}"
-        ) from error
+def policy_handler(policy: Policy) -> PerEvent:
+    async def handle(item: Item) -> None:
+        await policy.handle(item.envelope)
 
-
-def policy_consumer(
-    policy: Policy,
-    source: Source,
-    *,
-    checkpoints: CheckpointStore,
-    dead_letters: DeadLetters,
-) -> Consumer:
-    async def handle(record: RecordedEvent) -> None:
-        await policy.handle(decode(record))
-
-    return Consumer(
-        f"policy:{policy.name}",
-        source,
-        handle,
-        checkpoints=checkpoints,
-        dead_letters=dead_letters,
-        event_types=policy.event_types,
+    return PerEvent(
+        f"policy:{policy.name}", handle, event_types=policy.event_types, ready=policy.ready
     )

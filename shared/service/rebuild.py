@@ -16,14 +16,13 @@ from typing import Any
 
 import structlog
 from sqlalchemy import Table, delete, select, text
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from shared.events.envelope import Envelope
 from shared.eventstore.port import EventStore, RecordedEvent
 from shared.messaging.checkpoints import CheckpointStore, checkpoints
-from shared.messaging.consumer import Unprocessable
-from shared.service.policy import decode
+from shared.messaging.decoding import Unprocessable, decode
 from shared.service.projection import Projection, hold_projection
+from shared.sql import Connection, Database, Transaction
 
 log = structlog.get_logger(__name__)
 
@@ -75,7 +74,7 @@ class Rebuild:
         self,
         live: Projection,
         sources: Mapping[str, EventStore],
-        engine: AsyncEngine,
+        engine: Database,
         *,
         suffix: str | None = None,
         batch_size: int = 2000,
@@ -106,9 +105,9 @@ class Rebuild:
 
     async def prepare(self) -> None:
         """Create the suffixed tables empty (dropping leftovers of an interrupted rebuild)."""
+        await self.engine.drop_all(self.fresh.metadata)
+        await self.engine.create_all(self.fresh.metadata)
         async with self.engine.begin() as conn:
-            await conn.run_sync(self.fresh.metadata.drop_all)
-            await conn.run_sync(self.fresh.metadata.create_all)
             await conn.execute(
                 delete(checkpoints).where(checkpoints.c.consumer == self.fresh.consumer_name)
             )
@@ -168,7 +167,7 @@ class Rebuild:
 
     # --- replay -----------------------------------------------------------------------------
 
-    async def _replay(self, targets: Mapping[str, int], conn: AsyncConnection | None) -> None:
+    async def _replay(self, targets: Mapping[str, int], conn: Transaction | None) -> None:
         pending: list[Pending] = []
         read_batch = min(self.batch_size, 5000)
         async for name, record in merged_log(self.sources, self._positions, targets, read_batch):
@@ -183,7 +182,7 @@ class Rebuild:
         """Apply events read (and maybe decoded) by a caller, in their own transaction."""
         await self._apply(items, None)
 
-    async def _apply(self, items: list[Pending], conn: AsyncConnection | None) -> None:
+    async def _apply(self, items: list[Pending], conn: Transaction | None) -> None:
         if conn is not None:
             for item in items:  # under the swap's lock: a savepoint per event
                 try:
@@ -214,7 +213,7 @@ class Rebuild:
         if self.progress is not None:
             self.progress(self.report.events_read, max(self._total, self.report.events_read))
 
-    async def _apply_in(self, conn: AsyncConnection, items: list[Pending]) -> int:
+    async def _apply_in(self, conn: Connection, items: list[Pending]) -> int:
         """Apply the relevant events and save the positions; how many were applied."""
         envelopes = [
             envelope or decode(record)
@@ -225,7 +224,7 @@ class Rebuild:
         await self._save(conn, items)
         return len(envelopes)
 
-    async def _save(self, conn: AsyncConnection, items: list[Pending]) -> None:
+    async def _save(self, conn: Connection, items: list[Pending]) -> None:
         last = {name: record.position for name, record, _ in items}
         for name, position in last.items():
             await CheckpointStore.save_in(conn, self.fresh.consumer_name, name, position)
@@ -237,20 +236,20 @@ class Rebuild:
 
     # --- swap -------------------------------------------------------------------------------
 
-    async def _live_positions(self, conn: AsyncConnection) -> dict[str, int]:
+    async def _live_positions(self, conn: Connection) -> dict[str, int]:
         return {
             name: await CheckpointStore.load_in(conn, self.live.consumer_name, name)
             for name in self.sources
         }
 
-    async def _hold_live_writers(self, conn: AsyncConnection) -> None:
+    async def _hold_live_writers(self, conn: Connection) -> None:
         """SQLite: the IMMEDIATE transaction holds the write lock. PostgreSQL: the runners' lock."""
         await hold_projection(conn, self.live.consumer_name)
 
     def _live_name(self, table: Table) -> str:
         return table.name[: -len(self.fresh.suffix)] if self.fresh.suffix else table.name
 
-    async def _compare(self, conn: AsyncConnection) -> list[str]:
+    async def _compare(self, conn: Connection) -> list[str]:
         differences: list[str] = []
         for fresh, live in zip(self.fresh.tables, self._live_tables(), strict=True):
             fresh_rows = await _rows(conn, fresh)
@@ -270,9 +269,9 @@ class Rebuild:
         by_name = {table.name: table for table in self.live.tables}
         return [by_name[self._live_name(fresh)] for fresh in self.fresh.tables]
 
-    async def _rename(self, conn: AsyncConnection) -> None:
+    async def _rename(self, conn: Connection) -> None:
         retired = f"{self.fresh.suffix}_retired"
-        existing = set(await conn.run_sync(lambda sync: sync.dialect.get_table_names(sync)))
+        existing = await self.engine.table_names()
         for fresh in self.fresh.tables:
             name = self._live_name(fresh)
             if name in existing:
@@ -281,7 +280,7 @@ class Rebuild:
             if name in existing:
                 await conn.execute(text(f'DROP TABLE "{name}{retired}"'))
 
-    async def _hand_over(self, conn: AsyncConnection) -> None:
+    async def _hand_over(self, conn: Connection) -> None:
         """The live consumer name now owns the rebuilt rows, at the rebuilt positions."""
         for name, position in self._positions.items():
             await CheckpointStore.save_in(conn, self.live.consumer_name, name, position)
@@ -384,7 +383,7 @@ def _decoded_or_none(record: RecordedEvent) -> Envelope | None:
         return None  # each rebuild finds it unprocessable again and skips it
 
 
-async def _rows(conn: AsyncConnection, table: Table) -> list[tuple[Any, ...]]:
+async def _rows(conn: Connection, table: Table) -> list[tuple[Any, ...]]:
     keys = list(table.primary_key.columns) or list(table.columns)
     result = await conn.execute(select(*table.columns).order_by(*keys))
     return [tuple(row) for row in result.all()]

@@ -6,17 +6,17 @@ from collections.abc import Mapping
 
 import structlog
 from sqlalchemy import delete, select
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.eventstore.port import EventStore
 from shared.messaging.checkpoints import checkpoints
 from shared.service.projection import Projection
 from shared.service.rebuild import Progress, Rebuild, RebuildReport
+from shared.sql import Database
 
 log = structlog.get_logger(__name__)
 
 
-async def built_versions(projection: Projection, engine: AsyncEngine) -> set[int]:
+async def built_versions(projection: Projection, engine: Database) -> set[int]:
     """The code versions whose checkpoints this projection's live tables carry."""
     prefix = f"projection:{projection.name}:v"
     async with engine.connect() as conn:
@@ -31,7 +31,7 @@ async def built_versions(projection: Projection, engine: AsyncEngine) -> set[int
 async def rebuild_if_version_changed(
     projection: Projection,
     sources: Mapping[str, EventStore],
-    engine: AsyncEngine,
+    engine: Database,
     *,
     progress: Progress | None = None,
 ) -> RebuildReport | None:

@@ -1,9 +1,10 @@
-"""Load an aggregate by replaying its stream, decide, append with the expected version."""
+"""Load an aggregate (cached state plus any newer events), decide, append with the expected
+version: all inside one unit of work on the store's database."""
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -12,9 +13,12 @@ from shared.eventstore.port import DuplicateEventId, EventStore, WrongExpectedVe
 from shared.service.codec import to_envelope, to_new_event
 from shared.service.context import CommandContext
 from shared.service.decider import Decider
+from shared.sql import Database
+from shared.sql.database import current_transaction
 
 C = TypeVar("C")
 S = TypeVar("S")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -34,11 +38,27 @@ class Loaded(Generic[S]):
     version: int
 
 
+async def in_unit_of_work(store: EventStore, work: Callable[[], Awaitable[T]]) -> T:
+    """Run ``work`` in one unit of work on the store's database (as it is, for a store that is
+    not in one, such as the in-memory store of unit tests)."""
+    database = getattr(store, "database", None)
+    if not isinstance(database, Database):
+        return await work()
+    return await database.write(lambda _tx: work())
+
+
+def forget_on_rollback(cache: dict[str, Any], stream_id: str) -> None:
+    """A state cached inside a unit of work is forgotten if that work is rolled back."""
+    tx = current_transaction.get()
+    if tx is not None:
+        tx.on_rollback(lambda: cache.pop(stream_id, None))
+
+
 class Repository(Generic[C, S]):
     """One aggregate type's streams (``<prefix>-<id>``) in one store.
 
-    Keeps the latest folded state of recently used streams so a command reads only the
-    events appended since, instead of the whole stream.
+    Keeps the latest folded state of recently used streams, so a command reads only the events
+    appended since (none, when this process wrote them) instead of the whole stream.
     """
 
     def __init__(
@@ -66,6 +86,8 @@ class Repository(Generic[C, S]):
         state = cached.state if cached else self.decider.initial_state()
         version = cached.version if cached else 0
         records = await self.store.read_stream(stream_id, from_version=version + 1)
+        if not records and cached is not None:
+            return cached
         for record in records:
             state = self.decider.evolve(state, to_envelope(record).event)
             version = record.stream_version
@@ -81,13 +103,21 @@ class Repository(Generic[C, S]):
         *,
         expected_version: int | None = None,
     ) -> CommandResult:
-        """Decide and append. With ``expected_version`` (HTTP If-Match) a mismatch raises
-        WrongExpectedVersion; without it a concurrent write is retried on fresh state."""
+        """Decide and append, in one unit of work. With ``expected_version`` (HTTP If-Match) a
+        mismatch raises WrongExpectedVersion; without it a concurrent write (by another
+        process) is retried on fresh state."""
+        return await in_unit_of_work(
+            self.store, lambda: self._handle(aggregate_id, command, context, expected_version)
+        )
+
+    async def _handle(
+        self, aggregate_id: object, command: C, context: CommandContext, expected: int | None
+    ) -> CommandResult:
         stream_id = self.stream_id(aggregate_id)
         for attempt in range(self.conflict_retries + 1):
             loaded = await self.load(aggregate_id)
-            if expected_version is not None and loaded.version != expected_version:
-                raise WrongExpectedVersion(stream_id, expected_version, loaded.version)
+            if expected is not None and loaded.version != expected:
+                raise WrongExpectedVersion(stream_id, expected, loaded.version)
             now = context.now()
             events = list(self.decider.decide(command, loaded.state, now))
             if not events:
@@ -115,7 +145,7 @@ class Repository(Generic[C, S]):
                 return CommandResult(stream_id, [], version, 0, already_applied=True)
             except WrongExpectedVersion:
                 self._cache.pop(stream_id, None)
-                if expected_version is not None or attempt == self.conflict_retries:
+                if expected is not None or attempt == self.conflict_retries:
                     raise
                 continue
             if result.already_stored:
@@ -130,5 +160,6 @@ class Repository(Generic[C, S]):
     def _remember(self, stream_id: str, loaded: Loaded[S]) -> None:
         self._cache[stream_id] = loaded
         self._cache.move_to_end(stream_id)
+        forget_on_rollback(self._cache, stream_id)
         while len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)

@@ -13,9 +13,9 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Table, and_, bindparam, or_, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.events.envelope import Envelope
+from shared.sql import Connection
 
 Key = tuple[Any, ...]
 Row = dict[str, Any]
@@ -40,7 +40,7 @@ class Rows:
     Every table used here must have a primary key; a row is a dict of all its columns.
     """
 
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self._rows: dict[str, dict[Key, Row | None]] = {}
         self._dirty: dict[str, set[Key]] = {}
@@ -65,14 +65,17 @@ class Rows:
             part = wanted[start : start + chunk]
             where: ColumnElement[bool]
             if len(columns) == 1:
-                where = columns[0].in_([key[0] for key in part])
-            elif self.conn.dialect.name == "postgresql":
+                query = _by_keys(table)
+                found = await self.conn.execute(query, {"keys": [key[0] for key in part]})
+                for row in found.mappings():
+                    cache[key_of(table, row)] = row
+                continue
+            if self.conn.dialect.name == "postgresql":
                 where = tuple_(*columns).in_(part)
             else:
                 where = or_(*(and_(*(c == v for c, v in zip(columns, key, strict=True)))
                               for key in part))  # fmt: skip
-            for found in (await self.conn.execute(select(table).where(where))).mappings():
-                row = dict(found)
+            for row in (await self.conn.execute(select(table).where(where))).mappings():
                 cache[key_of(table, row)] = row
         for key in wanted:
             cache.setdefault(key, None)
@@ -85,8 +88,7 @@ class Rows:
         for start in range(0, len(wanted), _MAX_PARAMETERS):
             part = wanted[start : start + _MAX_PARAMETERS]
             query = select(table).where(table.c[column].in_(part))
-            for found in (await self.conn.execute(query)).mappings():
-                row = dict(found)
+            for row in (await self.conn.execute(query)).mappings():
                 key = key_of(table, row)
                 current = cache.setdefault(key, row)  # a row this batch changed is newer
                 if current is not None:
@@ -151,14 +153,39 @@ class Rows:
 
     async def _delete(self, table: Table, keys: list[Key]) -> None:
         columns = list(table.primary_key.columns)
-        where = and_(*(column == bindparam(f"k_{column.name}") for column in columns))
         await self.conn.execute(
-            table.delete().where(where),
+            _delete_by_key(table),
             [{f"k_{c.name}": value for c, value in zip(columns, key, strict=True)} for key in keys],
         )
 
 
 _DEFAULTS: weakref.WeakKeyDictionary[Table, Row] = weakref.WeakKeyDictionary()
+_STATEMENTS: weakref.WeakKeyDictionary[Table, dict[str, Any]] = weakref.WeakKeyDictionary()
+
+
+def _statements(table: Table) -> dict[str, Any]:
+    """Statements built once per table, so the driver path finds them compiled."""
+    found = _STATEMENTS.get(table)
+    if found is None:
+        found = _STATEMENTS[table] = {}
+    return found
+
+
+def _by_keys(table: Table) -> Any:
+    made = _statements(table)
+    if "by_keys" not in made:
+        [column] = table.primary_key.columns
+        made["by_keys"] = select(table).where(column.in_(bindparam("keys", expanding=True)))
+    return made["by_keys"]
+
+
+def _delete_by_key(table: Table) -> Any:
+    made = _statements(table)
+    if "delete" not in made:
+        columns = list(table.primary_key.columns)
+        where = and_(*(column == bindparam(f"k_{column.name}") for column in columns))
+        made["delete"] = table.delete().where(where)
+    return made["delete"]
 
 
 def _default(column: Any) -> Any:
@@ -169,6 +196,14 @@ def _default(column: Any) -> Any:
 
 
 def _upsert(table: Table, dialect: str) -> Any:
+    made = _statements(table)
+    key = f"upsert:{dialect}"
+    if key not in made:
+        made[key] = _build_upsert(table, dialect)
+    return made[key]
+
+
+def _build_upsert(table: Table, dialect: str) -> Any:
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = insert(table)
     keys = {column.name for column in table.primary_key.columns}

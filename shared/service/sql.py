@@ -7,11 +7,12 @@ from typing import Any
 
 from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncConnection
+
+from shared.sql import Connection
 
 
 async def upsert(
-    conn: AsyncConnection,
+    conn: Connection,
     table: Table,
     values: Mapping[str, Any],
     key: Sequence[str],

@@ -1,50 +1,41 @@
-"""What a running service subscribes: a consumer per policy and a runner per projection source.
+"""What a running service follows: one dispatcher per source, feeding every projection and
+policy of the service that follows that source.
 
 Both runtimes wire a service the same way; they differ only in where a source's events come
-from (the embedded fan-out, or a Kafka feed).
+from (the embedded log feed, or a Kafka feed).
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
-from shared.messaging.checkpoints import CheckpointStore
-from shared.messaging.consumer import Consumer, Source
 from shared.messaging.dead_letters import DeadLetters
+from shared.messaging.dispatcher import Dispatcher, Feed, Handler
 from shared.service.definition import ServiceContext, ServiceParts
-from shared.service.policy import policy_consumer
-from shared.service.projection import ProjectionRunner
+from shared.service.policy import policy_handler
+from shared.service.projection import ProjectionHandler
 
 
-@dataclass
-class Subscriptions:
-    consumers: list[Consumer] = field(default_factory=list)
-    runners: list[ProjectionRunner] = field(default_factory=list)
-
-
-def subscribe(
+def dispatchers(
     parts: ServiceParts,
     context: ServiceContext,
     dead_letters: DeadLetters,
-    source: Callable[[str], Source],
-) -> Subscriptions:
-    """Consumers for the policies and runners for the projections (registered with the context
-    for read-your-writes), each reading ``source(name)``; nothing runs yet."""
-    engine = context.engine
-    made = Subscriptions()
-    for policy in parts.policies:
-        made.consumers.append(
-            policy_consumer(
-                policy,
-                source(policy.source),
-                checkpoints=CheckpointStore(engine),
-                dead_letters=dead_letters,
-            )
-        )
+    feed: Callable[[str], Feed],
+) -> list[Dispatcher]:
+    """A dispatcher per source the service follows (registered with the context for
+    read-your-writes); nothing runs yet."""
+    handlers: dict[str, list[Handler]] = defaultdict(list)
     for projection in parts.projections:
-        for name in projection.sources:
-            runner = ProjectionRunner(projection, source(name), engine, dead_letters=dead_letters)
-            made.runners.append(runner)
-            context.positions.add(runner)
+        for source in projection.sources:
+            handlers[source].append(ProjectionHandler(projection))
+    for policy in parts.policies:
+        handlers[policy.source].append(policy_handler(policy))
+    made = []
+    for source, followers in handlers.items():
+        dispatcher = Dispatcher(
+            source, feed(source), context.engine, followers, dead_letters=dead_letters
+        )
+        context.positions.add(dispatcher)
+        made.append(dispatcher)
     return made

@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 import structlog
 from sqlalchemy import MetaData
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.schema import CreateIndex, CreateTable, DropTable
 from sqlalchemy.sql import ClauseElement
 
@@ -47,6 +48,18 @@ current_transaction: ContextVar[Transaction | None] = ContextVar(
 
 class DatabaseClosed(Exception):
     """The database was closed; nothing more can be written."""
+
+
+def is_unique_violation(error: BaseException) -> bool:
+    """A write refused because a unique key (or primary key) is taken, on either driver.
+
+    Drivers' integrity errors surface as SQLAlchemy's ``IntegrityError`` (as they would through
+    an engine), so code written against SQLAlchemy keeps catching them.
+    """
+    if not isinstance(error, IntegrityError):
+        return False
+    name = type(error.orig).__name__
+    return name == "UniqueViolationError" or "UNIQUE" in str(error.orig).upper()
 
 
 class Connection(ABC):

@@ -15,6 +15,7 @@ from typing import Any
 import asyncpg
 from sqlalchemy.dialects.postgresql import asyncpg as pg_asyncpg
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import IntegrityError
 
 from shared.sql.database import Connection, Database, Transaction
 
@@ -39,16 +40,25 @@ class PostgresConnection(Connection):
     async def _fetch(
         self, sql: str, args: Sequence[Any]
     ) -> tuple[tuple[str, ...], Sequence[Sequence[Any]]]:
-        rows = await self.raw.fetch(sql, *args)
+        try:
+            rows = await self.raw.fetch(sql, *args)
+        except asyncpg.IntegrityConstraintViolationError as error:
+            raise IntegrityError(sql, args, error) from error
         return (tuple(rows[0].keys()) if rows else ()), rows
 
     async def run(self, sql: str, args: Sequence[Any] = ()) -> int:
-        status = await self.raw.execute(sql, *args)
+        try:
+            status = await self.raw.execute(sql, *args)
+        except asyncpg.IntegrityConstraintViolationError as error:
+            raise IntegrityError(sql, args, error) from error
         tail = status.rsplit(" ", 1)[-1]
         return int(tail) if tail.isdigit() else -1
 
     async def run_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> int:
-        await self.raw.executemany(sql, rows)
+        try:
+            await self.raw.executemany(sql, rows)
+        except asyncpg.IntegrityConstraintViolationError as error:
+            raise IntegrityError(sql, rows, error) from error
         return len(rows)
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy.dialects.sqlite import pysqlite
+from sqlalchemy.exc import IntegrityError
 
 from shared.sql.database import Connection, Database
 
@@ -45,16 +46,25 @@ class SqliteConnection(Connection):
     async def _fetch(
         self, sql: str, args: Sequence[Any]
     ) -> tuple[tuple[str, ...], Sequence[Sequence[Any]]]:
-        cursor = self.raw.execute(sql, args)
-        rows = cursor.fetchall()
+        try:
+            cursor = self.raw.execute(sql, args)
+            rows = cursor.fetchall()
+        except sqlite3.IntegrityError as error:
+            raise IntegrityError(sql, args, error) from error
         description = cursor.description
         return tuple(d[0] for d in description) if description else (), rows
 
     async def run(self, sql: str, args: Sequence[Any] = ()) -> int:
-        return self.raw.execute(sql, args).rowcount
+        try:
+            return self.raw.execute(sql, args).rowcount
+        except sqlite3.IntegrityError as error:
+            raise IntegrityError(sql, args, error) from error
 
     async def run_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> int:
-        return self.raw.executemany(sql, rows).rowcount
+        try:
+            return self.raw.executemany(sql, rows).rowcount
+        except sqlite3.IntegrityError as error:
+            raise IntegrityError(sql, rows, error) from error
 
 
 class SqliteDatabase(Database):

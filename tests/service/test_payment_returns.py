@@ -72,9 +72,9 @@ async def settle(client: httpx.AsyncClient, invoice: dict[str, Any]) -> int:
 async def processed(system: EmbeddedSystem) -> None:
     """Wait until payment's logistics policy has handled everything logistics stored."""
     head = await system.services["logistics"].context.store.head_position()
-    [consumer] = [c for c in system.services["payment"].consumers if c.source.name == "logistics"]
+    dispatcher = system.dispatcher("payment", "logistics")
     await eventually(
-        lambda: asyncio.sleep(0, consumer.position), lambda p: p >= head, what="payment caught up"
+        lambda: asyncio.sleep(0, dispatcher.position), lambda p: p >= head, what="payment caught up"
     )
 
 

@@ -192,8 +192,7 @@ async def test_a_redelivered_order_placed_is_priced_once(
     position = await system.services["order"].context.store.head_position()
 
     async def checkpoint() -> int:
-        consumer = system.services["pricing"].consumers[0]
-        return int(getattr(consumer, "position", 0))
+        return system.dispatcher("pricing", "order").position
 
     async def outcome() -> list[Any]:
         return await store.read_stream(f"orderpricing-{order_id}")

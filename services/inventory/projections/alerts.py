@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.events.envelope import Envelope
 from shared.events.inventory import ReplenishmentRequested, StockLow
 from shared.service.projection import Projection
 from shared.service.sql import upsert
+from shared.sql import Connection
 
 
 class StockAlerts(Projection):
@@ -40,7 +40,7 @@ class StockAlerts(Projection):
             Column("position", Integer, nullable=False),
         )
 
-    async def apply(self, conn: AsyncConnection, envelope: Envelope) -> None:
+    async def apply(self, conn: Connection, envelope: Envelope) -> None:
         event = envelope.event
         if isinstance(event, StockLow):
             values = {

@@ -9,7 +9,6 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Column, MetaData, String, Table, Text, select
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.events.envelope import Envelope
 from shared.events.inventory import (
@@ -22,6 +21,7 @@ from shared.events.inventory import (
 from shared.events.values import OrderLine
 from shared.service.projection import FoldingProjection
 from shared.service.rows import Rows, order_keys
+from shared.sql import Database
 
 _TYPES = (StockReserved, StockReservationFailed, StockReleased, StockCommitted, BackorderCreated)
 
@@ -143,7 +143,7 @@ class Reservations(FoldingProjection):
         values = {"order_id": order_id, "status": doc["status"], "document": json.dumps(doc)}
         rows.put(self.reservations, values)
 
-    async def backordered(self, engine: AsyncEngine, skus: Collection[str]) -> list[Backorder]:
+    async def backordered(self, engine: Database, skus: Collection[str]) -> list[Backorder]:
         """Back-ordered orders waiting for any of ``skus``, oldest first."""
         t = self.reservations
         async with engine.connect() as conn:

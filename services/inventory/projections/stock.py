@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from typing import Any, TypeGuard
 
 from sqlalchemy import Boolean, Column, Integer, MetaData, String, Table, Text
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.events.envelope import Envelope
 from shared.events.inventory import (
@@ -21,6 +20,7 @@ from shared.events.inventory import (
 from shared.service.projection import FoldingProjection, Projection
 from shared.service.rows import Rows
 from shared.service.sql import upsert
+from shared.sql import Connection
 
 _Touching = StockReceived | StockAdjusted | StockBalanceChanged | ReorderThresholdSet | StockLow
 
@@ -104,7 +104,7 @@ class Warehouses(Projection):
             Column("lead_time_days", Integer, nullable=False),
         )
 
-    async def apply(self, conn: AsyncConnection, envelope: Envelope) -> None:
+    async def apply(self, conn: Connection, envelope: Envelope) -> None:
         event = envelope.event
         if isinstance(event, WarehouseRegistered):
             values = {

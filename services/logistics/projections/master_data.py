@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import JSON, Column, MetaData, String, Table, select
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from shared.events.envelope import Envelope
 from shared.events.logistics import CarrierRegistered, DeliveryAddressRegistered
 from shared.service.projection import Projection
 from shared.service.sql import upsert
+from shared.sql import Connection, Database
 
 
 class CarrierDirectory(Projection):
@@ -31,15 +31,13 @@ class CarrierDirectory(Projection):
             Column("tracking_url_template", String(1000)),
         )
 
-    async def apply(self, conn: AsyncConnection, envelope: Envelope) -> None:
+    async def apply(self, conn: Connection, envelope: Envelope) -> None:
         event = envelope.event
         assert isinstance(event, CarrierRegistered)
         values = event.model_dump(mode="json")
         await upsert(conn, self.carriers, values, ["carrier_id"])
 
-    async def list(
-        self, engine: AsyncEngine, carrier_id: str | None = None
-    ) -> list[dict[str, Any]]:
+    async def list(self, engine: Database, carrier_id: str | None = None) -> list[dict[str, Any]]:
         query = select(self.carriers).order_by(self.carriers.c.code)
         if carrier_id is not None:
             query = query.where(self.carriers.c.carrier_id == carrier_id)
@@ -70,13 +68,13 @@ class DeliveryAddressBook(Projection):
             Column("phone", String(1000)),
         )
 
-    async def apply(self, conn: AsyncConnection, envelope: Envelope) -> None:
+    async def apply(self, conn: Connection, envelope: Envelope) -> None:
         event = envelope.event
         assert isinstance(event, DeliveryAddressRegistered)
         await upsert(conn, self.addresses, event.model_dump(mode="json"), ["address_id"])
 
     async def list(
-        self, engine: AsyncEngine, *, buyer_id: str | None = None, address_id: str | None = None
+        self, engine: Database, *, buyer_id: str | None = None, address_id: str | None = None
     ) -> list[dict[str, Any]]:
         query = select(self.addresses).order_by(self.addresses.c.label)
         if buyer_id is not None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import JSON, Column, MetaData, String, Table, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from shared.events.envelope import Envelope
 from shared.events.logistics import ReturnAuthorized, ReturnReceived
 from shared.service.projection import Projection
 from shared.service.sql import upsert
+from shared.sql import Connection, Database
 
 
 class ReturnLog(Projection):
@@ -36,7 +36,7 @@ class ReturnLog(Projection):
             Column("received_at", String(40)),
         )
 
-    async def apply(self, conn: AsyncConnection, envelope: Envelope) -> None:
+    async def apply(self, conn: Connection, envelope: Envelope) -> None:
         event = envelope.event
         at = envelope.occurred_at.isoformat()
         if isinstance(event, ReturnAuthorized):
@@ -51,7 +51,7 @@ class ReturnLog(Projection):
                 .values(status="received", received_lines=lines, received_at=at)
             )
 
-    async def search(self, engine: AsyncEngine, **filters: str | None) -> list[dict[str, Any]]:
+    async def search(self, engine: Database, **filters: str | None) -> list[dict[str, Any]]:
         query = select(self.returns).order_by(self.returns.c.authorized_at)
         for column, value in filters.items():
             if value is not None:

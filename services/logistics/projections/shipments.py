@@ -7,7 +7,6 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import JSON, Column, Integer, MetaData, String, Table, select
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.logistics.domain.ids import replacement_shipment_id, return_id_for
 from shared.events.envelope import Envelope
@@ -18,6 +17,7 @@ from shared.events.logistics import (
 )
 from shared.service.projection import FoldingProjection
 from shared.service.rows import Rows, order_keys
+from shared.sql import Database
 
 TRACKED = (
     "ShipmentCancelled",
@@ -196,7 +196,7 @@ class ShipmentTracking(FoldingProjection):
             else None,
         }
 
-    async def find(self, engine: AsyncEngine, shipment_id: str) -> dict[str, Any] | None:
+    async def find(self, engine: Database, shipment_id: str) -> dict[str, Any] | None:
         async with engine.connect() as conn:
             row = (
                 await conn.execute(
@@ -217,7 +217,7 @@ class ShipmentTracking(FoldingProjection):
             ]
         return shipment
 
-    async def search(self, engine: AsyncEngine, **filters: str | None) -> list[dict[str, Any]]:
+    async def search(self, engine: Database, **filters: str | None) -> list[dict[str, Any]]:
         query = select(self.shipments).order_by(
             self.shipments.c.planned_at, self.shipments.c.shipment_id
         )

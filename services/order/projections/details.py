@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Column, Integer, MetaData, String, Table, Text, select
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.events.envelope import Envelope
 from shared.service.projection import FoldingProjection
 from shared.service.rows import Rows, order_keys
+from shared.sql import Database
 
 from .facets import fold_facets, service_of, summarize
 
@@ -79,7 +79,7 @@ class OrderDetails(FoldingProjection):
         fold_facets(facets, envelope)
         rows.put(self.details, {"order_id": key, "facets": json.dumps(facets)})
 
-    async def get(self, engine: AsyncEngine, order_id: str) -> tuple[dict[str, Any], list[Any]]:
+    async def get(self, engine: Database, order_id: str) -> tuple[dict[str, Any], list[Any]]:
         """The order's facets and its timeline, oldest first."""
         async with engine.connect() as conn:
             found = await conn.execute(

@@ -6,12 +6,12 @@ import json
 from typing import Any
 
 from sqlalchemy import Boolean, Column, MetaData, String, Table, Text, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from shared.events.envelope import Envelope
 from shared.events.order import AutoConfirmRuleSet, BuyerRegistered, SupplierRegistered
 from shared.service.projection import Projection
 from shared.service.sql import upsert
+from shared.sql import Connection, Database
 
 
 class PartyDirectory(Projection):
@@ -47,7 +47,7 @@ class PartyDirectory(Projection):
             Column("auto_confirm", Text),
         )
 
-    async def apply(self, conn: AsyncConnection, envelope: Envelope) -> None:
+    async def apply(self, conn: Connection, envelope: Envelope) -> None:
         event = envelope.event
         at = envelope.occurred_at.isoformat()
         match event:
@@ -69,7 +69,7 @@ class PartyDirectory(Projection):
                 )
 
     async def page(
-        self, engine: AsyncEngine, kind: str, limit: int, offset: int
+        self, engine: Database, kind: str, limit: int, offset: int
     ) -> list[dict[str, Any]]:
         table = self.buyers if kind == "buyers" else self.suppliers
         query = select(table).order_by(table.c.registered_at).limit(limit).offset(offset)
@@ -77,7 +77,7 @@ class PartyDirectory(Projection):
             rows = (await conn.execute(query)).mappings().all()
         return [_public(dict(row)) for row in rows]
 
-    async def get(self, engine: AsyncEngine, kind: str, party_id: str) -> dict[str, Any] | None:
+    async def get(self, engine: Database, kind: str, party_id: str) -> dict[str, Any] | None:
         table = self.buyers if kind == "buyers" else self.suppliers
         key = table.c.buyer_id if kind == "buyers" else table.c.supplier_id
         async with engine.connect() as conn:

@@ -6,13 +6,13 @@ from collections.abc import Iterable, Mapping
 from uuid import UUID
 
 from sqlalchemy import Boolean, Column, Integer, MetaData, String, Table, select
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from services.order.domain.commands import ProductRules
 from shared.events.envelope import Envelope
 from shared.events.pricing import ProductRegistered, ProductUpdated
 from shared.service.projection import Projection
 from shared.service.sql import upsert
+from shared.sql import Connection, Database
 
 
 class OrderableProducts(Projection):
@@ -35,7 +35,7 @@ class OrderableProducts(Projection):
             Column("active", Boolean, nullable=False),
         )
 
-    async def apply(self, conn: AsyncConnection, envelope: Envelope) -> None:
+    async def apply(self, conn: Connection, envelope: Envelope) -> None:
         event = envelope.event
         if not isinstance(event, ProductRegistered | ProductUpdated):
             return
@@ -51,7 +51,7 @@ class OrderableProducts(Projection):
         await upsert(conn, self.products, row, key=("supplier_id", "sku"))
 
     async def rules_for(
-        self, engine: AsyncEngine, supplier_id: UUID, skus: Iterable[str]
+        self, engine: Database, supplier_id: UUID, skus: Iterable[str]
     ) -> Mapping[str, ProductRules]:
         """The rules of the given SKUs in one supplier's catalog (unknown SKUs are absent)."""
         table = self.products

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Column, Integer, MetaData, String, Table, Text, select
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.events.envelope import Envelope
 from shared.events.order import (
@@ -29,6 +28,7 @@ from shared.events.order import (
 )
 from shared.service.projection import FoldingProjection
 from shared.service.rows import Rows, order_keys
+from shared.sql import Database
 
 _COUNTERS = ("planned", "shipped", "delivered", "resolutions", "invoices", "settled")
 QUEUE_STATUSES = ("awaiting_confirmation", "amendment_proposed")
@@ -116,7 +116,7 @@ class OrderSummaries(FoldingProjection):
         rows.put(self.orders, row)
 
     async def query(
-        self, engine: AsyncEngine, filters: dict[str, str | None], limit: int, offset: int
+        self, engine: Database, filters: dict[str, str | None], limit: int, offset: int
     ) -> list[dict[str, Any]]:
         table = self.orders
         query = select(table).order_by(table.c.placed_at.desc()).limit(limit).offset(offset)
@@ -127,7 +127,7 @@ class OrderSummaries(FoldingProjection):
             rows = (await conn.execute(query)).mappings().all()
         return [public(dict(row)) for row in rows]
 
-    async def queue(self, engine: AsyncEngine, supplier_id: str) -> list[dict[str, Any]]:
+    async def queue(self, engine: Database, supplier_id: str) -> list[dict[str, Any]]:
         table = self.orders
         query = (
             select(table)
@@ -138,7 +138,7 @@ class OrderSummaries(FoldingProjection):
             rows = (await conn.execute(query)).mappings().all()
         return [public(dict(row)) for row in rows]
 
-    async def get(self, engine: AsyncEngine, order_id: str) -> dict[str, Any] | None:
+    async def get(self, engine: Database, order_id: str) -> dict[str, Any] | None:
         table = self.orders
         async with engine.connect() as conn:
             found = await conn.execute(select(table).where(table.c.order_id == order_id))

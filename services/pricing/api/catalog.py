@@ -1,11 +1,12 @@
 """GET /catalog: products with the buyer's own price, quantity breaks, promotion and live stock."""
 
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Query
-from sqlalchemy import RowMapping, func, or_, select
+from sqlalchemy import func, or_, select
 
 from services.pricing.api.common import own_supplier, visible_buyer
 from services.pricing.domain.book import PricingBook, ProductTerms
@@ -31,7 +32,9 @@ def catalog_routes(context: ServiceContext, catalog: Catalog) -> APIRouter:
             .where(p.c.active.is_(True))
         ), stock
 
-    async def items(rows: list[RowMapping], buyer_id: UUID | None) -> list[dict[str, Any]]:
+    async def items(
+        rows: Sequence[Mapping[str, Any]], buyer_id: UUID | None
+    ) -> list[dict[str, Any]]:
         now = datetime.now(UTC)
         books: dict[str, PricingBook] = {}
         async with context.engine.connect() as conn:
@@ -116,7 +119,7 @@ def _first_valid(product: ProductTerms, at_least: int) -> int:
     return -(-quantity // product.pack_size) * product.pack_size
 
 
-def _item(row: RowMapping, book: PricingBook, now: datetime) -> dict[str, Any]:
+def _item(row: Mapping[str, Any], book: PricingBook, now: datetime) -> dict[str, Any]:
     product = book.products[row["sku"]]
     quantity = _first_valid(product, 1)
     priced = price_lines(book, [QuoteLine(1, product.sku, quantity)], None, now)

@@ -78,8 +78,7 @@ def read_routes(context: ServiceContext, catalog: Catalog) -> APIRouter:
                     "currency": r["currency"],
                     "unit_price": r["unit_price"],
                     "breaks": [
-                        {"min_quantity": n, "unit_price": str(p)}
-                        for n, p in tier_terms(r).breaks  # type: ignore[arg-type]
+                        {"min_quantity": n, "unit_price": str(p)} for n, p in tier_terms(r).breaks
                     ],
                 }
                 for r in found

@@ -10,13 +10,13 @@ from collections.abc import Iterator, Sequence
 from uuid import UUID
 
 from sqlalchemy import MetaData, delete, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.pricing.domain.book import coupon_key
 from shared.events import inventory, order, pricing
 from shared.events.envelope import Envelope
 from shared.service.projection import FoldingProjection
 from shared.service.rows import Key, Rows, key_of
+from shared.sql import Connection
 
 from .tables import CatalogTables, define
 
@@ -125,7 +125,7 @@ class Catalog(FoldingProjection):
             },
         )
 
-    async def _price_list(self, conn: AsyncConnection, event: pricing.PriceListSet) -> None:
+    async def _price_list(self, conn: Connection, event: pricing.PriceListSet) -> None:
         table, supplier = self.t.tier_prices, str(event.supplier_id)
         await conn.execute(
             delete(table).where(table.c.supplier_id == supplier, table.c.tier == event.tier)
@@ -144,7 +144,7 @@ class Catalog(FoldingProjection):
             )
 
     async def _offer(
-        self, conn: AsyncConnection, event: pricing.PromotionCreated | pricing.CouponCreated
+        self, conn: Connection, event: pricing.PromotionCreated | pricing.CouponCreated
     ) -> None:
         if isinstance(event, pricing.PromotionCreated):
             await conn.execute(
@@ -175,7 +175,7 @@ class Catalog(FoldingProjection):
             )
         )
 
-    async def _redeem(self, conn: AsyncConnection, event: pricing.OrderPriced) -> None:
+    async def _redeem(self, conn: Connection, event: pricing.OrderPriced) -> None:
         coupon = pricing.DiscountKind.COUPON
         used = {d.source_id for d in event.order_discounts if d.kind == coupon}
         used |= {d.source_id for ln in event.lines for d in ln.discounts if d.kind == coupon}

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import RowMapping, func, select
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import func, select
 
 from services.pricing.domain.book import (
     DEFAULT_TIER,
@@ -22,6 +21,7 @@ from services.pricing.domain.book import (
     TierTerms,
     coupon_key,
 )
+from shared.sql import Connection
 
 from .tables import CatalogTables
 
@@ -30,9 +30,7 @@ def _decimal(value: str | None) -> Decimal | None:
     return None if value is None else Decimal(value)
 
 
-async def buyer_tier(
-    conn: AsyncConnection, t: CatalogTables, supplier_id: UUID, buyer_id: UUID
-) -> str:
+async def buyer_tier(conn: Connection, t: CatalogTables, supplier_id: UUID, buyer_id: UUID) -> str:
     """The tier the supplier assigned, else the buyer's starting tier, else the default tier."""
     assigned = await conn.scalar(
         select(t.customer_tiers.c.tier).where(
@@ -48,7 +46,7 @@ async def buyer_tier(
     return DEFAULT_TIER if registered is None else str(registered)
 
 
-def product_terms(row: RowMapping) -> ProductTerms:
+def product_terms(row: Mapping[str, Any]) -> ProductTerms:
     return ProductTerms(
         sku=row["sku"],
         name=row["name"],
@@ -61,13 +59,13 @@ def product_terms(row: RowMapping) -> ProductTerms:
     )
 
 
-def tier_terms(row: RowMapping) -> TierTerms:
+def tier_terms(row: Mapping[str, Any]) -> TierTerms:
     breaks = tuple((int(n), Decimal(p)) for n, p in json.loads(row["breaks"]))
     return TierTerms(Decimal(row["unit_price"]), row["currency"], breaks)
 
 
 async def promotions(
-    conn: AsyncConnection, t: CatalogTables, supplier_id: UUID
+    conn: Connection, t: CatalogTables, supplier_id: UUID
 ) -> tuple[PromotionTerms, ...]:
     rows = (
         await conn.execute(
@@ -88,7 +86,7 @@ async def promotions(
 
 
 async def coupon(
-    conn: AsyncConnection, t: CatalogTables, supplier_id: UUID, code: str
+    conn: Connection, t: CatalogTables, supplier_id: UUID, code: str
 ) -> CouponTerms | None:
     row = (
         (
@@ -119,7 +117,7 @@ async def coupon(
 
 
 async def pricing_book(
-    conn: AsyncConnection,
+    conn: Connection,
     t: CatalogTables,
     supplier_id: UUID,
     buyer_id: UUID | None,

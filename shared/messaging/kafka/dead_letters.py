@@ -3,15 +3,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import structlog
 from aiokafka import AIOKafkaProducer, ConsumerRecord
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.eventstore.port import RecordedEvent
 from shared.messaging.dead_letters import DeadLetters
 from shared.messaging.kafka.topics import dead_letters_topic
+from shared.sql import Database, Transaction
 
 log = structlog.get_logger(__name__)
 
@@ -26,16 +27,23 @@ class KafkaDeadLetters(DeadLetters):
     """A :class:`DeadLetters` table that also publishes each dead letter and poison message."""
 
     def __init__(
-        self, engine: AsyncEngine, service: str, producer: AIOKafkaProducer, namespace: str = ""
+        self, engine: Database, service: str, producer: AIOKafkaProducer, namespace: str = ""
     ) -> None:
         super().__init__(engine)
         self.topic = dead_letters_topic(service, namespace)
         self.producer = producer
+        self._sending: set[asyncio.Task[None]] = set()
 
-    async def add(
-        self, consumer: str, source: str, record: RecordedEvent, error: str, attempts: int
+    async def add_in(
+        self,
+        conn: Transaction,
+        consumer: str,
+        source: str,
+        record: RecordedEvent,
+        error: str,
+        attempts: int,
     ) -> None:
-        await super().add(consumer, source, record, error, attempts)
+        await super().add_in(conn, consumer, source, record, error, attempts)
         value = json.dumps(
             {
                 "event_id": str(record.event_id),
@@ -55,7 +63,14 @@ class KafkaDeadLetters(DeadLetters):
             attempts=attempts,
             position=record.position,
         )
-        await self._publish(value, record.stream_id.encode(), headers)
+        key = record.stream_id.encode()
+
+        def publish() -> None:  # once the letter is committed; the writer never waits for Kafka
+            task = asyncio.get_running_loop().create_task(self._publish(value, key, headers))
+            self._sending.add(task)
+            task.add_done_callback(self._sending.discard)
+
+        conn.on_commit(publish)
 
     async def poison(self, message: ConsumerRecord, error: Exception) -> None:
         """A message that is no event at all: publish its bytes as they came, with the error."""

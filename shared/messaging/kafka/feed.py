@@ -1,9 +1,9 @@
-"""A Kafka topic as a read-only feed for the kernel's consumers and projection runners.
+"""A Kafka topic as the feed of a service's dispatcher for that source.
 
-One consumer-group member reads ``<source>.events.v1`` and fans each event out to every
-in-process subscriber, dropping what a subscriber already holds (its position is the source
-store's global position, and the topic has one partition in log order). Kafka offsets are
-committed only up to what every subscriber has finished with (its effects stored; events it
+One consumer-group member reads ``<source>.events.v1`` and hands its events in batches to the
+in-process subscriber (the dispatcher), dropping what it already holds (its position is the
+source store's global position, and the topic has one partition in log order). Kafka offsets
+are committed only up to what the subscriber has finished with (its effects stored; events it
 skips need no effect), so a crash anywhere redelivers instead of losing. Messages that do
 not parse are dead-lettered.
 """
@@ -13,20 +13,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 
 import structlog
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 
-from shared.eventstore.port import (
-    AppendResult,
-    ExpectedVersion,
-    NewEvent,
-    RecordedEvent,
-    StreamAppend,
-    StreamState,
-)
+from shared.eventstore.port import RecordedEvent
 from shared.messaging.kafka.topics import events_topic
 from shared.messaging.kafka.wire import decode
 
@@ -42,12 +35,8 @@ class _Subscriber:
     last: int
 
 
-class ReadOnlyFeed(Exception):
-    """A Kafka feed cannot be written to: append to the owning service's store instead."""
-
-
 class KafkaFeed:
-    """The EventStore shape the kernel's consumers follow (``subscribe``), backed by a topic."""
+    """A dispatcher's :class:`~shared.messaging.dispatcher.Feed`, backed by a topic."""
 
     def __init__(
         self,
@@ -72,19 +61,20 @@ class KafkaFeed:
         self.committed = 0
         self.received = 0
 
-    def subscribe(
-        self, after_position: int = 0, *, batch_size: int = 500
-    ) -> AsyncIterator[RecordedEvent]:
-        """Events after ``after_position``, once the feed runs; every subscriber must join first."""
-        subscriber = _Subscriber(asyncio.Queue(maxsize=batch_size * 2), after_position)
+    async def batches(
+        self, after_position: int = 0, max_batch: int = 500
+    ) -> AsyncIterator[list[RecordedEvent]]:
+        """Events after ``after_position`` in batches, once the feed runs (every expected
+        subscriber must join first)."""
+        subscriber = _Subscriber(asyncio.Queue(maxsize=max_batch * 2), after_position)
         self._subscribers.append(subscriber)
         if len(self._subscribers) >= self.expected:
             self._all_subscribed.set()
-        return self._deliver(subscriber)
-
-    async def _deliver(self, subscriber: _Subscriber) -> AsyncIterator[RecordedEvent]:
         while True:
-            yield await subscriber.queue.get()
+            batch = [await subscriber.queue.get()]
+            while len(batch) < max_batch and not subscriber.queue.empty():
+                batch.append(subscriber.queue.get_nowait())
+            yield batch
 
     async def run(self) -> None:
         """Consume until cancelled; starts when every expected subscriber has subscribed."""
@@ -140,28 +130,6 @@ class KafkaFeed:
             self.committed = done + 1
         except Exception as error:  # the broker may be away: the next round commits further
             log.warning("offset commit failed", topic=self.topic, error=repr(error))
-
-    async def append(
-        self,
-        stream_id: str,
-        events: Sequence[NewEvent],
-        expected_version: ExpectedVersion = StreamState.ANY,
-    ) -> AppendResult:
-        raise ReadOnlyFeed(f"{self.topic} is read-only here: append to the {self.source} service")
-
-    async def append_many(self, appends: Sequence[StreamAppend]) -> list[AppendResult]:
-        raise ReadOnlyFeed(f"{self.topic} is read-only here: append to the {self.source} service")
-
-    async def read_stream(
-        self, stream_id: str, from_version: int = 1, limit: int | None = None
-    ) -> list[RecordedEvent]:
-        raise ReadOnlyFeed(f"read {stream_id} through the {self.source} service's API")
-
-    async def stream_version(self, stream_id: str) -> int:
-        raise ReadOnlyFeed(f"read {stream_id} through the {self.source} service's API")
-
-    async def read_all(self, after_position: int = 0, limit: int = 1000) -> list[RecordedEvent]:
-        raise ReadOnlyFeed(f"follow {self.topic} with subscribe()")
 
     async def head_position(self) -> int:
         return max((s.last for s in self._subscribers), default=0)

@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from functools import partial
 
 import structlog
 from aiokafka import AIOKafkaProducer
 
-from shared.eventstore.port import EventStore, RecordedEvent
+from shared.eventstore.port import RecordedEvent
 from shared.messaging.checkpoints import CheckpointStore
-from shared.messaging.follower import follow
+from shared.messaging.decoding import decode
+from shared.messaging.dispatcher import Feed
 from shared.messaging.kafka.topics import events_topic
 from shared.messaging.kafka.wire import encode, message_key
-from shared.service.codec import to_envelope
 
 log = structlog.get_logger(__name__)
 
@@ -32,7 +31,7 @@ class OutboxRelay:
     def __init__(
         self,
         service: str,
-        store: EventStore,
+        store: Feed,
         checkpoints: CheckpointStore,
         producer_factory: Callable[[], AIOKafkaProducer],
         *,
@@ -55,7 +54,8 @@ class OutboxRelay:
             try:
                 await producer.start()
                 self.position = await self.checkpoints.load(RELAY, self.service)
-                await follow(self.store, self.position, partial(self._publish, producer))
+                async for batch in self.store.batches(self.position, 500):
+                    await self._publish(producer, batch)
             except asyncio.CancelledError:
                 raise
             except Exception as error:
@@ -68,7 +68,7 @@ class OutboxRelay:
         acks = []
         for record in batch:
             try:
-                envelope = to_envelope(record)
+                envelope = decode(record)
             except Exception as error:  # cannot happen for events appended through the kernel
                 log.error(
                     "relay skips an event that fits no contract",

@@ -21,12 +21,12 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.service.auth.actor import Actor
 from shared.service.auth.passwords import DUMMY_HASH, hash_password, verify_password
 from shared.service.auth.signatures import new_secret
 from shared.service.sql import upsert
+from shared.sql import Database
 
 metadata = MetaData()
 
@@ -105,7 +105,7 @@ class Session:
 class IdentityStore:
     """The credentials table: passwords scrypt-hashed, API keys SHA-256-hashed (they are random)."""
 
-    def __init__(self, engine: AsyncEngine, session_ttl: timedelta = timedelta(hours=8)) -> None:
+    def __init__(self, engine: Database, session_ttl: timedelta = timedelta(hours=8)) -> None:
         self.engine = engine
         self.session_ttl = session_ttl
         self._ready = False
@@ -116,8 +116,7 @@ class IdentityStore:
             return
         async with self._lock:
             if not self._ready:
-                async with self.engine.begin() as conn:
-                    await conn.run_sync(metadata.create_all)
+                await self.engine.create_all(metadata)
                 self._ready = True
 
     async def set_user(self, username: str, password: str, actor: Actor) -> None:

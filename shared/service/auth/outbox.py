@@ -26,10 +26,10 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.service.auth.actor import Actor
 from shared.service.auth.signatures import new_secret, signed_headers
+from shared.sql import Database
 
 log = structlog.get_logger(__name__)
 metadata = MetaData()
@@ -97,7 +97,7 @@ class WebhookOutbox:
 
     def __init__(
         self,
-        engine: AsyncEngine,
+        engine: Database,
         client: httpx.AsyncClient | None = None,
         backoff: Backoff = Backoff(),
     ) -> None:
@@ -105,12 +105,19 @@ class WebhookOutbox:
         self.client = client
         self.backoff = backoff
         self._ready = False
+        self._active: list[Subscription] | None = None
 
     async def ready(self) -> None:
         if not self._ready:
-            async with self.engine.begin() as conn:
-                await conn.run_sync(metadata.create_all)
+            await self.engine.create_all(metadata)
             self._ready = True
+            self._active = await self.subscriptions()
+
+    @property
+    def wanted_event_types(self) -> frozenset[str]:
+        """The event types some active subscription wants (known once ``ready``): the webhook
+        feed touches no other event, so with no subscriber it touches nothing."""
+        return frozenset(t for s in self._active or () for t in s.event_types)
 
     async def subscribe(self, actor: Actor, url: str, event_types: tuple[str, ...]) -> Subscription:
         await self.ready()
@@ -128,6 +135,7 @@ class WebhookOutbox:
                     created_at=datetime.now(UTC),
                 )
             )
+        self._active = await self.subscriptions()
         return found
 
     async def subscriptions(self, actor: Actor | None = None) -> list[Subscription]:
@@ -161,6 +169,7 @@ class WebhookOutbox:
             )
         async with self.engine.begin() as conn:
             done = await conn.execute(statement.values(active=False))
+        self._active = await self.subscriptions()
         return bool(done.rowcount)
 
     async def enqueue(
@@ -172,9 +181,11 @@ class WebhookOutbox:
             for role in ("buyer", "supplier", "warehouse", "carrier")
             if data.get(f"{role}_id")
         }
+        if self._active is None:
+            await self.ready()
         due = [
             s
-            for s in await self.subscriptions()
+            for s in self._active or ()
             if (s.actor.role, s.actor.party) in parties and event_type in s.event_types
         ]
         if not due:

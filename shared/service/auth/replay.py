@@ -10,7 +10,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Column, DateTime, MetaData, String, Table, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine
+
+from shared.sql import Database
 
 metadata = MetaData()
 
@@ -27,15 +28,14 @@ received_messages = Table(
 class ReplayGuard:
     """Remembers where each verified message id went; elsewhere it is a replay."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: Database) -> None:
         self.engine = engine
         self._ready = False
 
     async def admit(self, sender: str, msg_id: str, route: str) -> bool:
         """True for a new message and for a retry to the same route; False elsewhere."""
         if not self._ready:
-            async with self.engine.begin() as conn:
-                await conn.run_sync(metadata.create_all)
+            await self.engine.create_all(metadata)
             self._ready = True
         row = {"sender": sender, "msg_id": msg_id[:200], "route": route[:300]}
         try:

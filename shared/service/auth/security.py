@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from shared.service.auth.access import AccessPolicy
 from shared.service.auth.identity import IdentityStore
 from shared.service.auth.outbox import WebhookOutbox
 from shared.service.auth.ratelimit import RateLimiter
 from shared.service.auth.replay import ReplayGuard
 from shared.service.auth.tokens import TokenService
+from shared.sql import Database
 
 SESSION_COOKIE = "b2b_session"
 CSRF_HEADER = "X-CSRF-Token"
@@ -22,7 +21,7 @@ CSRF_FIELD = "csrf_token"
 class Security:
     """Tokens, credentials, replay guard, webhook outbox, access rules and rate limits."""
 
-    engine: AsyncEngine
+    engine: Database
     tokens: TokenService
     policy: AccessPolicy
     identity: IdentityStore = field(init=False)

@@ -9,13 +9,13 @@ from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from runtime.ops.deployment import Deployment
 from runtime.ops.export import ExportFormat, export_projection, table_rows
 from services.order.projections.facts import OrderFacts
 from shared.eventstore.sqlite import SqliteEventStore
 from shared.service.definition import ServiceParts
+from shared.sql import Database
 
 FACTS: list[dict[str, Any]] = [
     {
@@ -35,7 +35,7 @@ FACTS: list[dict[str, Any]] = [
 
 
 @pytest.fixture
-async def deployment(tmp_path: Path) -> AsyncIterator[tuple[Deployment, AsyncEngine]]:
+async def deployment(tmp_path: Path) -> AsyncIterator[tuple[Deployment, Database]]:
     store = await SqliteEventStore.open(tmp_path / "order.db")
     facts = OrderFacts()
     await facts.create_tables(store.engine)
@@ -52,7 +52,7 @@ async def deployment(tmp_path: Path) -> AsyncIterator[tuple[Deployment, AsyncEng
 
 
 async def test_parquet_export_reads_back_row_for_row(
-    deployment: tuple[Deployment, AsyncEngine], tmp_path: Path
+    deployment: tuple[Deployment, Database], tmp_path: Path
 ) -> None:
     opened, engine = deployment
     written = await export_projection(opened, "order_facts", ExportFormat.parquet, tmp_path / "x")
@@ -65,7 +65,7 @@ async def test_parquet_export_reads_back_row_for_row(
 
 
 async def test_csv_export_reads_back_row_for_row(
-    deployment: tuple[Deployment, AsyncEngine], tmp_path: Path
+    deployment: tuple[Deployment, Database], tmp_path: Path
 ) -> None:
     opened, engine = deployment
     await export_projection(opened, "order:order_facts", ExportFormat.csv, tmp_path)
@@ -77,7 +77,7 @@ async def test_csv_export_reads_back_row_for_row(
 
 
 async def test_an_unknown_projection_names_the_ones_there_are(
-    deployment: tuple[Deployment, AsyncEngine], tmp_path: Path
+    deployment: tuple[Deployment, Database], tmp_path: Path
 ) -> None:
     opened, _ = deployment
     with pytest.raises(KeyError, match="order:order_facts"):

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import tempfile
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import create_async_engine
-from sqlalchemy.pool import StaticPool
 
 from services.order.projections.details import OrderDetails
 from services.order.projections.facets import service_of
@@ -21,6 +21,7 @@ from shared.events import inventory, logistics, order, payment, pricing
 from shared.events.base import DomainEvent
 from shared.events.envelope import Envelope, new_event_id
 from shared.service.projection import FoldingProjection
+from shared.sql.sqlite import SqliteDatabase
 from tests.unit.events.strategies import instances
 
 ORDER = UUID(int=7)
@@ -55,18 +56,19 @@ async def fold(
     envelopes: list[Envelope], projection: type[FoldingProjection] = OrderFacts, batch: int = 1
 ) -> list[list[Any]]:
     """Every table's rows after folding ``envelopes`` ``batch`` at a time (one transaction each)."""
-    engine = create_async_engine("sqlite+aiosqlite://", poolclass=StaticPool)
-    folded = projection()
-    await folded.create_tables(engine)
-    for start in range(0, len(envelopes), batch):
-        async with engine.begin() as conn:
-            await folded.apply_batch(conn, envelopes[start : start + batch])
-    async with engine.connect() as conn:
-        tables = [
-            sorted(tuple(r) for r in (await conn.execute(select(table))).all())
-            for table in folded.tables
-        ]
-    await engine.dispose()
+    with tempfile.TemporaryDirectory() as directory:
+        engine = SqliteDatabase(Path(directory) / "facts.db")
+        folded = projection()
+        await folded.create_tables(engine)
+        for start in range(0, len(envelopes), batch):
+            async with engine.begin() as conn:
+                await folded.apply_batch(conn, envelopes[start : start + batch])
+        async with engine.connect() as conn:
+            tables = [
+                sorted(tuple(r) for r in (await conn.execute(select(table))).all())
+                for table in folded.tables
+            ]
+        await engine.close()
     return tables
 
 

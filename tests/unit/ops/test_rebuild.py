@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
 from collections.abc import AsyncIterator
@@ -11,7 +10,6 @@ from uuid import UUID, uuid4
 
 import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table, select, text, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.events.envelope import Envelope, metadata_for, new_event_id
 from shared.eventstore.port import NewEvent
@@ -19,14 +17,16 @@ from shared.eventstore.postgres import PostgresEventStore
 from shared.eventstore.sql import SqlEventStore
 from shared.eventstore.sqlite import SqliteEventStore
 from shared.messaging.checkpoints import CheckpointStore
-from shared.messaging.consumer import Source
 from shared.messaging.dead_letters import DeadLetters
+from shared.messaging.dispatcher import Dispatcher
 from shared.service.context import utc_now
-from shared.service.projection import Projection, ProjectionRunner
+from shared.service.projection import Projection
 from shared.service.rebuild import Rebuild, RebuildMismatch, rebuild_together
 from shared.service.rebuild_on_start import rebuild_if_version_changed
 from shared.service.sql import upsert
-from tests.helpers import eventually
+from shared.sql import Connection
+from tests.following import caught_up as all_caught_up
+from tests.following import following
 
 
 class SupplierNames(Projection):
@@ -46,7 +46,7 @@ class SupplierNames(Projection):
             Column("seen", Integer, nullable=False),
         )
 
-    async def apply(self, conn: AsyncConnection, envelope: Envelope) -> None:
+    async def apply(self, conn: Connection, envelope: Envelope) -> None:
         event = envelope.event
         key = str(event.supplier_id)
         seen = await conn.scalar(select(self.rows.c.seen).where(self.rows.c.supplier_id == key))
@@ -99,32 +99,13 @@ async def stores(
 @contextlib.asynccontextmanager
 async def live(
     projection: Projection, stores: dict[str, SqlEventStore]
-) -> AsyncIterator[list[ProjectionRunner]]:
-    engine = stores["a"].engine
-    await projection.create_tables(engine)
-    runners = [
-        ProjectionRunner(projection, Source(n, stores[n]), engine, dead_letters=DeadLetters(engine))
-        for n in projection.sources
-    ]
-    tasks = [asyncio.create_task(r.run()) for r in runners]
-    try:
-        yield runners
-    finally:
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+) -> AsyncIterator[list[Dispatcher]]:
+    async with following(stores, stores["a"].engine, projections=[projection]) as dispatchers:
+        yield dispatchers
 
 
-async def caught_up(runners: list[ProjectionRunner], stores: dict[str, SqlEventStore]) -> None:
-    for runner in runners:
-        head = await stores[runner.source.name].head_position()
-        await eventually(lambda r=runner, h=head: _reached(r, h), what="projection caught up")
-
-
-async def _reached(runner: ProjectionRunner, head: int) -> bool:
-    return runner.position >= head
+async def caught_up(dispatchers: list[Dispatcher], stores: dict[str, SqlEventStore]) -> None:
+    await all_caught_up(dispatchers, stores)
 
 
 async def rows(projection: Projection, store: SqlEventStore) -> list[tuple[object, ...]]:
@@ -160,8 +141,7 @@ async def test_replay_swaps_identical_rows_while_the_live_runners_keep_going(
         after = dict((r[0], r[2]) for r in await rows(projection, stores["a"]))
         assert len(after) == 32
         assert all(after[str(s)] == 2 for s in late)
-    async with stores["a"].engine.connect() as conn:
-        names = await conn.run_sync(lambda sync: sync.dialect.get_table_names(sync))
+    names = await stores["a"].engine.table_names()
     assert [n for n in names if n.startswith("supplier_names")] == ["supplier_names"]
 
 

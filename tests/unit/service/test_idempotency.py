@@ -2,15 +2,15 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from shared.service.errors import Problem
 from shared.service.idempotency import IdempotencyStore
+from shared.sql.sqlite import SqliteDatabase
 
 
 @pytest.fixture
 async def keys(tmp_path: Path) -> IdempotencyStore:
-    store = IdempotencyStore(create_async_engine(f"sqlite+aiosqlite:///{tmp_path}/keys.db"))
+    store = IdempotencyStore(SqliteDatabase(tmp_path / "keys.db"))
     await store.create_tables()
     return store
 

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator
 from pathlib import Path
-from uuid import uuid4
 
 import pytest
-from sqlalchemy import Column, Integer, MetaData, String, Table, select, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy import Column, Integer, MetaData, String, Table, select
 
 from shared.service import rows as rows_module
 from shared.service.rows import Rows
+from shared.sql import Database
+from tests.databases import KINDS, fresh_database
 
 metadata = MetaData()
 stock = Table(
@@ -26,37 +24,20 @@ stock = Table(
 )
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    url = os.environ.get("DATABASE_URL", "")
-    if request.param == "postgres":
-        if not url:
-            pytest.skip("PostgreSQL not available: set DATABASE_URL (make test starts one)")
-        schema = f"rows_{uuid4().hex[:10]}"
-        asyncpg_url = make_url(url).set(drivername="postgresql+asyncpg")
-        made = create_async_engine(
-            asyncpg_url, connect_args={"server_settings": {"search_path": schema}}
-        )
-        async with made.begin() as conn:
-            await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    else:
-        made = create_async_engine(f"sqlite+aiosqlite:///{tmp_path / 'rows.db'}")
-    async with made.begin() as conn:
-        await conn.run_sync(metadata.create_all)
-    yield made
-    if request.param == "postgres":
-        async with made.begin() as conn:
-            await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    await made.dispose()
+@pytest.fixture(params=KINDS)
+async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+    async with fresh_database(request.param, tmp_path) as made:
+        await made.create_all(metadata)
+        yield made
 
 
-async def table_rows(engine: AsyncEngine) -> list[tuple[object, ...]]:
+async def table_rows(engine: Database) -> list[tuple[object, ...]]:
     async with engine.connect() as conn:
         found = await conn.execute(select(stock).order_by(stock.c.sku, stock.c.warehouse))
         return [tuple(row) for row in found]
 
 
-async def test_changes_stay_in_memory_until_flush_then_land_together(engine: AsyncEngine) -> None:
+async def test_changes_stay_in_memory_until_flush_then_land_together(engine: Database) -> None:
     async with engine.begin() as conn:
         rows = Rows(conn)
         rows.put(stock, {"sku": "A", "warehouse": "north", "on_hand": 5})
@@ -66,7 +47,7 @@ async def test_changes_stay_in_memory_until_flush_then_land_together(engine: Asy
     assert await table_rows(engine) == [("A", "north", 5, None), ("B", "north", 0, None)]
 
 
-async def test_a_row_read_in_a_batch_sees_the_batchs_own_changes(engine: AsyncEngine) -> None:
+async def test_a_row_read_in_a_batch_sees_the_batchs_own_changes(engine: Database) -> None:
     async with engine.begin() as conn:
         rows = Rows(conn)
         rows.put(stock, {"sku": "A", "warehouse": "north", "on_hand": 5})
@@ -85,7 +66,7 @@ async def test_a_row_read_in_a_batch_sees_the_batchs_own_changes(engine: AsyncEn
 
 
 async def test_composite_keys_load_in_chunks_and_missing_keys_read_as_none(
-    engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
+    engine: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(rows_module, "_MAX_PARAMETERS", 6)  # three composite keys per query
     async with engine.begin() as conn:
@@ -106,7 +87,7 @@ async def test_composite_keys_load_in_chunks_and_missing_keys_read_as_none(
 
 
 async def test_rows_found_by_another_column_include_the_batchs_own_changes(
-    engine: AsyncEngine,
+    engine: Database,
 ) -> None:
     async with engine.begin() as conn:
         rows = Rows(conn)

@@ -79,10 +79,12 @@ async def test_values_of_every_column_type_round_trip(db: Database) -> None:
         )
     async with db.connect() as conn:
         row = (await conn.execute(select(things).where(things.c.ref == ref))).one()
-    assert row.ref == ref and isinstance(row.ref, UUID)
+    assert row.ref == ref
+    assert isinstance(row.ref, UUID)
     assert row.at.replace(tzinfo=row.at.tzinfo or UTC) == at
     assert (row.day, row.doc, row.ok, row.name) == (date(2026, 12, 7), {"k": [1, "x"]}, True, "a")
-    assert row._mapping["name"] == "a" and row[2] == "a"
+    assert row._mapping["name"] == "a"
+    assert row[2] == "a"
 
 
 async def test_in_lists_executemany_and_statements_built_once(db: Database) -> None:
@@ -139,7 +141,8 @@ async def test_a_failing_unit_is_undone_alone_and_its_neighbours_commit(db: Data
     results = await asyncio.gather(
         db.write(good), db.write(bad), db.write(good), return_exceptions=True
     )
-    assert results[0] is None and results[2] is None
+    assert results[0] is None
+    assert results[2] is None
     assert isinstance(results[1], ValueError)
     assert await counter(db, "a") == 2
     assert undone == ["bad"]
@@ -184,10 +187,13 @@ async def test_nested_writes_run_in_the_unit_and_roll_back_with_it(db: Database)
 
 
 async def test_a_block_that_raises_leaves_nothing_and_the_writer_goes_on(db: Database) -> None:
-    with pytest.raises(KeyError):
+    async def fail_inside() -> None:
         async with db.begin() as tx:
             await tx.execute(counters.insert().values(name="x", n=1))
             raise KeyError("no")
+
+    with pytest.raises(KeyError):
+        await fail_inside()
     assert await counter(db, "x") is None
     await add_counter(db, "y", 3)
     assert await counter(db, "y") == 3
