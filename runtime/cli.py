@@ -50,6 +50,9 @@ def run(
         port=settings.port,
         log_level=settings.log_level,
         log_config=None,  # the app configures logging: JSON lines with correlation ids
+        access_log=False,  # one line per request costs more than the request; /metrics counts
+        loop="uvloop",
+        http="httptools",
     )
 
 

@@ -38,6 +38,8 @@ EXPECTED_FINAL = {
     "out_of_stock": "rejected",
 }
 OPERATIONS = "operations:simulator"
+LONG_POLL_SECONDS = 10.0
+"""How long one GET may wait for an order to change before the simulator asks again."""
 
 
 class SimulationError(RuntimeError):
@@ -149,22 +151,36 @@ class Lifecycle:
             )
         return response
 
-    async def _until(
-        self, path: str, done: Callable[[Any], bool], what: str, actor: str = "operations:simulator"
+    async def _await_order(
+        self, order_id: str, done: Callable[[Any], bool], what: str, actor: str = OPERATIONS
     ) -> Any:
+        """The order once ``done`` holds: a long poll that the server answers when the order
+        changes (never a polling loop); fails after the step timeout."""
         deadline = time.monotonic() + self.timeout
-        delay = 0.005
+        revision: int | None = None
         while True:
+            wait = max(0.0, min(LONG_POLL_SECONDS, deadline - time.monotonic()))
+            query = "" if revision is None else f"?after_revision={revision}&wait={wait:.1f}"
             headers = await self.credentials.headers(actor)
-            response = await _send(self.client, "GET", path, headers=headers)
-            if response.status_code == 200:
-                body = response.json()
-                if done(body):
-                    return body
+            response = await _send(
+                self.client, "GET", f"/api/v1/orders/{order_id}{query}", headers=headers
+            )
+            if response.status_code != 200:
+                raise SimulationError(f"GET order {order_id} → {response.status_code}")
+            order = response.json()
+            if done(order):
+                return order
             if time.monotonic() > deadline:
-                raise SimulationError(f"timed out waiting for {what} ({path})")
-            await asyncio.sleep(delay)
-            delay = min(delay * 1.5, 0.1)
+                raise SimulationError(f"timed out waiting for {what} (order {order_id})")
+            revision = order["revision"]
+
+    async def _listed(self, path: str, order: Any, service: str) -> Any:
+        """A list from ``service``'s read model, at least as new as the order's detail shows."""
+        seen = [e["position"] for e in order.get("timeline", ()) if e["service"] == service]
+        position = max(seen, default=0)
+        separator = "&" if "?" in path else "?"
+        response = await self._call("GET", f"{path}{separator}min_position={position}", OPERATIONS)
+        return response.json()
 
     async def order(self, order_id: str, after: httpx.Response | None = None) -> Any:
         """The order as its read model shows it, at least as new as ``after``'s command."""
@@ -198,9 +214,8 @@ class Lifecycle:
             },
         )
         run.order_id = placed.json()["id"]
-        path = f"/api/v1/orders/{run.order_id}"
-        order = await self._until(
-            path,
+        order = await self._await_order(
+            run.order_id,
             lambda o: o["status"] in ("awaiting_confirmation", "confirmed", "rejected"),
             "pricing and reservation",
         )
@@ -212,8 +227,8 @@ class Lifecycle:
             return self._finish(run, order)
         run.confirmed_after = time.monotonic() - run.placed_at
         await self._fulfil(run, supplier, buyer)
-        order = await self._until(
-            path, lambda o: o["status"] == "completed", "completion", actor=buyer_actor
+        order = await self._await_order(
+            run.order_id, lambda o: o["status"] == "completed", "completion", actor=buyer_actor
         )
         run.completed_after = time.monotonic() - run.placed_at
         return self._finish(run, order)
@@ -283,12 +298,12 @@ class Lifecycle:
     async def _fulfil(self, run: OrderRun, supplier: Supplier, buyer: Buyer) -> None:
         order = await self.order(run.order_id)
         warehouses = {a["warehouse_id"] for a in order.get("allocations") or []}
-        shipments = await self._until(
-            f"/api/v1/shipments?order_id={run.order_id}",
-            lambda rows: (
-                len([s for s in rows if s["status"] == "planned"]) >= max(1, len(warehouses))
-            ),
-            "shipment planning",
+        wanted = max(1, len(warehouses))
+        order = await self._await_order(
+            run.order_id, lambda o: len(o.get("shipments") or {}) >= wanted, "shipment planning"
+        )
+        shipments = await self._listed(
+            f"/api/v1/shipments?order_id={run.order_id}", order, "logistics"
         )
         carriers = [c for c in self.world.carriers if order["delivery_region"] in c.regions]
         for shipment in shipments:
@@ -360,10 +375,11 @@ class Lifecycle:
             {"lines": lines, **remedy},
         )
         if remedy:
-            returns = await self._until(
-                f"/api/v1/returns?order_id={run.order_id}",
-                lambda rows: len(rows) > 0,
-                "return authorisation",
+            order = await self._await_order(
+                run.order_id, lambda o: bool(o.get("returns")), "return authorisation"
+            )
+            returns = await self._listed(
+                f"/api/v1/returns?order_id={run.order_id}", order, "logistics"
             )
             for authorised in returns:
                 await self._call(
@@ -374,11 +390,10 @@ class Lifecycle:
                 )
 
     async def _settle(self, run: OrderRun, buyer: Buyer, shipments: int) -> None:
-        invoices = await self._until(
-            f"/api/v1/invoices?order_id={run.order_id}",
-            lambda rows: len(rows) >= shipments,
-            "invoicing",
+        order = await self._await_order(
+            run.order_id, lambda o: len(o.get("invoices") or {}) >= shipments, "invoicing"
         )
+        invoices = await self._listed(f"/api/v1/invoices?order_id={run.order_id}", order, "payment")
         for invoice in invoices:
             if invoice["status"] != "open":
                 continue

@@ -11,7 +11,8 @@ from runtime.observability.tracing import install_tracing
 
 
 def install_observability(app: FastAPI, settings: ObservabilitySettings | None = None) -> None:
-    """``/metrics``, a correlation id on every request's logs, and HTTP spans (export off)."""
+    """``/metrics``, a correlation id on every request's logs, and HTTP spans when an
+    exporter is configured (B2B_OTEL_EXPORTER)."""
     settings = settings or ObservabilitySettings()
     install_metrics(app)
     app.add_middleware(CorrelationMiddleware)

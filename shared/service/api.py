@@ -23,7 +23,7 @@ ActorDep = Annotated[Actor, Depends(current_actor)]
 """The authenticated acting party (bearer token, API key, signed webhook or portal session)."""
 
 
-def _if_match(
+async def _if_match(
     if_match: Annotated[str | None, Header(description='expected version, e.g. "3"')] = None,
 ) -> int | None:
     if if_match is None or if_match.strip() == "*":
@@ -50,7 +50,7 @@ def webhook_idempotency_key(principal: Principal | None) -> str | None:
     return key
 
 
-def _idempotency_key(
+async def _idempotency_key(
     principal: PrincipalDep,
     key: Annotated[
         str | None,

@@ -9,6 +9,7 @@ from fastapi import APIRouter
 
 from shared.eventstore.port import EventStore
 from shared.messaging.dispatcher import Dispatcher
+from shared.service.changes import Changes
 from shared.service.idempotency import IdempotencyStore
 from shared.service.policy import Policy
 from shared.service.projection import Projection
@@ -58,6 +59,7 @@ class ServiceContext:
     engine: Database
     idempotency: IdempotencyStore
     positions: ProjectionPositions = field(default_factory=ProjectionPositions)
+    changes: Changes = field(default_factory=Changes)
 
 
 @dataclass

@@ -15,7 +15,8 @@ from sqlalchemy import MetaData, Table
 
 from shared.events.envelope import Envelope
 from shared.messaging.dispatcher import Failed, Handler, Item
-from shared.service.rows import Rows
+from shared.service.changes import Changes
+from shared.service.rows import Rows, order_ids
 from shared.sql import Connection, Database, Transaction
 
 log = structlog.get_logger(__name__)
@@ -61,6 +62,11 @@ class Projection(ABC):
     async def create_tables(self, engine: Database) -> None:
         await engine.create_all(self.metadata)
 
+    def changed_keys(self, envelopes: Sequence[Envelope]) -> set[str]:
+        """The keys of the rows ``envelopes`` change, announced to waiting readers: the orders
+        they name, by default."""
+        return order_ids(envelopes)
+
 
 class FoldingProjection(Projection):
     """A projection whose rows are read once per batch, folded in memory, written once.
@@ -100,13 +106,19 @@ class ProjectionHandler(Handler):
 
     kind = 0
 
-    def __init__(self, projection: Projection) -> None:
+    def __init__(self, projection: Projection, changes: Changes | None = None) -> None:
         self.projection = projection
         self.name = projection.consumer_name
         self.event_types = frozenset(projection.event_types)
+        self.changes = changes
 
     async def apply(self, tx: Transaction, items: Sequence[Item], failed: Failed) -> None:
         await hold_projection(tx, self.name)
+        if self.changes is not None:
+            keys = self.projection.changed_keys([item.envelope for item in items])
+            if keys:
+                changes, view = self.changes, self.projection.name
+                tx.on_commit(lambda: changes.announce(view, keys))
         try:
             async with tx.savepoint():
                 await self.projection.apply_batch(tx, [item.envelope for item in items])

@@ -24,10 +24,15 @@ Row = dict[str, Any]
 _MAX_PARAMETERS = 30_000
 
 
+def order_ids(envelopes: Iterable[Envelope]) -> set[str]:
+    """The orders the events name."""
+    found = (getattr(envelope.event, "order_id", None) for envelope in envelopes)
+    return {str(order_id) for order_id in found if order_id is not None}
+
+
 def order_keys(envelopes: Iterable[Envelope]) -> set[Key]:
     """The ``(order_id,)`` keys of the events that name an order."""
-    found = (getattr(envelope.event, "order_id", None) for envelope in envelopes)
-    return {(str(order_id),) for order_id in found if order_id is not None}
+    return {(order_id,) for order_id in order_ids(envelopes)}
 
 
 def key_of(table: Table, row: Mapping[str, Any]) -> Key:

@@ -10,6 +10,24 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from shared.sql import Connection
 
+_UPSERTS: dict[tuple[Table, str, tuple[str, ...], tuple[str, ...]], Any] = {}
+
+
+def upsert_statement(table: Table, dialect: str, columns: Sequence[str], key: Sequence[str]) -> Any:
+    """INSERT ... ON CONFLICT (key) DO UPDATE the other ``columns``, built once per shape."""
+    shape = (table, dialect, tuple(columns), tuple(key))
+    found = _UPSERTS.get(shape)
+    if found is None:
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = insert(table)
+        updates = {name: statement.excluded[name] for name in columns if name not in key}
+        if updates:
+            found = statement.on_conflict_do_update(index_elements=list(key), set_=updates)
+        else:
+            found = statement.on_conflict_do_nothing(index_elements=list(key))
+        _UPSERTS[shape] = found
+    return found
+
 
 async def upsert(
     conn: Connection,
@@ -18,12 +36,5 @@ async def upsert(
     key: Sequence[str],
 ) -> None:
     """Insert a row, or update every non-key column when the key already exists."""
-    dialect = conn.dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(table).values(**values)
-    updates = {name: statement.excluded[name] for name in values if name not in key}
-    if updates:
-        statement = statement.on_conflict_do_update(index_elements=list(key), set_=updates)
-    else:
-        statement = statement.on_conflict_do_nothing(index_elements=list(key))
-    await conn.execute(statement)
+    statement = upsert_statement(table, conn.dialect.name, list(values), key)
+    await conn.execute(statement, dict(values))

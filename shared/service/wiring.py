@@ -28,7 +28,7 @@ def dispatchers(
     handlers: dict[str, list[Handler]] = defaultdict(list)
     for projection in parts.projections:
         for source in projection.sources:
-            handlers[source].append(ProjectionHandler(projection))
+            handlers[source].append(ProjectionHandler(projection, context.changes))
     for policy in parts.policies:
         handlers[policy.source].append(policy_handler(policy))
     made = []

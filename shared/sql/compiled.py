@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.engine import Dialect
@@ -17,6 +17,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.dml import Insert
 
 Processor = Callable[[Any], Any]
+Slot = tuple[str, int, Processor | None]
 
 _MISSING = object()
 
@@ -35,6 +36,8 @@ class Prepared:
     expanding: bool
     compiled: SQLCompiler
     returns_rows: bool
+    expansions: dict[tuple[int, ...], tuple[str, list[Slot]]] = field(default_factory=dict)
+    """IN-list shapes (list lengths) seen so far: their SQL and where each argument comes from."""
 
     def arguments(self, params: Mapping[str, Any] | None) -> list[Any]:
         """Positional driver arguments from the caller's parameters and the statement's own."""
@@ -176,11 +179,43 @@ def driver_arguments(
                 prepared.names, prepared.keys, prepared.defaults, strict=True
             )
         }
-    state = prepared.compiled.construct_expanded_state(values)
-    processors = state.processors
+    flat = {name: _flatten(values[name]) for name in prepared.names}
+    lengths = tuple(len(f) if (f := flat[name]) is not None else -1 for name in prepared.names)
+    expanded = prepared.expansions.get(lengths)
+    if expanded is None:
+        expanded = _expansion(prepared, values, lengths)
+    sql, slots = expanded
     args = []
-    for name in state.positiontup or ():
-        value = state.parameters[name]
-        process = processors.get(name)
+    for name, index, process in slots:
+        value = values[name] if index < 0 else flat[name][index]  # type: ignore[index]
         args.append(value if process is None or value is None else process(value))
-    return state.statement, args
+    return sql, args
+
+
+def _flatten(value: Any) -> list[Any] | None:
+    """An IN list's values in the order SQLAlchemy numbers them (tuples element by element)."""
+    if not isinstance(value, list | tuple):
+        return None
+    if value and isinstance(value[0], tuple):
+        return [element for row in value for element in row]
+    return list(value)
+
+
+def _expansion(
+    prepared: Prepared, values: Mapping[str, Any], lengths: tuple[int, ...]
+) -> tuple[str, list[Slot]]:
+    """The SQL of an IN-list statement for these list lengths, and where each argument comes
+    from; SQLAlchemy expands it once per shape, then the shape is reused."""
+    state = prepared.compiled.construct_expanded_state(dict(values))
+    origin: dict[str, tuple[str, int]] = {}
+    for name in prepared.names:
+        for index, expanded_name in enumerate(state.parameter_expansion.get(name, ())):
+            origin[expanded_name] = (name, index)
+        origin.setdefault(name, (name, -1))
+    slots: list[Slot] = [
+        (*origin[name], state.processors.get(name)) for name in state.positiontup or ()
+    ]
+    if len(prepared.expansions) > 500:
+        prepared.expansions.clear()
+    found = prepared.expansions[lengths] = (state.statement, slots)
+    return found

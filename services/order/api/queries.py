@@ -1,5 +1,6 @@
 """Read routes: order list, order detail with its cross-service timeline, supplier work queue."""
 
+import asyncio
 from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
@@ -9,10 +10,24 @@ from fastapi.responses import JSONResponse
 
 from shared.service.api import Actor, ActorDep, MinPositionDep
 from shared.service.as_of import AsOfQuery, as_of_body, fold_as_of
+from shared.service.changes import changed
 from shared.service.errors import Problem
 
 from ..domain.decide import order_decider
 from .deps import OrderDeps
+
+AfterRevisionQuery = Annotated[
+    int | None,
+    Query(
+        ge=0,
+        le=1_000_000,
+        description="answer once the order's revision (the events its detail holds) exceeds this",
+    ),
+]
+WaitQuery = Annotated[
+    float,
+    Query(alias="wait", ge=0, le=30, description="seconds to wait for that change (long poll)"),
+]
 
 STATUSES = (
     "placed|awaiting_confirmation|backordered|confirmed|amendment_proposed|shipped|delivered"
@@ -51,23 +66,57 @@ def query_routes(deps: OrderDeps) -> APIRouter:
 
     @router.get("/orders/{order_id}")
     async def get_order(
-        order_id: UUID, actor: ActorDep, min_position: MinPositionDep = 0, as_of: AsOfQuery = None
+        order_id: UUID,
+        actor: ActorDep,
+        min_position: MinPositionDep = 0,
+        as_of: AsOfQuery = None,
+        after_revision: AfterRevisionQuery = None,
+        wait_seconds: WaitQuery = 0.0,
     ) -> JSONResponse:
         """The order's status, lines and prices with every service's facts and a timeline;
-        with ``as_of``, the order's state folded from its events recorded by then."""
+        with ``as_of``, the order's state folded from its events recorded by then.
+
+        Read your writes: right after a command on the order, this waits (up to 5 s) until the
+        read model holds it. Long poll: with ``after_revision`` (the ``revision`` of an earlier
+        answer) and ``wait``, it answers as soon as the order has changed since, or after
+        ``wait`` seconds with what it has."""
         if as_of is not None:
             return await order_as_of(order_id, actor, as_of)
         await wait(min_position)
-        summary = await deps.summaries.get(context.engine, str(order_id))
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + wait_seconds
+        with context.changes.watch(deps.details.name, str(order_id)) as change:
+            while True:
+                body = await current(order_id, actor)
+                if after_revision is None or body["revision"] > after_revision:
+                    break
+                if not await changed(change, deadline - loop.time()):
+                    break
+                change.clear()
+        return JSONResponse(body, headers={"ETag": f'"{body["version"]}"'})
+
+    async def current(order_id: UUID, actor: Actor) -> dict[str, Any]:
+        key, stream_id = str(order_id), deps.orders.stream_id(order_id)
+        summary = await deps.summaries.get(context.engine, key)
+        version = await context.store.stream_version(stream_id)
+        if version and (summary is None or summary["version"] < version):
+            # The caller may have just written it: let the read models catch up (bounded).
+            [last] = await context.store.read_stream(stream_id, from_version=version, limit=1)
+            await wait(last.position)
+            summary = await deps.summaries.get(context.engine, key)
         own = summary and {"buyer": summary["buyer_id"], "supplier": summary["supplier_id"]}
         if summary is None or (
             actor.role in ("buyer", "supplier") and own and own[actor.role] != actor.party
         ):
             raise Problem(404, "Order not found", f"no order {order_id}", field="order_id")
-        facets, timeline = await deps.details.get(context.engine, str(order_id))
-        version = await context.store.stream_version(deps.orders.stream_id(order_id))
-        body = {**summary, **facets, "timeline": timeline, "version": version}
-        return JSONResponse(body, headers={"ETag": f'"{version}"'})
+        facets, timeline = await deps.details.get(context.engine, key)
+        return {
+            **summary,
+            **facets,
+            "timeline": timeline,
+            "version": version,
+            "revision": len(timeline),
+        }
 
     async def order_as_of(order_id: UUID, actor: Actor, as_of: datetime) -> JSONResponse:
         stream_id = deps.orders.stream_id(order_id)

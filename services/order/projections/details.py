@@ -92,7 +92,7 @@ class OrderDetails(FoldingProjection):
                 .order_by(self.timeline.c.at, self.timeline.c.source, self.timeline.c.position)
             )
             timeline = [
-                {k: row[k] for k in ("at", "service", "event", "actor", "summary")}
+                {k: row[k] for k in ("at", "service", "event", "actor", "summary", "position")}
                 for row in ({**r, "service": r["source"]} for r in entries.mappings().all())
             ]
         return (json.loads(raw) if raw else {}), timeline

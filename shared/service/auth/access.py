@@ -56,7 +56,14 @@ class AccessPolicy:
         # the most specific template wins: /stock/alerts before /stock/{sku}
         self._entries = sorted(entries, key=lambda e: -e.literal_segments)
 
-    def match(self, method: str, path: str) -> tuple[str, Rule] | None:
+    def match(self, method: str, path: str, template: str | None = None) -> tuple[str, Rule] | None:
+        """The rule of a request; ``template`` (the matched route's path, when known) finds it
+        without trying every pattern."""
+        if template is not None:
+            key = f"{method.upper()} {template}"
+            found = self.rules.get(key)
+            if found is not None:
+                return key, found
         for entry in self._entries:
             if entry.method == method.upper() and entry.pattern.match(path):
                 return entry.key, entry.rule

@@ -20,6 +20,11 @@ def security_of(request: Request) -> Security:
     return security
 
 
+async def security_dependency(request: Request) -> Security:
+    """``security_of`` as a dependency (async: a sync one would run in a worker thread)."""
+    return security_of(request)
+
+
 API_PREFIX = "/api/"
 """Only API routes are authorised here; portal pages use ``portal.auth.portal_user``."""
 
@@ -40,12 +45,21 @@ async def current_actor(principal: PrincipalDep) -> Actor:
     return principal.actor
 
 
+def _template(request: Request) -> str | None:
+    """The matched route's full path template, when the route carries it whole."""
+    route = request.scope.get("route")
+    template: str | None = getattr(route, "path_format", None)
+    if template is None or not template.startswith(API_PREFIX):
+        return None
+    return template
+
+
 async def authorize(request: Request, principal: PrincipalDep) -> None:
     """Deny by default: the route's rule must admit the principal's role (and credential)."""
     if not request.url.path.startswith(API_PREFIX):
         return
     security = security_of(request)
-    found = security.policy.match(request.method, request.url.path)
+    found = security.policy.match(request.method, request.url.path, _template(request))
     if found is None:
         raise Problem(403, "No access rule", "this route has no access rule; add one to the policy")
     key, rule = found

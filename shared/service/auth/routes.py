@@ -8,12 +8,12 @@ from fastapi import APIRouter, Depends, Form, Path
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 
 from shared.service.auth.actor import BOUND_ROLES, Actor, Principal
-from shared.service.auth.dependencies import PrincipalDep, current_actor, security_of
+from shared.service.auth.dependencies import PrincipalDep, current_actor, security_dependency
 from shared.service.auth.security import Security
 from shared.service.errors import Problem
 
 ActorNow = Annotated[Actor, Depends(current_actor)]
-SecurityDep = Annotated[Security, Depends(security_of)]
+SecurityDep = Annotated[Security, Depends(security_dependency)]
 PartnerRole = Literal["warehouse", "carrier", "bank"]
 Name = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[\w.@:-]+$")]
 EventType = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z]+$")]

@@ -14,11 +14,13 @@ from fastapi import FastAPI
 
 from runtime.observability import install_observability
 from runtime.observability.logs import configure_logging
+from runtime.observability.settings import ObservabilitySettings
+from runtime.observability.tracing import tracer_provider
 
 
-def small_app() -> FastAPI:
+def small_app(exporter: str = "none") -> FastAPI:
     app = FastAPI()
-    install_observability(app)
+    install_observability(app, ObservabilitySettings(otel_exporter=exporter))
     log = structlog.get_logger("test")
 
     @app.post("/api/v1/things/{thing_id}")
@@ -53,7 +55,7 @@ async def test_commands_are_counted_by_route_template_and_status() -> None:
 async def test_logs_are_json_with_the_callers_correlation_id_and_a_trace_id(
     json_logs: io.StringIO,
 ) -> None:
-    transport = httpx.ASGITransport(app=small_app())
+    transport = httpx.ASGITransport(app=small_app("console"))
     async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
         answer = await client.post("/api/v1/things/x", headers={"X-Correlation-Id": "saga-42"})
     assert answer.headers["x-correlation-id"] == "saga-42"
@@ -62,6 +64,15 @@ async def test_logs_are_json_with_the_callers_correlation_id_and_a_trace_id(
     assert made["correlation_id"] == "saga-42"
     assert made["path"] == "/api/v1/things/x"
     assert len(made["trace_id"]) == 32
+    tracer_provider().force_flush()  # the console exporter writes while stdout is still open
+
+
+def test_without_an_exporter_no_request_pays_for_spans() -> None:
+    def instrumented(exporter: str) -> bool:
+        return bool(getattr(small_app(exporter), "_is_instrumented_by_opentelemetry", False))
+
+    assert instrumented("console")
+    assert not instrumented("none")
 
 
 async def test_a_request_without_a_correlation_id_gets_one() -> None:
