@@ -103,7 +103,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        system = EmbeddedSystem(settings.data_dir, definitions)
+        system = EmbeddedSystem(settings.data_dir, definitions, database_url=settings.database_url)
         await system.start()
         app.state.system = system
         mount_routes(app, system)

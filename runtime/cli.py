@@ -31,14 +31,17 @@ def run(
         Path | None, typer.Option(help="Data directory (default $DATA_DIR or ./var)")
     ] = None,
     host: Annotated[str | None, typer.Option(help="Interface to listen on")] = None,
+    database_url: Annotated[
+        str | None,
+        typer.Option(help="PostgreSQL instead of SQLite files ($B2B_EMBEDDED_DATABASE_URL)"),
+    ] = None,
 ) -> None:
     """Run the whole system embedded in one process: every service, SQLite stores, no servers."""
     from runtime.app import create_app
 
     settings = Settings()
-    updates = {
-        k: v for k, v in {"port": port, "data_dir": data_dir, "host": host}.items() if v is not None
-    }
+    given = {"port": port, "data_dir": data_dir, "host": host, "database_url": database_url}
+    updates = {k: v for k, v in given.items() if v is not None}
     settings = settings.model_copy(update=updates)
     console.print(
         f"[bold]B2B ordering[/] embedded on [link]http://{settings.host}:{settings.port}[/] "

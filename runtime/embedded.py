@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from runtime.ops.api import ops_router
 from runtime.ops.deployment import Deployment
 from shared.eventstore.port import EventStore
+from shared.eventstore.postgres import PostgresEventStore
 from shared.eventstore.sqlite import SqliteEventStore
 from shared.messaging.checkpoints import CheckpointStore
 from shared.messaging.dead_letters import DeadLetters
@@ -38,11 +39,19 @@ class RunningService:
 
 
 class EmbeddedSystem:
-    """Opens every service on its own SQLite file under ``data_dir`` and runs their consumers."""
+    """Opens every service on its own SQLite file under ``data_dir`` (or, given
+    ``database_url``, its own schema of that PostgreSQL database) and runs their dispatchers."""
 
-    def __init__(self, data_dir: Path, definitions: Sequence[ServiceDefinition]) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        definitions: Sequence[ServiceDefinition],
+        *,
+        database_url: str | None = None,
+    ) -> None:
         self.data_dir = data_dir
         self.definitions = definitions
+        self.database_url = database_url
         self.services: dict[str, RunningService] = {}
         self.feeds: dict[str, LogFeed] = {}
         self._tasks: list[asyncio.Task[None]] = []
@@ -50,7 +59,7 @@ class EmbeddedSystem:
     async def start(self) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         for definition in self.definitions:
-            store = await SqliteEventStore.open(self.data_dir / f"{definition.name}.db")
+            store = await self._open_store(definition.name)
             idempotency = IdempotencyStore(store.engine)
             await idempotency.create_tables()
             context = ServiceContext(
@@ -72,6 +81,11 @@ class EmbeddedSystem:
             for dispatcher in running.dispatchers:
                 self._spawn(dispatcher.run, f"{name}<{dispatcher.source}")
         log.info("embedded system started", data_dir=str(self.data_dir))
+
+    async def _open_store(self, service: str) -> SqliteEventStore | PostgresEventStore:
+        if self.database_url:
+            return await PostgresEventStore.open(self.database_url, schema=f"embedded_{service}")
+        return await SqliteEventStore.open(self.data_dir / f"{service}.db")
 
     def feed(self, name: str) -> LogFeed:
         """The one feed of a service's log in this process."""
@@ -142,9 +156,9 @@ class EmbeddedSystem:
 
 @contextlib.asynccontextmanager
 async def running_system(
-    data_dir: Path, definitions: Sequence[ServiceDefinition]
+    data_dir: Path, definitions: Sequence[ServiceDefinition], *, database_url: str | None = None
 ) -> AsyncIterator[EmbeddedSystem]:
-    system = EmbeddedSystem(data_dir, definitions)
+    system = EmbeddedSystem(data_dir, definitions, database_url=database_url)
     await system.start()
     try:
         yield system

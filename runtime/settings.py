@@ -21,6 +21,11 @@ class Settings(BaseSettings):
     data_dir: Path = Field(
         default=Path("var"), validation_alias=AliasChoices("DATA_DIR", "B2B_DATA_DIR")
     )
+    database_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("B2B_EMBEDDED_DATABASE_URL"),
+        description="run the embedded services on PostgreSQL (a schema each) instead of SQLite",
+    )
     environment: str = Field(default="development", pattern="^(development|test|production)$")
     log_level: str = "info"
     demo: bool = Field(default=True, description="seed the demo world on first start (embedded)")

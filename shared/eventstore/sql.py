@@ -55,6 +55,8 @@ class _Statements:
             "UPDATE streams SET version = ? WHERE stream_id = ? AND version = ? RETURNING version"
         )
         self.version = number("SELECT version FROM streams WHERE stream_id = ?")
+        self.set_version = number("UPDATE streams SET version = ? WHERE stream_id = ?")
+        self.drop_stream = number("DELETE FROM streams WHERE stream_id = ?")
         self.last_position = "SELECT coalesce(max(position), 0) FROM events"
         self.insert = number(f"INSERT INTO events ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
         self.read_stream = number(
@@ -174,10 +176,23 @@ class SqlEventStore:
         appends: Sequence[StreamAppend],
         encoded: list[list[tuple[str, str]]] | None = None,
     ) -> list[AppendResult]:
-        """Append inside ``tx`` (a unit of work on this store's database)."""
+        """Append inside ``tx`` (a unit of work on this store's database).
+
+        A failed append leaves nothing behind. The common case, one stream at an exact version,
+        needs no savepoint: a version conflict writes nothing, and SQLite undoes only the
+        failed insert (PostgreSQL checks the ids first, as a failed statement there would
+        abort the transaction).
+        """
         if encoded is None:
             encoded = encode_request(appends)
+        simple = len(appends) == 1 and _exact(appends[0].expected_version)
         try:
+            if self._postgres:
+                stored = await self._stored(tx, appends)
+                if stored is not None:
+                    return stored
+            if simple:
+                return await self._write(tx, appends, encoded)
             async with tx.savepoint():
                 return await self._write(tx, appends, encoded)
         except (WrongExpectedVersion, _DuplicateInsert) as error:
@@ -228,6 +243,8 @@ class SqlEventStore:
                 await tx.run_many(sql.insert, rows)
             except Exception as error:
                 if is_unique_violation(error):
+                    if len(appends) == 1:
+                        await self._unclaim(tx, appends[0])
                     raise _DuplicateInsert from error
                 raise
             tx.state["events:last"] = position
@@ -239,6 +256,14 @@ class SqlEventStore:
                 at = await self._position_of(tx, append.stream_id, versions[index])
                 results[index] = AppendResult(append.stream_id, versions[index], at)
         return [result for result in results if result is not None]
+
+    async def _unclaim(self, tx: Transaction, append: StreamAppend) -> None:
+        """Put the stream back where it was (its claim stands, its insert failed)."""
+        expected = append.expected_version
+        if isinstance(expected, int) and expected > 0:
+            await tx.run(self._sql.set_version, (expected, append.stream_id))
+        elif expected == 0 or expected is StreamState.NO_STREAM:
+            await tx.run(self._sql.drop_stream, (append.stream_id,))
 
     async def _claim(self, tx: Transaction, append: StreamAppend) -> int:
         """Check the expected version and move the stream to its new last version."""
@@ -399,6 +424,11 @@ class SqlEventStore:
         """Whether the running task is inside a unit of work on this store's database."""
         tx = current_transaction.get()
         return tx is not None and tx.database is self.database
+
+
+def _exact(expected: ExpectedVersion) -> bool:
+    """An expectation whose failed claim writes nothing (the UPDATE or INSERT matches no row)."""
+    return isinstance(expected, int) or expected is StreamState.NO_STREAM
 
 
 class _DuplicateInsert(Exception):

@@ -248,12 +248,12 @@ class Database(ABC):
     async def write(self, work: Work[T]) -> T:
         """Run ``work`` in the writer's transaction and return its result once committed.
 
-        Inside another unit on this database, ``work`` runs there, in a savepoint of its own.
+        Inside another unit on this database, ``work`` simply runs there: if it fails, the
+        enclosing unit fails (or a savepoint its caller took, see :meth:`Transaction.savepoint`).
         """
         tx = current_transaction.get()
         if tx is not None and tx.database is self:
-            async with tx.savepoint():
-                return await work(tx)
+            return await work(tx)
         if self._closed:
             raise DatabaseClosed(f"{self} is closed")
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
@@ -269,8 +269,7 @@ class Database(ABC):
         """A unit of work as a block: the writer's transaction is lent to the block's task."""
         tx = current_transaction.get()
         if tx is not None and tx.database is self:
-            async with tx.savepoint():
-                yield tx
+            yield tx  # part of the enclosing unit, as with write()
             return
         loop = asyncio.get_running_loop()
         lent: asyncio.Future[Transaction] = loop.create_future()

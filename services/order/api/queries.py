@@ -104,6 +104,8 @@ def query_routes(deps: OrderDeps) -> APIRouter:
             [last] = await context.store.read_stream(stream_id, from_version=version, limit=1)
             await wait(last.position)
             summary = await deps.summaries.get(context.engine, key)
+            # Read after the summary, so the ETag is never older than what the body shows.
+            version = await context.store.stream_version(stream_id)
         own = summary and {"buyer": summary["buyer_id"], "supplier": summary["supplier_id"]}
         if summary is None or (
             actor.role in ("buyer", "supplier") and own and own[actor.role] != actor.party
