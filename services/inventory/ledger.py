@@ -30,7 +30,12 @@ from shared.eventstore.port import (
 )
 from shared.service.codec import to_envelope, to_new_event
 from shared.service.context import CommandContext
-from shared.service.repository import CommandResult, forget_on_rollback, in_unit_of_work
+from shared.service.repository import (
+    CommandResult,
+    forget_on_rollback,
+    generation_of,
+    in_unit_of_work,
+)
 
 
 def _latest(_state: Any, event: Any) -> Any:
@@ -48,6 +53,7 @@ _FOLDS: dict[str, Callable[[Any, Any], Any]] = {
 class _Part:
     state: Any
     version: int
+    generation: int | None = None
 
 
 class StockLedger:
@@ -59,16 +65,19 @@ class StockLedger:
         self._parts: dict[str, _Part] = {}
 
     async def _load(self, stream_id: str, initial: Any, fold: Callable[[Any, Any], Any]) -> _Part:
-        part = self._parts.get(stream_id, _Part(initial, 0))
+        generation = generation_of(self.store)
+        part = self._parts.get(stream_id)
+        if part is not None and generation is not None and part.generation == generation:
+            return part  # this process wrote every event since: nothing newer to read
+        part = part or _Part(initial, 0)
         records = await self.store.read_stream(stream_id, from_version=part.version + 1)
         state, version = part.state, part.version
         for record in records:
             state = fold(state, to_envelope(record).event)
             version = record.stream_version
-        loaded = _Part(state, version)
-        if records or stream_id not in self._parts:
-            self._parts[stream_id] = loaded
-            forget_on_rollback(self._parts, stream_id)
+        loaded = _Part(state, version, generation)
+        self._parts[stream_id] = loaded
+        forget_on_rollback(self._parts, stream_id)
         return loaded
 
     async def load(self, command: Command) -> tuple[World, dict[str, int]]:
@@ -169,7 +178,8 @@ class StockLedger:
             state = cached.state
             for event in mine:
                 state = fold(state, event)
-            self._parts[result.stream_id] = _Part(state, result.stream_version)
+            generation = generation_of(self.store)
+            self._parts[result.stream_id] = _Part(state, result.stream_version, generation)
             forget_on_rollback(self._parts, result.stream_id)
 
     @staticmethod

@@ -41,14 +41,13 @@ class PerEvent(Handler):
         if self._ready is not None:
             await self._ready(envelopes)
 
-    async def apply(self, tx: Transaction, items: Sequence[Item], failed: Failed) -> None:
-        try:
-            async with tx.savepoint():  # one savepoint for the batch while nothing fails
-                for item in items:
-                    await self.handle(item)
+    async def apply(
+        self, tx: Transaction, items: Sequence[Item], failed: Failed, *, careful: bool
+    ) -> None:
+        if not careful:
+            for item in items:
+                await self.handle(item)
             return
-        except Exception:
-            pass  # find the culprit: each event alone (reactions are idempotent)
         for item in items:
             for attempt in range(1, self.attempts + 1):
                 try:

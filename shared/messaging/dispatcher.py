@@ -65,8 +65,12 @@ class Handler(ABC):
         """Wait for what the handler needs before its transaction (it must not wait inside)."""
 
     @abstractmethod
-    async def apply(self, tx: Transaction, items: Sequence[Item], failed: Failed) -> None:
-        """Handle ``items`` inside ``tx``; report an event it cannot handle with ``failed``."""
+    async def apply(
+        self, tx: Transaction, items: Sequence[Item], failed: Failed, *, careful: bool
+    ) -> None:
+        """Handle ``items`` inside ``tx``. Not ``careful``: straight through, a failure fails
+        the unit (the dispatcher then runs the batch again, carefully). ``careful``: each part
+        in a savepoint, and an event that still fails is reported with ``failed``."""
 
 
 class Failed(Protocol):
@@ -133,9 +137,17 @@ class Dispatcher:
             if h.name not in touched and end - self._saved[h.name] >= LAZY_CHECKPOINT_EVERY
         }
         if touched or unsaved:
-            await self.database.write(
-                lambda tx: self._apply(tx, end, work, poison, touched | unsaved)
-            )
+            save = touched | unsaved
+            try:
+                # Savepoints cost statements; most batches need none: try without first.
+                await self.database.write(
+                    lambda tx: self._apply(tx, end, work, poison, save, careful=False)
+                )
+            except Exception as error:
+                log.info("batch failed; running it again event by event", error=repr(error))
+                await self.database.write(
+                    lambda tx: self._apply(tx, end, work, poison, save, careful=True)
+                )
         for name, position in self.positions.items():
             self.positions[name] = max(position, end)
         self._advance()
@@ -172,6 +184,8 @@ class Dispatcher:
         work: list[tuple[Handler, list[Item]]],
         poison: list[tuple[Handler, RecordedEvent]],
         save: Collection[str],
+        *,
+        careful: bool,
     ) -> None:
         for handler, record in poison:
             error = record.decoded
@@ -190,7 +204,7 @@ class Dispatcher:
                 record = item.record if isinstance(item, Item) else item
                 await self._dead_letter(tx, handler, record, error, attempts)
 
-            await handler.apply(tx, items, failed)
+            await handler.apply(tx, items, failed, careful=careful)
         await self.checkpoints.save_many_in(tx, self.source, dict.fromkeys(save, end))
 
         def saved() -> None:

@@ -112,13 +112,18 @@ class ProjectionHandler(Handler):
         self.event_types = frozenset(projection.event_types)
         self.changes = changes
 
-    async def apply(self, tx: Transaction, items: Sequence[Item], failed: Failed) -> None:
+    async def apply(
+        self, tx: Transaction, items: Sequence[Item], failed: Failed, *, careful: bool
+    ) -> None:
         await hold_projection(tx, self.name)
         if self.changes is not None:
             keys = self.projection.changed_keys([item.envelope for item in items])
             if keys:
                 changes, view = self.changes, self.projection.name
                 tx.on_commit(lambda: changes.announce(view, keys))
+        if not careful:
+            await self.projection.apply_batch(tx, [item.envelope for item in items])
+            return
         try:
             async with tx.savepoint():
                 await self.projection.apply_batch(tx, [item.envelope for item in items])

@@ -36,6 +36,15 @@ class CommandResult:
 class Loaded(Generic[S]):
     state: S
     version: int
+    generation: int | None = None
+    """The database's generation when this state was current (see Database.generation)."""
+
+
+def generation_of(store: EventStore) -> int | None:
+    """The generation of the store's database: a state cached at the same generation is
+    current (no other process wrote since); None when the store cannot tell."""
+    database = getattr(store, "database", None)
+    return database.generation if isinstance(database, Database) else None
 
 
 async def in_unit_of_work(store: EventStore, work: Callable[[], Awaitable[T]]) -> T:
@@ -83,15 +92,20 @@ class Repository(Generic[C, S]):
     async def load(self, aggregate_id: object) -> Loaded[S]:
         stream_id = self.stream_id(aggregate_id)
         cached = self._cache.get(stream_id)
+        generation = generation_of(self.store)
+        if cached is not None and generation is not None and cached.generation == generation:
+            return cached  # this process wrote every event since: nothing newer to read
         state = cached.state if cached else self.decider.initial_state()
         version = cached.version if cached else 0
         records = await self.store.read_stream(stream_id, from_version=version + 1)
         if not records and cached is not None:
+            if cached.generation != generation:
+                self._remember(stream_id, Loaded(cached.state, cached.version, generation))
             return cached
         for record in records:
             state = self.decider.evolve(state, to_envelope(record).event)
             version = record.stream_version
-        loaded = Loaded(state, version)
+        loaded = Loaded(state, version, generation)
         self._remember(stream_id, loaded)
         return loaded
 
@@ -145,6 +159,8 @@ class Repository(Generic[C, S]):
                 return CommandResult(stream_id, [], version, 0, already_applied=True)
             except WrongExpectedVersion:
                 self._cache.pop(stream_id, None)
+                if expected is not None and attempt == 0:
+                    continue  # perhaps only the cache was stale: check the stored version
                 if expected is not None or attempt == self.conflict_retries:
                     raise
                 continue
@@ -153,7 +169,9 @@ class Repository(Generic[C, S]):
                     stream_id, [], result.stream_version, result.position, already_applied=True
                 )
             state = self.decider.fold(events, loaded.state)
-            self._remember(stream_id, Loaded(state, result.stream_version))
+            self._remember(
+                stream_id, Loaded(state, result.stream_version, generation_of(self.store))
+            )
             return CommandResult(stream_id, events, result.stream_version, result.position)
         raise AssertionError("unreachable")  # pragma: no cover
 

@@ -236,6 +236,9 @@ class Database(ABC):
         self._closed = False
         self.commits = 0
         """Transactions committed by the writer (a figure for benchmarks and /metrics)."""
+        self.generation: int | None = None
+        """Changes whenever another process may have written; None when that cannot be known
+        (then nothing cached from this database may be trusted without a read)."""
         self.units = 0
         self._committed_listeners: list[Callable[[], None]] = []
 
@@ -330,6 +333,7 @@ class Database(ABC):
         try:
             driver = await self._writer()
             await driver.run(self._begin_sql)
+            await self._began(driver)
         except BaseException as error:
             for _, future in live:
                 _fail(future, error)
@@ -447,6 +451,9 @@ class Database(ABC):
     @abstractmethod
     async def _writer(self) -> Connection:
         """The writer's connection, (re)opened if needed."""
+
+    async def _began(self, driver: Connection) -> None:  # noqa: B027 (SQLite tracks writers)
+        """The writer's transaction has begun (and holds the write lock)."""
 
     async def _writer_failed(self, error: BaseException) -> None:
         """The writer's transaction failed outside any unit (e.g. a lost connection)."""

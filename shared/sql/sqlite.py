@@ -79,6 +79,7 @@ class SqliteDatabase(Database):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._writer_conn: SqliteConnection | None = None
+        self._data_version: int | None = None
         self._idle_readers: list[SqliteConnection] = []
         self._readers: list[SqliteConnection] = []
 
@@ -110,6 +111,14 @@ class SqliteDatabase(Database):
 
     def __str__(self) -> str:
         return f"sqlite:{self.path.name}"
+
+    async def _began(self, driver: Connection) -> None:
+        # data_version moves when another connection (another process) committed: what this
+        # process cached may be stale then. Our own commits never move it.
+        [(version,)] = await driver.fetch("PRAGMA data_version")
+        if version != self._data_version:
+            self._data_version = version
+            self.generation = 0 if self.generation is None else self.generation + 1
 
     async def _writer(self) -> Connection:
         if self._writer_conn is None:
