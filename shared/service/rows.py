@@ -11,7 +11,7 @@ import weakref
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, and_, bindparam, or_, select, tuple_
+from sqlalchemy import Table, and_, bindparam, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 
 from shared.events.envelope import Envelope
@@ -65,23 +65,23 @@ class Rows:
         if not wanted:
             return
         columns = list(table.primary_key.columns)
-        chunk = max(1, _MAX_PARAMETERS // len(columns))
-        for start in range(0, len(wanted), chunk):
-            part = wanted[start : start + chunk]
-            where: ColumnElement[bool]
-            if len(columns) == 1:
-                query = _by_keys(table)
-                found = await self.conn.execute(query, {"keys": [key[0] for key in part]})
+        single = len(columns) == 1
+        if not single and self.conn.dialect.name != "postgresql":
+            # SQLite has no row-value IN list for many keys; one indexed lookup per key is cheap.
+            query = _by_key(table)
+            names = [f"k_{column.name}" for column in columns]
+            for key in wanted:
+                found = await self.conn.execute(query, dict(zip(names, key, strict=True)))
                 for row in found.mappings():
                     cache[key_of(table, row)] = row
-                continue
-            if self.conn.dialect.name == "postgresql":
-                where = tuple_(*columns).in_(part)
-            else:
-                where = or_(*(and_(*(c == v for c, v in zip(columns, key, strict=True)))
-                              for key in part))  # fmt: skip
-            for row in (await self.conn.execute(select(table).where(where))).mappings():
-                cache[key_of(table, row)] = row
+        else:
+            chunk = max(1, _MAX_PARAMETERS // len(columns))
+            query = _by_keys(table)
+            for start in range(0, len(wanted), chunk):
+                part = wanted[start : start + chunk]
+                values = [key[0] for key in part] if single else part
+                for row in (await self.conn.execute(query, {"keys": values})).mappings():
+                    cache[key_of(table, row)] = row
         for key in wanted:
             cache.setdefault(key, None)
 
@@ -90,10 +90,10 @@ class Rows:
         cache, index = self._cache(table), self._index(table, column)
         loaded = self._loaded_by.setdefault((table.name, column), set())
         wanted = [value for value in dict.fromkeys(values) if value not in loaded]
+        query = _by_column(table, column)
         for start in range(0, len(wanted), _MAX_PARAMETERS):
             part = wanted[start : start + _MAX_PARAMETERS]
-            query = select(table).where(table.c[column].in_(part))
-            for row in (await self.conn.execute(query)).mappings():
+            for row in (await self.conn.execute(query, {"values": part})).mappings():
                 key = key_of(table, row)
                 current = cache.setdefault(key, row)  # a row this batch changed is newer
                 if current is not None:
@@ -177,11 +177,32 @@ def _statements(table: Table) -> dict[str, Any]:
 
 
 def _by_keys(table: Table) -> Any:
+    """Rows by a list of primary keys (a row-value IN list for composite keys)."""
     made = _statements(table)
     if "by_keys" not in made:
-        [column] = table.primary_key.columns
-        made["by_keys"] = select(table).where(column.in_(bindparam("keys", expanding=True)))
+        columns = list(table.primary_key.columns)
+        target = columns[0] if len(columns) == 1 else tuple_(*columns)
+        made["by_keys"] = select(table).where(target.in_(bindparam("keys", expanding=True)))
     return made["by_keys"]
+
+
+def _by_key(table: Table) -> Any:
+    """One row by its (composite) primary key."""
+    made = _statements(table)
+    if "by_key" not in made:
+        columns = list(table.primary_key.columns)
+        where = and_(*(column == bindparam(f"k_{column.name}") for column in columns))
+        made["by_key"] = select(table).where(where)
+    return made["by_key"]
+
+
+def _by_column(table: Table, column: str) -> Any:
+    made = _statements(table)
+    name = f"by:{column}"
+    if name not in made:
+        values: Any = bindparam("values", expanding=True)
+        made[name] = select(table).where(table.c[column].in_(values))
+    return made[name]
 
 
 def _delete_by_key(table: Table) -> Any:

@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, Text, select
+from sqlalchemy import Column, Integer, MetaData, String, Table, Text, bindparam, select
 
 from shared.events.envelope import Envelope
 from shared.service.projection import FoldingProjection
@@ -55,6 +55,14 @@ class OrderDetails(FoldingProjection):
             Column("actor", String(200)),
             Column("summary", Text, nullable=False),
         )
+        order_id: Any = bindparam("order_id")
+        self._facets_of = select(self.details.c.facets).where(self.details.c.order_id == order_id)
+        timeline = self.timeline
+        self._timeline_of = (
+            select(timeline)
+            .where(timeline.c.order_id == order_id)
+            .order_by(timeline.c.at, timeline.c.source, timeline.c.position)
+        )
 
     async def prefetch(self, rows: Rows, envelopes: Sequence[Envelope]) -> None:
         await rows.load(self.details, order_keys(envelopes))
@@ -82,15 +90,9 @@ class OrderDetails(FoldingProjection):
     async def get(self, engine: Database, order_id: str) -> tuple[dict[str, Any], list[Any]]:
         """The order's facets and its timeline, oldest first."""
         async with engine.connect() as conn:
-            found = await conn.execute(
-                select(self.details.c.facets).where(self.details.c.order_id == order_id)
-            )
+            found = await conn.execute(self._facets_of, {"order_id": order_id})
             raw = found.scalar_one_or_none()
-            entries = await conn.execute(
-                select(self.timeline)
-                .where(self.timeline.c.order_id == order_id)
-                .order_by(self.timeline.c.at, self.timeline.c.source, self.timeline.c.position)
-            )
+            entries = await conn.execute(self._timeline_of, {"order_id": order_id})
             timeline = [
                 {k: row[k] for k in ("at", "service", "event", "actor", "summary", "position")}
                 for row in ({**r, "service": r["source"]} for r in entries.mappings().all())

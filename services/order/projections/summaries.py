@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, Text, select
+from sqlalchemy import Column, Integer, MetaData, String, Table, Text, bindparam, select
 
 from shared.events.envelope import Envelope
 from shared.events.order import (
@@ -81,6 +81,7 @@ class OrderSummaries(FoldingProjection):
             Column("version", Integer, nullable=False),
             *(Column(name, Integer, nullable=False, default=0) for name in _COUNTERS),
         )
+        self._by_id = select(self.orders).where(self.orders.c.order_id == bindparam("order_id"))
 
     async def prefetch(self, rows: Rows, envelopes: Sequence[Envelope]) -> None:
         await rows.load(self.orders, order_keys(envelopes))
@@ -139,9 +140,8 @@ class OrderSummaries(FoldingProjection):
         return [public(dict(row)) for row in rows]
 
     async def get(self, engine: Database, order_id: str) -> dict[str, Any] | None:
-        table = self.orders
         async with engine.connect() as conn:
-            found = await conn.execute(select(table).where(table.c.order_id == order_id))
+            found = await conn.execute(self._by_id, {"order_id": order_id})
             row = found.mappings().first()
         return None if row is None else public(dict(row))
 
