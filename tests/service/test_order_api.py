@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -13,6 +14,7 @@ import httpx
 import pytest
 
 from runtime.embedded import EmbeddedSystem
+from services.order.api.orders import order_id_for
 from services.order.service import definition as order_service
 from shared.events.base import DomainEvent, Money
 from shared.events.inventory import RoutingCandidate, RoutingDecision, StockReserved
@@ -240,3 +242,91 @@ async def test_buyer_cancels_and_another_buyer_cannot_see_the_order(
     )
     assert confirm.status_code == 409
     assert confirm.json()["title"] == "OrderAlreadyClosed"
+
+
+async def test_an_order_read_right_after_it_is_placed_is_found(
+    client: httpx.AsyncClient, system: EmbeddedSystem
+) -> None:
+    buyer, supplier = await setup(client, system)
+    await place(client, buyer, supplier, key="warm-up")  # the catalog copy is there
+
+    async def place_then_read(n: int) -> tuple[str, int, str]:
+        placed = await client.post(
+            "/api/v1/orders",
+            json=order_body(buyer, supplier),
+            headers={"X-Actor": f"buyer:{buyer}", "Idempotency-Key": f"ryw-{n}"},
+        )
+        assert placed.status_code == 201, placed.text
+        order_id = placed.json()["id"]
+        read = await client.get(f"/api/v1/orders/{order_id}", headers=OPS)  # no min_position
+        return order_id, read.status_code, read.json().get("id", read.json().get("order_id"))
+
+    for order_id, status, shown in await asyncio.gather(*(place_then_read(n) for n in range(20))):
+        assert status == 200
+        assert shown == order_id
+
+
+async def test_a_long_poll_answers_as_soon_as_the_order_changes(
+    client: httpx.AsyncClient, system: EmbeddedSystem
+) -> None:
+    buyer, supplier = await setup(client, system)
+    order_id = (await place(client, buyer, supplier)).json()["id"]
+    first = (await client.get(f"/api/v1/orders/{order_id}", headers=OPS)).json()
+    path = f"/api/v1/orders/{order_id}?after_revision={first['revision']}&wait=30"
+    poll = asyncio.ensure_future(client.get(path, headers=OPS))
+    await asyncio.sleep(0.2)
+    assert not poll.done(), "nothing changed yet: the long poll must still wait"
+    await price_and_reserve(system, order_id)
+    # Woken by the change, not by the 30 s bound.
+    answer = await asyncio.wait_for(poll, timeout=10)
+    assert answer.status_code == 200
+    assert answer.json()["revision"] > first["revision"]
+
+
+async def test_a_retry_after_the_answer_was_lost_gets_the_original_answer(
+    client: httpx.AsyncClient, system: EmbeddedSystem
+) -> None:
+    """The idempotency record commits with the order: an answer lost after the commit (a
+    crash or a dropped connection) is answered again, never 409 OrderAlreadyPlaced."""
+    buyer, supplier = await setup(client, system)
+    await place(client, buyer, supplier, key="warm-up")
+    headers = {"X-Actor": f"buyer:{buyer}", "Idempotency-Key": "lost-answer"}
+    # The client never sees this answer: the command ran, the connection died.
+    lost = await client.post("/api/v1/orders", json=order_body(buyer, supplier), headers=headers)
+    retried = await client.post("/api/v1/orders", json=order_body(buyer, supplier), headers=headers)
+    assert retried.status_code == 201
+    assert retried.json() == lost.json()
+    assert retried.headers["Idempotent-Replayed"] == "true"
+    store = system.services["order"].context.store
+    assert await store.stream_version(f"order-{lost.json()['id']}") == 1
+
+
+async def test_a_crash_between_the_effect_and_its_record_leaves_neither(
+    client: httpx.AsyncClient, system: EmbeddedSystem, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Killed after the order's events are appended but before the idempotency record is
+    written: one transaction, so nothing is stored and the retry places the order once."""
+    from shared.service import idempotency
+
+    buyer, supplier = await setup(client, system)
+    await place(client, buyer, supplier, key="warm-up")
+    real_dumps = idempotency.json.dumps
+    crashes = [True]
+
+    def dies_once(value: object, **kwargs: object) -> str:
+        if crashes and isinstance(value, dict) and "events" in value:
+            crashes.pop()
+            raise SystemError("the process died here")
+        return real_dumps(value, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(idempotency.json, "dumps", dies_once)
+    headers = {"X-Actor": f"buyer:{buyer}", "Idempotency-Key": "crash-mid-command"}
+    with pytest.raises(SystemError):
+        await client.post("/api/v1/orders", json=order_body(buyer, supplier), headers=headers)
+    store = system.services["order"].context.store
+    order_id = str(order_id_for(UUID(buyer), "crash-mid-command"))
+    assert await store.stream_version(f"order-{order_id}") == 0, "the append was undone"
+    retried = await client.post("/api/v1/orders", json=order_body(buyer, supplier), headers=headers)
+    assert retried.status_code == 201, retried.text
+    assert retried.json()["id"] == order_id
+    assert await store.stream_version(f"order-{order_id}") == 1
