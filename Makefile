@@ -64,6 +64,7 @@ test: install
 	bash deploy/local/test-all.sh
 
 bench: install
+	bash deploy/local/bench-tools.sh
 	bash deploy/local/with-postgres.sh $(BIN)/python -m bench
 
 schemas: install

@@ -11,7 +11,7 @@ import tempfile
 import traceback
 from pathlib import Path
 
-from bench import distributed, eventstore, lifecycle, machine, ops
+from bench import distributed, eventstore, machine, ops, pipeline
 from bench.eventstore.contenders import PostgresBackend
 from bench.harness import BenchRun, Context
 from bench.report import Section, merge
@@ -19,7 +19,7 @@ from bench.timing import Progress
 
 MODULES: dict[str, BenchRun] = {
     eventstore.NAME: eventstore.run,
-    lifecycle.NAME: lifecycle.run,
+    pipeline.NAME: pipeline.run,
     distributed.NAME: distributed.run,
     ops.NAME: ops.run,
 }

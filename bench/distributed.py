@@ -21,7 +21,7 @@ import httpx
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 
 from bench.harness import Context
-from bench.lifecycle import running_system
+from bench.processes import embedded as embedded_server
 from bench.report import Section, fmt_rate, fmt_ratio
 from runtime.credentials import DemoLogins
 from runtime.demo import seed
@@ -146,13 +146,13 @@ async def _feed_rate(kafka: str, namespace: str, count: int) -> float:
         on_poison=poison,
         namespace=namespace,
     )
-    events = feed.subscribe(0)
+    batches = feed.batches(0)
     started = time.monotonic()
     running = asyncio.create_task(feed.run())
     try:
         seen = 0
-        async for _ in events:
-            seen += 1
+        async for batch in batches:
+            seen += len(batch)
             if seen >= count:
                 break
         return seen / (time.monotonic() - started)
@@ -192,7 +192,10 @@ async def run(ctx: Context) -> list[Section]:
             raw = await _raw_rate(kafka, topic, size)
             fed = await _feed_rate(kafka, f"{namespace}.", size)
     ctx.progress.say(f"distributed: the same {orders} lifecycles embedded (`b2b run`)")
-    async with running_system(ctx) as url, _client(url, build_world()) as (client, logins):
+    async with (
+        embedded_server(ctx, "distributed-embedded", None) as server,
+        _client(server.url, build_world()) as (client, logins),
+    ):
         embedded = await _lifecycles(client, logins, build_world(), orders)
     return _sections(ctx, orders, spread, embedded, size, raw, fed)
 

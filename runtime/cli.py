@@ -72,6 +72,10 @@ def simulate(
     ] = None,
     seed: Annotated[int, typer.Option(help="Random seed for the scenario mix")] = 42,
     timeout: Annotated[float, typer.Option(help="Seconds one step may wait")] = 60.0,
+    scenario: Annotated[
+        list[str] | None,
+        typer.Option(help="Only these scenarios (repeat), e.g. --scenario happy; default: a mix"),
+    ] = None,
 ) -> None:
     """Drive orders through the lifecycle via the public HTTP API; print one JSON summary.
 
@@ -80,9 +84,15 @@ def simulate(
     import asyncio
     import json
 
+    from runtime.simulate import SCENARIOS
     from runtime.simulate_cli import run_simulation
 
-    summary = asyncio.run(run_simulation(orders, concurrency, url, seed, timeout, console))
+    unknown = sorted(set(scenario or ()) - set(SCENARIOS))
+    if unknown:
+        raise typer.BadParameter(f"unknown {unknown}; choose from {sorted(SCENARIOS)}")
+    summary = asyncio.run(
+        run_simulation(orders, concurrency, url, seed, timeout, console, scenario or None)
+    )
     print(json.dumps(summary, indent=2))
     if summary["as_expected"] != summary["orders"]:
         raise typer.Exit(code=1)

@@ -60,7 +60,13 @@ async def world_present(client: httpx.AsyncClient, credentials: Credentials) -> 
 
 
 async def run_simulation(
-    orders: int, concurrency: int, url: str | None, seed: int, timeout: float, console: Console
+    orders: int,
+    concurrency: int,
+    url: str | None,
+    seed: int,
+    timeout: float,
+    console: Console,
+    scenarios: list[str] | None = None,
 ) -> dict[str, Any]:
     async with _client(url, console) as (client, credentials):
         if url is not None and not await world_present(client, credentials):
@@ -77,5 +83,6 @@ async def run_simulation(
                 seed=seed,
                 timeout=timeout,
                 progress=lambda done: progress.update(task, completed=done),
+                scenarios=scenarios,
             )
     return summary.as_dict()

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Protocol, cast
 
 import aiosqlite
-import asyncpg  # type: ignore[import-untyped]
+import asyncpg
 from eventsourcing.persistence import ApplicationRecorder, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.sqlite import (
@@ -31,7 +31,6 @@ from eventsourcing.sqlite import (
     SQLiteConnectionPool,
     SQLiteDatastore,
 )
-from sqlalchemy import event
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.schema import CreateTable
 
@@ -111,17 +110,26 @@ class OursSubscribe:
 async def count_statements(store: SqlEventStore, commit: Commit) -> int:
     """How many SQL statements one append of ours sends between BEGIN and COMMIT."""
     seen = 0
+    writer = await store.database._writer()
+    kind = type(writer)
+    originals = {name: getattr(kind, name) for name in ("_fetch", "run", "run_many")}
 
-    def before(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        nonlocal seen
-        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT")):
-            seen += 1
+    def counting(name: str) -> Any:
+        async def call(self: Any, sql: str, *args: Any) -> Any:
+            nonlocal seen
+            if not sql.lstrip().upper().startswith(("BEGIN", "COMMIT", "PRAGMA")):
+                seen += 1
+            return await originals[name](self, sql, *args)
 
-    event.listen(store.engine.sync_engine, "before_cursor_execute", before)
+        return call
+
+    for name in originals:
+        setattr(kind, name, counting(name))
     try:
         await OursWriter(store).append(commit)
     finally:
-        event.remove(store.engine.sync_engine, "before_cursor_execute", before)
+        for name, original in originals.items():
+            setattr(kind, name, original)
     return seen
 
 
