@@ -59,6 +59,19 @@ def demo_keys(world: DemoWorld) -> list[DemoKey]:
     return [*keys, DemoKey("demo-bank", Actor("bank", BANK_PARTY))]
 
 
+def demo_login_summary(world: DemoWorld) -> list[str]:
+    """What `make run` prints once ready: the demo log-ins a newcomer tries first."""
+    first_buyer, supplier_1, supplier_2 = world.buyers[0], *world.suppliers[:2]
+    return [
+        f"demo log-ins (development only), password {DEMO_PASSWORD}:",
+        f"buyer-01     {first_buyer.name} ({first_buyer.tier} tier); buyer-02 … "
+        f"buyer-{len(world.buyers):02d} likewise",
+        f"supplier-01  {supplier_1.name} (confirms by hand)",
+        f"supplier-02  {supplier_2.name} (auto-confirms)",
+        "ops          operations;  analyst  reports",
+    ]
+
+
 async def seed_demo_accounts(identity: IdentityStore, world: DemoWorld) -> None:
     """Create the demo users and keys (idempotent; call only in development)."""
     for user in demo_users(world):
