@@ -93,7 +93,7 @@ def rules(*, login_rate: str, order_rate: str) -> dict[str, Rule]:
         "POST /api/v1/delivery-addresses": rule(BUYER, OPS),
         "GET /api/v1/delivery-addresses": rule(BUYER, OPS, ANALYST),
         "GET /api/v1/delivery-addresses/{address_id}": rule(BUYER, OPS, ANALYST),
-        "POST /api/v1/shipments/{shipment_id}/ship": rule(WAREHOUSE, webhook=True),
+        "POST /api/v1/shipments/{shipment_id}/ship": rule(WAREHOUSE, SUPPLIER, webhook=True),
         "POST /api/v1/shipments/{shipment_id}/tracking": rule(CARRIER, webhook=True),
         "POST /api/v1/shipments/{shipment_id}/delay": rule(CARRIER, webhook=True),
         "POST /api/v1/shipments/{shipment_id}/damage": rule(CARRIER, webhook=True),

@@ -20,8 +20,8 @@ log() { echo "up: $*" >&2; }
 source deploy/local/ports.sh
 # The port given for a service (SERVICE_PORTS, then B2B_PORT_BASE), or nothing.
 fixed_port() {
-  local pair index
-  for pair in ${SERVICE_PORTS//,/ }; do
+  local pair index list="${SERVICE_PORTS:-}"
+  for pair in ${list//,/ }; do
     [[ "${pair%%=*}" == "$1" ]] && { echo "${pair#*=}"; return; }
   done
   for index in "${!SERVICES[@]}"; do

@@ -27,7 +27,9 @@ def read_routes(context: ServiceContext, catalog: Catalog) -> APIRouter:
 
     def staff_only(actor: Any, supplier_id: UUID | None) -> None:
         if not sees_supplier_terms(actor, supplier_id):
-            raise Problem(403, "Supplier terms", "only the supplier sees these", field="X-Actor")
+            raise Problem(
+                403, "Supplier terms", "only the supplier sees these", field="Authorization"
+            )
 
     @router.get("/products/{sku}")
     async def product(
