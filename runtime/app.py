@@ -16,7 +16,7 @@ from portal.auth import install_portal_auth
 from portal.web import mount as mount_portal
 from runtime.credentials import Credentials, MintedTokens
 from runtime.demo import seed
-from runtime.demo_accounts import seed_demo_accounts
+from runtime.demo_accounts import DEMO_PASSWORD, demo_logins, seed_demo_accounts
 from runtime.demo_data import build_world
 from runtime.embedded import EmbeddedSystem, mount_routes
 from runtime.health import Readiness, install_health_probes
@@ -144,6 +144,9 @@ def create_app(
             await security.close()
 
     app = _new_app(security, lifespan)
+    if settings.development:
+        app.state.demo_logins = demo_logins(build_world())
+        app.state.demo_password = DEMO_PASSWORD
     readiness: Readiness = app.state.readiness
     readiness.wait_for("startup")
     if on_ready is not None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Query
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from portal.backend import ApiError
 from portal.deps import BuyerPage, Page, PageDep
+from portal.i18n import _
 from portal.session import CsrfChecked
 
 router = APIRouter()
@@ -42,7 +44,7 @@ async def render_invoices(
 async def invoices(
     page: PageDep,
     status: Annotated[str, Query(max_length=16)] = "",
-    done: Annotated[str, Query(max_length=120)] = "",
+    done: Annotated[str, Query(max_length=200)] = "",
 ) -> HTMLResponse:
     return await render_invoices(page, status, notice=done)
 
@@ -56,12 +58,17 @@ async def pay(
 ) -> Response:
     """Charge the invoice's open amount with a sandbox card token (``tok_ok`` succeeds)."""
     try:
-        await page.api.post(f"/api/v1/invoices/{invoice_id}/charge", {"token": token})
+        result = await page.api.post(f"/api/v1/invoices/{invoice_id}/charge", {"token": token})
     except ApiError as error:
         if error.status == 402:
-            error.title = "Payment declined"
-            error.detail = f"{error.detail}: try another card or pay by bank transfer"
+            error.title = "PaymentFailed"
+            error.detail = _("%(reason)s: try another card or pay by bank transfer") % {
+                "reason": error.detail
+            }
         return await render_invoices(page, error=error, code=error.status)
     target = back if back.startswith("/portal/") else "/portal/invoices"
+    done = quote(_("Payment received. Thank you."))
+    if target.startswith("/portal/orders/"):  # the order page waits until it shows the payment
+        target += f"?at={result.get('position', 0)}&of=payment"
     sep = "&" if "?" in target else "?"
-    return RedirectResponse(f"{target}{sep}done=Payment+received.+Thank+you.", 303)
+    return RedirectResponse(f"{target}{sep}done={done}", 303)

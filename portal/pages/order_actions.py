@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from portal.backend import ApiError
 from portal.cart import cart_of, save
 from portal.deps import BuyerPage, Page, PageDep, SupplierPage
+from portal.i18n import _
 from portal.pages.orders import back_to, demo_deliveries, render_order
 from portal.session import CsrfChecked
 
@@ -40,7 +41,7 @@ async def confirm(
         result = await page.api.post(f"/api/v1/orders/{order_id}/confirm", body, if_match=version)
     except ApiError as error:
         return await failed(page, order_id, error)
-    return back_to(order_id, "Order confirmed.", result)
+    return back_to(order_id, _("Order confirmed."), result)
 
 
 @router.post("/orders/{order_id}/reject")
@@ -53,7 +54,7 @@ async def reject(
         )
     except ApiError as error:
         return await failed(page, order_id, error)
-    return back_to(order_id, "Order rejected; the buyer sees your reason.", result)
+    return back_to(order_id, _("Order rejected; the buyer sees your reason."), result)
 
 
 @router.post("/orders/{order_id}/cancel")
@@ -64,7 +65,7 @@ async def cancel(page: PageDep, order_id: str, reason: Reason, version: Version 
         )
     except ApiError as error:
         return await failed(page, order_id, error)
-    return back_to(order_id, "Order cancelled.", result)
+    return back_to(order_id, _("Order cancelled."), result)
 
 
 @router.post("/orders/{order_id}/amend")
@@ -87,7 +88,7 @@ async def propose_amendment(page: SupplierPage, request: Request, order_id: str)
         if len(change) > 2:
             changes.append(change)
     if not changes:
-        error = ApiError(422, "Nothing to propose", "change a quantity, price or date of a line")
+        error = ApiError(422, "Nothing to propose", _("change a quantity, price or date of a line"))
         return await failed(page, order_id, error)
     body = {"changes": changes, "note": str(form.get("note") or "").strip() or None}
     version = str(form.get("version") or "") or None
@@ -97,7 +98,7 @@ async def propose_amendment(page: SupplierPage, request: Request, order_id: str)
         )
     except ApiError as error:
         return await failed(page, order_id, error)
-    return back_to(order_id, "Amendment sent to the buyer.", result)
+    return back_to(order_id, _("Amendment sent to the buyer."), result)
 
 
 @router.post("/orders/{order_id}/amendments/{proposal_id}/{answer}")
@@ -109,20 +110,22 @@ async def answer_amendment(
     reason: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
     if answer not in ("accept", "decline"):
-        return await failed(page, order_id, ApiError(404, "Unknown answer", "accept or decline"))
+        return await failed(page, order_id, ApiError(404, "Unknown answer", _("accept or decline")))
     path = f"/api/v1/orders/{order_id}/amendments/{proposal_id}/{answer}"
     try:
         result = await page.api.post(path, {"reason": reason or None})
     except ApiError as error:
         return await failed(page, order_id, error)
-    done = "Amendment accepted." if answer == "accept" else "Amendment declined."
+    done = _("Amendment accepted.") if answer == "accept" else _("Amendment declined.")
     return back_to(order_id, done, result)
 
 
 async def own_shipment(page: Page, shipment_id: str, warehouse_id: str) -> dict[str, Any]:
     """The shipment, read as the supplier's own warehouse (the API answers 404 for another's)."""
     if warehouse_id not in await page.own_warehouses():
-        raise ApiError(404, "Unknown shipment", f"no shipment {shipment_id} of yours")
+        raise ApiError(
+            404, "Unknown shipment", _("no shipment %(shipment)s of yours", shipment=shipment_id)
+        )
     api = page.as_party("warehouse", warehouse_id)
     shipment: dict[str, Any] = await api.get(f"/api/v1/shipments/{shipment_id}")
     return shipment
@@ -142,10 +145,11 @@ async def ship(
     try:
         eta = (datetime.now(UTC) + timedelta(days=eta_days)).isoformat()
         body = {"carrier_id": carrier_id, "tracking_number": tracking_number, "eta": eta}
-        await page.api.post(f"/api/v1/shipments/{shipment_id}/ship", body)
+        result = await page.api.post(f"/api/v1/shipments/{shipment_id}/ship", body)
     except ApiError as error:
         return await failed(page, order_id, error)
-    return back_to(order_id, f"Shipped with tracking number {tracking_number}.")
+    done = _("Shipped with tracking number %(number)s.", number=tracking_number)
+    return back_to(order_id, done, result, "logistics")
 
 
 @router.post("/shipments/{shipment_id}/delivered")
@@ -159,16 +163,19 @@ async def delivered(
     """Record the carrier's proof of delivery for a shipped shipment (development only)."""
     try:
         if not demo_deliveries():
-            raise ApiError(403, "Carriers report deliveries", "the carrier records it via its API")
+            raise ApiError(
+                403, "Carriers report deliveries", _("the carrier records it via its API")
+            )
         shipment = await own_shipment(page, shipment_id, warehouse_id)
         if not shipment.get("carrier_id"):
-            raise ApiError(409, "Not shipped yet", "hand the shipment to a carrier first")
+            raise ApiError(409, "Not shipped yet", _("hand the shipment to a carrier first"))
         body = {"delivered_at": datetime.now(UTC).isoformat(), "received_by": received_by}
         api = page.as_party("carrier", shipment["carrier_id"])
-        await api.post(f"/api/v1/shipments/{shipment_id}/delivered", body)
+        result = await api.post(f"/api/v1/shipments/{shipment_id}/delivered", body)
     except ApiError as error:
         return await failed(page, order_id, error)
-    return back_to(order_id, "Delivery recorded; the buyer can now inspect the goods.")
+    done = _("Delivery recorded; the buyer can now inspect the goods.")
+    return back_to(order_id, done, result, "logistics")
 
 
 @router.post("/shipments/{shipment_id}/acceptance")
@@ -193,16 +200,16 @@ async def inspect(page: BuyerPage, request: Request, shipment_id: str) -> Respon
                 line["reason"] = reason or "rejected at inspection"
             lines.append(line)
     except ValueError:
-        error = ApiError(422, "Invalid quantity", "enter whole numbers of units to reject")
+        error = ApiError(422, "Invalid quantity", _("enter whole numbers of units to reject"))
         return await failed(page, order_id, error)
     body: dict[str, Any] = {"lines": lines}
     if any(line["rejected"] for line in lines):
         body["remedy"] = str(form.get("remedy") or "refund")
     try:
-        await page.api.post(f"/api/v1/shipments/{shipment_id}/acceptance", body)
+        result = await page.api.post(f"/api/v1/shipments/{shipment_id}/acceptance", body)
     except ApiError as error:
         return await failed(page, order_id, error)
-    return back_to(order_id, "Inspection recorded. Thank you.")
+    return back_to(order_id, _("Inspection recorded. Thank you."), result, "logistics")
 
 
 @router.post("/orders/{order_id}/reorder")

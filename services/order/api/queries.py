@@ -1,7 +1,7 @@
 """Read routes: order list, order detail with its cross-service timeline, supplier work queue."""
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Query
@@ -14,6 +14,11 @@ from shared.service.errors import Problem
 from ..domain.decide import order_decider
 from .deps import OrderDeps
 
+PositionSource = Annotated[
+    Literal["order", "pricing", "inventory", "logistics", "payment"],
+    Query(description="the service whose store min_position refers to"),
+]
+
 STATUSES = (
     "placed|awaiting_confirmation|backordered|confirmed|amendment_proposed|shipped|delivered"
     "|accepted|invoiced|completed|rejected|cancelled"
@@ -24,9 +29,9 @@ def query_routes(deps: OrderDeps) -> APIRouter:
     router = APIRouter(tags=["orders"])
     context = deps.context
 
-    async def wait(min_position: int) -> None:
+    async def wait(min_position: int, source: str = "order") -> None:
         for projection in (deps.summaries.name, deps.details.name):
-            await context.positions.wait_for(projection, "order", min_position)
+            await context.positions.wait_for(projection, source, min_position)
 
     @router.get("/orders")
     async def list_orders(
@@ -51,13 +56,19 @@ def query_routes(deps: OrderDeps) -> APIRouter:
 
     @router.get("/orders/{order_id}")
     async def get_order(
-        order_id: UUID, actor: ActorDep, min_position: MinPositionDep = 0, as_of: AsOfQuery = None
+        order_id: UUID,
+        actor: ActorDep,
+        min_position: MinPositionDep = 0,
+        as_of: AsOfQuery = None,
+        position_of: PositionSource = "order",
     ) -> JSONResponse:
         """The order's status, lines and prices with every service's facts and a timeline;
-        with ``as_of``, the order's state folded from its events recorded by then."""
+        with ``as_of``, the order's state folded from its events recorded by then. With
+        ``position_of``, ``min_position`` is a position in that service's store (e.g. the one a
+        shipment command answered), so the order reflects that command."""
         if as_of is not None:
             return await order_as_of(order_id, actor, as_of)
-        await wait(min_position)
+        await wait(min_position, position_of)
         summary = await deps.summaries.get(context.engine, str(order_id))
         own = summary and {"buyer": summary["buyer_id"], "supplier": summary["supplier_id"]}
         if summary is None or (

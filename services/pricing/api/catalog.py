@@ -1,5 +1,6 @@
 """GET /catalog: products with the buyer's own price, quantity breaks, promotion and live stock."""
 
+import json
 from datetime import UTC, datetime
 from typing import Annotated, Any
 from uuid import UUID
@@ -65,7 +66,11 @@ def catalog_routes(context: ServiceContext, catalog: Catalog) -> APIRouter:
         if q:
             pattern = f"%{q.lower()}%"
             query = query.where(
-                or_(func.lower(p.c.name).like(pattern), func.lower(p.c.sku).like(pattern))
+                or_(
+                    func.lower(p.c.name).like(pattern),
+                    func.lower(p.c.names).like(pattern),
+                    func.lower(p.c.sku).like(pattern),
+                )
             )
         if category:
             query = query.where(p.c.category == category)
@@ -148,6 +153,7 @@ def _item(row: RowMapping, book: PricingBook, now: datetime) -> dict[str, Any]:
         "supplier_id": row["supplier_id"],
         "sku": row["sku"],
         "name": row["name"],
+        "names": json.loads(row["names"] or "{}"),
         "category": row["category"],
         "unit": row["unit"],
         "pack_size": row["pack_size"],
