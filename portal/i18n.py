@@ -129,11 +129,16 @@ def _zone(name: str, language: Language) -> ZoneInfo:
     return ZoneInfo(language.time_zone)
 
 
-def use(connection: HTTPConnection) -> UserLocale:
-    """Serve this request in its user's locale (templates, handlers and formats see it)."""
-    found = negotiate(connection)
-    _current.set(found)
-    return found
+def use(connection: HTTPConnection) -> contextvars.Token[UserLocale | None]:
+    """Serve this request in its user's locale (templates, handlers and formats see it); give
+    the token back to ``restore`` when the request is done."""
+    return _current.set(negotiate(connection))
+
+
+def restore(token: contextvars.Token[UserLocale | None]) -> None:
+    """The locale from before ``use``: the portal calls its own API in-process, in the same
+    task, and that inner request must not leave its locale behind."""
+    _current.reset(token)
 
 
 def activate(code: str, time_zone: str | None = None) -> UserLocale:

@@ -197,6 +197,29 @@ def product_name(product: Any) -> str:
     return str(names.get(current().language.tag) or product.get("name") or product.get("sku", ""))
 
 
+DISCOUNTS = {
+    "tier_price": N_("Your tier price"),
+    "customer_price": N_("Your agreed price"),
+    "quantity_break": N_("Quantity break"),
+    "promotion": N_("Promotion"),
+}
+_COUPON = re.compile(r"\bcoupon ([A-Za-z0-9._-]+)", re.IGNORECASE)
+
+
+def discount(entry: Any) -> str:
+    """Why a price is lower, in the reader's language: the API's own words in English, else the
+    kind of discount (a coupon with its code)."""
+    reason = str(entry.get("reason", "")) if isinstance(entry, dict) else str(entry)
+    kind = entry.get("kind") if isinstance(entry, dict) else None
+    if current().language.code == "en" or kind is None:
+        return reason
+    if kind == "coupon":
+        found = _COUPON.search(reason)
+        return gettext("Coupon %(code)s", code=found.group(1)) if found else gettext("Coupon")
+    known = DISCOUNTS.get(str(kind))
+    return gettext(known) if known else reason
+
+
 def problem_title(title: Any) -> str:
     """An API problem's title (a stable code) in the reader's language."""
     code = str(title or "")
@@ -263,6 +286,7 @@ templates.env.filters.update(
     short=short,
     sentence=sentence,
     timeline_line=timeline_line,
+    discount=discount,
     product_name=product_name,
 )
 templates.env.globals.update(STATUS_TONES=STATUS_TONES, TERMINAL=TERMINAL)

@@ -50,9 +50,14 @@ class LocaleMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            i18n.use(HTTPConnection(scope))
-        await self.app(scope, receive, send)
+        if scope["type"] != "http" or scope["path"].startswith("/api/"):
+            await self.app(scope, receive, send)
+            return
+        token = i18n.use(HTTPConnection(scope))
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            i18n.restore(token)
 
 
 ONE_YEAR = 365 * 24 * 3600

@@ -32,7 +32,8 @@ def connection(accept: str = "", cookies: str = "") -> HTTPConnection:
 )
 def test_accept_language_picks_the_best_supported_language(header: str, expected: str) -> None:
     found = from_accept_language(header)
-    assert found is not None and found.code == expected
+    assert found is not None
+    assert found.code == expected
 
 
 def test_the_users_setting_wins_over_the_browser_and_fallbacks_are_sensible() -> None:
