@@ -25,8 +25,10 @@ def test_the_login_page_is_styled_and_offers_the_demo_accounts(login: Login) -> 
     expect(page.get_by_role("heading", name="登入")).to_be_visible()
     card = page.locator(".login-card")
     assert card.evaluate("e => getComputedStyle(e).boxShadow") != "none"
-    field = page.get_by_label("帳號")
-    assert field.evaluate("e => getComputedStyle(e).borderRadius") == "8px"
+    field = page.get_by_label("帳號", exact=True)
+    password = page.get_by_label("密碼", exact=True)
+    assert password.evaluate("e => getComputedStyle(e).borderRadius") == "8px"
+    assert password.evaluate("e => getComputedStyle(e).minHeight") == "44px"
     page.get_by_role("button", name="buyer-01").click()  # a demo account fills the form
     expect(field).to_have_value("buyer-01")
 
