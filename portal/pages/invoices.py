@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from portal.backend import ApiError
 from portal.deps import BuyerPage, Page, PageDep
 from portal.i18n import _
+from portal.pages.order_actions import counted, until_counted
 from portal.session import CsrfChecked
 
 router = APIRouter()
@@ -57,8 +58,18 @@ async def pay(
     back: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     """Charge the invoice's open amount with a sandbox card token (``tok_ok`` succeeds)."""
+    target = back if back.startswith("/portal/") else "/portal/invoices"
+    order_id = (
+        target.removeprefix("/portal/orders/") if target.startswith("/portal/orders/") else ""
+    )
+    try:
+        before = await counted(page, order_id, "settled") if order_id else 0
+    except ApiError:  # not an order of this buyer: pay, and go back to the invoices
+        order_id, target, before = "", "/portal/invoices", 0
     try:
         result = await page.api.post(f"/api/v1/invoices/{invoice_id}/charge", {"token": token})
+        if order_id:  # the order page that follows shows the payment in its header too
+            await until_counted(page, order_id, "settled", before)
     except ApiError as error:
         if error.status == 402:
             error.title = "PaymentFailed"
@@ -66,7 +77,6 @@ async def pay(
                 "reason": error.detail
             }
         return await render_invoices(page, error=error, code=error.status)
-    target = back if back.startswith("/portal/") else "/portal/invoices"
     done = quote(_("Payment received. Thank you."))
     if target.startswith("/portal/orders/"):  # the order page waits until it shows the payment
         target += f"?at={result.get('position', 0)}&of=payment"

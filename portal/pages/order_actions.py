@@ -3,6 +3,7 @@ cancel, ship and record delivery, inspect goods, reorder. Each redirects back to
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
@@ -18,6 +19,7 @@ from portal.session import CsrfChecked
 
 router = APIRouter(dependencies=[CsrfChecked])
 Reason = Annotated[str, Form(min_length=1, max_length=500)]
+SETTLE_SECONDS = 5.0
 Version = Annotated[int | None, Form()]
 
 
@@ -120,6 +122,23 @@ async def answer_amendment(
     return back_to(order_id, done, result)
 
 
+async def counted(page: Page, order_id: str, counter: str) -> int:
+    """How many of its shipments (or invoices) the order's own read model counts as ``counter``
+    (``shipped``, ``delivered``, ``resolutions``, ``settled``)."""
+    order = await page.api.get(f"/api/v1/orders/{order_id}")
+    return int(order.get(counter) or 0)
+
+
+async def until_counted(page: Page, order_id: str, counter: str, above: int) -> None:
+    """The order service learns of a shipment's or invoice's progress by reacting to the other
+    service's event; wait (bounded) until its read model counts it, so the page that follows
+    shows one state in its header and its cards."""
+    for _attempt in range(int(SETTLE_SECONDS / 0.1)):
+        if await counted(page, order_id, counter) > above:
+            return
+        await asyncio.sleep(0.1)
+
+
 async def own_shipment(page: Page, shipment_id: str, warehouse_id: str) -> dict[str, Any]:
     """The shipment, read as the supplier's own warehouse (the API answers 404 for another's)."""
     if warehouse_id not in await page.own_warehouses():
@@ -145,7 +164,9 @@ async def ship(
     try:
         eta = (datetime.now(UTC) + timedelta(days=eta_days)).isoformat()
         body = {"carrier_id": carrier_id, "tracking_number": tracking_number, "eta": eta}
+        before = await counted(page, order_id, "shipped")
         result = await page.api.post(f"/api/v1/shipments/{shipment_id}/ship", body)
+        await until_counted(page, order_id, "shipped", before)
     except ApiError as error:
         return await failed(page, order_id, error)
     done = _("Shipped with tracking number %(number)s.", number=tracking_number)
@@ -171,7 +192,9 @@ async def delivered(
             raise ApiError(409, "Not shipped yet", _("hand the shipment to a carrier first"))
         body = {"delivered_at": datetime.now(UTC).isoformat(), "received_by": received_by}
         api = page.as_party("carrier", shipment["carrier_id"])
+        before = await counted(page, order_id, "delivered")
         result = await api.post(f"/api/v1/shipments/{shipment_id}/delivered", body)
+        await until_counted(page, order_id, "delivered", before)
     except ApiError as error:
         return await failed(page, order_id, error)
     done = _("Delivery recorded; the buyer can now inspect the goods.")
@@ -206,7 +229,9 @@ async def inspect(page: BuyerPage, request: Request, shipment_id: str) -> Respon
     if any(line["rejected"] for line in lines):
         body["remedy"] = str(form.get("remedy") or "refund")
     try:
+        before = await counted(page, order_id, "resolutions")
         result = await page.api.post(f"/api/v1/shipments/{shipment_id}/acceptance", body)
+        await until_counted(page, order_id, "resolutions", before)
     except ApiError as error:
         return await failed(page, order_id, error)
     return back_to(order_id, _("Inspection recorded. Thank you."), result, "logistics")

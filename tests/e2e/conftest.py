@@ -73,9 +73,11 @@ def login(browser: Browser, server: Server, console_errors: list[str]) -> Iterat
         page = context.new_page()
         page.on(
             "console",
-            lambda message: console_errors.append(f"{page.url}: {message.text}")
-            if message.type == "error"
-            else None,
+            lambda message: (
+                console_errors.append(f"{page.url}: {message.text}")
+                if message.type == "error"
+                else None
+            ),
         )
         page.on("pageerror", lambda error: console_errors.append(f"{page.url}: {error}"))
         page.goto("/portal/")
