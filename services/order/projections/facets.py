@@ -75,6 +75,12 @@ _LINES: dict[type[DomainEvent], Callable[[Any], Line]] = {
     order.OrderAmendmentAccepted: lambda e: (N_("amendment accepted by the buyer"), {}),
     order.OrderAmendmentDeclined: lambda e: (N_("amendment declined by the buyer"), {}),
     order.OrderCompleted: lambda e: (N_("order completed"), {}),
+    order.OrderPricingRecorded: lambda e: (N_("prices recorded on the order"), {}),
+    order.OrderStockSecured: lambda e: (N_("stock secured for every line"), {}),
+    inventory.StockCommitted: lambda e: (N_("stock committed: the shipped units left on hand"), {}),
+    inventory.BackorderCreated: lambda e: (N_("back-order created"), {}),
+    logistics.ReturnAuthorized: lambda e: (N_("return authorized"), {}),
+    logistics.ReturnReceived: lambda e: (N_("returned goods received"), {}),
     pricing.OrderPriced: lambda e: (
         N_("priced at %(total_money)s (%(tier_code)s tier)"),
         {"total_money": _money(e.total), "tier_code": e.tier},
