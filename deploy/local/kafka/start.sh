@@ -28,12 +28,14 @@ fetch_jars() {
   local stamp
   stamp="$(sha256sum "$HERE/pom.xml" | cut -c1-16)"
   [[ -f "$LIBS/.fetched-$stamp" ]] && return 0
-  command -v java >/dev/null || { log "java not found: install a JDK 17 (apt-get install openjdk-17-jre-headless)"; exit 1; }
-  if ! command -v mvn >/dev/null; then
-    log "mvn not found: installing Debian's maven"
+  local missing=()
+  command -v java >/dev/null || missing+=(openjdk-17-jre-headless)
+  command -v mvn >/dev/null || missing+=(maven)
+  if (( ${#missing[@]} )); then
+    log "installing Debian's ${missing[*]} (Kafka runs on Java 17; Maven fetches its jars)"
     local sudo=""; [[ "$(id -u)" -ne 0 ]] && sudo="sudo"
     DEBIAN_FRONTEND=noninteractive $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends maven >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   fi
   log "fetching Kafka jars from Maven Central into $LIBS"
   rm -rf "$LIBS"
