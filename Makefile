@@ -10,7 +10,7 @@ PORT ?= 8000
 DATA_DIR ?= ./var
 export PORT DATA_DIR
 
-.PHONY: help install run up down test lint check unit contract service integration e2e bench lock schemas pg-up pg-down kafka-up kafka-down k8s-validate chromium screenshots clean
+.PHONY: help install run up down test lint check unit contract service integration e2e bench lock schemas pg-up pg-down kafka-up kafka-down k8s-validate chromium screenshots translations clean
 
 help:
 	@echo "make run        the whole system embedded on http://127.0.0.1:$$PORT (data in $$DATA_DIR)"
@@ -19,6 +19,7 @@ help:
 	@echo "make bench      measure, write docs/BENCHMARKS.md"
 	@echo "make lint | unit | contract | service | integration | e2e | lock | schemas | pg-up | pg-down"
 	@echo "make screenshots  capture the portal's main pages into docs/screenshots (Chromium)"
+	@echo "make translations extract the portal's messages and update every catalog (portal/locale)"
 
 $(UV):
 	$(PYTHON) -m pip install --quiet --target $(TOOLS) uv==$(UV_VERSION)
@@ -93,6 +94,15 @@ e2e: install chromium
 
 screenshots: install chromium
 	$(BIN)/python -m tests.e2e.screenshots
+
+LOCALES := zh_Hant zh_Hans en
+translations: install
+	$(BIN)/pybabel extract --no-location --sort-output --omit-header -F babel.cfg -k N_ -o portal/locale/messages.pot .
+	@for locale in $(LOCALES); do \
+	  $(BIN)/pybabel update --init-missing --no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date \
+	    -i portal/locale/messages.pot -d portal/locale -l $$locale; \
+	done
+	$(BIN)/python -m portal.catalog_check
 
 clean:
 	rm -rf $(VENV) .cache/tools .pytest_cache .mypy_cache .ruff_cache

@@ -22,19 +22,17 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 
+from portal.i18n import _
 from shared.service.auth.dependencies import security_of
 from shared.service.auth.security import CSRF_FIELD, CSRF_HEADER, SESSION_COOKIE, Security
 from shared.service.errors import Problem
 
-templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 LOGIN_CSRF_COOKIE = "b2b_login_csrf"
 API_TOKEN_TTL = timedelta(minutes=5)
 
@@ -70,7 +68,7 @@ class LoginRedirect(Exception):
         self.next_url = next_url
 
 
-def _local(next_url: str | None) -> str:
+def local_path(next_url: str | None) -> str:
     """Only same-site paths: ``//evil.example`` or ``https://...`` become ``/``."""
     if not next_url or not next_url.startswith("/") or next_url.startswith("//"):
         return "/"
@@ -105,11 +103,20 @@ async def require_csrf(
 def _login_page(
     request: Request, next_url: str, error: str | None = None, status: int = 200
 ) -> HTMLResponse:
+    from portal.templating import templates  # the portal's one environment (imports this module)
+
     token = request.cookies.get(LOGIN_CSRF_COOKIE) or secrets.token_urlsafe(24)
     response = templates.TemplateResponse(
         request,
         "login.html",
-        {"next": next_url, "csrf_token": token, "error": error},
+        {
+            "next": next_url,
+            "csrf_token": token,
+            "error": error,
+            # (username, role, company) in development, set by the runtime; absent elsewhere
+            "demo_logins": getattr(request.app.state, "demo_logins", None),
+            "demo_password": getattr(request.app.state, "demo_password", ""),
+        },
         status_code=status,
     )
     response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict")
@@ -121,7 +128,7 @@ def login_routes() -> APIRouter:
 
     @router.get("/login")
     async def login_form(request: Request, next: str = "/") -> HTMLResponse:
-        return _login_page(request, _local(next))
+        return _login_page(request, local_path(next))
 
     @router.post("/login")
     async def login(
@@ -134,18 +141,23 @@ def login_routes() -> APIRouter:
         security = security_of(request)
         expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
         if not expected or not hmac.compare_digest(csrf_token, expected):
-            return _login_page(request, _local(next), "Your form expired; try again.", 403)
+            return _login_page(request, local_path(next), _("Your form expired; try again."), 403)
         client = request.client.host if request.client else "?"
         wait = security.limiter.hit(security.login_rate, "portal-login", client)
         if wait is not None:
-            page = _login_page(request, _local(next), f"Too many attempts; wait {wait} s.", 429)
+            page = _login_page(
+                request,
+                local_path(next),
+                _("Too many attempts; wait %(seconds)s s.", seconds=wait),
+                429,
+            )
             page.headers["Retry-After"] = str(wait)
             return page
         user = await security.identity.login(username, password)
         if user is None:
-            return _login_page(request, _local(next), "Wrong username or password.", 401)
+            return _login_page(request, local_path(next), _("Wrong username or password."), 401)
         session_id, _session = await security.identity.open_session(user)
-        response = RedirectResponse(_local(next), status_code=303)
+        response = RedirectResponse(local_path(next), status_code=303)
         response.set_cookie(
             SESSION_COOKIE,
             session_id,

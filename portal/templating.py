@@ -1,10 +1,9 @@
-"""Jinja2 environment of the portal: templates, and filters for money, dates and statuses."""
+"""Jinja2 environment of the portal: templates (translated, see portal.i18n), and filters for
+money, dates, numbers and the codes the API answers with."""
 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -12,10 +11,22 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from portal.i18n import (
+    N_,
+    current,
+    duration,
+    gettext,
+    install_gettext,
+    iso,
+    money,
+    number,
+    percent,
+    when,
+)
 from portal.session import PortalUser, csrf_token
 
 HERE = Path(__file__).parent
-templates = Jinja2Templates(directory=HERE / "templates")
+templates = install_gettext(Jinja2Templates(directory=HERE / "templates"))
 
 STATUS_TONES = {
     "placed": "info",
@@ -37,40 +48,191 @@ STATUS_TONES = {
     "rejected": "bad",
     "cancelled": "muted",
     "credited": "muted",
+    "healthy": "ok",
+    "failing": "bad",
 }
 TERMINAL = frozenset({"completed", "rejected", "cancelled"})
 
 
-def money(value: Any, currency: str | None = None) -> str:
-    """``{"amount": "12.5", "currency": "USD"}`` or a number → ``USD 12.50``."""
-    if value is None:
-        return "—"
-    if isinstance(value, dict):
-        currency = value.get("currency", currency)
-        value = value.get("amount")
-    try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return str(value)
-    return f"{currency or ''} {amount:,.2f}".strip()
+CODES = {
+    # order and shipment statuses
+    "placed": N_("Placed"),
+    "awaiting_confirmation": N_("Awaiting confirmation"),
+    "backordered": N_("Back-ordered"),
+    "amendment_proposed": N_("Amendment proposed"),
+    "confirmed": N_("Confirmed"),
+    "shipped": N_("Shipped"),
+    "in_transit": N_("In transit"),
+    "planned": N_("Planned"),
+    "delivered": N_("Delivered"),
+    "accepted": N_("Accepted"),
+    "partially_accepted": N_("Partially accepted"),
+    "invoiced": N_("Invoiced"),
+    "completed": N_("Completed"),
+    "settled": N_("Settled"),
+    "open": N_("Open"),
+    "overdue": N_("Overdue"),
+    "rejected": N_("Rejected"),
+    "cancelled": N_("Cancelled"),
+    "credited": N_("Credited"),
+    "healthy": N_("Healthy"),
+    "failing": N_("Failing"),
+    "delayed": N_("Delayed"),
+    "damaged": N_("Damaged"),
+    "out_for_delivery": N_("Out for delivery"),
+    "picked_up": N_("Picked up"),
+    # order types
+    "regular": N_("Regular"),
+    "urgent": N_("Urgent"),
+    "presale": N_("Presale"),
+    # tiers and payment terms
+    "gold": N_("Gold"),
+    "silver": N_("Silver"),
+    "bronze": N_("Bronze"),
+    "net_30": N_("Net 30 days"),
+    "net_60": N_("Net 60 days"),
+    "prepaid": N_("Prepaid"),
+    # remedies for rejected goods
+    "refund": N_("Refund"),
+    "replacement": N_("Replacement"),
+    "credit_note": N_("Credit note"),
+    # product categories
+    "fasteners": N_("Fasteners"),
+    "hand_tools": N_("Hand tools"),
+    "power_tools": N_("Power tools"),
+    "safety": N_("Safety equipment"),
+    "electrical": N_("Electrical"),
+    "packaging": N_("Packaging"),
+    "tea": N_("Tea"),
+    "beverages": N_("Beverages"),
+    "snacks": N_("Snacks"),
+    "pantry": N_("Pantry"),
+    # sales units
+    "each": N_("each"),
+    "box": N_("box"),
+    "pack": N_("pack"),
+    "carton": N_("carton"),
+    "roll": N_("roll"),
+    "set": N_("set"),
+    "pair": N_("pair"),
+    "case": N_("case"),
+    "bag": N_("bag"),
+    "bottle": N_("bottle"),
+    "tin": N_("tin"),
+    # delivery regions
+    "north": N_("North"),
+    "central": N_("Central"),
+    "south": N_("South"),
+    # roles and parties
+    "buyer": N_("Buyer"),
+    "supplier": N_("Supplier"),
+    "operations": N_("Operations"),
+    "analyst": N_("Analyst"),
+    "warehouse": N_("Warehouse"),
+    "carrier": N_("Carrier"),
+    "system": N_("System"),
+    # carrier reports and stock releases
+    "at_hub": N_("At a hub"),
+    "in_customs": N_("In customs"),
+    "delivery_attempted": N_("Delivery attempted"),
+    "order_cancelled": N_("Order cancelled"),
+    "order_rejected": N_("Order rejected"),
+    "amendment": N_("Amendment"),
+    "expired": N_("Expired"),
+    "return": N_("Return"),
+    # services (the timeline's sources)
+    "order": N_("Order"),
+    "pricing": N_("Pricing"),
+    "inventory": N_("Inventory"),
+    "logistics": N_("Logistics"),
+    "payment": N_("Payment"),
+}
+"""Codes the API answers with (statuses, types, tiers, terms, categories, units) and their
+words; ``label`` translates them, and shows an unknown code as plain words."""
 
 
-def when(value: Any, with_time: bool = True) -> str:
-    """An ISO timestamp (UTC) as ``27 Nov 2026 09:07``; an ISO date as ``26 Jan 2027``."""
-    if not value:
-        return "—"
-    text = str(value)
-    try:
-        if len(text) == 10:  # a plain ISO date (a datetime always has its time)
-            return date.fromisoformat(text).strftime("%d %b %Y")
-        parsed = value if isinstance(value, datetime) else datetime.fromisoformat(text)
-    except ValueError:
-        return text
-    return parsed.strftime("%d %b %Y %H:%M" if with_time else "%d %b %Y")
+PROBLEM_TITLES = {
+    # problem+json titles stay stable codes; the portal says them in the reader's language
+    "Unknown coupon": N_("Unknown coupon"),
+    "Unknown product": N_("Unknown product"),
+    "Order not found": N_("Order not found"),
+    "OrderNotFound": N_("Order not found"),
+    "Not allowed": N_("Not allowed"),
+    "Forbidden": N_("Not allowed"),
+    "Not yours": N_("Not yours"),
+    "Nothing to pay": N_("Nothing to pay"),
+    "Invalid request": N_("Invalid request"),
+    "Request Validation Error": N_("Invalid request"),
+    "Unknown carrier": N_("Unknown carrier"),
+    "PaymentFailed": N_("Payment failed"),
+    "CSRF token missing or wrong": N_("Your form expired"),
+    "Precondition Failed": N_("The order changed"),
+    "OrderAlreadyConfirmed": N_("The order is already confirmed"),
+    "OrderAlreadyClosed": N_("The order is closed"),
+    "OrderAlreadyShipped": N_("The order has shipped"),
+    "OrderNotAwaitingConfirmation": N_("The order is not awaiting confirmation"),
+    "AmendmentAlreadyPending": N_("An amendment is already pending"),
+    "InvalidAmendment": N_("Invalid amendment"),
+    "InvalidOrderLine": N_("Invalid order line"),
+    "InvalidLines": N_("Invalid lines"),
+    "ShipmentAlreadyShipped": N_("Already shipped"),
+    "ShipmentWasCancelled": N_("Shipment cancelled"),
+    "ShipmentNotShipped": N_("Not shipped yet"),
+    "GoodsAlreadyInspected": N_("Goods already inspected"),
+    "InvoiceAlreadySettled": N_("Invoice already settled"),
+    "RemedyRequired": N_("Choose a remedy"),
+    "Nothing to propose": N_("Nothing to propose"),
+    "Cart is full": N_("Cart is full"),
+    "Invalid quantity": N_("Invalid quantity"),
+    "Not shipped yet": N_("Not shipped yet"),
+    "Carriers report deliveries": N_("Carriers report deliveries"),
+}
+
+
+def product_name(product: Any) -> str:
+    """A product's name in the reader's language when the catalog has one, else its name."""
+    if not isinstance(product, dict):
+        return str(product or "")
+    names = product.get("names") or {}
+    return str(names.get(current().language.tag) or product.get("name") or product.get("sku", ""))
+
+
+DISCOUNTS = {
+    "tier_price": N_("Your tier price"),
+    "customer_price": N_("Your agreed price"),
+    "quantity_break": N_("Quantity break"),
+    "promotion": N_("Promotion"),
+}
+_COUPON = re.compile(r"\bcoupon ([A-Za-z0-9._-]+)", re.IGNORECASE)
+
+
+def discount(entry: Any) -> str:
+    """Why a price is lower, in the reader's language: the API's own words in English, else the
+    kind of discount (a coupon with its code)."""
+    reason = str(entry.get("reason", "")) if isinstance(entry, dict) else str(entry)
+    kind = entry.get("kind") if isinstance(entry, dict) else None
+    if current().language.code == "en" or kind is None:
+        return reason
+    if kind == "coupon":
+        found = _COUPON.search(reason)
+        return gettext("Coupon %(code)s", code=found.group(1)) if found else gettext("Coupon")
+    known = DISCOUNTS.get(str(kind))
+    return gettext(known) if known else reason
+
+
+def problem_title(title: Any) -> str:
+    """An API problem's title (a stable code) in the reader's language."""
+    code = str(title or "")
+    known = PROBLEM_TITLES.get(code)
+    return gettext(known) if known is not None else sentence(code)
 
 
 def label(value: Any) -> str:
-    return str(value or "").replace("_", " ").capitalize()
+    code = str(value or "")
+    known = CODES.get(code)
+    if known is not None:
+        return gettext(known)
+    return code.replace("_", " ").capitalize()
 
 
 def sentence(text: Any) -> str:
@@ -81,11 +243,52 @@ def sentence(text: Any) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", " ", value).capitalize()
 
 
+def _timeline_value(name: str, value: Any) -> str:
+    if name.endswith("_money"):
+        return money(value)
+    if name.endswith("_date"):
+        return when(value, with_time=False)
+    if name.endswith("_at"):
+        return when(value)
+    if name.endswith("_code"):
+        return label(value)
+    if name.endswith("_party"):
+        return "、".join(value) if current().language.code != "en" else ", ".join(value)
+    if isinstance(value, int):
+        return number(value)
+    return str(value)
+
+
+def timeline_line(entry: dict[str, Any]) -> str:
+    """A timeline entry in the reader's language: its template translated, its values formatted
+    (amounts, dates, codes, the names of warehouses and carriers)."""
+    template = entry.get("template")
+    if not template:
+        return sentence(entry.get("summary"))
+    params = entry.get("params") or {}
+    text = gettext(template) % {k: _timeline_value(k, v) for k, v in params.items()}
+    return text[:1].upper() + text[1:]
+
+
 def short(value: Any) -> str:
     return str(value or "")[:8]
 
 
-templates.env.filters.update(money=money, when=when, label=label, short=short, sentence=sentence)
+templates.env.filters.update(
+    money=money,
+    when=when,
+    iso=iso,
+    number=number,
+    percent=percent,
+    duration=duration,
+    label=label,
+    problem_title=problem_title,
+    short=short,
+    sentence=sentence,
+    timeline_line=timeline_line,
+    discount=discount,
+    product_name=product_name,
+)
 templates.env.globals.update(STATUS_TONES=STATUS_TONES, TERMINAL=TERMINAL)
 
 

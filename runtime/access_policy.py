@@ -22,6 +22,8 @@ def access_policy(*, login_rate: str = "30/minute", order_rate: str = "120/minut
 def rules(*, login_rate: str, order_rate: str) -> dict[str, Rule]:
     return {
         "GET /health": rule(PUBLIC),
+        "GET /health/live": rule(PUBLIC),
+        "GET /health/ready": rule(PUBLIC),
         # operators: dead letters and projection lag (the embedded runtime)
         "GET /api/v1/ops/dead-letters": rule(OPS),
         "GET /api/v1/ops/dead-letters/{letter_id}": rule(OPS),
@@ -91,7 +93,7 @@ def rules(*, login_rate: str, order_rate: str) -> dict[str, Rule]:
         "POST /api/v1/delivery-addresses": rule(BUYER, OPS),
         "GET /api/v1/delivery-addresses": rule(BUYER, OPS, ANALYST),
         "GET /api/v1/delivery-addresses/{address_id}": rule(BUYER, OPS, ANALYST),
-        "POST /api/v1/shipments/{shipment_id}/ship": rule(WAREHOUSE, webhook=True),
+        "POST /api/v1/shipments/{shipment_id}/ship": rule(WAREHOUSE, SUPPLIER, webhook=True),
         "POST /api/v1/shipments/{shipment_id}/tracking": rule(CARRIER, webhook=True),
         "POST /api/v1/shipments/{shipment_id}/delay": rule(CARRIER, webhook=True),
         "POST /api/v1/shipments/{shipment_id}/damage": rule(CARRIER, webhook=True),

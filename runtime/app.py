@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -16,9 +16,10 @@ from portal.auth import install_portal_auth
 from portal.web import mount as mount_portal
 from runtime.credentials import Credentials, MintedTokens
 from runtime.demo import seed
-from runtime.demo_accounts import seed_demo_accounts
+from runtime.demo_accounts import DEMO_PASSWORD, demo_logins, seed_demo_accounts
 from runtime.demo_data import build_world
 from runtime.embedded import EmbeddedSystem, mount_routes
+from runtime.health import Readiness, install_health_probes
 from runtime.observability import install_observability
 from runtime.observability.logs import configure_logging
 from runtime.observability.settings import ObservabilitySettings
@@ -47,6 +48,7 @@ def _new_app(security: Security, lifespan: Any = None) -> FastAPI:
     install_security(app, security)
     install_portal_auth(app)
     mount_portal(app)
+    install_health_probes(app)
 
     @app.get("/health", tags=["operations"])
     async def health(request: Request) -> dict[str, Any]:
@@ -82,6 +84,19 @@ async def seed_demo_once(app: FastAPI, data_dir: Path, credentials: Credentials)
     log.info("demo world ready")
 
 
+async def seed_then_ready(
+    app: FastAPI, data_dir: Path, credentials: Credentials, readiness: Readiness
+) -> None:
+    """Seed the demo world, then tell readiness; a failed seed leaves the app not ready."""
+    try:
+        await seed_demo_once(app, data_dir, credentials)
+    except Exception as error:  # reported on /health/ready and in the log, not swallowed
+        log.exception("demo seed failed")
+        readiness.fail("demo seed", str(error)[:300])
+        return
+    readiness.done("demo seed")
+
+
 def app_for(system: EmbeddedSystem, settings: Settings | None = None) -> FastAPI:
     """An app over a system that is already started (tests, benchmarks, simulate); close its
     identity database with ``await app.state.security.close()``."""
@@ -93,9 +108,12 @@ def app_for(system: EmbeddedSystem, settings: Settings | None = None) -> FastAPI
 
 
 def create_app(
-    settings: Settings | None = None, definitions: Sequence[ServiceDefinition] = ALL_SERVICES
+    settings: Settings | None = None,
+    definitions: Sequence[ServiceDefinition] = ALL_SERVICES,
+    on_ready: Callable[[], None] | None = None,
 ) -> FastAPI:
-    """Build the app; stores open when it starts (nothing connects at import or build time)."""
+    """Build the app; stores open when it starts (nothing connects at import or build time).
+    ``on_ready`` is called once /health/ready turns ready (startup and demo seed done)."""
     settings = settings or Settings()
     observability = ObservabilitySettings()
     configure_logging(observability.log_format, observability.log_level)
@@ -111,9 +129,13 @@ def create_app(
         background = await start_webhook_feed(system, security)
         if settings.development:
             await seed_demo_accounts(security.identity, build_world())
+        readiness = app.state.readiness
         if settings.demo and settings.development:
             internal = MintedTokens(security.tokens)
-            background.append(asyncio.create_task(seed_demo_once(app, settings.data_dir, internal)))
+            readiness.wait_for("demo seed")
+            seeding = seed_then_ready(app, settings.data_dir, internal, readiness)
+            background.append(asyncio.create_task(seeding))
+        readiness.done("startup")
         try:
             yield
         finally:
@@ -121,4 +143,12 @@ def create_app(
             await system.stop()
             await security.close()
 
-    return _new_app(security, lifespan)
+    app = _new_app(security, lifespan)
+    if settings.development:
+        app.state.demo_logins = demo_logins(build_world())
+        app.state.demo_password = DEMO_PASSWORD
+    readiness: Readiness = app.state.readiness
+    readiness.wait_for("startup")
+    if on_ready is not None:
+        readiness.on_ready(on_ready)
+    return app

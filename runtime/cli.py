@@ -43,12 +43,23 @@ def run(
     given = {"port": port, "data_dir": data_dir, "host": host, "database_url": database_url}
     updates = {k: v for k, v in given.items() if v is not None}
     settings = settings.model_copy(update=updates)
+    url = f"http://{settings.host}:{settings.port}"
     console.print(
-        f"[bold]B2B ordering[/] embedded on [link]http://{settings.host}:{settings.port}[/] "
-        f"(data in {settings.data_dir.resolve()}); API docs at /docs"
+        f"[bold]B2B ordering[/] starting embedded on {url} "
+        f"(data in {settings.data_dir.resolve()}); the URL and log-ins follow once it is ready"
     )
+
+    def announce() -> None:
+        console.print(f"[bold green]Ready[/]: open [link]{url}/[/] (API docs at {url}/docs)")
+        if settings.development:
+            from runtime.demo_accounts import demo_login_summary
+            from runtime.demo_data import build_world
+
+            for line in demo_login_summary(build_world()):
+                console.print(f"  {line}")
+
     uvicorn.run(
-        create_app(settings),
+        create_app(settings, on_ready=announce),
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,

@@ -150,6 +150,7 @@ def _supplier_jobs(client: Api, supplier: Supplier) -> list[Callable[[], Awaitab
                 "supplier_id": str(supplier.supplier_id),
                 "sku": p.sku,
                 "name": p.name,
+                "names": p.names,
                 "category": p.category,
                 "unit": p.unit,
                 "pack_size": p.pack_size,
@@ -207,7 +208,7 @@ def _pricing_jobs(
                 "/api/v1/promotions",
                 {
                     "supplier_id": str(supplier.supplier_id),
-                    "name": f"{first_category.title()} month",
+                    "name": f"{first_category.replace('_', ' ').capitalize()} month",
                     "category": first_category,
                     "percent_off": "10",
                     "starts_at": (now - timedelta(days=1)).isoformat(),

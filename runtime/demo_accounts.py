@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from runtime.demo_data import DemoWorld
+from runtime.demo_data import Carrier, DemoWorld, Warehouse
 from shared.service.auth.actor import Actor
 from shared.service.auth.identity import KEY_PREFIX, IdentityStore
 
@@ -46,17 +46,53 @@ def demo_users(world: DemoWorld) -> list[DemoUser]:
     return users
 
 
+def listed_warehouses(world: DemoWorld) -> list[Warehouse]:
+    """Warehouses in the order GET /api/v1/warehouses lists them (fastest first, then by name)."""
+    found = [w for s in world.suppliers for w in s.warehouses]
+    return sorted(found, key=lambda w: (w.speed_rank, w.name))
+
+
+def listed_carriers(world: DemoWorld) -> list[Carrier]:
+    """Carriers in the order GET /api/v1/carriers lists them (by code)."""
+    return sorted(world.carriers, key=lambda c: c.code)
+
+
 def demo_keys(world: DemoWorld) -> list[DemoKey]:
-    warehouses = [w for s in world.suppliers for w in s.warehouses]
+    """API keys numbered as the API lists their parties: demo-carrier-01 is the first carrier."""
     keys = [
         DemoKey(f"demo-warehouse-{i:02d}", Actor("warehouse", str(w.warehouse_id)))
-        for i, w in enumerate(warehouses, 1)
+        for i, w in enumerate(listed_warehouses(world), 1)
     ]
     keys += [
         DemoKey(f"demo-carrier-{i:02d}", Actor("carrier", str(c.carrier_id)))
-        for i, c in enumerate(world.carriers, 1)
+        for i, c in enumerate(listed_carriers(world), 1)
     ]
     return [*keys, DemoKey("demo-bank", Actor("bank", BANK_PARTY))]
+
+
+def demo_login_summary(world: DemoWorld) -> list[str]:
+    """What `make run` prints once ready: the demo log-ins a newcomer tries first."""
+    first_buyer, supplier_1, supplier_2 = world.buyers[0], *world.suppliers[:2]
+    return [
+        f"demo log-ins (development only), password {DEMO_PASSWORD}:",
+        f"buyer-01     {first_buyer.name} ({first_buyer.tier} tier); buyer-02 … "
+        f"buyer-{len(world.buyers):02d} likewise",
+        f"supplier-01  {supplier_1.name} (confirms by hand)",
+        f"supplier-02  {supplier_2.name} (auto-confirms)",
+        "ops          operations;  analyst  reports",
+    ]
+
+
+def demo_logins(world: DemoWorld) -> list[tuple[str, str, str]]:
+    """(username, role, company) of the log-ins the log-in page offers in development."""
+    buyer, supplier_1, supplier_2 = world.buyers[0], *world.suppliers[:2]
+    return [
+        ("buyer-01", "buyer", buyer.name),
+        ("supplier-01", "supplier", supplier_1.name),
+        ("supplier-02", "supplier", supplier_2.name),
+        ("ops", "operations", ""),
+        ("analyst", "analyst", ""),
+    ]
 
 
 async def seed_demo_accounts(identity: IdentityStore, world: DemoWorld) -> None:

@@ -3,6 +3,10 @@
 # nginx gateway in front; prints where everything listens. `make down` (down.sh) stops exactly this.
 # Env: UP_DIR (default $PWD/.cache/up) holds PID files, logs and the servers' data;
 # KAFKA_BOOTSTRAP_SERVERS / DATABASE_URL, when set, are used instead of starting those servers.
+# Ports (docs/distributed.md): B2B_PORT_BASE=N puts the gateway on N, the services on N+1..N+5,
+# Kafka on N+6/N+7 and PostgreSQL on N+8; SERVICE_PORTS="order=8101 pricing=8102 ..." sets single
+# services; GATEWAY_PORT, KAFKA_PORT, PG_PORT the others. Unset, ports are picked outside the
+# kernel's ephemeral range, and a port another process takes before the bind is picked again.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 UP_DIR="${UP_DIR:-$PWD/.cache/up}"
@@ -12,14 +16,26 @@ SERVICES=(order pricing inventory logistics payment)
 export KAFKA_DIR="$UP_DIR/kafka" PG_DIR="$UP_DIR/postgres" GATEWAY_DIR="$UP_DIR/gateway"
 
 log() { echo "up: $*" >&2; }
-port_is_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-pick_port() {
-  local port
-  for _ in $(seq 1 200); do
-    port=$((20000 + RANDOM % 40000))
-    if port_is_free "$port"; then echo "$port"; return; fi
+# shellcheck source=ports.sh
+source deploy/local/ports.sh
+# The port given for a service (SERVICE_PORTS, then B2B_PORT_BASE), or nothing.
+fixed_port() {
+  local pair index list="${SERVICE_PORTS:-}"
+  for pair in ${list//,/ }; do
+    [[ "${pair%%=*}" == "$1" ]] && { echo "${pair#*=}"; return; }
   done
-  log "no free port found"; exit 1
+  for index in "${!SERVICES[@]}"; do
+    [[ "${SERVICES[$index]}" == "$1" ]] && based_port $(( index + 1 ))
+  done
+  return 0
+}
+launch() {  # service port: start its process, remember its pid, port and log offset
+  touch "$UP_DIR/logs/$1.log"
+  echo $(( $(stat -c %s "$UP_DIR/logs/$1.log") + 1 )) >"$UP_DIR/pids/$1.offset"
+  nohup setsid .venv/bin/b2b node --service "$1" --port "$2" --data-dir "$UP_DIR/data" \
+    >>"$UP_DIR/logs/$1.log" 2>&1 </dev/null &
+  echo $! >"$UP_DIR/pids/$1.pid"
+  echo "$2" >"$UP_DIR/pids/$1.port"
 }
 # A process killed a moment ago may linger as a zombie until reaped: that is not running.
 running() {
@@ -38,34 +54,48 @@ fi
 export KAFKA_BOOTSTRAP_SERVERS DATABASE_URL
 
 pairs=()
+launched=()
 for service in "${SERVICES[@]}"; do
   pidfile="$UP_DIR/pids/$service.pid"
   if running "$pidfile"; then
     port="$(cat "$UP_DIR/pids/$service.port")"
     log "$service already runs on port $port (pid $(cat "$pidfile"))"
   else
+    port="$(fixed_port "$service")"
     # A restarted service keeps its port when it is free: the gateway's routes stay as they are.
-    port=""
-    if [[ -f "$UP_DIR/pids/$service.port" ]] && port_is_free "$(cat "$UP_DIR/pids/$service.port")"; then
+    if [[ -z "$port" && -f "$UP_DIR/pids/$service.port" ]] && port_is_free "$(cat "$UP_DIR/pids/$service.port")"; then
       port="$(cat "$UP_DIR/pids/$service.port")"
     fi
     port="${port:-$(pick_port)}"
-    nohup setsid .venv/bin/b2b node --service "$service" --port "$port" --data-dir "$UP_DIR/data" \
-      >>"$UP_DIR/logs/$service.log" 2>&1 </dev/null &
-    echo $! >"$pidfile"
-    echo "$port" >"$UP_DIR/pids/$service.port"
+    launch "$service" "$port"
+    launched+=("$service")
   fi
+  PICKED_PORTS+=" $port"
   pairs+=("$service=$port")
 done
 
-for pair in "${pairs[@]}"; do
-  service="${pair%%=*}"; port="${pair#*=}"
-  for _ in $(seq 1 120); do
-    running "$UP_DIR/pids/$service.pid" || { tail -n 30 "$UP_DIR/logs/$service.log" >&2; log "$service exited"; exit 1; }
-    curl -sf "http://127.0.0.1:$port/health" >/dev/null && break
-    sleep 0.5
+healthy() { curl -sf "http://127.0.0.1:$1/health/ready" >/dev/null; }
+for index in "${!pairs[@]}"; do
+  service="${pairs[$index]%%=*}"; port="${pairs[$index]#*=}"
+  for attempt in 1 2 3; do
+    for _ in $(seq 1 120); do
+      running "$UP_DIR/pids/$service.pid" || break
+      healthy "$port" && break
+      sleep 0.5
+    done
+    healthy "$port" && break
+    logfile="$UP_DIR/logs/$service.log"
+    if ! running "$UP_DIR/pids/$service.pid" && bind_lost "$logfile" "$(cat "$UP_DIR/pids/$service.offset")" \
+        && [[ -z "$(fixed_port "$service")" ]] && (( attempt < 3 )); then
+      port="$(pick_port)"; PICKED_PORTS+=" $port"
+      log "$service lost its port to another process; starting it again on $port"
+      launch "$service" "$port"
+      pairs[$index]="$service=$port"
+      continue
+    fi
+    if ! running "$UP_DIR/pids/$service.pid"; then tail -n 30 "$logfile" >&2; log "$service exited"; exit 1; fi
+    log "$service not ready after 60 s (log $logfile)"; exit 1
   done
-  curl -sf "http://127.0.0.1:$port/health" >/dev/null || { log "$service not healthy after 60 s (log $UP_DIR/logs/$service.log)"; exit 1; }
 done
 
 GATEWAY_URL="$(bash deploy/local/gateway/start.sh "${pairs[@]}")"

@@ -9,15 +9,24 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from babel.dates import format_skeleton
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
 from portal.backend import ApiError
 from portal.deps import AnalystPage
+from portal.i18n import N_, _, current
+from portal.templating import label
 
 router = APIRouter()
 DAYS = 14
-LEAD_BUCKETS = ((1, "< 1 min"), (10, "1-10 min"), (60, "10-60 min"), (24 * 60, "1-24 h"))
+LEAD_BUCKETS = (
+    (1, N_("< 1 min")),
+    (10, N_("1-10 min")),
+    (60, N_("10-60 min")),
+    (24 * 60, N_("1-24 h")),
+)
+OVER_A_DAY = N_("> 1 day")
 FILLED = frozenset({"shipped", "delivered", "accepted", "invoiced", "completed"})
 
 
@@ -28,7 +37,8 @@ def _at(text: str) -> datetime:
 def orders_per_day(orders: list[dict[str, Any]], today: datetime) -> dict[str, list[Any]]:
     days = [(today - timedelta(days=n)).date() for n in range(DAYS - 1, -1, -1)]
     counts = Counter(_at(o["placed_at"]).date() for o in orders)
-    return {"labels": [d.strftime("%d %b") for d in days], "values": [counts[d] for d in days]}
+    labels = [format_skeleton("MMMd", d, locale=current().babel) for d in days]
+    return {"labels": labels, "values": [counts[d] for d in days]}
 
 
 def lead_times(orders: list[dict[str, Any]]) -> dict[str, list[Any]]:
@@ -38,10 +48,10 @@ def lead_times(orders: list[dict[str, Any]]) -> dict[str, list[Any]]:
         if order["status"] != "completed":
             continue
         minutes = (_at(order["updated_at"]) - _at(order["placed_at"])).total_seconds() / 60
-        label = next((name for limit, name in LEAD_BUCKETS if minutes < limit), "> 1 day")
+        label = next((name for limit, name in LEAD_BUCKETS if minutes < limit), OVER_A_DAY)
         counts[label] += 1
-    labels = [name for _, name in LEAD_BUCKETS] + ["> 1 day"]
-    return {"labels": labels, "values": [counts[name] for name in labels]}
+    names = [name for _limit, name in LEAD_BUCKETS] + [OVER_A_DAY]
+    return {"labels": [_(n) for n in names], "values": [counts[name] for name in names]}
 
 
 def fill_rate(orders: list[dict[str, Any]]) -> dict[str, Any]:
@@ -60,8 +70,9 @@ def revenue_by_tier(invoices: list[dict[str, Any]], tiers: dict[str, str]) -> di
     sums: dict[str, Decimal] = defaultdict(Decimal)
     for invoice in invoices:
         sums[tiers.get(invoice["buyer_id"], "unknown")] += Decimal(invoice["total"])
-    labels = sorted(sums, key=lambda t: -sums[t])
-    return {"labels": labels, "values": [float(sums[t]) for t in labels]}
+    tiers_by_revenue = sorted(sums, key=lambda t: -sums[t])
+    labels = [label(t) for t in tiers_by_revenue]
+    return {"labels": labels, "values": [float(sums[t]) for t in tiers_by_revenue]}
 
 
 @router.get("/analytics", response_class=HTMLResponse)
@@ -85,7 +96,7 @@ async def dashboard(page: AnalystPage) -> HTMLResponse:
     }
     fill = fill_rate(orders)
     charts["fill"] = {
-        "labels": ["Shipped", "Rejected"],
+        "labels": [_("Shipped"), _("Rejected")],
         "values": [fill["filled"], fill["rejected"]],
     }
     revenue = sum(Decimal(i["total"]) for i in invoices)

@@ -12,6 +12,7 @@ from starlette.datastructures import FormData
 from portal.backend import ApiError
 from portal.cart import Cart, CartGroup, cart_of, save
 from portal.deps import BuyerPage, Page
+from portal.i18n import _
 from portal.session import CsrfChecked
 
 router = APIRouter()
@@ -68,7 +69,7 @@ async def _groups(
         groups.append(
             {
                 "supplier_id": supplier_id,
-                "supplier": names.get(supplier_id, "Supplier"),
+                "supplier": names.get(supplier_id, _("Supplier")),
                 "group": group,
                 "quote": quote,
                 "quote_error": problem,

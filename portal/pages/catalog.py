@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from portal.backend import ApiError
 from portal.cart import cart_of, save
 from portal.deps import BuyerPage, Page
+from portal.i18n import _
 from portal.session import CsrfChecked
 
 router = APIRouter()
@@ -88,7 +89,11 @@ async def add_to_cart(
 ) -> Response:
     """Add units of a product; htmx answers with the new cart badge and a notice."""
     cart = cart_of(request)
-    message, ok = f"Added {quantity} x {name or sku} to your cart.", True
+    product = name or sku
+    message, ok = (
+        _("Added %(quantity)s of %(product)s to your cart.", quantity=quantity, product=product),
+        True,
+    )
     try:
         cart.add(supplier_id, sku, quantity)
     except ValueError as error:

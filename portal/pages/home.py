@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from portal.backend import ApiError
 from portal.deps import PageDep
+from portal.i18n import N_, _
 
 router = APIRouter()
 LANDING = {
@@ -18,10 +19,10 @@ LANDING = {
     "analyst": "/portal/analytics",
 }
 NEEDS_BUYER = {
-    "amendment_proposed": "The supplier proposes a change: accept or decline it.",
-    "delivered": "Goods delivered: inspect them and accept or reject each line.",
-    "invoiced": "An invoice is waiting for payment.",
-    "rejected": "The supplier rejected this order.",
+    "amendment_proposed": N_("The supplier proposes a change: accept or decline it."),
+    "delivered": N_("Goods delivered: inspect them and accept or reject each line."),
+    "invoiced": N_("An invoice is waiting for payment."),
+    "rejected": N_("The supplier rejected this order."),
 }
 
 
@@ -42,8 +43,8 @@ async def notifications(page: PageDep) -> HTMLResponse:
             items.append(
                 {
                     "order": order,
-                    "action": NEEDS_BUYER.get(order["status"])
-                    if page.user.role == "buyer"
+                    "action": _(NEEDS_BUYER[order["status"]])
+                    if page.user.role == "buyer" and order["status"] in NEEDS_BUYER
                     else None,
                 }
             )

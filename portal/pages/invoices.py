@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Query
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from portal.backend import ApiError
 from portal.deps import BuyerPage, Page, PageDep
+from portal.i18n import _
+from portal.pages.order_actions import counted, until_counted
 from portal.session import CsrfChecked
 
 router = APIRouter()
@@ -42,7 +45,7 @@ async def render_invoices(
 async def invoices(
     page: PageDep,
     status: Annotated[str, Query(max_length=16)] = "",
-    done: Annotated[str, Query(max_length=120)] = "",
+    done: Annotated[str, Query(max_length=200)] = "",
 ) -> HTMLResponse:
     return await render_invoices(page, status, notice=done)
 
@@ -55,13 +58,27 @@ async def pay(
     back: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     """Charge the invoice's open amount with a sandbox card token (``tok_ok`` succeeds)."""
+    target = back if back.startswith("/portal/") else "/portal/invoices"
+    order_id = (
+        target.removeprefix("/portal/orders/") if target.startswith("/portal/orders/") else ""
+    )
     try:
-        await page.api.post(f"/api/v1/invoices/{invoice_id}/charge", {"token": token})
+        before = await counted(page, order_id, "settled") if order_id else 0
+    except ApiError:  # not an order of this buyer: pay, and go back to the invoices
+        order_id, target, before = "", "/portal/invoices", 0
+    try:
+        result = await page.api.post(f"/api/v1/invoices/{invoice_id}/charge", {"token": token})
+        if order_id:  # the order page that follows shows the payment in its header too
+            await until_counted(page, order_id, "settled", before)
     except ApiError as error:
         if error.status == 402:
-            error.title = "Payment declined"
-            error.detail = f"{error.detail}: try another card or pay by bank transfer"
+            error.title = "PaymentFailed"
+            error.detail = _("%(reason)s: try another card or pay by bank transfer") % {
+                "reason": error.detail
+            }
         return await render_invoices(page, error=error, code=error.status)
-    target = back if back.startswith("/portal/") else "/portal/invoices"
+    done = quote(_("Payment received. Thank you."))
+    if target.startswith("/portal/orders/"):  # the order page waits until it shows the payment
+        target += f"?at={result.get('position', 0)}&of=payment"
     sep = "&" if "?" in target else "?"
-    return RedirectResponse(f"{target}{sep}done=Payment+received.+Thank+you.", 303)
+    return RedirectResponse(f"{target}{sep}done={done}", 303)

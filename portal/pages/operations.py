@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from portal.backend import ApiError
 from portal.deps import Page, StaffPage
+from portal.i18n import _
 from portal.session import CsrfChecked
 
 router = APIRouter(prefix="/ops")
@@ -89,7 +90,7 @@ async def retry_dead_letter(page: StaffPage, letter_id: str) -> Response:
     except ApiError as error:
         status = error.status if 400 <= error.status < 500 else 502
         return await render_overview(page, error=error, status_code=status)
-    done = f"Dead letter {letter_id} retried: its consumer handled the event."
+    done = _("Dead letter %(letter)s retried: its consumer handled the event.", letter=letter_id)
     return RedirectResponse(f"/portal/ops?done={quote(done)}", 303)
 
 
@@ -99,7 +100,7 @@ async def find(page: StaffPage, q: Annotated[str, Query(max_length=200)] = "") -
     found = UUID_TEXT.search(q)
     if found is None:
         error = ApiError(
-            422, "Not an order id", "paste an order id like 01a2…-…; see recent orders"
+            422, "Not an order id", _("paste an order id like 01a2…-…; see recent orders")
         )
         return await render_overview(page, error=error, status_code=422)
     return RedirectResponse(f"/portal/orders/{found.group(0).lower()}", 303)

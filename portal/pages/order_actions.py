@@ -3,6 +3,7 @@ cancel, ship and record delivery, inspect goods, reorder. Each redirects back to
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
@@ -12,11 +13,13 @@ from fastapi.responses import RedirectResponse, Response
 from portal.backend import ApiError
 from portal.cart import cart_of, save
 from portal.deps import BuyerPage, Page, PageDep, SupplierPage
+from portal.i18n import _
 from portal.pages.orders import back_to, demo_deliveries, render_order
 from portal.session import CsrfChecked
 
 router = APIRouter(dependencies=[CsrfChecked])
 Reason = Annotated[str, Form(min_length=1, max_length=500)]
+SETTLE_SECONDS = 5.0
 Version = Annotated[int | None, Form()]
 
 
@@ -40,7 +43,7 @@ async def confirm(
         result = await page.api.post(f"/api/v1/orders/{order_id}/confirm", body, if_match=version)
     except ApiError as error:
         return await failed(page, order_id, error)
-    return back_to(order_id, "Order confirmed.", result)
+    return back_to(order_id, _("Order confirmed."), result)
 
 
 @router.post("/orders/{order_id}/reject")
@@ -53,7 +56,7 @@ async def reject(
         )
     except ApiError as error:
         return await failed(page, order_id, error)
-    return back_to(order_id, "Order rejected; the buyer sees your reason.", result)
+    return back_to(order_id, _("Order rejected; the buyer sees your reason."), result)
 
 
 @router.post("/orders/{order_id}/cancel")
@@ -64,7 +67,7 @@ async def cancel(page: PageDep, order_id: str, reason: Reason, version: Version 
         )
     except ApiError as error:
         return await failed(page, order_id, error)
-    return back_to(order_id, "Order cancelled.", result)
+    return back_to(order_id, _("Order cancelled."), result)
 
 
 @router.post("/orders/{order_id}/amend")
@@ -87,7 +90,7 @@ async def propose_amendment(page: SupplierPage, request: Request, order_id: str)
         if len(change) > 2:
             changes.append(change)
     if not changes:
-        error = ApiError(422, "Nothing to propose", "change a quantity, price or date of a line")
+        error = ApiError(422, "Nothing to propose", _("change a quantity, price or date of a line"))
         return await failed(page, order_id, error)
     body = {"changes": changes, "note": str(form.get("note") or "").strip() or None}
     version = str(form.get("version") or "") or None
@@ -97,7 +100,7 @@ async def propose_amendment(page: SupplierPage, request: Request, order_id: str)
         )
     except ApiError as error:
         return await failed(page, order_id, error)
-    return back_to(order_id, "Amendment sent to the buyer.", result)
+    return back_to(order_id, _("Amendment sent to the buyer."), result)
 
 
 @router.post("/orders/{order_id}/amendments/{proposal_id}/{answer}")
@@ -109,20 +112,39 @@ async def answer_amendment(
     reason: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
     if answer not in ("accept", "decline"):
-        return await failed(page, order_id, ApiError(404, "Unknown answer", "accept or decline"))
+        return await failed(page, order_id, ApiError(404, "Unknown answer", _("accept or decline")))
     path = f"/api/v1/orders/{order_id}/amendments/{proposal_id}/{answer}"
     try:
         result = await page.api.post(path, {"reason": reason or None})
     except ApiError as error:
         return await failed(page, order_id, error)
-    done = "Amendment accepted." if answer == "accept" else "Amendment declined."
+    done = _("Amendment accepted.") if answer == "accept" else _("Amendment declined.")
     return back_to(order_id, done, result)
+
+
+async def counted(page: Page, order_id: str, counter: str) -> int:
+    """How many of its shipments (or invoices) the order's own read model counts as ``counter``
+    (``shipped``, ``delivered``, ``resolutions``, ``settled``)."""
+    order = await page.api.get(f"/api/v1/orders/{order_id}")
+    return int(order.get(counter) or 0)
+
+
+async def until_counted(page: Page, order_id: str, counter: str, above: int) -> None:
+    """The order service learns of a shipment's or invoice's progress by reacting to the other
+    service's event; wait (bounded) until its read model counts it, so the page that follows
+    shows one state in its header and its cards."""
+    for _attempt in range(int(SETTLE_SECONDS / 0.1)):
+        if await counted(page, order_id, counter) > above:
+            return
+        await asyncio.sleep(0.1)
 
 
 async def own_shipment(page: Page, shipment_id: str, warehouse_id: str) -> dict[str, Any]:
     """The shipment, read as the supplier's own warehouse (the API answers 404 for another's)."""
     if warehouse_id not in await page.own_warehouses():
-        raise ApiError(404, "Unknown shipment", f"no shipment {shipment_id} of yours")
+        raise ApiError(
+            404, "Unknown shipment", _("no shipment %(shipment)s of yours", shipment=shipment_id)
+        )
     api = page.as_party("warehouse", warehouse_id)
     shipment: dict[str, Any] = await api.get(f"/api/v1/shipments/{shipment_id}")
     return shipment
@@ -133,21 +155,22 @@ async def ship(
     page: SupplierPage,
     shipment_id: str,
     order_id: Annotated[str, Form()],
-    warehouse_id: Annotated[str, Form()],
     carrier_id: Annotated[str, Form()],
     tracking_number: Annotated[str, Form(min_length=1, max_length=64)],
     eta_days: Annotated[int, Form(ge=0, le=90)] = 2,
 ) -> Response:
-    """Hand a planned shipment to a carrier, as its warehouse."""
+    """Hand a planned shipment to a carrier: the supplier ships its own orders, through the same
+    API rule an integrator uses (a supplier, or the shipment's warehouse)."""
     try:
-        shipment = await own_shipment(page, shipment_id, warehouse_id)
         eta = (datetime.now(UTC) + timedelta(days=eta_days)).isoformat()
         body = {"carrier_id": carrier_id, "tracking_number": tracking_number, "eta": eta}
-        api = page.as_party("warehouse", shipment["warehouse_id"])
-        await api.post(f"/api/v1/shipments/{shipment_id}/ship", body)
+        before = await counted(page, order_id, "shipped")
+        result = await page.api.post(f"/api/v1/shipments/{shipment_id}/ship", body)
+        await until_counted(page, order_id, "shipped", before)
     except ApiError as error:
         return await failed(page, order_id, error)
-    return back_to(order_id, f"Shipped with tracking number {tracking_number}.")
+    done = _("Shipped with tracking number %(number)s.", number=tracking_number)
+    return back_to(order_id, done, result, "logistics")
 
 
 @router.post("/shipments/{shipment_id}/delivered")
@@ -161,16 +184,21 @@ async def delivered(
     """Record the carrier's proof of delivery for a shipped shipment (development only)."""
     try:
         if not demo_deliveries():
-            raise ApiError(403, "Carriers report deliveries", "the carrier records it via its API")
+            raise ApiError(
+                403, "Carriers report deliveries", _("the carrier records it via its API")
+            )
         shipment = await own_shipment(page, shipment_id, warehouse_id)
         if not shipment.get("carrier_id"):
-            raise ApiError(409, "Not shipped yet", "hand the shipment to a carrier first")
+            raise ApiError(409, "Not shipped yet", _("hand the shipment to a carrier first"))
         body = {"delivered_at": datetime.now(UTC).isoformat(), "received_by": received_by}
         api = page.as_party("carrier", shipment["carrier_id"])
-        await api.post(f"/api/v1/shipments/{shipment_id}/delivered", body)
+        before = await counted(page, order_id, "delivered")
+        result = await api.post(f"/api/v1/shipments/{shipment_id}/delivered", body)
+        await until_counted(page, order_id, "delivered", before)
     except ApiError as error:
         return await failed(page, order_id, error)
-    return back_to(order_id, "Delivery recorded; the buyer can now inspect the goods.")
+    done = _("Delivery recorded; the buyer can now inspect the goods.")
+    return back_to(order_id, done, result, "logistics")
 
 
 @router.post("/shipments/{shipment_id}/acceptance")
@@ -195,16 +223,18 @@ async def inspect(page: BuyerPage, request: Request, shipment_id: str) -> Respon
                 line["reason"] = reason or "rejected at inspection"
             lines.append(line)
     except ValueError:
-        error = ApiError(422, "Invalid quantity", "enter whole numbers of units to reject")
+        error = ApiError(422, "Invalid quantity", _("enter whole numbers of units to reject"))
         return await failed(page, order_id, error)
     body: dict[str, Any] = {"lines": lines}
     if any(line["rejected"] for line in lines):
         body["remedy"] = str(form.get("remedy") or "refund")
     try:
-        await page.api.post(f"/api/v1/shipments/{shipment_id}/acceptance", body)
+        before = await counted(page, order_id, "resolutions")
+        result = await page.api.post(f"/api/v1/shipments/{shipment_id}/acceptance", body)
+        await until_counted(page, order_id, "resolutions", before)
     except ApiError as error:
         return await failed(page, order_id, error)
-    return back_to(order_id, "Inspection recorded. Thank you.")
+    return back_to(order_id, _("Inspection recorded. Thank you."), result, "logistics")
 
 
 @router.post("/orders/{order_id}/reorder")

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from portal.backend import ApiError
 from portal.deps import Page, PageDep
+from portal.i18n import _
 from portal.templating import TERMINAL
 
 router = APIRouter()
@@ -69,9 +70,11 @@ def fingerprint(
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
 
-async def load_order(page: Page, order_id: str, at: int = 0) -> dict[str, Any]:
+async def load_order(page: Page, order_id: str, at: int = 0, of: str = "order") -> dict[str, Any]:
     """The order with its shipments and invoices, as the viewer may see them."""
-    order: dict[str, Any] = await page.api.get(f"/api/v1/orders/{order_id}", min_position=at)
+    order: dict[str, Any] = await page.api.get(
+        f"/api/v1/orders/{order_id}", min_position=at, position_of=of if at else None
+    )
     shipments = await page.shipments(order_id=order_id)
     invoices = await page.api.get("/api/v1/invoices", order_id=order_id)
     order["shipment_rows"] = shipments
@@ -85,15 +88,18 @@ async def render_order(
     order_id: str,
     *,
     at: int = 0,
+    of: str = "order",
     notice: str = "",
     error: ApiError | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
     try:
-        order = await load_order(page, order_id, at)
+        order = await load_order(page, order_id, at, of)
     except ApiError as problem:
         if problem.status == 404:
-            return page.render("not_found.html", status_code=404, what="order", error=problem)
+            return page.render(
+                "not_found.html", status_code=404, what_label=_("order"), error=problem
+            )
         raise
     names = await page.names()
     carriers = await page.api.get("/api/v1/carriers")
@@ -131,11 +137,12 @@ async def show_order(
     page: PageDep,
     order_id: str,
     at: Annotated[int, Query(ge=0)] = 0,
+    of: Annotated[str, Query(pattern="^(order|pricing|inventory|logistics|payment)$")] = "order",
     placed: bool = False,
-    done: Annotated[str, Query(max_length=80)] = "",
+    done: Annotated[str, Query(max_length=200)] = "",
 ) -> HTMLResponse:
-    notice = "Order placed. We will show the supplier's answer here." if placed else done
-    return await render_order(page, order_id, at=at, notice=notice)
+    notice = _("Order placed. We will show the supplier's answer here.") if placed else done
+    return await render_order(page, order_id, at=at, of=of, notice=notice)
 
 
 @router.get("/orders/{order_id}/live")
@@ -150,7 +157,11 @@ async def order_changed(page: PageDep, order_id: str, seen: str = "") -> Respons
     return Response(status_code=200, headers={"HX-Refresh": "true"})
 
 
-def back_to(order_id: str, done: str, result: Any = None) -> RedirectResponse:
-    """Back to the order with a notice; an order command's ``result`` makes the page wait for it."""
+def back_to(
+    order_id: str, done: str, result: Any = None, source: str = "order"
+) -> RedirectResponse:
+    """Back to the order with a notice; a command's ``result`` (from ``source``'s API) makes the
+    page wait until the order reflects it, so its status and its cards never disagree."""
     position = result.get("position", 0) if isinstance(result, dict) else 0
-    return RedirectResponse(f"/portal/orders/{order_id}?at={position}&done={quote(done)}", 303)
+    at = f"at={position}" + (f"&of={source}" if source != "order" else "")
+    return RedirectResponse(f"/portal/orders/{order_id}?{at}&done={quote(done)}", 303)

@@ -51,6 +51,24 @@
     if (sending && event.detail.elt.hasAttribute("data-poll")) event.preventDefault();
   });
 
+  // The user's time zone: the browser knows it; the server formats times in it from then on.
+  function rememberTimeZone() {
+    var zone;
+    try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { return; }
+    if (!zone || document.cookie.indexOf("b2b_tz=") !== -1) return;
+    document.cookie = "b2b_tz=" + encodeURIComponent(zone) + "; path=/; max-age=31536000; samesite=lax";
+  }
+
+  // Development log-in page: a demo account's button fills the form.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest(".demo-fill");
+    if (!button) return;
+    document.getElementById("username").value = button.dataset.username;
+    document.getElementById("password").value = button.dataset.password;
+    document.getElementById("password").focus();
+  });
+
+  document.addEventListener("DOMContentLoaded", rememberTimeZone);
   document.addEventListener("DOMContentLoaded", drawCharts);
   document.addEventListener("htmx:afterSwap", fadeToasts);
   // A page that polls for changes refreshes itself; keep the reader's scroll position.

@@ -13,6 +13,7 @@ from runtime.demo_accounts import seed_demo_accounts
 from runtime.demo_data import build_world
 from runtime.distributed.node import ROLES, ServiceNode
 from runtime.distributed.settings import NodeSettings
+from runtime.health import install_health_probes
 from runtime.security import build_security, install_security
 from runtime.settings import Settings
 from shared.service.auth.dependencies import authorize
@@ -45,6 +46,7 @@ def create_node_app(
         app.openapi_schema = None
         if runtime_settings.development:
             await seed_demo_accounts(security.identity, build_world())
+        app.state.readiness.done("startup")
         try:
             yield
         finally:
@@ -59,6 +61,7 @@ def create_node_app(
     install_error_handlers(app)
     document_problems(app)
     install_security(app, security)
+    install_health_probes(app).wait_for("startup")
 
     @app.get("/health", tags=["operations"])
     async def health(request: Request) -> dict[str, Any]:

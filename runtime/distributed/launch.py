@@ -11,6 +11,7 @@ from fastapi import FastAPI
 
 from runtime.distributed.app import create_node_app
 from runtime.distributed.settings import NodeSettings
+from runtime.health import install_health_probes
 from runtime.services import ALL_SERVICES
 
 
@@ -55,6 +56,7 @@ def create_portal_app() -> FastAPI:
     app = FastAPI(title="B2B ordering: portal")
     install_portal_auth(app)
     mount_portal(app)
+    install_health_probes(app)
 
     @app.get("/health", tags=["operations"])
     async def health() -> dict[str, str]:

@@ -68,11 +68,13 @@ def party_of(actor: Actor, *roles: str) -> UUID | None:
     if actor.role == "operations" and "operations" in roles:
         return None
     if actor.role not in roles:
-        raise Problem(403, "Forbidden", f"this needs X-Actor {' or '.join(roles)}", field="X-Actor")
+        raise Problem(
+            403, "Forbidden", f"only {' or '.join(roles)} may do this", field="Authorization"
+        )
     try:
         return UUID(actor.party)
     except ValueError:
-        raise Problem(403, "Forbidden", "the party must be an id", field="X-Actor") from None
+        raise Problem(403, "Forbidden", "the party must be an id", field="Authorization") from None
 
 
 def make_router(context: ServiceContext, repos: Repositories, reads: ReadModels) -> APIRouter:
@@ -170,14 +172,21 @@ def make_router(context: ServiceContext, repos: Repositories, reads: ReadModels)
         if_match: IfMatchDep,
         key: IdempotencyKeyDep = None,
     ) -> JSONResponse:
-        """The shipment's warehouse hands it to a carrier (X-Actor warehouse:<id>)."""
-        warehouse_id = party_of(actor, "warehouse")
-        assert warehouse_id is not None
+        """The shipment's warehouse hands it to a carrier (as that warehouse: its API key or a
+        warehouse token), or the order's supplier does so for its own warehouse."""
+        party = party_of(actor, "warehouse", "supplier")
+        assert party is not None
         order_id = await reads.order_of_shipment(shipment_id)
         if (await repos.carriers.load(body.carrier_id)).state is None:
             raise Problem(422, "Unknown carrier", "register the carrier first", field="carrier_id")
+        by_supplier = actor.role == "supplier"
         command = ShipShipment(
-            shipment_id, warehouse_id, body.carrier_id, body.tracking_number, body.eta
+            shipment_id,
+            None if by_supplier else party,
+            body.carrier_id,
+            body.tracking_number,
+            body.eta,
+            supplier_id=party if by_supplier else None,
         )
         return await fulfil("ship", key, actor, body, shipment_id, order_id, command, if_match)
 
@@ -189,7 +198,7 @@ def make_router(context: ServiceContext, repos: Repositories, reads: ReadModels)
         if_match: IfMatchDep,
         key: IdempotencyKeyDep = None,
     ) -> JSONResponse:
-        """A carrier reports progress (X-Actor carrier:<id>)."""
+        """A carrier reports progress (as that carrier: its API key or a carrier token)."""
         return await report(
             "tracking", "carrier", shipment_id, body, actor, if_match, key,
             lambda carrier: RecordTracking(
@@ -205,7 +214,7 @@ def make_router(context: ServiceContext, repos: Repositories, reads: ReadModels)
         if_match: IfMatchDep,
         key: IdempotencyKeyDep = None,
     ) -> JSONResponse:
-        """A carrier announces a later arrival (X-Actor carrier:<id>)."""
+        """A carrier announces a later arrival (as that carrier: its API key or a carrier token)."""
         return await report(
             "delay", "carrier", shipment_id, body, actor, if_match, key,
             lambda carrier: RecordDelay(shipment_id, carrier, body.reason, body.new_eta),
@@ -219,7 +228,7 @@ def make_router(context: ServiceContext, repos: Repositories, reads: ReadModels)
         if_match: IfMatchDep,
         key: IdempotencyKeyDep = None,
     ) -> JSONResponse:
-        """A carrier reports damaged units (X-Actor carrier:<id>)."""
+        """A carrier reports damaged units (as that carrier: its API key or a carrier token)."""
         return await report(
             "damage", "carrier", shipment_id, body, actor, if_match, key,
             lambda carrier: RecordDamage(shipment_id, carrier, tuple(body.lines)),
@@ -233,7 +242,7 @@ def make_router(context: ServiceContext, repos: Repositories, reads: ReadModels)
         if_match: IfMatchDep,
         key: IdempotencyKeyDep = None,
     ) -> JSONResponse:
-        """A carrier reports the delivery (X-Actor carrier:<id>)."""
+        """A carrier reports the delivery (as that carrier: its API key or a carrier token)."""
         return await report(
             "delivered", "carrier", shipment_id, body, actor, if_match, key,
             lambda carrier: RecordDelivery(
@@ -249,7 +258,7 @@ def make_router(context: ServiceContext, repos: Repositories, reads: ReadModels)
         if_match: IfMatchDep,
         key: IdempotencyKeyDep = None,
     ) -> JSONResponse:
-        """The buyer accepts and/or rejects the delivered units, per line (X-Actor buyer:<id>)."""
+        """The buyer accepts and/or rejects the delivered units, per line (as that buyer)."""
         lines = tuple(
             InspectedLine(line.line_no, line.sku, line.accepted, line.rejected, line.reason)
             for line in body.lines
@@ -268,7 +277,7 @@ def make_router(context: ServiceContext, repos: Repositories, reads: ReadModels)
         if_match: IfMatchDep,
         key: IdempotencyKeyDep = None,
     ) -> JSONResponse:
-        """The return's warehouse received the goods (X-Actor warehouse:<id>)."""
+        """The return's warehouse received the goods (as that warehouse)."""
         warehouse_id = party_of(actor, "warehouse")
         assert warehouse_id is not None
         order_id = await reads.order_of_return(return_id)

@@ -147,7 +147,7 @@ def make_query_router(context: ServiceContext, reads: ReadModels) -> APIRouter:
         """A warehouse's pick list: its shipments, e.g. ``?status=planned`` to pick next."""
         if actor.role == "warehouse" and actor.party != str(warehouse_id):
             raise Problem(
-                403, "Forbidden", "a warehouse sees only its own shipments", field="X-Actor"
+                403, "Forbidden", "a warehouse sees only its own shipments", field="Authorization"
             )
         await reads.wait(reads.tracking.name, min_position)
         rows = await reads.tracking.search(engine, warehouse_id=str(warehouse_id), status=status)

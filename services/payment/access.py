@@ -11,10 +11,12 @@ from shared.service.errors import Problem
 def require(actor: Actor, roles: set[str], **parties: UUID | None) -> None:
     """Refuse (403) an actor outside ``roles``, or a buyer/supplier acting for another party."""
     if actor.role not in roles | {"operations", "system"}:
-        raise Problem(403, "Forbidden", f"a {actor.role} may not do this", field="X-Actor")
+        raise Problem(403, "Forbidden", f"a {actor.role} may not do this", field="Authorization")
     own = parties.get(actor.role)
     if actor.role in ("buyer", "supplier") and own is not None and str(own) != actor.party:
-        raise Problem(403, "Forbidden", f"this belongs to another {actor.role}", field="X-Actor")
+        raise Problem(
+            403, "Forbidden", f"this belongs to another {actor.role}", field="Authorization"
+        )
 
 
 def scope(actor: Actor, buyer_id: UUID | None, supplier_id: UUID | None) -> dict[str, str | None]:

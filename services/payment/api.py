@@ -59,8 +59,24 @@ class BankTransferBody(Body):
     amount: PositiveMoney
 
 
+SANDBOX_TOKENS = (
+    "The payment provider's card token. With the sandbox provider (development and tests) a "
+    "token starting `tok_ok` (e.g. `tok_ok_visa`) is charged, one starting `tok_fail` "
+    "(e.g. `tok_fail_declined`) is declined (402), and any other is an unknown token (402)."
+)
+
+
 class ChargeBody(Body):
-    token: Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[\w.-]+$")]
+    token: Annotated[
+        str,
+        Field(
+            min_length=1,
+            max_length=200,
+            pattern=r"^[\w.-]+$",
+            description=SANDBOX_TOKENS,
+            examples=["tok_ok_visa", "tok_fail_declined"],
+        ),
+    ]
 
 
 class RefundBody(Body):
@@ -164,7 +180,9 @@ def make_router(
         actor: ActorDep,
         key: IdempotencyKeyDep = None,
     ) -> JSONResponse:
-        """Charge the open amount through the payment provider; a decline answers 402."""
+        """Charge the open amount through the payment provider; a decline answers 402.
+
+        Sandbox card tokens: `tok_ok…` succeeds (e.g. `tok_ok_visa`), `tok_fail…` is declined."""
         require(actor, {"buyer"})
 
         async def action() -> tuple[int, Any]:

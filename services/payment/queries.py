@@ -207,7 +207,9 @@ def make_query_router(
     ) -> dict[str, Any]:
         """Open amounts per buyer, aged by days past due: current, 1-30, 31-60, 60+."""
         if actor.role == "supplier" and actor.party != str(supplier_id):
-            raise Problem(403, "Forbidden", "this belongs to another supplier", field="X-Actor")
+            raise Problem(
+                403, "Forbidden", "this belongs to another supplier", field="Authorization"
+            )
         await caught_up(min_position)
         day = as_of or date.today()
         query = select(invoices).where(

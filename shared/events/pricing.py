@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import ClassVar, Self
+from typing import Annotated, Any, ClassVar, Self
 from uuid import UUID
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
 from shared.events.base import (
     Contract,
@@ -16,6 +16,7 @@ from shared.events.base import (
     PositiveQuantity,
     UtcDateTime,
 )
+from shared.events.upcasting import Upcaster
 from shared.events.values import Code, CurrencyCode, LineNo, Lines, Percentage, Sku, Text
 
 
@@ -43,20 +44,62 @@ class _ProductFacts(DomainEvent):
         return self
 
 
-class ProductRegistered(_ProductFacts):
+# Version 1 of the two product events (no names in other languages) stays for the data stored
+# with it and for its frozen schema; the upcasters below bring it to version 2 when read.
+
+LanguageTag = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$")]
+"""BCP 47: ``zh-Hant``, ``zh-Hans``, ``en``."""
+ProductNames = Annotated[dict[LanguageTag, Text], Field(max_length=20)]
+
+
+class ProductRegisteredV1(_ProductFacts):
     """A supplier added a product to its catalog; orders come in multiples of ``pack_size``."""
 
+    model_config = ConfigDict(title="ProductRegistered")
     event_type: ClassVar[str] = "ProductRegistered"
     schema_version: ClassVar[int] = 1
+
+
+class ProductUpdatedV1(_ProductFacts):
+    """A product's facts changed; the event carries all of them, not only the changed ones."""
+
+    model_config = ConfigDict(title="ProductUpdated")
+    event_type: ClassVar[str] = "ProductUpdated"
+    schema_version: ClassVar[int] = 1
+
+    active: bool = True
+
+
+class ProductRegistered(_ProductFacts):
+    """A supplier added a product to its catalog; orders come in multiples of ``pack_size``.
+    ``names`` are the product's name in other languages, by BCP 47 tag (``name`` is the one
+    shown where none of them fits)."""
+
+    event_type: ClassVar[str] = "ProductRegistered"
+    schema_version: ClassVar[int] = 2
+
+    names: ProductNames = {}
 
 
 class ProductUpdated(_ProductFacts):
     """A product's facts changed; the event carries all of them, not only the changed ones."""
 
     event_type: ClassVar[str] = "ProductUpdated"
-    schema_version: ClassVar[int] = 1
+    schema_version: ClassVar[int] = 2
 
     active: bool = True
+    names: ProductNames = {}
+
+
+def _without_names(data: dict[str, Any]) -> dict[str, Any]:
+    """v1 → v2: a product registered before names in other languages has none."""
+    return {**data, "names": {}}
+
+
+UPCASTERS = (
+    Upcaster("ProductRegistered", 1, 2, _without_names),
+    Upcaster("ProductUpdated", 1, 2, _without_names),
+)
 
 
 class QuantityBreak(Contract):
@@ -274,6 +317,8 @@ class OrderPricingFailed(DomainEvent):
 
 
 EVENTS: tuple[type[DomainEvent], ...] = (
+    ProductRegisteredV1,
+    ProductUpdatedV1,
     ProductRegistered,
     ProductUpdated,
     PriceListSet,

@@ -52,20 +52,38 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 
 
 @pytest.fixture
-def login(browser: Browser, server: Server) -> Iterator[Login]:
-    """``login("buyer-01", phone=False)``: a fresh browser session, logged in, on its start page."""
+def console_errors() -> list[str]:
+    """Every console error and uncaught page error of the test's browser sessions."""
+    return []
+
+
+@pytest.fixture
+def login(browser: Browser, server: Server, console_errors: list[str]) -> Iterator[Login]:
+    """``login("buyer-01", phone=False, locale="en-US")``: a fresh browser session (its browser
+    language ``locale``), logged in through the log-in page, on its start page."""
     contexts: list[BrowserContext] = []
 
-    def open_session(username: str, *, phone: bool = False) -> Page:
+    def open_session(username: str, *, phone: bool = False, locale: str = "en-US") -> Page:
         options = PHONE if phone else {"viewport": {"width": 1280, "height": 900}}
-        context = browser.new_context(base_url=server.url, **options)
+        context = browser.new_context(
+            base_url=server.url, locale=locale, timezone_id="Asia/Taipei", **options
+        )
         context.set_default_timeout(20_000)
         contexts.append(context)
         page = context.new_page()
+        page.on(
+            "console",
+            lambda message: (
+                console_errors.append(f"{page.url}: {message.text}")
+                if message.type == "error"
+                else None
+            ),
+        )
+        page.on("pageerror", lambda error: console_errors.append(f"{page.url}: {error}"))
         page.goto("/portal/")
-        page.get_by_label("Username").fill(username)
-        page.get_by_label("Password").fill(DEMO_PASSWORD)
-        page.get_by_role("button", name="Log in").click()
+        page.locator("#username").fill(username)
+        page.locator("#password").fill(DEMO_PASSWORD)
+        page.locator(".login-card button[type=submit]").click()
         page.wait_for_url("**/portal/**")
         return page
 

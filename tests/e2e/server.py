@@ -48,19 +48,18 @@ def free_port() -> int:
         return port
 
 
-def _answers(url: str) -> bool:
+def _ready(url: str) -> bool:
     try:
-        with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
+        with urllib.request.urlopen(f"{url}/health/ready", timeout=2) as response:
             return bool(response.status == 200)
     except OSError:
         return False
 
 
-def _wait(server: Server, process: subprocess.Popen[bytes], demo: bool) -> None:
-    """Poll until /health answers and (with ``demo``) the seed marker exists; fail with the log."""
+def _wait(server: Server, process: subprocess.Popen[bytes]) -> None:
+    """Poll until /health/ready (which waits for the demo seed) answers 200; fail with the log."""
     deadline = time.monotonic() + SEED_TIMEOUT
-    seeded = server.data_dir / ".demo-seeded"
-    while not (_answers(server.url) and (seeded.exists() or not demo)):
+    while not _ready(server.url):
         if process.poll() is not None or time.monotonic() > deadline:
             tail = server.log.read_text(errors="replace")[-3000:]
             state = "exited" if process.poll() is not None else f"not ready in {SEED_TIMEOUT}s"
@@ -80,7 +79,7 @@ def running_system(data_dir: Path, *, demo: bool = True) -> Iterator[Server]:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
     server = Server(f"http://127.0.0.1:{port}", data_dir, log)
     try:
-        _wait(server, process, demo)
+        _wait(server, process)
         yield server
     finally:
         process.send_signal(signal.SIGINT)

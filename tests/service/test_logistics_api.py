@@ -30,6 +30,7 @@ class Order:
         self.system = system
         self.id = uuid4()
         self.buyer = uuid4()
+        self.supplier = uuid4()
         self.north, self.south = uuid4(), uuid4()
         self.lines = lines or {"A": 10, "B": 4}
 
@@ -56,7 +57,7 @@ class Order:
         event = OrderPlaced(
             order_id=self.id,
             buyer_id=self.buyer,
-            supplier_id=uuid4(),
+            supplier_id=self.supplier,
             order_type=OrderType.REGULAR,
             lines=lines,  # type: ignore[arg-type]
             delivery_region="north",
@@ -307,6 +308,27 @@ async def test_only_the_shipments_warehouse_ships_with_a_known_carrier(
     assert [s["shipment_id"] for s in pick.json()] == [north["shipment_id"]]
     stream = await system.services["logistics"].context.store.read_stream(f"fulfilment-{order.id}")
     assert "Shipped" not in [r.event_type for r in stream]
+
+
+async def test_the_orders_supplier_ships_for_its_warehouse_and_no_other_supplier_may(
+    client: httpx.AsyncClient, system: EmbeddedSystem
+) -> None:
+    order = Order(system)
+    await order.placed()
+    await order.reserved()
+    await order.confirmed()
+    carrier = await register_carrier(client)
+    north, _ = await shipments_of(client, order, 2)
+    path = f"/api/v1/shipments/{north['shipment_id']}/ship"
+    body = {"carrier_id": carrier, "tracking_number": "SUP-1"}
+    stranger = await post(client, path, f"supplier:{uuid4()}", body)
+    assert (stranger.status_code, stranger.json()["title"]) == (403, "ShipmentOfAnotherSupplier")
+    own = await post(client, path, f"supplier:{order.supplier}", body)
+    assert own.status_code == 200, own.text
+    stream = await system.services["logistics"].context.store.read_stream(f"fulfilment-{order.id}")
+    shipped = [r for r in stream if r.event_type == "Shipped"]
+    assert len(shipped) == 1
+    assert shipped[0].metadata["actor"] == f"supplier:{order.supplier}"
 
 
 async def test_acceptance_rules_are_enforced(

@@ -2,7 +2,8 @@
 # Start (or reuse) a single-node Apache Kafka (KRaft broker+controller) on 127.0.0.1; print its
 # bootstrap servers (also in $KAFKA_DIR/bootstrap). Jars come from Maven Central via Maven (pom.xml).
 # Env: KAFKA_DIR (default $PWD/.cache/kafka), KAFKA_LIBS (jar cache, default $PWD/.cache/kafka/libs),
-# KAFKA_PORT (default: a free port), KAFKA_HEAP (default 384m).
+# KAFKA_PORT / KAFKA_CONTROLLER_PORT (default: B2B_PORT_BASE+6 / +7 when set, else free ports outside
+# the ephemeral range), KAFKA_HEAP (default 384m). A picked port lost to a race is picked again.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -17,16 +18,8 @@ PIDFILE="$KAFKA_DIR/kafka.pid"
 
 log() { echo "kafka: $*" >&2; }
 
-port_is_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-pick_port() {
-  local port
-  for _ in $(seq 1 200); do
-    port=$((20000 + RANDOM % 40000))
-    if port_is_free "$port"; then echo "$port"; return; fi
-  done
-  log "no free port found"; exit 1
-}
+# shellcheck source=../ports.sh
+source "$HERE/../ports.sh"
 
 is_running() { [[ -f "$PIDFILE" ]] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; }
 
@@ -35,12 +28,14 @@ fetch_jars() {
   local stamp
   stamp="$(sha256sum "$HERE/pom.xml" | cut -c1-16)"
   [[ -f "$LIBS/.fetched-$stamp" ]] && return 0
-  command -v java >/dev/null || { log "java not found: install a JDK 17 (apt-get install openjdk-17-jre-headless)"; exit 1; }
-  if ! command -v mvn >/dev/null; then
-    log "mvn not found: installing Debian's maven"
+  local missing=()
+  command -v java >/dev/null || missing+=(openjdk-17-jre-headless)
+  command -v mvn >/dev/null || missing+=(maven)
+  if (( ${#missing[@]} )); then
+    log "installing Debian's ${missing[*]} (Kafka runs on Java 17; Maven fetches its jars)"
     local sudo=""; [[ "$(id -u)" -ne 0 ]] && sudo="sudo"
     DEBIAN_FRONTEND=noninteractive $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends maven >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   fi
   log "fetching Kafka jars from Maven Central into $LIBS"
   rm -rf "$LIBS"
@@ -95,11 +90,17 @@ CONF
 JAVA=(java "-Xmx${KAFKA_HEAP:-384m}" "-Xms${KAFKA_HEAP:-384m}" -XX:+UseSerialGC -Djava.awt.headless=true
   "-Dlog4j2.configurationFile=$KAFKA_DIR/log4j2.properties" -cp "$LIBS/*")
 
+broker_listens() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# 0: ready; 2: it exited having lost a port to another process; exits on any other failure.
 wait_ready() {
   local offset="$1"
   for _ in $(seq 1 240); do
-    if ! is_running; then tail -n 30 "$LOG" >&2; log "the broker exited while starting (log $LOG)"; exit 1; fi
-    if tail -c +"$offset" "$LOG" 2>/dev/null | grep -q "Kafka Server started" && ! port_is_free "$PORT"; then
+    if ! is_running; then
+      if bind_lost "$LOG" "$offset" || bind_lost "$KAFKA_DIR/stdout.log" "$STDOUT_OFFSET"; then return 2; fi
+      tail -n 30 "$LOG" >&2; log "the broker exited while starting (log $LOG)"; exit 1
+    fi
+    if tail -c +"$offset" "$LOG" 2>/dev/null | grep -q "Kafka Server started" && broker_listens "$PORT"; then
       return 0
     fi
     sleep 0.5
@@ -114,29 +115,37 @@ if is_running; then
   PORT="$(cat "$KAFKA_DIR/port")"
   log "reusing the broker running on 127.0.0.1:$PORT (pid $(cat "$PIDFILE"))"
 else
-  PORT="${KAFKA_PORT:-}"
+  PORT="${KAFKA_PORT:-$(based_port 6)}"
   if [[ -z "$PORT" && -f "$KAFKA_DIR/port" ]] && port_is_free "$(cat "$KAFKA_DIR/port")"; then
     PORT="$(cat "$KAFKA_DIR/port")"
   fi
-  PORT="${PORT:-$(pick_port)}"
-  CONTROLLER_PORT="$(pick_port)"
-  while [[ "$CONTROLLER_PORT" == "$PORT" ]]; do CONTROLLER_PORT="$(pick_port)"; done
-  write_config
-  if [[ ! -f "$DATA/meta.properties" ]]; then
-    log "formatting KRaft storage in $DATA"
-    mkdir -p "$DATA"
-    "${JAVA[@]}" kafka.tools.StorageTool format -t "$("${JAVA[@]}" kafka.tools.StorageTool random-uuid)" \
-      -c "$CONF" >"$KAFKA_DIR/format.log" 2>&1 || { cat "$KAFKA_DIR/format.log" >&2; exit 1; }
-  fi
-  touch "$LOG"
-  offset=$(( $(stat -c %s "$LOG") + 1 ))
-  log "starting on 127.0.0.1:$PORT (controller $CONTROLLER_PORT, data $DATA, log $LOG)"
-  # setsid: the broker outlives this script and a Ctrl-C in the shell that started it.
-  nohup setsid "${JAVA[@]}" kafka.Kafka "$CONF" >>"$KAFKA_DIR/stdout.log" 2>&1 </dev/null &
-  echo $! >"$PIDFILE"
-  echo "$PORT" >"$KAFKA_DIR/port"
-  wait_ready "$offset"
+  FIXED_CONTROLLER="${KAFKA_CONTROLLER_PORT:-$(based_port 7)}"
+  for attempt in 1 2 3; do
+    PORT="${PORT:-$(pick_port)}"; PICKED_PORTS+=" $PORT"
+    CONTROLLER_PORT="${FIXED_CONTROLLER:-$(pick_port)}"; PICKED_PORTS+=" $CONTROLLER_PORT"
+    write_config
+    if [[ ! -f "$DATA/meta.properties" ]]; then
+      log "formatting KRaft storage in $DATA"
+      mkdir -p "$DATA"
+      "${JAVA[@]}" kafka.tools.StorageTool format -t "$("${JAVA[@]}" kafka.tools.StorageTool random-uuid)" \
+        -c "$CONF" >"$KAFKA_DIR/format.log" 2>&1 || { cat "$KAFKA_DIR/format.log" >&2; exit 1; }
+    fi
+    touch "$LOG" "$KAFKA_DIR/stdout.log"
+    offset=$(( $(stat -c %s "$LOG") + 1 ))
+    STDOUT_OFFSET=$(( $(stat -c %s "$KAFKA_DIR/stdout.log") + 1 ))
+    log "starting on 127.0.0.1:$PORT (controller $CONTROLLER_PORT, data $DATA, log $LOG)"
+    # setsid: the broker outlives this script and a Ctrl-C in the shell that started it.
+    nohup setsid "${JAVA[@]}" kafka.Kafka "$CONF" >>"$KAFKA_DIR/stdout.log" 2>&1 </dev/null &
+    echo $! >"$PIDFILE"
+    echo "$PORT" >"$KAFKA_DIR/port"
+    status=0; wait_ready "$offset" || status=$?
+    (( status == 0 )) && break
+    if [[ -n "${KAFKA_PORT:-}${B2B_PORT_BASE:-}" ]] || (( attempt == 3 )); then
+      log "port $PORT or $CONTROLLER_PORT is taken by another process (log $LOG)"; exit 1
+    fi
+    log "port $PORT or $CONTROLLER_PORT was taken while starting; picking others"
+    PORT=""
+  done
 fi
-
 echo "127.0.0.1:$PORT" >"$KAFKA_DIR/bootstrap"
 echo "127.0.0.1:$PORT"

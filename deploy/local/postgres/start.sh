@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Start (or reuse) a private PostgreSQL cluster on 127.0.0.1 and print its URL (also in $PG_DIR/url).
-# Env: PG_DIR (default $PWD/.cache/postgres), PG_PORT (default: a free port), PG_FAST=1 (synchronous_commit=off).
+# Env: PG_DIR (default $PWD/.cache/postgres), PG_FAST=1 (synchronous_commit=off), PG_PORT (default:
+# B2B_PORT_BASE+8 when set, else a free port outside the ephemeral range, picked again if lost).
 set -euo pipefail
 
 PG_DIR="${PG_DIR:-$PWD/.cache/postgres}"
@@ -38,18 +39,8 @@ as_owner() {
   if [[ "$(id -u)" -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
-port_is_free() {
-  ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
-
-pick_port() {
-  local port
-  for _ in $(seq 1 200); do
-    port=$((20000 + RANDOM % 40000))
-    if port_is_free "$port"; then echo "$port"; return; fi
-  done
-  log "no free port found"; exit 1
-}
+# shellcheck source=../ports.sh
+source "$(dirname "$0")/../ports.sh"
 
 is_running() {
   [[ -f "$DATA/postmaster.pid" ]] && as_owner "$BIN/pg_ctl" -D "$DATA" status >/dev/null 2>&1
@@ -129,19 +120,26 @@ if is_running; then
   PORT="$(cat "$PG_DIR/port")"
   log "reusing the cluster running in $DATA on port $PORT"
 else
-  PORT="${PG_PORT:-}"
+  PORT="${PG_PORT:-$(based_port 8)}"
   if [[ -z "$PORT" && -f "$PG_DIR/port" ]] && port_is_free "$(cat "$PG_DIR/port")"; then
     PORT="$(cat "$PG_DIR/port")"
   fi
-  PORT="${PORT:-$(pick_port)}"
-  write_settings
   touch "$LOG"
   [[ "$(id -u)" -eq 0 ]] && chown postgres:postgres "$LOG"
-  log "starting on 127.0.0.1:$PORT (data $DATA, log $LOG)"
-  if ! as_owner "$BIN/pg_ctl" -D "$DATA" -l "$LOG" -w -t 60 start >/dev/null; then
+  for attempt in 1 2 3; do
+    PORT="${PORT:-$(pick_port)}"; PICKED_PORTS+=" $PORT"
+    write_settings
+    offset=$(( $(stat -c %s "$LOG") + 1 ))
+    log "starting on 127.0.0.1:$PORT (data $DATA, log $LOG)"
+    as_owner "$BIN/pg_ctl" -D "$DATA" -l "$LOG" -w -t 60 start >/dev/null && break
+    if bind_lost "$LOG" "$offset" && [[ -z "${PG_PORT:-}${B2B_PORT_BASE:-}" ]] && (( attempt < 3 )); then
+      log "port $PORT was taken while starting; picking another"
+      PORT=""
+      continue
+    fi
     tail -n 20 "$LOG" >&2
     exit 1
-  fi
+  done
   echo "$PORT" >"$PG_DIR/port"
 fi
 

@@ -25,6 +25,12 @@ class ShipmentBelongsToAnotherWarehouse(DomainError):
     status = 403
 
 
+class ShipmentOfAnotherSupplier(DomainError):
+    """A supplier ships only its own orders."""
+
+    status = 403
+
+
 class ShipmentCarriedByAnotherCarrier(DomainError):
     status = 403
 

@@ -13,6 +13,7 @@ from services.logistics.domain.errors import (
     ShipmentBelongsToAnotherWarehouse,
     ShipmentCarriedByAnotherCarrier,
     ShipmentNotShipped,
+    ShipmentOfAnotherSupplier,
     ShipmentWasCancelled,
     UnknownShipment,
 )
@@ -31,13 +32,15 @@ from shared.events.logistics import (
 
 @dataclass(frozen=True)
 class ShipShipment:
-    """Sent by the shipment's warehouse (``warehouse_id`` is who asks)."""
+    """Sent by the shipment's warehouse (``warehouse_id`` is who asks), or by the order's
+    supplier for its own warehouse (``supplier_id`` is who asks, ``warehouse_id`` is None)."""
 
     shipment_id: UUID
-    warehouse_id: UUID
+    warehouse_id: UUID | None
     carrier_id: UUID
     tracking_number: str
     eta: datetime | None = None
+    supplier_id: UUID | None = None
 
 
 @dataclass(frozen=True)
@@ -87,7 +90,10 @@ def shipment_of(state: Fulfilment, shipment_id: UUID) -> Shipment:
 
 def _ship(command: ShipShipment, state: Fulfilment, now: datetime) -> list[DomainEvent]:
     shipment = shipment_of(state, command.shipment_id)
-    if shipment.warehouse_id != command.warehouse_id:
+    if command.supplier_id is not None:
+        if state.supplier_id != command.supplier_id:
+            raise ShipmentOfAnotherSupplier(f"shipment {shipment.shipment_id} is not yours")
+    elif shipment.warehouse_id != command.warehouse_id:
         raise ShipmentBelongsToAnotherWarehouse(
             f"shipment {shipment.shipment_id} leaves from warehouse {shipment.warehouse_id}"
         )

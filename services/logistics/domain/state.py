@@ -77,6 +77,7 @@ class Fulfilment:
 
     order_id: UUID | None = None
     buyer_id: UUID | None = None
+    supplier_id: UUID | None = None
     delivery_region: str | None = None
     delivery_address_id: UUID | None = None
     requested_delivery_date: date | None = None
@@ -137,6 +138,7 @@ def evolve(state: Fulfilment, event: DomainEvent) -> Fulfilment:
                 state,
                 order_id=event.order_id,
                 buyer_id=event.buyer_id,
+                supplier_id=event.supplier_id,
                 delivery_region=event.delivery_region,
                 delivery_address_id=event.delivery_address_id,
                 requested_delivery_date=event.requested_delivery_date,

@@ -17,7 +17,7 @@ def check_role(actor: Actor, *roles: str) -> Party:
     """The actor's party, or 403 when its role may not send this command."""
     if actor.role not in roles:
         allowed = ", ".join(roles)
-        raise Problem(403, "Not allowed", f"only {allowed} may do this", field="X-Actor")
+        raise Problem(403, "Not allowed", f"only {allowed} may do this", field="Authorization")
     return _PARTIES[actor.role]
 
 

@@ -2,7 +2,7 @@
 
 import asyncio
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Query
@@ -28,6 +28,10 @@ WaitQuery = Annotated[
     float,
     Query(alias="wait", ge=0, le=30, description="seconds to wait for that change (long poll)"),
 ]
+PositionSource = Annotated[
+    Literal["order", "pricing", "inventory", "logistics", "payment"],
+    Query(description="the service whose store min_position refers to"),
+]
 
 STATUSES = (
     "placed|awaiting_confirmation|backordered|confirmed|amendment_proposed|shipped|delivered"
@@ -39,9 +43,9 @@ def query_routes(deps: OrderDeps) -> APIRouter:
     router = APIRouter(tags=["orders"])
     context = deps.context
 
-    async def wait(min_position: int) -> None:
+    async def wait(min_position: int, source: str = "order") -> None:
         for projection in (deps.summaries.name, deps.details.name):
-            await context.positions.wait_for(projection, "order", min_position)
+            await context.positions.wait_for(projection, source, min_position)
 
     @router.get("/orders")
     async def list_orders(
@@ -72,9 +76,12 @@ def query_routes(deps: OrderDeps) -> APIRouter:
         as_of: AsOfQuery = None,
         after_revision: AfterRevisionQuery = None,
         wait_seconds: WaitQuery = 0.0,
+        position_of: PositionSource = "order",
     ) -> JSONResponse:
         """The order's status, lines and prices with every service's facts and a timeline;
-        with ``as_of``, the order's state folded from its events recorded by then.
+        with ``as_of``, the order's state folded from its events recorded by then. With
+        ``position_of``, ``min_position`` is a position in that service's store (e.g. the one a
+        shipment command answered), so the order reflects that command.
 
         Read your writes: right after a command on the order, this waits (up to 5 s) until the
         read model holds it. Long poll: with ``after_revision`` (the ``revision`` of an earlier
@@ -82,7 +89,7 @@ def query_routes(deps: OrderDeps) -> APIRouter:
         ``wait`` seconds with what it has."""
         if as_of is not None:
             return await order_as_of(order_id, actor, as_of)
-        await wait(min_position)
+        await wait(min_position, position_of)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + wait_seconds
         with context.changes.watch(deps.details.name, str(order_id)) as change:

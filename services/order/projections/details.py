@@ -13,7 +13,7 @@ from shared.service.projection import FoldingProjection
 from shared.service.rows import Rows, order_keys
 from shared.sql import Database
 
-from .facets import fold_facets, service_of, summarize
+from .facets import describe, fold_facets, service_of, summarize
 
 TRACKED = (
     "OrderPlaced", "OrderPricingRecorded", "OrderStockSecured", "OrderReadyForConfirmation",
@@ -26,14 +26,17 @@ TRACKED = (
     "ShipmentPlanned", "Shipped", "ShipmentStatusUpdated", "ShipmentDelayed", "ShipmentDamaged",
     "Delivered", "GoodsAccepted", "GoodsRejected", "ReturnAuthorized", "ReturnReceived",
     "InvoiceIssued", "PaymentSettled", "PaymentFailed", "RefundIssued",
+    "WarehouseRegistered", "CarrierRegistered",
 )  # fmt: skip
+NAMED = ("WarehouseRegistered", "CarrierRegistered")
+"""Master data whose names the timeline uses instead of ids ("shipment planned from Keelung DC")."""
 
 
 class OrderDetails(FoldingProjection):
     """``GET /orders/{id}``: facets per order, and a timeline of every service's events about it."""
 
     name = "order_details"
-    version = 1
+    version = 2
     sources = ("order", "pricing", "inventory", "logistics", "payment")
     event_types = TRACKED
 
@@ -54,6 +57,14 @@ class OrderDetails(FoldingProjection):
             Column("event", String(64), nullable=False),
             Column("actor", String(200)),
             Column("summary", Text, nullable=False),
+            Column("template", Text, nullable=False),
+            Column("params", Text, nullable=False),
+        )
+        self.names = Table(
+            self.table_name("order_party_names"),
+            metadata,
+            Column("party_id", String(36), primary_key=True),
+            Column("name", Text, nullable=False),
         )
         order_id: Any = bindparam("order_id")
         self._facets_of = select(self.details.c.facets).where(self.details.c.order_id == order_id)
@@ -66,12 +77,26 @@ class OrderDetails(FoldingProjection):
 
     async def prefetch(self, rows: Rows, envelopes: Sequence[Envelope]) -> None:
         await rows.load(self.details, order_keys(envelopes))
+        parties = {party for e in envelopes for party in _parties(e)}
+        await rows.load(self.names, [(party,) for party in sorted(parties)])
 
     async def fold(self, rows: Rows, envelope: Envelope) -> None:
-        order_id = getattr(envelope.event, "order_id", None)
+        event = envelope.event
+        if envelope.event_type in NAMED:
+            party = getattr(event, "warehouse_id", None) or getattr(event, "carrier_id", None)
+            rows.put(self.names, {"party_id": str(party), "name": getattr(event, "name", "")})
+            return
+        order_id = getattr(event, "order_id", None)
         if order_id is None:
             return
         key = str(order_id)
+        template, params = describe(event)
+        names: dict[str, str] = {}
+        for party in _parties(envelope):
+            found = await rows.get(self.names, (party,))
+            if found is not None:
+                names[party] = found["name"]
+        params = {k: _named(k, v, names) for k, v in params.items()}
         entry = {
             "source": service_of(envelope.event_type),
             "position": envelope.position,
@@ -79,7 +104,9 @@ class OrderDetails(FoldingProjection):
             "at": envelope.occurred_at.isoformat(),
             "event": envelope.event_type,
             "actor": envelope.actor,
-            "summary": summarize(envelope.event),
+            "summary": summarize(event, names),
+            "template": template,
+            "params": json.dumps(params),
         }
         rows.put(self.timeline, entry)
         found = await rows.get(self.details, (key,))
@@ -94,7 +121,30 @@ class OrderDetails(FoldingProjection):
             raw = found.scalar_one_or_none()
             entries = await conn.execute(self._timeline_of, {"order_id": order_id})
             timeline = [
-                {k: row[k] for k in ("at", "service", "event", "actor", "summary", "position")}
-                for row in ({**r, "service": r["source"]} for r in entries.mappings().all())
+                {
+                    **{k: row[k] for k in ("at", "event", "actor", "summary", "template")},
+                    "service": row["source"],
+                    "position": row["position"],
+                    "params": json.loads(row["params"]),
+                }
+                for row in entries.mappings().all()
             ]
         return (json.loads(raw) if raw else {}), timeline
+
+
+def _parties(envelope: Envelope) -> list[str]:
+    """Warehouses and carriers an event's timeline line names."""
+    _template, params = describe(envelope.event)
+    found: list[str] = []
+    for name, value in params.items():
+        if name.endswith("_party"):
+            found += value if isinstance(value, list) else [value]
+    return found
+
+
+def _named(name: str, value: Any, names: dict[str, str]) -> Any:
+    """A ``_party`` value as names (the id when the name is not known yet)."""
+    if not name.endswith("_party"):
+        return value
+    ids = value if isinstance(value, list) else [value]
+    return [names.get(i, i) for i in ids]

@@ -20,61 +20,156 @@ def service_of(event_type: str) -> str:
     return _SERVICE.get(event_type, "unknown")
 
 
-def _money(value: Any) -> str:
-    return f"{value.amount} {value.currency}"
+def N_(message: str) -> str:  # marks a message for the portal's catalogs
+    return message
 
 
-_SUMMARIES: dict[type[DomainEvent], Callable[[Any], str]] = {
-    order.OrderPlaced: lambda e: f"{e.order_type.value} order placed, {len(e.lines)} line(s)",
-    order.OrderReadyForConfirmation: lambda e: f"awaiting supplier, total {_money(e.total)}",
-    order.OrderBackordered: lambda e: f"back-ordered, {len(e.lines)} line(s) wait for stock",
+Line = tuple[str, dict[str, Any]]
+"""A timeline line: an English template with %(name)s placeholders, and its values. The portal
+says it in the reader's language (the template is a message of its catalogs) and formats the
+values by their names' endings: ``_money`` an amount, ``_date`` a date, ``_at`` a time, ``_code``
+a code it has words for, ``_party`` a warehouse or carrier named from master data."""
+
+
+def _money(value: Any) -> dict[str, str]:
+    return {"amount": str(value.amount), "currency": value.currency}
+
+
+def _units(lines: Any) -> int:
+    return sum(x.quantity for x in lines)
+
+
+_LINES: dict[type[DomainEvent], Callable[[Any], Line]] = {
+    order.OrderPlaced: lambda e: (
+        N_("%(type_code)s order placed, %(lines)s line(s)"),
+        {"type_code": e.order_type.value, "lines": len(e.lines)},
+    ),
+    order.OrderReadyForConfirmation: lambda e: (
+        N_("awaiting the supplier, total %(total_money)s"),
+        {"total_money": _money(e.total)},
+    ),
+    order.OrderBackordered: lambda e: (
+        N_("back-ordered, %(lines)s line(s) wait for stock"),
+        {"lines": len(e.lines)},
+    ),
     order.OrderConfirmed: lambda e: (
-        f"confirmed{' by rule' if e.by_auto_confirm_rule else ''}, total {_money(e.total)}"
+        (
+            N_("confirmed by rule, total %(total_money)s")
+            if e.by_auto_confirm_rule
+            else N_("confirmed, total %(total_money)s")
+        ),
+        {"total_money": _money(e.total)},
     ),
     order.OrderRejected: lambda e: (
-        f"rejected ({e.code.value}) by {e.rejected_by.value}: {e.reason}"
+        N_("rejected by the %(by_code)s: %(reason)s"),
+        {"by_code": e.rejected_by.value, "reason": e.reason},
     ),
-    order.OrderCancelled: lambda e: f"cancelled by {e.cancelled_by.value}: {e.reason}",
-    order.OrderAmendmentProposed: lambda e: f"amendment proposed: {len(e.changes)} change(s)",
-    order.OrderAmendmentAccepted: lambda e: "amendment accepted by buyer",
-    order.OrderAmendmentDeclined: lambda e: "amendment declined by buyer",
-    order.OrderCompleted: lambda e: "order completed",
-    pricing.OrderPriced: lambda e: f"priced at {_money(e.total)} (tier {e.tier})",
+    order.OrderCancelled: lambda e: (
+        N_("cancelled by the %(by_code)s: %(reason)s"),
+        {"by_code": e.cancelled_by.value, "reason": e.reason},
+    ),
+    order.OrderAmendmentProposed: lambda e: (
+        N_("amendment proposed: %(changes)s change(s)"),
+        {"changes": len(e.changes)},
+    ),
+    order.OrderAmendmentAccepted: lambda e: (N_("amendment accepted by the buyer"), {}),
+    order.OrderAmendmentDeclined: lambda e: (N_("amendment declined by the buyer"), {}),
+    order.OrderCompleted: lambda e: (N_("order completed"), {}),
+    order.OrderPricingRecorded: lambda e: (N_("prices recorded on the order"), {}),
+    order.OrderStockSecured: lambda e: (N_("stock secured for every line"), {}),
+    inventory.StockCommitted: lambda e: (N_("stock committed: the shipped units left on hand"), {}),
+    inventory.BackorderCreated: lambda e: (N_("back-order created"), {}),
+    logistics.ReturnAuthorized: lambda e: (N_("return authorized"), {}),
+    logistics.ReturnReceived: lambda e: (N_("returned goods received"), {}),
+    pricing.OrderPriced: lambda e: (
+        N_("priced at %(total_money)s (%(tier_code)s tier)"),
+        {"total_money": _money(e.total), "tier_code": e.tier},
+    ),
     pricing.OrderPricingFailed: lambda e: (
-        "pricing failed: " + "; ".join(p.detail for p in e.problems)
+        N_("pricing failed: %(problems)s"),
+        {"problems": "; ".join(p.detail for p in e.problems)},
     ),
-    inventory.StockReserved: lambda e: f"stock reserved: {e.routing.reason}",
+    inventory.StockReserved: lambda e: (
+        N_("stock reserved in %(warehouses_party)s"),
+        {"warehouses_party": sorted({str(a.warehouse_id) for a in e.allocations})},
+    ),
     inventory.StockReservationFailed: lambda e: (
-        "stock short: " + ", ".join(f"{s.sku} {s.available}/{s.requested}" for s in e.shortages)
+        N_("stock short: %(shortages)s"),
+        {"shortages": ", ".join(f"{s.sku} {s.available}/{s.requested}" for s in e.shortages)},
     ),
-    inventory.StockReleased: lambda e: f"stock released ({e.reason.value})",
-    logistics.ShipmentPlanned: lambda e: f"shipment planned from warehouse {e.warehouse_id}",
-    logistics.Shipped: lambda e: f"shipped, tracking {e.tracking_number}",
+    inventory.StockReleased: lambda e: (
+        N_("stock released (%(reason_code)s)"),
+        {"reason_code": e.reason.value},
+    ),
+    logistics.ShipmentPlanned: lambda e: (
+        N_("shipment planned from %(warehouse_party)s"),
+        {"warehouse_party": str(e.warehouse_id)},
+    ),
+    logistics.Shipped: lambda e: (
+        N_("shipped with %(carrier_party)s, tracking %(tracking)s"),
+        {"carrier_party": str(e.carrier_id), "tracking": e.tracking_number},
+    ),
     logistics.ShipmentStatusUpdated: lambda e: (
-        f"{e.status.value}" + (f" at {e.location}" if e.location else "")
+        (N_("%(status_code)s at %(location)s") if e.location else N_("%(status_code)s")),
+        {"status_code": e.status.value, "location": e.location or ""},
     ),
-    logistics.ShipmentDelayed: lambda e: f"delayed: {e.reason}; new ETA {e.new_eta.isoformat()}",
-    logistics.ShipmentDamaged: lambda e: f"damage reported on {len(e.lines)} line(s)",
+    logistics.ShipmentDelayed: lambda e: (
+        N_("delayed: %(reason)s; new ETA %(eta_at)s"),
+        {"reason": e.reason, "eta_at": e.new_eta.isoformat()},
+    ),
+    logistics.ShipmentDamaged: lambda e: (
+        N_("damage reported on %(lines)s line(s)"),
+        {"lines": len(e.lines)},
+    ),
     logistics.Delivered: lambda e: (
-        "delivered" + (f", received by {e.received_by}" if e.received_by else "")
+        (N_("delivered, received by %(person)s") if e.received_by else N_("delivered")),
+        {"person": e.received_by or ""},
     ),
     logistics.GoodsAccepted: lambda e: (
-        f"goods accepted: {sum(x.quantity for x in e.lines)} unit(s)"
+        N_("goods accepted: %(units)s unit(s)"),
+        {"units": _units(e.lines)},
     ),
     logistics.GoodsRejected: lambda e: (
-        f"goods refused: {sum(x.quantity for x in e.lines)} unit(s), remedy {e.remedy.value}"
+        N_("goods refused: %(units)s unit(s), remedy %(remedy_code)s"),
+        {"units": _units(e.lines), "remedy_code": e.remedy.value},
     ),
-    payment.InvoiceIssued: lambda e: f"invoice issued: {_money(e.total)}, due {e.due_on}",
-    payment.PaymentSettled: lambda e: f"payment settled: {_money(e.amount)}",
-    payment.PaymentFailed: lambda e: f"payment failed: {e.reason}",
-    payment.RefundIssued: lambda e: f"refund issued: {_money(e.amount)}",
+    payment.InvoiceIssued: lambda e: (
+        N_("invoice issued: %(total_money)s, due %(due_date)s"),
+        {"total_money": _money(e.total), "due_date": e.due_on.isoformat()},
+    ),
+    payment.PaymentSettled: lambda e: (
+        N_("payment settled: %(amount_money)s"),
+        {"amount_money": _money(e.amount)},
+    ),
+    payment.PaymentFailed: lambda e: (N_("payment failed: %(reason)s"), {"reason": e.reason}),
+    payment.RefundIssued: lambda e: (
+        N_("refund issued: %(amount_money)s"),
+        {"amount_money": _money(e.amount)},
+    ),
 }
 
 
-def summarize(event: DomainEvent) -> str:
-    """One line a buyer or an operator can read; the event type when nothing better exists."""
-    describe = _SUMMARIES.get(type(event))
-    return describe(event) if describe else event.event_type
+def describe(event: DomainEvent) -> Line:
+    """The event's timeline line; the event type alone when nothing better exists."""
+    found = _LINES.get(type(event))
+    return found(event) if found else (event.event_type, {})
+
+
+def _plain(name: str, value: Any, names: dict[str, str]) -> str:
+    if name.endswith("_money"):
+        return f"{value['amount']} {value['currency']}"
+    if name.endswith("_party"):
+        ids = [str(i) for i in (value if isinstance(value, list) else [value])]
+        return ", ".join(names.get(i, i) for i in ids)
+    return str(value)
+
+
+def summarize(event: DomainEvent, names: dict[str, str] | None = None) -> str:
+    """The line in English with names filled in (for logs, the CLI and API readers)."""
+    template, values = describe(event)
+    if not values:
+        return template
+    return template % {k: _plain(k, v, names or {}) for k, v in values.items()}
 
 
 def _shipment(facets: dict[str, Any], shipment_id: Any) -> dict[str, Any]:

@@ -1,5 +1,6 @@
 """GET /catalog: products with the buyer's own price, quantity breaks, promotion and live stock."""
 
+import json
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Annotated, Any
@@ -68,7 +69,11 @@ def catalog_routes(context: ServiceContext, catalog: Catalog) -> APIRouter:
         if q:
             pattern = f"%{q.lower()}%"
             query = query.where(
-                or_(func.lower(p.c.name).like(pattern), func.lower(p.c.sku).like(pattern))
+                or_(
+                    func.lower(p.c.name).like(pattern),
+                    func.lower(p.c.names).like(pattern),
+                    func.lower(p.c.sku).like(pattern),
+                )
             )
         if category:
             query = query.where(p.c.category == category)
@@ -151,6 +156,7 @@ def _item(row: Mapping[str, Any], book: PricingBook, now: datetime) -> dict[str,
         "supplier_id": row["supplier_id"],
         "sku": row["sku"],
         "name": row["name"],
+        "names": json.loads(row["names"] or "{}"),
         "category": row["category"],
         "unit": row["unit"],
         "pack_size": row["pack_size"],

@@ -20,7 +20,10 @@ def require_supplier(actor: Actor, supplier_id: UUID) -> None:
     if actor.role in STAFF or (actor.role == "supplier" and actor.party == str(supplier_id)):
         return
     raise Problem(
-        403, "Not your catalog", f"{actor} cannot act for supplier {supplier_id}", field="X-Actor"
+        403,
+        "Not your catalog",
+        f"{actor} cannot act for supplier {supplier_id}",
+        field="Authorization",
     )
 
 
@@ -57,7 +60,7 @@ def visible_buyer(actor: Actor, buyer_id: UUID | None) -> UUID | None:
         return UUID(actor.party)
     except ValueError:
         raise Problem(
-            422, "Invalid X-Actor header", "a buyer acts as buyer:<uuid>", field="X-Actor"
+            422, "Invalid credential", "a buyer acts as buyer:<uuid>", field="Authorization"
         ) from None
 
 

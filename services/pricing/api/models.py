@@ -8,6 +8,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from shared.events.base import DecimalString, NonNegativeMoney, PositiveQuantity, UtcDateTime
+from shared.events.pricing import LanguageTag
 from shared.events.values import Code, CurrencyCode, Percentage, Sku, Text
 
 Price = Annotated[DecimalString, Field(ge=0)]
@@ -37,8 +38,19 @@ def _one_of(value: Any, info: ValidationInfo, other: str, name: str) -> Any:
     return value
 
 
+Names = Annotated[
+    dict[LanguageTag, Text],
+    Field(
+        max_length=20,
+        description="the name in other languages, by BCP 47 tag",
+        examples=[{"zh-Hant": "六角螺栓 M8", "zh-Hans": "六角螺栓 M8", "en": "Hex bolt M8"}],
+    ),
+]
+
+
 class ProductFacts(Body):
     name: Text
+    names: Names = {}
     category: Code
     unit: Code
     pack_size: PositiveQuantity
@@ -65,6 +77,7 @@ class ProductReplacement(ProductFacts):
 class ProductPatch(Body):
     supplier_id: UUID
     name: Text | None = None
+    names: Names | None = None
     category: Code | None = None
     unit: Code | None = None
     pack_size: PositiveQuantity | None = None

@@ -1,5 +1,6 @@
 """GET routes of pricing's master data; cost prices and tier lists only for the supplier."""
 
+import json
 from typing import Any
 from uuid import UUID
 
@@ -23,11 +24,17 @@ def read_routes(context: ServiceContext, catalog: Catalog) -> APIRouter:
     async def rows(query: Any, min_position: int) -> list[dict[str, Any]]:
         await context.positions.wait_for(catalog.name, "pricing", min_position)
         async with context.engine.connect() as conn:
-            return [dict(r) for r in (await conn.execute(query)).mappings()]
+            found = [dict(r) for r in (await conn.execute(query)).mappings()]
+        for row in found:
+            if "names" in row:
+                row["names"] = json.loads(row["names"] or "{}")
+        return found
 
     def staff_only(actor: Any, supplier_id: UUID | None) -> None:
         if not sees_supplier_terms(actor, supplier_id):
-            raise Problem(403, "Supplier terms", "only the supplier sees these", field="X-Actor")
+            raise Problem(
+                403, "Supplier terms", "only the supplier sees these", field="Authorization"
+            )
 
     @router.get("/products/{sku}")
     async def product(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID
 
@@ -46,6 +46,8 @@ class RegisterProduct:
     min_order_qty: int
     list_price: Money
     cost_price: Money | None = None
+    names: dict[str, str] = field(default_factory=dict)
+    """The name in other languages, by BCP 47 tag (``zh-Hant``, ``en``)."""
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ class ChangeProduct:
     cost_price: Money | None = None
     clear_cost_price: bool = False
     active: bool | None = None
+    names: dict[str, str] | None = None
 
 
 ProductCommand = RegisterProduct | ChangeProduct

@@ -30,7 +30,7 @@ class Catalog(FoldingProjection):
     """Products with their terms and the stock of the supplier's warehouses."""
 
     name = "pricing_catalog"
-    version = 1
+    version = 2
     sources = ("pricing", "order", "inventory")
     event_types = frozenset(
         {
@@ -113,6 +113,8 @@ class Catalog(FoldingProjection):
                 "supplier_id": str(event.supplier_id),
                 "sku": event.sku,
                 "name": event.name,
+                # unescaped, so a search for 螺栓 finds the row with LIKE
+                "names": json.dumps(event.names, ensure_ascii=False, sort_keys=True),
                 "category": event.category,
                 "unit": event.unit,
                 "pack_size": event.pack_size,

@@ -39,6 +39,7 @@ def define(metadata: MetaData, name: str = "{}") -> CatalogTables:
             _id("supplier_id"),
             _id("sku"),
             Column("name", Text, nullable=False),
+            Column("names", Text, nullable=False),  # JSON: {"zh-Hant": ..., "en": ...}
             Column("category", String(64), nullable=False),
             Column("unit", String(64), nullable=False),
             Column("pack_size", Integer, nullable=False),

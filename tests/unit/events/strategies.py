@@ -79,6 +79,9 @@ def _for(annotation: Any, metadata: list[Any]) -> st.SearchStrategy[Any]:
         return st.sampled_from(get_args(annotation))
     if origin is tuple:
         return _tuples(get_args(annotation)[0], metadata)
+    if origin is dict:
+        key, value = get_args(annotation)
+        return st.dictionaries(_for(key, []), _for(value, []), max_size=3)
     return _scalar(annotation, metadata)
 
 

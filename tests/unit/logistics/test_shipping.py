@@ -34,6 +34,7 @@ from tests.unit.logistics.fixtures import (
     NOW,
     ORDER,
     SOUTH,
+    SUPPLIER,
     allocation,
     confirmed,
     delivered,
@@ -77,6 +78,26 @@ def test_another_warehouse_cannot_ship_it() -> None:
     scenario(*PLANNED).when(ShipShipment(NORTH_SHIPMENT, SOUTH, CARRIER, "T")).then_raises(
         errors.ShipmentBelongsToAnotherWarehouse
     )
+
+
+def test_the_orders_supplier_ships_it_for_its_warehouse() -> None:
+    command = ShipShipment(NORTH_SHIPMENT, None, CARRIER, "TRK-2", supplier_id=SUPPLIER)
+    scenario(*PLANNED).when(command).then(
+        Shipped(
+            shipment_id=NORTH_SHIPMENT,
+            order_id=ORDER,
+            warehouse_id=NORTH,
+            carrier_id=CARRIER,
+            tracking_number="TRK-2",
+            lines=LINES,
+            shipped_at=NOW,
+        )
+    )
+
+
+def test_another_supplier_cannot_ship_it() -> None:
+    command = ShipShipment(NORTH_SHIPMENT, None, CARRIER, "T", supplier_id=uuid4())
+    scenario(*PLANNED).when(command).then_raises(errors.ShipmentOfAnotherSupplier)
 
 
 def test_a_cancelled_shipment_cannot_ship() -> None:

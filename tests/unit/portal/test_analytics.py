@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from portal.i18n import activate
 from portal.pages.analytics import fill_rate, lead_times, orders_per_day, revenue_by_tier
 from portal.pages.operations import stuck
 
@@ -27,6 +28,7 @@ def test_counts_orders_per_day_over_the_last_fourteen_days() -> None:
 
 
 def test_buckets_lead_times_of_completed_orders_only() -> None:
+    activate("en")
     rows = [
         order("completed", NOW, NOW + timedelta(seconds=30)),
         order("completed", NOW, NOW + timedelta(minutes=5)),
@@ -53,8 +55,11 @@ def test_revenue_is_summed_per_buyer_tier_largest_first() -> None:
         {"buyer_id": "b", "total": "100"},
         {"buyer_id": "a", "total": "1"},
     ]
+    activate("en")
     chart = revenue_by_tier(invoices, {"a": "gold", "b": "silver"})
-    assert chart == {"labels": ["silver", "gold"], "values": [100.0, 11.5]}
+    assert chart == {"labels": ["Silver", "Gold"], "values": [100.0, 11.5]}
+    activate("zh_Hant")
+    assert revenue_by_tier(invoices, {"a": "gold", "b": "silver"})["labels"] == ["銀級", "金級"]
 
 
 def test_an_order_under_way_untouched_for_fifteen_minutes_is_stuck() -> None:
