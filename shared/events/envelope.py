@@ -144,6 +144,17 @@ def build_envelope(
         meta = EventMetadata.model_validate(metadata)
     except ValidationError as error:
         raise InvalidEnvelope(f"invalid envelope for event {event_id}: {error}") from error
+    return _envelope(event_id, event, meta, stream_id, stream_version, position)
+
+
+def _envelope(
+    event_id: UUID,
+    event: DomainEvent,
+    meta: EventMetadata,
+    stream_id: str,
+    stream_version: int,
+    position: int,
+) -> Envelope:
     if stream_version < 1 or position < 1 or not stream_id:
         raise InvalidEnvelope(
             f"invalid envelope for event {event_id}: stream {stream_id!r} version "
@@ -169,7 +180,22 @@ def build_envelope(
 def envelope_from_recorded(
     recorded: StoredEvent, registry: EventRegistry = DEFAULT_REGISTRY
 ) -> Envelope:
-    """Parse a RecordedEvent from the event store into an Envelope."""
+    """Parse a RecordedEvent from the event store into an Envelope (straight from its stored
+    JSON text when it carries it)."""
+    data_json: str | None = getattr(recorded, "data_json", None)
+    metadata_json: str | None = getattr(recorded, "metadata_json", None)
+    if data_json is not None and metadata_json is not None:
+        event = registry.parse_json(recorded.event_type, recorded.schema_version, data_json)
+        try:
+            meta = EventMetadata.model_validate_json(metadata_json)
+        except ValidationError as error:
+            raise InvalidEnvelope(
+                f"invalid envelope for event {recorded.event_id}: {error}"
+            ) from error
+        return _envelope(
+            recorded.event_id, event, meta, recorded.stream_id, recorded.stream_version,
+            recorded.position,
+        )  # fmt: skip
     return build_envelope(
         event_id=recorded.event_id,
         event_type=recorded.event_type,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
@@ -71,6 +72,20 @@ class EventRegistry:
         model = versions[latest]
         try:
             return model.model_validate(data)
+        except ValidationError as error:
+            raise InvalidEventData(
+                f"{event_type} v{schema_version} data is invalid: {error}"
+            ) from error
+
+    def parse_json(self, event_type: str, schema_version: int, text: str) -> DomainEvent:
+        """Stored JSON text -> the current model; validated straight from the text (no dict in
+        between) when no upcast is needed."""
+        versions = self._versions(event_type, schema_version)
+        latest = max(versions)
+        if schema_version != latest:
+            return self.parse(event_type, schema_version, json.loads(text))
+        try:
+            return versions[latest].model_validate_json(text)
         except ValidationError as error:
             raise InvalidEventData(
                 f"{event_type} v{schema_version} data is invalid: {error}"
