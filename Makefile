@@ -33,6 +33,7 @@ install: $(VENV)/.installed
 
 lock: | $(UV)
 	$(UV) pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
+	$(UV) pip compile pyproject.toml --python-version 3.11 -c requirements.lock -o requirements-runtime.lock
 
 run: install
 	$(BIN)/b2b run --port $(PORT) --data-dir $(DATA_DIR)

@@ -37,6 +37,7 @@ def rules(*, login_rate: str, order_rate: str) -> dict[str, Rule]:
         "DELETE /api/v1/webhooks/subscriptions/{subscription_id}": rule(
             BUYER, SUPPLIER, WAREHOUSE, CARRIER, OPS
         ),
+        "GET /api/v1/webhooks/deliveries": rule(BUYER, SUPPLIER, WAREHOUSE, CARRIER, OPS),
         # order: parties
         "POST /api/v1/buyers": rule(OPS),
         "GET /api/v1/buyers": rule(SUPPLIER, OPS, ANALYST),

@@ -36,6 +36,7 @@ def build_security(settings: Settings, data_dir: Path) -> Security:
         policy=policy,
         secure_cookies=not settings.development,
         login_rate=settings.login_rate,
+        destinations=settings.destination_policy(),
     )
 
 

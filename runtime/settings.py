@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import AliasChoices, Field, model_validator
+from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from shared.service.auth.destinations import DestinationPolicy, parse_networks
 
 DEFAULT_SECRET = "development-only-secret-change-me-0123456789"
 """Signs bearer tokens in development; any other environment must set B2B_SECRET_KEY."""
@@ -28,6 +30,21 @@ class Settings(BaseSettings):
     token_ttl_minutes: int = Field(default=60, ge=1, le=24 * 60)
     login_rate: str = "30/minute"
     order_rate: str = "120/minute"
+    webhook_allow_networks: str = Field(
+        default="",
+        max_length=2000,
+        description="internal networks webhooks may reach, e.g. 10.20.0.0/16,192.168.5.7 "
+        "(by default only public addresses)",
+    )
+    webhook_allow_http: bool | None = Field(
+        default=None, description="plain http webhooks (default: only in development)"
+    )
+
+    @field_validator("webhook_allow_networks")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        parse_networks(value)
+        return value
 
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> Settings:
@@ -42,3 +59,9 @@ class Settings(BaseSettings):
     @property
     def development(self) -> bool:
         return self.environment == "development"
+
+    def destination_policy(self) -> DestinationPolicy:
+        allow_http = (
+            self.development if self.webhook_allow_http is None else self.webhook_allow_http
+        )
+        return DestinationPolicy(allow_http, parse_networks(self.webhook_allow_networks))

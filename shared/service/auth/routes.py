@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Form, Path
+from fastapi import APIRouter, Depends, Form, Path, Query
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 
 from shared.service.auth.actor import BOUND_ROLES, Actor, Principal
 from shared.service.auth.dependencies import PrincipalDep, current_actor, security_of
+from shared.service.auth.destinations import DestinationRefused
+from shared.service.auth.outbox import DeliveryStatus
 from shared.service.auth.security import Security
 from shared.service.errors import Problem
 
@@ -61,6 +64,20 @@ class SubscriptionOut(BaseModel):
     event_types: list[str]
     party: str
     secret: str | None = Field(default=None, description="shown once: verify our signatures")
+
+
+class DeliveryOut(BaseModel):
+    msg_id: str
+    subscription_id: str
+    event_type: str
+    status: DeliveryStatus = Field(description="pending, delivered, retrying or failed")
+    attempts: int
+    last_attempt_at: datetime | None
+    next_attempt_at: datetime | None
+    delivered_at: datetime | None
+    error: str | None = Field(
+        default=None, description="operations only: why the last attempt failed"
+    )
 
 
 def auth_routes() -> APIRouter:
@@ -126,7 +143,15 @@ def auth_routes() -> APIRouter:
             raise Problem(
                 422, "Not a partner", "only a bound party receives its events", field="url"
             )
-        found = await security.outbox.subscribe(actor, str(body.url), tuple(body.event_types))
+        try:
+            found = await security.outbox.subscribe(actor, str(body.url), tuple(body.event_types))
+        except DestinationRefused as refused:
+            raise Problem(
+                422,
+                "Webhook destination refused",
+                f"{refused.reason}; webhooks go only to public https addresses",
+                field="url",
+            ) from None
         return SubscriptionOut(**found.public(), secret=found.secret)
 
     @router.get("/webhooks/subscriptions")
@@ -134,6 +159,19 @@ def auth_routes() -> APIRouter:
         """Your subscriptions (operations: everyone's)."""
         mine = None if actor.role == "operations" else actor
         return [SubscriptionOut(**s.public()) for s in await security.outbox.subscriptions(mine)]
+
+    @router.get("/webhooks/deliveries")
+    async def deliveries(
+        actor: ActorNow,
+        security: SecurityDep,
+        subscription_id: Annotated[str | None, Query(max_length=36)] = None,
+        limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    ) -> list[DeliveryOut]:
+        """Your recent deliveries, newest first, and whether each arrived (operations: everyone's,
+        with the error of the last attempt)."""
+        mine = None if actor.role == "operations" else actor
+        found = await security.outbox.deliveries(mine, subscription_id, limit)
+        return [DeliveryOut(**row) for row in found]
 
     @router.delete("/webhooks/subscriptions/{subscription_id}", status_code=204)
     async def unsubscribe(

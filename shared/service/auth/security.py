@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.service.auth.access import AccessPolicy
+from shared.service.auth.destinations import DestinationPolicy
 from shared.service.auth.identity import IdentityStore
 from shared.service.auth.outbox import WebhookOutbox
 from shared.service.auth.ratelimit import RateLimiter
@@ -31,11 +32,13 @@ class Security:
     limiter: RateLimiter = field(default_factory=RateLimiter)
     secure_cookies: bool = False
     login_rate: str = "30/minute"
+    destinations: DestinationPolicy = field(default_factory=DestinationPolicy)
 
     def __post_init__(self) -> None:
         self.identity = IdentityStore(self.engine)
         self.replay = ReplayGuard(self.engine)
-        self.outbox = WebhookOutbox(self.engine)
+        self.outbox = WebhookOutbox(self.engine, policy=self.destinations)
 
     async def close(self) -> None:
+        await self.outbox.close()
         await self.engine.dispose()
