@@ -142,5 +142,5 @@ def test_operators_may_allow_internal_networks_explicitly() -> None:
 def test_allow_list_entries_are_checked() -> None:
     assert parse_networks("") == ()
     assert parse_networks("fd00::/8") == (ip_network("fd00::/8"),)
-    with pytest.raises(ValueError, match="'10.0.0.0/33' is not an IP network"):
+    with pytest.raises(ValueError, match=r"'10\.0\.0\.0/33' is not an IP network"):
         parse_networks("10.0.0.0/33")
