@@ -28,7 +28,9 @@ async def current_principal(request: Request) -> Principal | None:
     """The authenticated principal of an API request, or None when it sent no credential."""
     if not request.url.path.startswith(API_PREFIX):
         return None
-    return await authenticate(security_of(request), request)
+    principal = await authenticate(security_of(request), request)
+    request.state.principal = principal  # the audit of a denied request names who it was
+    return principal
 
 
 PrincipalDep = Annotated[Principal | None, Depends(current_principal)]
