@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from portal.deps import WrongRole
 from portal.pages import (
     analytics,
+    audit,
     cart,
     catalog,
     home,
@@ -31,6 +32,7 @@ def portal_router() -> APIRouter:
     for module in (home, catalog, cart, orders, order_actions, invoices, supplier, operations):
         router.include_router(module.router)
     router.include_router(analytics.router)
+    router.include_router(audit.router)
     return router
 
 

@@ -19,6 +19,7 @@ from shared.messaging.consumer import Consumer
 from shared.messaging.dead_letters import DeadLetters
 from shared.service.auth.audit import AuditTrail
 from shared.service.auth.denials import AuditDenials
+from shared.service.auth.headers import SecurityHeaders
 from shared.service.auth.routes import auth_routes
 from shared.service.auth.security import Security
 from shared.service.auth.tokens import TokenService
@@ -61,6 +62,7 @@ def install_security(app: FastAPI, security: Security) -> None:
     app.state.security = security
     app.include_router(auth_routes())
     app.add_middleware(AuditDenials)
+    app.add_middleware(SecurityHeaders)
 
 
 async def start_webhook_feed(
