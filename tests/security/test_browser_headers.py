@@ -44,13 +44,16 @@ def assert_page_headers(answer: httpx.Response) -> None:
 
 async def test_portal_pages_carry_the_policy(app: FastAPI, https_client: httpx.AsyncClient) -> None:
     """(Outside development the session cookie is Secure: these pages are fetched over https.)"""
-    assert_page_headers(await https_client.get("/login"))
+    login = await https_client.get("/login")
+    assert_page_headers(login)
+    assert "<style" not in login.text
     await logged_in(https_client, app, "ops-user", "operations")
     for path in ("/portal/ops", "/portal/audit", "/portal/orders", "/portal/analytics"):
         answer = await https_client.get(path)
         assert answer.status_code == 200, (path, answer.status_code)
         assert_page_headers(answer)
         assert "<script>" not in answer.text  # nothing inline for the policy to block
+        assert "<style" not in answer.text
         assert " on" + "click=" not in answer.text
 
 
