@@ -37,7 +37,8 @@ def test_the_image_installs_the_runtime_lock() -> None:
 def verdict() -> ModuleType:
     path = ROOT / "deploy/local/audit/verdict.py"
     spec = importlib.util.spec_from_file_location("audit_verdict", path)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
