@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
-from fastapi.responses import PlainTextResponse
+from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 
 from shared.events import (
@@ -370,12 +370,25 @@ def auth_routes() -> APIRouter:
         denied requests (operations; ``who`` matches a user, party, key or actor)."""
         return [AuditEntry(**entry) for entry in await security.audit.search(query)]
 
-    @router.get("/audit/export", tags=["operations"], response_class=PlainTextResponse)
+    @router.get(
+        "/audit/export",
+        tags=["operations"],
+        response_class=Response,
+        responses={
+            200: {
+                "description": "the events as a file",
+                "content": {
+                    "text/csv": {"schema": {"type": "string"}},
+                    "application/x-ndjson": {"schema": {"type": "string"}},
+                },
+            }
+        },
+    )
     async def audit_export(
         query: AuditQueryDep,
         security: SecurityDep,
         format: Annotated[Literal["csv", "jsonl"], Query()] = "csv",
-    ) -> PlainTextResponse:
+    ) -> Response:
         """The same events as a file, oldest first: CSV (``data`` as JSON) or JSON lines."""
         entries = await security.audit.search(query)
         text, media = (
@@ -385,6 +398,6 @@ def auth_routes() -> APIRouter:
         )
         name = f"audit-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.{format}"
         disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
-        return PlainTextResponse(text, media_type=media, headers=disposition)
+        return Response(text, media_type=media, headers=disposition)
 
     return router
