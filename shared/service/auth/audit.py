@@ -5,13 +5,12 @@ describes: a store error is logged loudly and the request goes on."""
 from __future__ import annotations
 
 import asyncio
-import collections
 import csv
 import io
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import structlog
@@ -23,6 +22,7 @@ log = structlog.get_logger(__name__)
 
 StoreOpener = Callable[[], Awaitable[EventStore]]
 
+SETTLE = timedelta(minutes=1)
 SUBJECT_FIELDS = ("username", "key_id", "subscription_id", "path")
 """The field that names what an audit event is about, in order of preference."""
 
@@ -96,22 +96,32 @@ class AuditTrail:
         except Exception:
             log.exception("audit event not recorded", event_type=event.event_type, actor=actor)
 
-    async def events(self, batch: int = 2000) -> AsyncIterator[RecordedEvent]:
-        """Every audit event, oldest first."""
+    async def newest_first(self, page: int = 1000) -> AsyncIterator[RecordedEvent]:
+        """Every audit event, newest first: the log read backwards a window at a time, so the
+        newest events cost the same however long the trail grows."""
         store = await self.store()
-        position = 0
-        while found := await store.read_all(position, batch):
-            for record in found:
+        upper = await store.head_position()
+        while upper > 0:
+            lower = max(0, upper - page)
+            window = [r for r in await store.read_all(lower, page) if r.position <= upper]
+            for record in reversed(window):
                 yield record
-            position = found[-1].position
+            upper = lower
 
     async def search(self, query: AuditQuery) -> list[dict[str, Any]]:
         """The newest ``query.limit`` matching events, newest first."""
-        newest: collections.deque[RecordedEvent] = collections.deque(maxlen=query.limit)
-        async for record in self.events():
+        found: list[dict[str, Any]] = []
+        # positions follow commit order, times follow it to within a moment: stop a little
+        # before ``since`` rather than exactly at it
+        stop = query.since - SETTLE if query.since is not None else None
+        async for record in self.newest_first():
+            if stop is not None and record.recorded_at < stop:
+                break
             if query.matches(record):
-                newest.append(record)
-        return [audit_entry(record) for record in reversed(newest)]
+                found.append(audit_entry(record))
+                if len(found) >= query.limit:
+                    break
+        return found
 
     async def close(self) -> None:
         if self._store is not None:
