@@ -34,12 +34,16 @@ async def current_principal(request: Request) -> Principal | None:
 
 
 PrincipalDep = Annotated[Principal | None, Depends(current_principal)]
+SecurityDep = Annotated[Security, Depends(security_of)]
 
 
 async def current_actor(principal: PrincipalDep) -> Actor:
     if principal is None:
         raise unauthorized("log in: POST /api/v1/auth/token, then send Authorization: Bearer")
     return principal.actor
+
+
+ActorNow = Annotated[Actor, Depends(current_actor)]
 
 
 async def authorize(request: Request, principal: PrincipalDep) -> None:
