@@ -4,8 +4,10 @@ FROM python:3.11.13-slim-bookworm AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 UV_COMPILE_BYTECODE=1 UV_LINK_MODE=copy
 RUN pip install uv==0.13.9 && python -m venv /opt/b2b
 WORKDIR /src
-COPY requirements.lock pyproject.toml ./
-RUN uv pip sync --python /opt/b2b/bin/python requirements.lock
+# Runtime dependencies only: requirements-runtime.lock holds the same pins as requirements.lock
+# without the dev extra (test runners, linters, browsers' drivers stay out of the image).
+COPY requirements-runtime.lock pyproject.toml ./
+RUN uv pip sync --python /opt/b2b/bin/python requirements-runtime.lock
 COPY shared ./shared
 COPY services ./services
 COPY runtime ./runtime

@@ -10,13 +10,14 @@ PORT ?= 8000
 DATA_DIR ?= ./var
 export PORT DATA_DIR
 
-.PHONY: help install run up down test lint check unit contract service integration e2e bench lock schemas pg-up pg-down kafka-up kafka-down k8s-validate chromium screenshots translations clean
+.PHONY: help install run up down test lint check unit contract service integration e2e bench lock schemas pg-up pg-down kafka-up kafka-down k8s-validate chromium screenshots translations audit clean
 
 help:
 	@echo "make run        the whole system embedded on http://127.0.0.1:$$PORT (data in $$DATA_DIR)"
 	@echo "make up | down  distributed: Kafka, PostgreSQL, a process per service, nginx gateway"
 	@echo "make test       install, start what tests need, run every tier and check, stop it all"
 	@echo "make bench      measure, write docs/BENCHMARKS.md"
+	@echo "make audit      pip-audit over requirements.lock (fails when no vulnerability source answers)"
 	@echo "make lint | unit | contract | service | integration | e2e | lock | schemas | pg-up | pg-down"
 	@echo "make screenshots  capture the portal's main pages into docs/screenshots (Chromium)"
 	@echo "make translations extract the portal's messages and update every catalog (portal/locale)"
@@ -34,6 +35,7 @@ install: $(VENV)/.installed
 
 lock: | $(UV)
 	$(UV) pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
+	$(UV) pip compile pyproject.toml --python-version 3.11 -c requirements.lock -o requirements-runtime.lock
 
 run: install
 	$(BIN)/b2b run --port $(PORT) --data-dir $(DATA_DIR)
@@ -49,6 +51,10 @@ lint: install
 	$(BIN)/ruff format --check shared services runtime portal
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	bash deploy/local/audit/run.sh
+
+audit: install
+	B2B_AUDIT=$${B2B_AUDIT:-require} bash deploy/local/audit/run.sh
 
 check: lint
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 from urllib.parse import quote
 
@@ -29,6 +29,7 @@ from fastapi import APIRouter, Depends, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from portal.i18n import _
+from shared.service.auth.actor import Principal
 from shared.service.auth.dependencies import security_of
 from shared.service.auth.security import CSRF_FIELD, CSRF_HEADER, SESSION_COOKIE, Security
 from shared.service.errors import Problem
@@ -83,6 +84,7 @@ async def portal_user(request: Request) -> SessionUser:
     if session is None:
         query = f"?{request.url.query}" if request.url.query else ""
         raise LoginRedirect(request.url.path + query)
+    request.state.principal = Principal(session.actor, "session", session.username)
     return SessionUser(
         session.username, session.actor.role, session.actor.party, session.csrf_token, security
     )
@@ -153,7 +155,18 @@ def login_routes() -> APIRouter:
             )
             page.headers["Retry-After"] = str(wait)
             return page
-        user = await security.identity.login(username, password)
+        attempt = await security.log_in(username, password, "portal", client)
+        user = attempt.user
+        if attempt.locked_until is not None:
+            wait = attempt.retry_after(datetime.now(UTC))
+            minutes = max(1, round(wait / 60))
+            message = _(
+                "Too many failed log-ins; this account is locked for about %(minutes)s min.",
+                minutes=minutes,
+            )
+            page = _login_page(request, local_path(next), message, 429)
+            page.headers["Retry-After"] = str(wait)
+            return page
         if user is None:
             return _login_page(request, local_path(next), _("Wrong username or password."), 401)
         session_id, _session = await security.identity.open_session(user)

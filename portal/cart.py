@@ -1,18 +1,27 @@
-"""The buyer's cart, kept in a cookie: per supplier, SKU quantities and the key that makes
-placing that supplier's order idempotent (a double click places one order, not two)."""
+"""The buyer's cart, kept in a signed cookie: per supplier, SKU quantities and the key that
+makes placing that supplier's order idempotent (a double click places one order, not two).
+
+The cookie is signed with the app's secret (itsdangerous, HMAC-SHA1 over a key derived for
+this purpose alone), so a buyer cannot hand the portal a cart it did not make."""
 
 from __future__ import annotations
 
-import base64
-import json
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import Request, Response
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from shared.service.auth.dependencies import security_of
 
 COOKIE = "b2b_portal_cart"
 MAX_LINES = 60
+SALT = "b2b.portal.cart"
+
+
+def signer(secret: str) -> URLSafeSerializer:
+    return URLSafeSerializer(secret, salt=SALT)
 
 
 @dataclass
@@ -25,6 +34,7 @@ class CartGroup:
 @dataclass
 class Cart:
     groups: dict[str, CartGroup] = field(default_factory=dict)
+    signer: URLSafeSerializer | None = field(default=None, repr=False, compare=False)
 
     @property
     def count(self) -> int:
@@ -53,30 +63,34 @@ class Cart:
         self.groups.pop(supplier_id, None)
 
     def dump(self) -> str:
+        """The signed cookie value (the cart must have been loaded with a signer)."""
+        if self.signer is None:
+            raise ValueError("a cart is written only with a signer (Cart.load(raw, signer))")
         data = {s: {"key": g.key, "lines": g.lines} for s, g in self.groups.items()}
-        return base64.urlsafe_b64encode(json.dumps(data).encode()).decode()
+        return str(self.signer.dumps(data))
 
     @classmethod
-    def load(cls, raw: str | None) -> Cart:
-        """A cart from its cookie; anything unreadable is an empty cart, never an error page."""
-        cart = cls()
+    def load(cls, raw: str | None, signer: URLSafeSerializer) -> Cart:
+        """A cart from its cookie; anything unreadable or not signed by us is an empty cart,
+        never an error page."""
+        cart = cls(signer=signer)
         if not raw:
             return cart
         try:
-            data: Any = json.loads(base64.urlsafe_b64decode(raw.encode()))
+            data: Any = signer.loads(raw)
             for supplier_id, group in data.items():
                 lines = {str(s): int(q) for s, q in group["lines"].items() if int(q) > 0}
                 if lines:
                     cart.groups[str(uuid.UUID(supplier_id))] = CartGroup(
                         str(uuid.UUID(supplier_id)), str(group["key"]), lines
                     )
-        except (ValueError, KeyError, TypeError, AttributeError):
-            return cls()
+        except (BadSignature, ValueError, KeyError, TypeError, AttributeError):
+            return cls(signer=signer)
         return cart
 
 
 def cart_of(request: Request) -> Cart:
-    return Cart.load(request.cookies.get(COOKIE))
+    return Cart.load(request.cookies.get(COOKIE), signer(security_of(request).tokens.secret))
 
 
 def save(response: Response, cart: Cart) -> None:

@@ -16,6 +16,7 @@ from portal.auth import local_path
 from portal.deps import WrongRole
 from portal.pages import (
     analytics,
+    audit,
     cart,
     catalog,
     home,
@@ -35,6 +36,7 @@ def portal_router() -> APIRouter:
     for module in (home, catalog, cart, orders, order_actions, invoices, supplier, operations):
         router.include_router(module.router)
     router.include_router(analytics.router)
+    router.include_router(audit.router)
     return router
 
 

@@ -32,6 +32,12 @@ def rules(*, login_rate: str, order_rate: str) -> dict[str, Rule]:
         # identity: log in, who am I, partner keys, outbound webhook subscriptions
         "POST /api/v1/auth/token": rule(PUBLIC, rate=login_rate),
         "GET /api/v1/auth/me": rule(*EVERYONE),
+        "GET /api/v1/users": rule(OPS),
+        "PUT /api/v1/users/{username}": rule(OPS),
+        "DELETE /api/v1/users/{username}/lockout": rule(OPS),
+        "GET /api/v1/audit": rule(OPS),
+        "GET /api/v1/audit/export": rule(OPS),
+        "GET /api/v1/api-keys": rule(OPS),
         "POST /api/v1/api-keys": rule(OPS),
         "DELETE /api/v1/api-keys/{key_id}": rule(OPS),
         "POST /api/v1/webhooks/subscriptions": rule(BUYER, SUPPLIER, WAREHOUSE, CARRIER, OPS),
@@ -39,6 +45,7 @@ def rules(*, login_rate: str, order_rate: str) -> dict[str, Rule]:
         "DELETE /api/v1/webhooks/subscriptions/{subscription_id}": rule(
             BUYER, SUPPLIER, WAREHOUSE, CARRIER, OPS
         ),
+        "GET /api/v1/webhooks/deliveries": rule(BUYER, SUPPLIER, WAREHOUSE, CARRIER, OPS),
         # order: parties
         "POST /api/v1/buyers": rule(OPS),
         "GET /api/v1/buyers": rule(SUPPLIER, OPS, ANALYST),

@@ -12,10 +12,15 @@ from fastapi import FastAPI
 from runtime.access_policy import access_policy
 from runtime.embedded import EmbeddedSystem
 from runtime.settings import Settings
+from shared.eventstore.factory import open_event_store
+from shared.eventstore.port import EventStore
 from shared.messaging.checkpoints import CheckpointStore
 from shared.messaging.consumer import PerEvent
 from shared.messaging.dead_letters import DeadLetters
 from shared.messaging.dispatcher import Dispatcher, Item
+from shared.service.auth.audit import AuditTrail
+from shared.service.auth.denials import AuditDenials
+from shared.service.auth.headers import SecurityHeaders
 from shared.service.auth.outbox import WebhookOutbox
 from shared.service.auth.routes import auth_routes
 from shared.service.auth.security import Security
@@ -26,10 +31,22 @@ WEBHOOK_SOURCES = ("order", "inventory", "logistics", "payment")
 """Services whose events reach subscribed partners (those naming the partner's id)."""
 
 
+def audit_store_url(settings: Settings, data_dir: Path) -> str:
+    """Where the audit trail is kept: ``B2B_AUDIT_STORE`` (e.g. one PostgreSQL database for
+    every process of a distributed deployment), else ``audit.db`` beside the service stores."""
+    return settings.audit_store or str(data_dir / "audit.db")
+
+
 def build_security(settings: Settings, data_dir: Path) -> Security:
-    """Credentials live in ``identity.db`` beside the service stores; nothing connects yet."""
+    """Credentials live in ``identity.db`` beside the service stores, the audit trail in its own
+    event store; nothing connects yet."""
     data_dir.mkdir(parents=True, exist_ok=True)
     engine = SqliteDatabase(data_dir / "identity.db")
+    audit_url = audit_store_url(settings, data_dir)
+
+    async def open_audit() -> EventStore:
+        return await open_event_store(audit_url)
+
     tokens = TokenService(settings.secret_key, timedelta(minutes=settings.token_ttl_minutes))
     policy = access_policy(login_rate=settings.login_rate, order_rate=settings.order_rate)
     return Security(
@@ -38,12 +55,17 @@ def build_security(settings: Settings, data_dir: Path) -> Security:
         policy=policy,
         secure_cookies=not settings.development,
         login_rate=settings.login_rate,
+        destinations=settings.destination_policy(),
+        lockout=settings.lockout(),
+        audit=AuditTrail(open_audit),
     )
 
 
 def install_security(app: FastAPI, security: Security) -> None:
     app.state.security = security
     app.include_router(auth_routes())
+    app.add_middleware(AuditDenials)
+    app.add_middleware(SecurityHeaders)
 
 
 async def start_webhook_feed(

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
-from pydantic import AliasChoices, Field, model_validator
+from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from shared.service.auth.destinations import DestinationPolicy, parse_networks
+from shared.service.auth.identity import Lockout
 
 DEFAULT_SECRET = "development-only-secret-change-me-0123456789"
 """Signs bearer tokens in development; any other environment must set B2B_SECRET_KEY."""
@@ -33,6 +37,29 @@ class Settings(BaseSettings):
     token_ttl_minutes: int = Field(default=60, ge=1, le=24 * 60)
     login_rate: str = "30/minute"
     order_rate: str = "120/minute"
+    login_lockout_after: int = Field(
+        default=5, ge=2, le=100, description="wrong passwords in a row that lock an account"
+    )
+    login_lockout_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    audit_store: str | None = Field(
+        default=None,
+        description="event store URL of the security audit trail (default DATA_DIR/audit.db)",
+    )
+    webhook_allow_networks: str = Field(
+        default="",
+        max_length=2000,
+        description="internal networks webhooks may reach, e.g. 10.20.0.0/16,192.168.5.7 "
+        "(by default only public addresses)",
+    )
+    webhook_allow_http: bool | None = Field(
+        default=None, description="plain http webhooks (default: only in development)"
+    )
+
+    @field_validator("webhook_allow_networks")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        parse_networks(value)
+        return value
 
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> Settings:
@@ -47,3 +74,13 @@ class Settings(BaseSettings):
     @property
     def development(self) -> bool:
         return self.environment == "development"
+
+    def lockout(self) -> Lockout:
+        minutes = timedelta(minutes=self.login_lockout_minutes)
+        return Lockout(after=self.login_lockout_after, window=minutes, duration=minutes)
+
+    def destination_policy(self) -> DestinationPolicy:
+        allow_http = (
+            self.development if self.webhook_allow_http is None else self.webhook_allow_http
+        )
+        return DestinationPolicy(allow_http, parse_networks(self.webhook_allow_networks))

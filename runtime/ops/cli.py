@@ -306,8 +306,66 @@ def export(
         out.print(f"{path}: {rows} rows")
 
 
+def audit(
+    event_type: Annotated[
+        list[str] | None, typer.Option("--type", help="Only this event type (repeatable)")
+    ] = None,
+    who: Annotated[
+        str | None, typer.Option(help="A user, party, key id or actor the event names")
+    ] = None,
+    since: Annotated[str | None, typer.Option(help="From this time (ISO 8601)")] = None,
+    until: Annotated[str | None, typer.Option(help="Before this time (ISO 8601)")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=1_000_000, help="The newest N")] = 200,
+    out_file: Annotated[
+        Path | None, typer.Option("--out", help="Write to this file instead of the screen")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="with --out: csv | jsonl | parquet")] = "csv",
+    as_json: AsJson = False,
+    data_dir: DataDir = None,
+    store_url: Annotated[
+        str | None,
+        typer.Option(envvar="B2B_AUDIT_STORE", help="The audit event store's URL (distributed)"),
+    ] = None,
+) -> None:
+    """The security audit trail: log-ins, API keys, webhook subscriptions, roles, denied access."""
+    from runtime.ops.audit import AuditFormat, audit_url, search_audit, write_export
+    from shared.service.auth.audit import AuditQuery
+
+    try:
+        chosen = AuditFormat(fmt)
+    except ValueError as error:
+        raise typer.BadParameter(f"{fmt!r}: use csv, jsonl or parquet") from error
+    query = AuditQuery(frozenset(event_type or ()), who, _instant(since), _instant(until), limit)
+    try:
+        url = audit_url(data_dir or Settings().data_dir, store_url)
+        found = asyncio.run(search_audit(url, query))
+    except DeploymentNotFound as error:
+        err.print(f"[red]error:[/] {error}")
+        raise typer.Exit(code=2) from error
+    if out_file is not None:
+        write_export(found, out_file, chosen)
+        out.print(f"{out_file}: {len(found)} audit events")
+        return
+    if as_json:
+        _print_json(found)
+        return
+    table = Table(title=f"{len(found)} audit events, newest first")
+    for column in ("time (UTC)", "event", "actor", "about", "details"):
+        table.add_column(column, overflow="fold")
+    for entry in found:
+        details = ", ".join(
+            f"{k}={v}"
+            for k, v in entry["data"].items()
+            if v not in (None, "", False)
+            and k not in ("username", "key_id", "subscription_id", "path")
+        )
+        at = entry["at"][:19].replace("T", " ")
+        table.add_row(at, entry["event_type"], entry["actor"], entry["subject"], details[:200])
+    out.print(table)
+
+
 def register(app: typer.Typer) -> None:
     """Add the operators' commands to the ``b2b`` CLI."""
-    for command in (history, state, replay, projections, export):
+    for command in (history, state, replay, projections, export, audit):
         app.command()(command)
     app.add_typer(dead_letters, name="dead-letters")

@@ -444,6 +444,10 @@ class Database(ABC):
     async def table_names(self) -> set[str]:
         """The tables of this database (its schema, on PostgreSQL)."""
 
+    @abstractmethod
+    async def columns(self, table: str) -> set[str]:
+        """The column names of one table (empty when it does not exist)."""
+
     # --- the driver -------------------------------------------------------------------------
 
     _begin_sql = "BEGIN"

@@ -146,6 +146,15 @@ class PostgresDatabase(Database):
             )
         return {row[0] for row in rows}
 
+    async def columns(self, table: str) -> set[str]:
+        async with self.connect() as conn:
+            rows = await conn.fetch(
+                "SELECT column_name FROM information_schema.columns"
+                " WHERE table_schema = current_schema() AND table_name = $1",
+                (table,),
+            )
+        return {row[0] for row in rows}
+
     async def listen(self, channel: str, callback: Callable[[], None]) -> None:
         """Call ``callback`` whenever any process NOTIFYs ``channel`` (after its commit)."""
         if self._listener is None:

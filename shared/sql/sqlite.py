@@ -144,6 +144,11 @@ class SqliteDatabase(Database):
             rows = await conn.fetch("SELECT name FROM sqlite_master WHERE type = 'table'")
         return {row[0] for row in rows}
 
+    async def columns(self, table: str) -> set[str]:
+        async with self.connect() as conn:
+            rows = await conn.fetch("SELECT name FROM pragma_table_info(?)", (table,))
+        return {row[0] for row in rows}
+
     async def _close_connections(self) -> None:
         for conn in self._readers:
             conn.raw.close()

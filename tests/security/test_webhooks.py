@@ -8,12 +8,14 @@ import json
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from ipaddress import ip_address
 
 import httpx
 from fastapi import FastAPI
 from sqlalchemy import select
 
 from shared.service.auth.actor import Actor
+from shared.service.auth.destinations import IPAddress
 from shared.service.auth.identity import api_keys
 from shared.service.auth.outbox import Backoff, WebhookOutbox
 from shared.service.auth.signatures import sign, signed_headers, verify
@@ -145,7 +147,11 @@ async def test_outbound_webhooks_retry_with_backoff_until_delivered(app: FastAPI
 
     engine = app.state.security.engine
     client = httpx.AsyncClient(transport=httpx.MockTransport(receiver))
-    outbox = WebhookOutbox(engine, client, Backoff(base=30))
+
+    async def public(host: str, port: int) -> list[IPAddress]:
+        return [ip_address("93.184.215.14")]  # a stub: nothing is looked up or sent there
+
+    outbox = WebhookOutbox(engine, client, Backoff(base=30), resolver=public)
     carrier = str(uuid.uuid4())
     subscription = await outbox.subscribe(
         Actor("carrier", carrier), "https://partner.example/hook", ("Shipped",)

@@ -37,7 +37,10 @@ async def authenticate(security: Security, request: Request) -> Principal | None
     if key is not None:
         partner = await security.identity.authenticate_key(key)
         if partner is None:
-            raise unauthorized("the X-API-Key is unknown or revoked; ask operations for a new one")
+            raise unauthorized(
+                "the X-API-Key is unknown, revoked or expired; ask operations for a new one"
+            )
+        await security.identity.touch_key(partner.key_id)
         return Principal(partner.actor, "api_key", partner.key_id)
     if "webhook-signature" in headers:
         return await _webhook(security, request)
@@ -62,7 +65,9 @@ async def _webhook(security: Security, request: Request) -> Principal:
     key_id = request.headers.get(WEBHOOK_KEY_HEADER, "")
     partner = await security.identity.partner(key_id) if key_id else None
     if partner is None:
-        raise unauthorized(f"name your API key id in the {WEBHOOK_KEY_HEADER} header")
+        raise unauthorized(
+            f"name a valid (not revoked or expired) API key id in the {WEBHOOK_KEY_HEADER} header"
+        )
     body = await request.body()
     try:
         msg_id = verify(partner.signing_secret, request.headers, body)
@@ -77,6 +82,7 @@ async def _webhook(security: Security, request: Request) -> Principal:
             "with a new webhook-id (a retry of the same message is answered as before)",
             field="webhook-id",
         )
+    await security.identity.touch_key(partner.key_id)
     return Principal(partner.actor, "webhook", partner.key_id, message_id=msg_id)
 
 

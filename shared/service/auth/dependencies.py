@@ -33,10 +33,13 @@ async def current_principal(request: Request) -> Principal | None:
     """The authenticated principal of an API request, or None when it sent no credential."""
     if not request.url.path.startswith(API_PREFIX):
         return None
-    return await authenticate(security_of(request), request)
+    principal = await authenticate(security_of(request), request)
+    request.state.principal = principal  # the audit of a denied request names who it was
+    return principal
 
 
 PrincipalDep = Annotated[Principal | None, Depends(current_principal)]
+SecurityDep = Annotated[Security, Depends(security_dependency)]
 
 
 async def current_actor(principal: PrincipalDep) -> Actor:
@@ -52,6 +55,9 @@ def _template(request: Request) -> str | None:
     if template is None or not template.startswith(API_PREFIX):
         return None
     return template
+
+
+ActorNow = Annotated[Actor, Depends(current_actor)]
 
 
 async def authorize(request: Request, principal: PrincipalDep) -> None:

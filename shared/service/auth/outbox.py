@@ -1,5 +1,10 @@
 """Outbound webhooks: partners subscribe a URL to event types; each matching event becomes an
-outbox row, delivered signed (Standard Webhooks) with retries and exponential backoff."""
+outbox row, delivered signed (Standard Webhooks) with retries and exponential backoff.
+
+Every destination is checked against the destination policy when subscribing and again at each
+delivery (DNS may have changed), and the connection goes to the checked address. Redirects are
+not followed; a partner has seconds to answer and kilobytes to answer with. The full error is
+kept for operators; a partner sees only a coarse status of its deliveries."""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 import structlog
@@ -28,6 +33,15 @@ from sqlalchemy import (
 )
 
 from shared.service.auth.actor import Actor
+from shared.service.auth.destinations import DestinationPolicy, DestinationRefused
+from shared.service.auth.egress import (
+    DeliveryLimits,
+    Resolver,
+    check_destination,
+    pinned_client,
+    system_resolver,
+)
+from shared.service.auth.schema import create_or_extend
 from shared.service.auth.signatures import new_secret, signed_headers
 from shared.sql import Database
 
@@ -58,7 +72,10 @@ outbox = Table(
     Column("delivered_at", DateTime(timezone=True), nullable=True),
     Column("failed", Boolean, nullable=False, default=False),
     Column("last_error", String(500), nullable=True),
+    Column("last_attempt_at", DateTime(timezone=True), nullable=True),
 )
+
+DeliveryStatus = Literal["pending", "delivered", "retrying", "failed"]
 
 
 @dataclass(frozen=True)
@@ -92,6 +109,24 @@ def _utc(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
+def _utc_or_none(value: datetime | None) -> datetime | None:
+    return None if value is None else _utc(value)
+
+
+def coarse_status(row: Mapping[str, Any]) -> DeliveryStatus:
+    """What a partner may know of a delivery: not why it failed (that would tell a prober
+    what listens where), only whether it arrived, is being retried or was given up."""
+    if row["delivered_at"] is not None:
+        return "delivered"
+    if row["failed"]:
+        return "failed"
+    return "retrying" if row["attempts"] else "pending"
+
+
+class Undelivered(Exception):
+    """A delivery did not arrive; the message is for operators only."""
+
+
 class WebhookOutbox:
     """Subscriptions and the outbox in one database; ``dispatch_due`` delivers what is due."""
 
@@ -100,16 +135,40 @@ class WebhookOutbox:
         engine: Database,
         client: httpx.AsyncClient | None = None,
         backoff: Backoff = Backoff(),
+        *,
+        policy: DestinationPolicy | None = None,
+        resolver: Resolver = system_resolver,
+        limits: DeliveryLimits | None = None,
     ) -> None:
         self.engine = engine
-        self.client = client
         self.backoff = backoff
+        self.policy = policy or DestinationPolicy()
+        self.resolver = resolver
+        self.limits = limits or DeliveryLimits()
+        self._client = client
+        self._owns_client = client is None
         self._ready = False
         self._active: list[Subscription] | None = None
 
+    @property
+    def client(self) -> httpx.AsyncClient:
+        """The one client every delivery shares (built on first use, pinned to checked
+        addresses through ``self.resolver``)."""
+        if self._client is None:
+            self._client = pinned_client(self.policy, self._resolve, self.limits)
+        return self._client
+
+    async def _resolve(self, host: str, port: int) -> list[Any]:
+        return list(await self.resolver(host, port))  # late-bound: tests swap the resolver
+
+    async def close(self) -> None:
+        if self._client is not None and self._owns_client:
+            await self._client.aclose()
+        self._client = None
+
     async def ready(self) -> None:
         if not self._ready:
-            await self.engine.create_all(metadata)
+            await create_or_extend(self.engine, metadata)
             self._ready = True
             self._active = await self.subscriptions()
 
@@ -119,7 +178,13 @@ class WebhookOutbox:
         feed touches no other event, so with no subscriber it touches nothing."""
         return frozenset(t for s in self._active or () for t in s.event_types)
 
+    async def check_destination(self, url: str) -> str:
+        """The address ``url`` would be delivered to; DestinationRefused says why it may not."""
+        return await check_destination(self.policy, self._resolve, url)
+
     async def subscribe(self, actor: Actor, url: str, event_types: tuple[str, ...]) -> Subscription:
+        """Subscribe after checking the destination (DestinationRefused when it is refused)."""
+        await self.check_destination(url)
         await self.ready()
         found = Subscription(str(uuid.uuid4()), actor, url, event_types, new_secret())
         async with self.engine.begin() as conn:
@@ -220,6 +285,45 @@ class WebhookOutbox:
             rows = (await conn.execute(select(outbox).order_by(outbox.c.msg_id))).mappings().all()
         return [dict(r) for r in rows]
 
+    async def deliveries(
+        self, actor: Actor | None, subscription_id: str | None = None, limit: int = 100
+    ) -> list[dict[str, Any]]:
+        """Recent deliveries, newest first: a partner's own with a coarse status; operations'
+        (``actor`` None) everyone's, with the recorded error."""
+        await self.ready()
+        query = (
+            select(outbox, subscriptions.c.role, subscriptions.c.party)
+            .join(subscriptions, subscriptions.c.subscription_id == outbox.c.subscription_id)
+            .order_by(outbox.c.next_attempt_at.desc(), outbox.c.msg_id)
+            .limit(limit)
+        )
+        if subscription_id is not None:
+            query = query.where(outbox.c.subscription_id == subscription_id)
+        if actor is not None:
+            query = query.where(
+                subscriptions.c.role == actor.role, subscriptions.c.party == actor.party
+            )
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(query)).mappings().all()
+        found = []
+        for row in rows:
+            entry: dict[str, Any] = {
+                "msg_id": row["msg_id"],
+                "subscription_id": row["subscription_id"],
+                "event_type": json.loads(row["payload"]).get("type", ""),
+                "status": coarse_status(dict(row)),
+                "attempts": row["attempts"],
+                "last_attempt_at": _utc_or_none(row["last_attempt_at"]),
+                "next_attempt_at": None
+                if row["delivered_at"] or row["failed"]
+                else _utc(row["next_attempt_at"]),
+                "delivered_at": _utc_or_none(row["delivered_at"]),
+            }
+            if actor is None:
+                entry["error"] = row["last_error"]
+            found.append(entry)
+        return found
+
     async def dispatch_due(self, now: datetime | None = None, limit: int = 50) -> int:
         """Deliver every message that is due; returns how many were delivered."""
         await self.ready()
@@ -246,18 +350,21 @@ class WebhookOutbox:
         body = row["payload"].encode()
         headers = {"content-type": "application/json"}
         headers.update(signed_headers(row["secret"], row["msg_id"], body, now))
-        error: str | None = None
+        attempted = datetime.now(UTC)
         try:
-            client = self.client or httpx.AsyncClient(timeout=10)
-            response = await client.post(row["url"], content=body, headers=headers)
-            if client is not self.client:
-                await client.aclose()
-            if 200 <= response.status_code < 300:
-                await self._update(row["msg_id"], delivered_at=now, attempts=row["attempts"] + 1)
-                return 1
-            error = f"answered {response.status_code}"
-        except httpx.HTTPError as failure:
-            error = f"{type(failure).__name__}: {failure}"
+            await self.check_destination(row["url"])  # before any byte is sent
+            await self._post(row["url"], body, headers)
+        except (Undelivered, DestinationRefused, httpx.HTTPError, TimeoutError) as failure:
+            error = _describe(failure)
+        else:
+            await self._update(
+                row["msg_id"],
+                delivered_at=now,
+                attempts=row["attempts"] + 1,
+                last_attempt_at=attempted,
+                last_error=None,
+            )
+            return 1
         attempts = row["attempts"] + 1
         failed = attempts >= self.backoff.max_attempts
         log.warning("webhook delivery failed", msg_id=row["msg_id"], error=error, failed=failed)
@@ -265,10 +372,29 @@ class WebhookOutbox:
             row["msg_id"],
             attempts=attempts,
             failed=failed,
-            last_error=error[:500] if error else None,
+            last_error=error[:500],
+            last_attempt_at=attempted,
             next_attempt_at=_utc(now) + self.backoff.delay(attempts),
         )
         return 0
+
+    async def _post(self, url: str, body: bytes, headers: dict[str, str]) -> None:
+        """POST once; raise Undelivered unless the partner answers 2xx in time. At most
+        ``max_response_bytes`` of the answer are read (a larger one closes the connection)."""
+        request = self.client.build_request("POST", url, content=body, headers=headers)
+        async with asyncio.timeout(self.limits.total_seconds):
+            response = await self.client.send(request, stream=True, follow_redirects=False)
+            try:
+                await _drain(response, self.limits.max_response_bytes)
+            finally:
+                await response.aclose()
+        if response.is_redirect:
+            where = response.headers.get("location", "?")
+            raise Undelivered(
+                f"answered {response.status_code} to {where}; redirects are not followed"
+            )
+        if not response.is_success:
+            raise Undelivered(f"answered {response.status_code}")
 
     async def _update(self, msg_id: str, **values: Any) -> None:
         async with self.engine.begin() as conn:
@@ -282,3 +408,24 @@ class WebhookOutbox:
             except Exception:
                 log.exception("webhook dispatcher failed; retrying")
             await asyncio.sleep(interval)
+
+
+async def _drain(response: httpx.Response, cap: int) -> None:
+    """Read the answer (so the connection can be reused), but never more than ``cap`` bytes."""
+    if response.is_stream_consumed:  # an in-memory answer (tests' mock transports)
+        return
+    read = 0
+    async for chunk in response.aiter_raw():
+        read += len(chunk)
+        if read > cap:
+            return
+
+
+def _describe(failure: BaseException) -> str:
+    if isinstance(failure, DestinationRefused):
+        return f"destination refused: {failure.reason}"
+    if isinstance(failure, Undelivered):
+        return str(failure)
+    if isinstance(failure, TimeoutError):
+        return "no answer in time"
+    return f"{type(failure).__name__}: {failure}"

@@ -1,22 +1,20 @@
-"""Identity routes: log in for a bearer token, who am I, partner API keys, webhook subscriptions."""
+"""Identity routes: log in for a bearer token and who am I; with them, the routes of users and
+partner keys, webhook subscriptions and the audit trail (one module each)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Form, Path
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl
+from fastapi import APIRouter, Form, Request
+from pydantic import BaseModel
 
-from shared.service.auth.actor import BOUND_ROLES, Actor, Principal
-from shared.service.auth.dependencies import PrincipalDep, current_actor, security_dependency
-from shared.service.auth.security import Security
+from shared.service.auth.account_routes import account_routes
+from shared.service.auth.actor import Principal
+from shared.service.auth.audit_routes import audit_routes
+from shared.service.auth.dependencies import ActorNow, PrincipalDep, SecurityDep
+from shared.service.auth.webhook_routes import webhook_routes
 from shared.service.errors import Problem
-
-ActorNow = Annotated[Actor, Depends(current_actor)]
-SecurityDep = Annotated[Security, Depends(security_dependency)]
-PartnerRole = Literal["warehouse", "carrier", "bank"]
-Name = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[\w.@:-]+$")]
-EventType = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z]+$")]
 
 
 class TokenOut(BaseModel):
@@ -34,47 +32,31 @@ class Me(BaseModel):
     subject: str
 
 
-class ApiKeyIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    role: PartnerRole
-    party: Name
-    name: Annotated[str, Field(min_length=1, max_length=200)]
-
-
-class ApiKeyOut(BaseModel):
-    key_id: str
-    api_key: str = Field(description="shown once: send it as X-API-Key")
-    signing_secret: str = Field(description="signs your webhooks (Standard Webhooks), shown once")
-    role: str
-    party: str
-
-
-class SubscriptionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    url: HttpUrl
-    event_types: Annotated[list[EventType], Field(min_length=1, max_length=50)]
-
-
-class SubscriptionOut(BaseModel):
-    subscription_id: str
-    url: str
-    event_types: list[str]
-    party: str
-    secret: str | None = Field(default=None, description="shown once: verify our signatures")
-
-
 def auth_routes() -> APIRouter:
     router = APIRouter(prefix="/api/v1", tags=["identity"])
 
     @router.post("/auth/token")
     async def token(
+        request: Request,
         security: SecurityDep,
         username: Annotated[str, Form(min_length=1, max_length=100)],
         password: Annotated[str, Form(min_length=1, max_length=200)],
         grant_type: Annotated[Literal["password"], Form()] = "password",
     ) -> TokenOut:
-        """Log in with a username and password (OAuth2 password grant); answer a bearer token."""
-        user = await security.identity.login(username, password)
+        """Log in with a username and password (OAuth2 password grant); answer a bearer token.
+        Five wrong passwords in a row lock the account for a while (429 with Retry-After)."""
+        client = request.client.host if request.client else ""
+        attempt = await security.log_in(username, password, "api", client)
+        user = attempt.user
+        if attempt.locked_until is not None:
+            wait = attempt.retry_after(datetime.now(UTC))
+            raise Problem(
+                429,
+                "Account locked",
+                f"too many failed log-ins; try again in {wait} s or ask operations to unlock it",
+                field="username",
+                headers={"Retry-After": str(wait)},
+            )
         if user is None:
             raise Problem(
                 401,
@@ -97,55 +79,6 @@ def auth_routes() -> APIRouter:
         found = principal or Principal(actor, "none")
         return Me(role=actor.role, party=actor.party, via=found.via, subject=found.subject)
 
-    @router.post("/api-keys", status_code=201)
-    async def issue_key(body: ApiKeyIn, security: SecurityDep) -> ApiKeyOut:
-        """Operations issue an API key to a warehouse, carrier or bank (stored hashed)."""
-        issued = await security.identity.issue_key(Actor(body.role, body.party), body.name)
-        return ApiKeyOut(
-            key_id=issued.key_id,
-            api_key=issued.key,
-            signing_secret=issued.signing_secret,
-            role=body.role,
-            party=body.party,
-        )
-
-    @router.delete("/api-keys/{key_id}", status_code=204)
-    async def revoke_key(
-        key_id: Annotated[str, Path(max_length=40)], security: SecurityDep
-    ) -> None:
-        """Revoke a partner's key at once; its webhooks stop verifying too."""
-        if not await security.identity.revoke_key(key_id):
-            raise Problem(404, "Unknown API key", f"no active key {key_id}", field="key_id")
-
-    @router.post("/webhooks/subscriptions", status_code=201)
-    async def subscribe(
-        body: SubscriptionIn, actor: ActorNow, security: SecurityDep
-    ) -> SubscriptionOut:
-        """Subscribe a URL to event types that name your company, warehouse or carrier."""
-        if actor.role not in BOUND_ROLES:
-            raise Problem(
-                422, "Not a partner", "only a bound party receives its events", field="url"
-            )
-        found = await security.outbox.subscribe(actor, str(body.url), tuple(body.event_types))
-        return SubscriptionOut(**found.public(), secret=found.secret)
-
-    @router.get("/webhooks/subscriptions")
-    async def list_subscriptions(actor: ActorNow, security: SecurityDep) -> list[SubscriptionOut]:
-        """Your subscriptions (operations: everyone's)."""
-        mine = None if actor.role == "operations" else actor
-        return [SubscriptionOut(**s.public()) for s in await security.outbox.subscriptions(mine)]
-
-    @router.delete("/webhooks/subscriptions/{subscription_id}", status_code=204)
-    async def unsubscribe(
-        subscription_id: Annotated[str, Path(max_length=36)],
-        actor: ActorNow,
-        security: SecurityDep,
-    ) -> None:
-        """Stop deliveries to a subscription of yours."""
-        mine = None if actor.role == "operations" else actor
-        if not await security.outbox.unsubscribe(subscription_id, mine):
-            raise Problem(
-                404, "Unknown subscription", f"no subscription {subscription_id}", field="id"
-            )
-
+    for part in (account_routes(), webhook_routes(), audit_routes()):
+        router.include_router(part)
     return router
