@@ -141,12 +141,14 @@ class Dispatcher:
             try:
                 # Savepoints cost statements; most batches need none: try without first.
                 await self.database.write(
-                    lambda tx: self._apply(tx, end, work, poison, save, careful=False)
+                    lambda tx: self._apply(tx, end, work, poison, save, careful=False),
+                    background=True,
                 )
             except Exception as error:
                 log.info("batch failed; running it again event by event", error=repr(error))
                 await self.database.write(
-                    lambda tx: self._apply(tx, end, work, poison, save, careful=True)
+                    lambda tx: self._apply(tx, end, work, poison, save, careful=True),
+                    background=True,
                 )
         for name, position in self.positions.items():
             self.positions[name] = max(position, end)

@@ -38,6 +38,7 @@ T = TypeVar("T")
 Work = Callable[["Transaction"], Awaitable[T]]
 
 MAX_UNITS_PER_COMMIT = 256
+BACKGROUND_WAIT_SECONDS = 0.05
 SLOW_UNIT_SECONDS = 1.0
 
 current_transaction: ContextVar[Transaction | None] = ContextVar(
@@ -232,6 +233,7 @@ class Database(ABC):
     def __init__(self) -> None:
         self.statements = StatementCache(self.dialect)
         self._pending: deque[tuple[Work[Any], asyncio.Future[Any]]] = deque()
+        self._background: deque[tuple[Work[Any], asyncio.Future[Any], float]] = deque()
         self._flusher: asyncio.Task[None] | None = None
         self._closed = False
         self.commits = 0
@@ -248,19 +250,27 @@ class Database(ABC):
 
     # --- writing ----------------------------------------------------------------------------
 
-    async def write(self, work: Work[T]) -> T:
+    async def write(self, work: Work[T], *, background: bool = False) -> T:
         """Run ``work`` in the writer's transaction and return its result once committed.
 
         Inside another unit on this database, ``work`` simply runs there: if it fails, the
         enclosing unit fails (or a savepoint its caller took, see :meth:`Transaction.savepoint`).
+
+        ``background`` work (a dispatcher's batch) gives way to foreground work (commands, whose
+        callers wait): it runs when nothing else is queued, or once it has waited
+        ``BACKGROUND_WAIT_SECONDS``. Meanwhile its batches grow, which makes them cheaper.
         """
         tx = current_transaction.get()
         if tx is not None and tx.database is self:
             return await work(tx)
         if self._closed:
             raise DatabaseClosed(f"{self} is closed")
-        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        self._pending.append((work, future))
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[T] = loop.create_future()
+        if background:
+            self._background.append((work, future, loop.time()))
+        else:
+            self._pending.append((work, future))
         if self._flusher is None or self._flusher.done():
             self._flusher = asyncio.get_running_loop().create_task(
                 self._flush(), name=f"writer:{self}"
@@ -316,15 +326,27 @@ class Database(ABC):
 
     async def _flush(self) -> None:
         try:
-            while self._pending:
-                batch: list[tuple[Work[Any], asyncio.Future[Any]]] = []
-                while self._pending and len(batch) < MAX_UNITS_PER_COMMIT:
-                    batch.append(self._pending.popleft())
-                await self._commit_batch(batch)
+            while self._pending or self._background:
+                await self._commit_batch(self._next_batch())
         except asyncio.CancelledError:
             while self._pending:
                 _fail(self._pending.popleft()[1], DatabaseClosed(f"{self} stopped writing"))
+            while self._background:
+                _fail(self._background.popleft()[1], DatabaseClosed(f"{self} stopped writing"))
             raise
+
+    def _next_batch(self) -> list[tuple[Work[Any], asyncio.Future[Any]]]:
+        """Foreground units first; background units when none wait, or when they waited long."""
+        batch: list[tuple[Work[Any], asyncio.Future[Any]]] = []
+        overdue = asyncio.get_running_loop().time() - BACKGROUND_WAIT_SECONDS
+        if not self._pending or (self._background and self._background[0][2] < overdue):
+            while self._background and len(batch) < MAX_UNITS_PER_COMMIT:
+                work, future, _queued = self._background.popleft()
+                batch.append((work, future))
+            return batch
+        while self._pending and len(batch) < MAX_UNITS_PER_COMMIT:
+            batch.append(self._pending.popleft())
+        return batch
 
     async def _commit_batch(self, batch: list[tuple[Work[Any], asyncio.Future[Any]]]) -> None:
         live = [(work, future) for work, future in batch if not future.done()]

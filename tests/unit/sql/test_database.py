@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 from uuid import UUID, uuid4
@@ -225,3 +225,40 @@ async def test_schema_lists_tables_and_drops_them(db: Database) -> None:
     assert {"things", "counters"} <= await db.table_names()
     await db.drop_all(metadata)
     assert not {"things", "counters"} & await db.table_names()
+
+
+async def test_background_work_gives_way_to_commands_but_is_not_starved(db: Database) -> None:
+    await add_counter(db, "a")
+    order: list[str] = []
+    gate = asyncio.Event()
+
+    async def hold(tx: Transaction) -> None:
+        await gate.wait()
+
+    def unit(name: str) -> Callable[[Transaction], Awaitable[None]]:
+        async def run(tx: Transaction) -> None:
+            order.append(name)
+
+        return run
+
+    first = asyncio.ensure_future(db.write(hold))
+    await asyncio.sleep(0.01)  # the writer is busy: what comes next queues
+    background = asyncio.ensure_future(db.write(unit("reaction"), background=True))
+    await asyncio.sleep(0)
+    command = asyncio.ensure_future(db.write(unit("command")))
+    await asyncio.sleep(0)
+    gate.set()
+    await asyncio.gather(first, background, command)
+    assert order == ["command", "reaction"]
+
+    # A stream of commands never holds background work back longer than its bound.
+    stop = asyncio.Event()
+
+    async def commands() -> None:
+        while not stop.is_set():
+            await db.write(unit("command"))
+
+    flood = asyncio.ensure_future(commands())
+    await asyncio.wait_for(db.write(unit("late reaction"), background=True), timeout=2)
+    stop.set()
+    await flood
