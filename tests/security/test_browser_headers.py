@@ -26,7 +26,10 @@ async def logged_in(client: httpx.AsyncClient, app: FastAPI, username: str, role
 @pytest.fixture
 async def https_client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="https://testserver") as http:
+    english = {"Accept-Language": "en"}  # the portal's pages in English, as the checks read them
+    async with httpx.AsyncClient(
+        transport=transport, base_url="https://testserver", headers=english
+    ) as http:
         yield http
 
 

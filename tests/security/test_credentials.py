@@ -113,6 +113,7 @@ async def test_operations_see_and_lift_a_lock_out(
 
 
 async def test_the_portal_log_in_is_locked_too(app: FastAPI, client: httpx.AsyncClient) -> None:
+    client.headers["Accept-Language"] = "en"  # the page in English, as the check reads it
     await app.state.security.identity.set_user("fay", "fay's right password", Actor("buyer", "f"))
     page = await client.get("/login")
     token = page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]

@@ -29,7 +29,7 @@ class AuditEntry(BaseModel):
     data: dict[str, object]
 
 
-def audit_query(
+async def audit_query(
     event_type: Annotated[list[AuditType] | None, Query(max_length=10)] = None,
     who: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
     since: Annotated[datetime | None, Query(description="ISO 8601 with offset")] = None,
