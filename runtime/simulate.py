@@ -117,6 +117,18 @@ async def _send(
     raise AssertionError("unreachable")
 
 
+def _satisfies(order: Any, until: str) -> bool:
+    """Whether ``order`` meets the long-poll conditions of the query string ``until``."""
+    statuses = []
+    for condition in until.split("&"):
+        name, _, value = condition.partition("=")
+        if name == "until_status":
+            statuses.append(value)
+        elif name.startswith("until_") and len(order.get(name[6:]) or ()) < int(value):
+            return False
+    return not statuses or order["status"] in statuses
+
+
 def _money(amount: str, currency: str) -> dict[str, str]:
     return {"amount": amount, "currency": currency}
 
@@ -152,27 +164,24 @@ class Lifecycle:
         return response
 
     async def _await_order(
-        self, order_id: str, done: Callable[[Any], bool], what: str, actor: str = OPERATIONS
+        self, order_id: str, until: str, what: str, actor: str = OPERATIONS
     ) -> Any:
-        """The order once ``done`` holds: a long poll that the server answers when the order
-        changes (never a polling loop); fails after the step timeout."""
+        """The order once it satisfies ``until`` (the order route's long-poll conditions, e.g.
+        ``until_status=completed``): the server answers when that holds, never a polling loop;
+        fails after the step timeout."""
         deadline = time.monotonic() + self.timeout
-        revision: int | None = None
         while True:
             wait = max(0.0, min(LONG_POLL_SECONDS, deadline - time.monotonic()))
-            query = "" if revision is None else f"?after_revision={revision}&wait={wait:.1f}"
+            path = f"/api/v1/orders/{order_id}?{until}&wait={wait:.1f}"
             headers = await self.credentials.headers(actor)
-            response = await _send(
-                self.client, "GET", f"/api/v1/orders/{order_id}{query}", headers=headers
-            )
+            response = await _send(self.client, "GET", path, headers=headers)
             if response.status_code != 200:
                 raise SimulationError(f"GET order {order_id} → {response.status_code}")
             order = response.json()
-            if done(order):
+            if _satisfies(order, until):
                 return order
             if time.monotonic() > deadline:
                 raise SimulationError(f"timed out waiting for {what} (order {order_id})")
-            revision = order["revision"]
 
     async def _listed(self, path: str, order: Any, service: str) -> Any:
         """A list from ``service``'s read model, at least as new as the order's detail shows."""
@@ -216,7 +225,7 @@ class Lifecycle:
         run.order_id = placed.json()["id"]
         order = await self._await_order(
             run.order_id,
-            lambda o: o["status"] in ("awaiting_confirmation", "confirmed", "rejected"),
+            "until_status=awaiting_confirmation&until_status=confirmed&until_status=rejected",
             "pricing and reservation",
         )
         if order["status"] == "rejected":
@@ -228,7 +237,7 @@ class Lifecycle:
         run.confirmed_after = time.monotonic() - run.placed_at
         await self._fulfil(run, supplier, buyer)
         order = await self._await_order(
-            run.order_id, lambda o: o["status"] == "completed", "completion", actor=buyer_actor
+            run.order_id, "until_status=completed", "completion", actor=buyer_actor
         )
         run.completed_after = time.monotonic() - run.placed_at
         return self._finish(run, order)
@@ -300,7 +309,7 @@ class Lifecycle:
         warehouses = {a["warehouse_id"] for a in order.get("allocations") or []}
         wanted = max(1, len(warehouses))
         order = await self._await_order(
-            run.order_id, lambda o: len(o.get("shipments") or {}) >= wanted, "shipment planning"
+            run.order_id, f"until_shipments={wanted}", "shipment planning"
         )
         shipments = await self._listed(
             f"/api/v1/shipments?order_id={run.order_id}", order, "logistics"
@@ -375,9 +384,7 @@ class Lifecycle:
             {"lines": lines, **remedy},
         )
         if remedy:
-            order = await self._await_order(
-                run.order_id, lambda o: bool(o.get("returns")), "return authorisation"
-            )
+            order = await self._await_order(run.order_id, "until_returns=1", "return authorisation")
             returns = await self._listed(
                 f"/api/v1/returns?order_id={run.order_id}", order, "logistics"
             )
@@ -390,9 +397,7 @@ class Lifecycle:
                 )
 
     async def _settle(self, run: OrderRun, buyer: Buyer, shipments: int) -> None:
-        order = await self._await_order(
-            run.order_id, lambda o: len(o.get("invoices") or {}) >= shipments, "invoicing"
-        )
+        order = await self._await_order(run.order_id, f"until_invoices={shipments}", "invoicing")
         invoices = await self._listed(f"/api/v1/invoices?order_id={run.order_id}", order, "payment")
         for invoice in invoices:
             if invoice["status"] != "open":

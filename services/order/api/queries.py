@@ -28,6 +28,17 @@ WaitQuery = Annotated[
     float,
     Query(alias="wait", ge=0, le=30, description="seconds to wait for that change (long poll)"),
 ]
+OrderStatus = Literal[
+    "placed", "awaiting_confirmation", "backordered", "confirmed", "amendment_proposed",
+    "shipped", "delivered", "accepted", "invoiced", "completed", "rejected", "cancelled",
+]  # fmt: skip
+UntilStatusQuery = Annotated[
+    list[OrderStatus] | None,
+    Query(max_length=12, description="long poll: answer once the status is one of these"),
+]
+UntilCount = Annotated[
+    int | None, Query(ge=1, le=1000, description="long poll: answer once there are this many")
+]
 PositionSource = Annotated[
     Literal["order", "pricing", "inventory", "logistics", "payment"],
     Query(description="the service whose store min_position refers to"),
@@ -77,6 +88,10 @@ def query_routes(deps: OrderDeps) -> APIRouter:
         after_revision: AfterRevisionQuery = None,
         wait_seconds: WaitQuery = 0.0,
         position_of: PositionSource = "order",
+        until_status: UntilStatusQuery = None,
+        until_shipments: UntilCount = None,
+        until_invoices: UntilCount = None,
+        until_returns: UntilCount = None,
     ) -> JSONResponse:
         """The order's status, lines and prices with every service's facts and a timeline;
         with ``as_of``, the order's state folded from its events recorded by then. With
@@ -84,20 +99,30 @@ def query_routes(deps: OrderDeps) -> APIRouter:
         shipment command answered), so the order reflects that command.
 
         Read your writes: right after a command on the order, this waits (up to 5 s) until the
-        read model holds it. Long poll: with ``after_revision`` (the ``revision`` of an earlier
-        answer) and ``wait``, it answers as soon as the order has changed since, or after
-        ``wait`` seconds with what it has."""
+        read model holds it. Long poll, with ``wait``: it answers as soon as the order has changed
+        since ``after_revision`` (the ``revision`` of an earlier answer), its status is one of
+        ``until_status``, and it has ``until_shipments`` shipments, ``until_invoices`` invoices
+        and ``until_returns`` returns (those given), or after ``wait`` seconds with what it has.
+        The server re-checks on every change of the order, so the caller asks once."""
         if as_of is not None:
             return await order_as_of(order_id, actor, as_of)
         await wait(min_position, position_of)
+        counts = {"shipments": until_shipments, "invoices": until_invoices}
+        counts["returns"] = until_returns
+
+        def reached(body: dict[str, Any]) -> bool:
+            if after_revision is not None and body["revision"] <= after_revision:
+                return False
+            if until_status and body["status"] not in until_status:
+                return False
+            return all(n is None or len(body.get(name) or ()) >= n for name, n in counts.items())
+
         loop = asyncio.get_running_loop()
         deadline = loop.time() + wait_seconds
         with context.changes.watch(deps.details.name, str(order_id)) as change:
             while True:
                 body = await current(order_id, actor)
-                if after_revision is None or body["revision"] > after_revision:
-                    break
-                if not await changed(change, deadline - loop.time()):
+                if reached(body) or not await changed(change, deadline - loop.time()):
                     break
                 change.clear()
         return JSONResponse(body, headers={"ETag": f'"{body["version"]}"'})
