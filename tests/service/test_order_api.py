@@ -330,3 +330,23 @@ async def test_a_crash_between_the_effect_and_its_record_leaves_neither(
     assert retried.status_code == 201, retried.text
     assert retried.json()["id"] == order_id
     assert await store.stream_version(f"order-{order_id}") == 1
+
+
+async def test_a_long_poll_until_a_status_ignores_other_changes(
+    client: httpx.AsyncClient, system: EmbeddedSystem
+) -> None:
+    buyer, supplier = await setup(client, system)
+    order_id = (await place(client, buyer, supplier)).json()["id"]
+    path = f"/api/v1/orders/{order_id}?until_status=confirmed&wait=30"
+    poll = asyncio.ensure_future(client.get(path, headers=OPS))
+    await price_and_reserve(system, order_id)  # the order changes, but is not confirmed yet
+    await asyncio.sleep(0.3)
+    assert not poll.done(), "awaiting confirmation is not what the caller waits for"
+    confirmed = await client.post(
+        f"/api/v1/orders/{order_id}/confirm",
+        json={},
+        headers={"X-Actor": f"supplier:{supplier}", "Idempotency-Key": "c1"},
+    )
+    assert confirmed.status_code == 200, confirmed.text
+    answer = await asyncio.wait_for(poll, timeout=10)
+    assert answer.json()["status"] == "confirmed"
