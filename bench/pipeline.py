@@ -68,6 +68,7 @@ class Figures:
     lifecycle_cpu_ms: float
     lifecycle_commits: float
     lifecycle_requests: float
+    lifecycle_writer_ms: float
     idle_percent: float
     curve: list[Latency] = field(default_factory=list)
 
@@ -140,6 +141,7 @@ async def _measure(ctx: Context, name: str, database_url: str | None, seconds: f
             after = await _counters(client)
             commits = (after["commits"] - before["commits"]) / orders
             requests = (after["requests"] - before["requests"]) / orders
+            writer_ms = (after["writer"] - before["writer"]) / orders * 1000
 
             curve = []
             for rate in RATES:
@@ -163,6 +165,7 @@ async def _measure(ctx: Context, name: str, database_url: str | None, seconds: f
         lifecycle_cpu_ms=lifecycle_cpu_ms,
         lifecycle_commits=commits,
         lifecycle_requests=requests,
+        lifecycle_writer_ms=writer_ms,
         idle_percent=idle,
         curve=curve,
     )
@@ -213,6 +216,7 @@ async def _counters(client: httpx.AsyncClient) -> dict[str, float]:
     found = await _metrics(client)
     return {
         "commits": sum(v for name, _, v in found if name == "b2b_write_transactions"),
+        "writer": sum(v for name, _, v in found if name == "b2b_writer_cpu_seconds"),
         "requests": sum(
             v
             for name, labels, v in found
@@ -374,6 +378,13 @@ def _section(figures: Figures, ping: WrkResult, ping_cpu_ms: float, ctx: Context
             f"{http_floor:.1f} ms ({figures.lifecycle_requests:.1f} requests \u00d7 GET /ping)",
             fmt_ratio(figures.lifecycle_cpu_ms / http_floor) if http_floor else "",
             _goal(figures.lifecycle_cpu_ms, GOALS["lifecycle_cpu"]),
+        ],
+        [
+            "… of which in the writers (commands, reactions, projections)",
+            f"{figures.lifecycle_writer_ms:.1f} ms",
+            "",
+            "",
+            "",
         ],
         [
             "full lifecycles / s (`b2b simulate`, 10 in flight)",

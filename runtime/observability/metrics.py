@@ -60,6 +60,10 @@ class Metrics:
             "b2b_units_of_work", "Units of work (commands, batches) the writer has run",
             ["service"], registry=r,
         )  # fmt: skip
+        self.writer_seconds = Gauge(
+            "b2b_writer_cpu_seconds", "CPU time a service's writer spent in units of work",
+            ["service"], registry=r,
+        )  # fmt: skip
 
     async def observe(self, system: Any) -> None:
         """Refresh the gauges from a running system (its services, consumers and runners)."""
@@ -81,6 +85,7 @@ class Metrics:
             self.dead_letters.labels(name).set(await DeadLetters(engine).count())
             self.commits.labels(name).set(engine.commits)
             self.units.labels(name).set(engine.units)
+            self.writer_seconds.labels(name).set(engine.busy_seconds)
 
 
 def route_template(scope: Scope) -> str:

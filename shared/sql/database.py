@@ -242,6 +242,8 @@ class Database(ABC):
         """Changes whenever another process may have written; None when that cannot be known
         (then nothing cached from this database may be trusted without a read)."""
         self.units = 0
+        self.busy_seconds = 0.0
+        """CPU time the writer spent running units and committing (process time)."""
         self._committed_listeners: list[Callable[[], None]] = []
 
     @property
@@ -327,7 +329,11 @@ class Database(ABC):
     async def _flush(self) -> None:
         try:
             while self._pending or self._background:
-                await self._commit_batch(self._next_batch())
+                started = time.process_time()
+                try:
+                    await self._commit_batch(self._next_batch())
+                finally:
+                    self.busy_seconds += time.process_time() - started
         except asyncio.CancelledError:
             while self._pending:
                 _fail(self._pending.popleft()[1], DatabaseClosed(f"{self} stopped writing"))
