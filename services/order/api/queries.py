@@ -109,25 +109,35 @@ def query_routes(deps: OrderDeps) -> APIRouter:
         await wait(min_position, position_of)
         counts = {"shipments": until_shipments, "invoices": until_invoices}
         counts["returns"] = until_returns
+        key = str(order_id)
 
-        def reached(body: dict[str, Any]) -> bool:
-            if after_revision is not None and body["revision"] <= after_revision:
+        async def reached(summary: dict[str, Any]) -> bool:
+            # Cheapest first: a long poll re-checks on every change of the order.
+            if until_status and summary["status"] not in until_status:
                 return False
-            if until_status and body["status"] not in until_status:
+            revision = after_revision
+            if revision is not None and await deps.details.revision(context.engine, key) <= revision:
                 return False
-            return all(n is None or len(body.get(name) or ()) >= n for name, n in counts.items())
+            if any(n is not None for n in counts.values()):
+                facets = await deps.details.facets(context.engine, key)
+                return all(n is None or len(facets.get(f) or ()) >= n for f, n in counts.items())
+            return True
 
         loop = asyncio.get_running_loop()
         deadline = loop.time() + wait_seconds
-        with context.changes.watch(deps.details.name, str(order_id)) as change:
+        with context.changes.watch(deps.details.name, key) as change:
             while True:
-                body = await current(order_id, actor)
-                if reached(body) or not await changed(change, deadline - loop.time()):
+                summary, version = await found(order_id, actor)
+                if await reached(summary) or not await changed(change, deadline - loop.time()):
                     break
                 change.clear()
-        return JSONResponse(body, headers={"ETag": f'"{body["version"]}"'})
+        facets, timeline = await deps.details.get(context.engine, key)
+        body = {**summary, **facets, "timeline": timeline}
+        body.update(version=version, revision=len(timeline))
+        return JSONResponse(body, headers={"ETag": f'"{version}"'})
 
-    async def current(order_id: UUID, actor: Actor) -> dict[str, Any]:
+    async def found(order_id: UUID, actor: Actor) -> tuple[dict[str, Any], int]:
+        """The order's summary and stream version, or 404 (also for another party's order)."""
         key, stream_id = str(order_id), deps.orders.stream_id(order_id)
         summary = await deps.summaries.get(context.engine, key)
         version = await context.store.stream_version(stream_id)
@@ -143,14 +153,7 @@ def query_routes(deps: OrderDeps) -> APIRouter:
             actor.role in ("buyer", "supplier") and own and own[actor.role] != actor.party
         ):
             raise Problem(404, "Order not found", f"no order {order_id}", field="order_id")
-        facets, timeline = await deps.details.get(context.engine, key)
-        return {
-            **summary,
-            **facets,
-            "timeline": timeline,
-            "version": version,
-            "revision": len(timeline),
-        }
+        return summary, version
 
     async def order_as_of(order_id: UUID, actor: Actor, as_of: datetime) -> JSONResponse:
         stream_id = deps.orders.stream_id(order_id)

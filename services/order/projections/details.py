@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, Text, bindparam, select
+from sqlalchemy import Column, Integer, MetaData, String, Table, Text, bindparam, func, select
 
 from shared.events.envelope import Envelope
 from shared.service.projection import FoldingProjection
@@ -69,6 +69,7 @@ class OrderDetails(FoldingProjection):
         order_id: Any = bindparam("order_id")
         self._facets_of = select(self.details.c.facets).where(self.details.c.order_id == order_id)
         timeline = self.timeline
+        self._events_of = select(func.count()).where(timeline.c.order_id == order_id)
         self._timeline_of = (
             select(timeline)
             .where(timeline.c.order_id == order_id)
@@ -113,6 +114,19 @@ class OrderDetails(FoldingProjection):
         facets: dict[str, Any] = json.loads(found["facets"]) if found else {}
         fold_facets(facets, envelope)
         rows.put(self.details, {"order_id": key, "facets": json.dumps(facets)})
+
+    async def facets(self, engine: Database, order_id: str) -> dict[str, Any]:
+        """The order's facets alone (a long poll checks them on every change)."""
+        async with engine.connect() as conn:
+            raw = (await conn.execute(self._facets_of, {"order_id": order_id})).scalar()
+        found: dict[str, Any] = json.loads(raw) if raw else {}
+        return found
+
+    async def revision(self, engine: Database, order_id: str) -> int:
+        """How many events the order's detail holds (its timeline's length)."""
+        async with engine.connect() as conn:
+            count = (await conn.execute(self._events_of, {"order_id": order_id})).scalar()
+        return int(count or 0)
 
     async def get(self, engine: Database, order_id: str) -> tuple[dict[str, Any], list[Any]]:
         """The order's facets and its timeline, oldest first."""
