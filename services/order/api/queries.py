@@ -115,8 +115,8 @@ def query_routes(deps: OrderDeps) -> APIRouter:
             # Cheapest first: a long poll re-checks on every change of the order.
             if until_status and summary["status"] not in until_status:
                 return False
-            revision = after_revision
-            if revision is not None and await deps.details.revision(context.engine, key) <= revision:
+            since = after_revision
+            if since is not None and await deps.details.revision(context.engine, key) <= since:
                 return False
             if any(n is not None for n in counts.values()):
                 facets = await deps.details.facets(context.engine, key)
