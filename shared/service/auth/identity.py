@@ -180,6 +180,7 @@ class IdentityStore:
         self.engine = engine
         self.session_ttl = session_ttl
         self.lockout = lockout or Lockout()
+        self._touched: dict[str, datetime] = {}
         self._ready = False
         self._lock = asyncio.Lock()
 
@@ -425,8 +426,12 @@ class IdentityStore:
 
     async def touch_key(self, key_id: str, now: datetime | None = None) -> None:
         """Note that the key was used (to the minute: one write a minute at most)."""
-        await self.ready()
         now = now or datetime.now(UTC)
+        touched = self._touched.get(key_id)
+        if touched is not None and now - touched < USED_PRECISION:
+            return  # written a moment ago: no write transaction per request
+        self._touched[key_id] = now
+        await self.ready()
         async with self.engine.begin() as conn:
             await conn.execute(
                 update(api_keys)
