@@ -3,7 +3,6 @@ invoices and the actions its viewer may take next (each a POST that redirects ba
 
 from __future__ import annotations
 
-import hashlib
 import os
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -60,16 +59,6 @@ def demo_deliveries() -> bool:
     return os.environ.get("B2B_ENVIRONMENT", "development") == "development"
 
 
-def fingerprint(
-    order: dict[str, Any], shipments: list[dict[str, Any]], invoices: list[dict[str, Any]]
-) -> str:
-    """Changes whenever anything shown on the order page changes (polled by the page)."""
-    parts = [order["status"], str(order["version"]), str(len(order.get("timeline") or []))]
-    parts += [f"{s['shipment_id']}:{s['stream_version']}:{s['status']}" for s in shipments]
-    parts += [f"{i['invoice_id']}:{i['status']}:{i['open_amount']}" for i in invoices]
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
-
-
 async def load_order(page: Page, order_id: str, at: int = 0, of: str = "order") -> dict[str, Any]:
     """The order with its shipments and invoices, as the viewer may see them."""
     order: dict[str, Any] = await page.api.get(
@@ -79,7 +68,6 @@ async def load_order(page: Page, order_id: str, at: int = 0, of: str = "order") 
     invoices = await page.api.get("/api/v1/invoices", order_id=order_id)
     order["shipment_rows"] = shipments
     order["invoice_rows"] = invoices
-    order["fingerprint"] = fingerprint(order, shipments, invoices)
     return order
 
 
@@ -145,14 +133,23 @@ async def show_order(
     return await render_order(page, order_id, at=at, of=of, notice=notice)
 
 
+LIVE_WAIT_SECONDS = 10
+"""How long an open order page's request waits for a change (the API's long poll)."""
+
+
 @router.get("/orders/{order_id}/live")
-async def order_changed(page: PageDep, order_id: str, seen: str = "") -> Response:
-    """Polled by an open order page: 204 while nothing changed, else tell htmx to refresh."""
+async def order_changed(
+    page: PageDep, order_id: str, seen: Annotated[int, Query(ge=0, le=1_000_000)] = 0
+) -> Response:
+    """Held open by an order page until the order changes (every service's events about it count,
+    its shipments and invoices too): then htmx refreshes the page; 204 after the wait."""
     try:
-        order = await load_order(page, order_id)
+        order = await page.api.get(
+            f"/api/v1/orders/{order_id}", after_revision=seen, wait=LIVE_WAIT_SECONDS
+        )
     except ApiError:
         return Response(status_code=204)
-    if order["fingerprint"] == seen:
+    if order["revision"] <= seen:
         return Response(status_code=204)
     return Response(status_code=200, headers={"HX-Refresh": "true"})
 
