@@ -33,13 +33,12 @@ from kurrentdbclient.exceptions import (
 from shared.eventstore.memory import _check_request
 from shared.eventstore.port import (
     AppendResult,
+    AppendsThroughMany,
     DuplicateEventId,
     EventStoreError,
-    ExpectedVersion,
     NewEvent,
     RecordedEvent,
     StreamAppend,
-    StreamState,
     check_expected,
 )
 
@@ -56,7 +55,7 @@ class _Observed:
     stored: AppendResult | None
 
 
-class KurrentDbEventStore:
+class KurrentDbEventStore(AppendsThroughMany):
     """Appends check ids and versions on a read of the stream, then write at the version read."""
 
     def __init__(self, client: AsyncKurrentDBClient, namespace: str = "") -> None:
@@ -84,15 +83,6 @@ class KurrentDbEventStore:
         return cls(client, namespace)
 
     # --- appends
-
-    async def append(
-        self,
-        stream_id: str,
-        events: Sequence[NewEvent],
-        expected_version: ExpectedVersion = StreamState.ANY,
-    ) -> AppendResult:
-        [result] = await self.append_many([StreamAppend(stream_id, events, expected_version)])
-        return result
 
     async def append_many(self, appends: Sequence[StreamAppend]) -> list[AppendResult]:
         _check_request(appends)

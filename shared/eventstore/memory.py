@@ -10,12 +10,10 @@ from functools import partial
 
 from shared.eventstore.port import (
     AppendResult,
+    AppendsThroughMany,
     DuplicateEventId,
-    ExpectedVersion,
-    NewEvent,
     RecordedEvent,
     StreamAppend,
-    StreamState,
     check_expected,
 )
 
@@ -33,7 +31,7 @@ def _check_request(appends: Sequence[StreamAppend]) -> None:
             json.dumps(event.metadata, allow_nan=False)
 
 
-class InMemoryEventStore:
+class InMemoryEventStore(AppendsThroughMany):
     """Everything in lists; one lock makes appends atomic."""
 
     def __init__(self) -> None:
@@ -43,15 +41,6 @@ class InMemoryEventStore:
         self._lock = asyncio.Lock()
         self._appended = asyncio.Condition()
         self._closed = False
-
-    async def append(
-        self,
-        stream_id: str,
-        events: Sequence[NewEvent],
-        expected_version: ExpectedVersion = StreamState.ANY,
-    ) -> AppendResult:
-        [result] = await self.append_many([StreamAppend(stream_id, events, expected_version)])
-        return result
 
     async def append_many(self, appends: Sequence[StreamAppend]) -> list[AppendResult]:
         _check_request(appends)

@@ -203,6 +203,23 @@ class DuplicateEventId(EventStoreError):
         super().__init__(f"event {event_id} is already stored in stream {stream_id!r}")
 
 
+class AppendsThroughMany:
+    """``append`` as a one-stream ``append_many``: what every adapter's append is."""
+
+    async def append(
+        self,
+        stream_id: str,
+        events: Sequence[NewEvent],
+        expected_version: ExpectedVersion = StreamState.ANY,
+    ) -> AppendResult:
+        """Append to one stream; raises WrongExpectedVersion or DuplicateEventId."""
+        [result] = await self.append_many([StreamAppend(stream_id, events, expected_version)])
+        return result
+
+    async def append_many(self, appends: Sequence[StreamAppend]) -> list[AppendResult]:
+        raise NotImplementedError
+
+
 @runtime_checkable
 class EventStore(Protocol):
     """The port. Every method is safe to call from many tasks at once."""

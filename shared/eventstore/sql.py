@@ -15,9 +15,9 @@ from typing import Any, Self
 
 from shared.eventstore.port import (
     AppendResult,
+    AppendsThroughMany,
     DuplicateEventId,
     ExpectedVersion,
-    NewEvent,
     RecordedEvent,
     StreamAppend,
     StreamState,
@@ -90,7 +90,7 @@ def _numbered(sql: str) -> str:
     return "".join(f"{part}${i}" for i, part in enumerate(parts[:-1], 1)) + parts[-1]
 
 
-class SqlEventStore:
+class SqlEventStore(AppendsThroughMany):
     """An EventStore in a SQL database (open one with SqliteEventStore or PostgresEventStore).
 
     ``engine`` is the :class:`Database`: read models and checkpoints may live beside the events.
@@ -146,16 +146,6 @@ class SqlEventStore:
         )
 
     # --- appending ----------------------------------------------------------------------------
-
-    async def append(
-        self,
-        stream_id: str,
-        events: Sequence[NewEvent],
-        expected_version: ExpectedVersion = StreamState.ANY,
-    ) -> AppendResult:
-        """Append to one stream; raises WrongExpectedVersion or DuplicateEventId."""
-        [result] = await self.append_many([StreamAppend(stream_id, events, expected_version)])
-        return result
 
     async def append_many(self, appends: Sequence[StreamAppend]) -> list[AppendResult]:
         """Append to several streams atomically: all of it is stored, or none of it."""

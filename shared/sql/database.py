@@ -363,11 +363,7 @@ class Database(ABC):
             await driver.run(self._begin_sql)
             await self._began(driver)
         except BaseException as error:
-            for _, future in live:
-                _fail(future, error)
-            if isinstance(error, asyncio.CancelledError):
-                raise
-            await self._writer_failed(error)
+            await self._batch_failed(live, error)
             return
         tx = Transaction(self, driver)
         alone = len(live) == 1
@@ -388,11 +384,7 @@ class Database(ABC):
             with contextlib.suppress(Exception):
                 await driver.run("ROLLBACK")
             tx._undo_all()
-            for _, future in live:
-                _fail(future, error)
-            if isinstance(error, asyncio.CancelledError):
-                raise
-            await self._writer_failed(error)
+            await self._batch_failed(live, error)
             return
         self.units += len(live)
         for (_, future), (ok, value) in zip(live, outcomes, strict=True):
@@ -402,6 +394,16 @@ class Database(ABC):
                 future.set_result(value)
             else:
                 _fail(future, value)
+
+    async def _batch_failed(
+        self, live: list[tuple[Work[Any], asyncio.Future[Any]]], error: BaseException
+    ) -> None:
+        """Nothing of the batch is stored: every unit's caller learns why."""
+        for _, future in live:
+            _fail(future, error)
+        if isinstance(error, asyncio.CancelledError):
+            raise error
+        await self._writer_failed(error)
 
     async def _run_unit(self, tx: Transaction, work: Work[Any], alone: bool) -> tuple[bool, Any]:
         token = current_transaction.set(tx)
