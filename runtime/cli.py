@@ -75,6 +75,15 @@ def main() -> None:
 
 
 @app.command()
+def topology() -> None:
+    """Print who emits each event and who reacts to it (Markdown; docs/topology.md is this)."""
+    from runtime.topology import declared_parts
+    from shared.service.topology import markdown
+
+    print(markdown(declared_parts()), end="")
+
+
+@app.command()
 def simulate(
     orders: Annotated[int, typer.Option(min=1, help="How many orders to drive")] = 100,
     concurrency: Annotated[int, typer.Option(min=1, help="Orders in flight at once")] = 10,

@@ -9,6 +9,7 @@ from runtime.ops.deployment import Deployment
 from shared.eventstore.port import EventStore
 from shared.messaging.checkpoints import CheckpointStore
 from shared.messaging.dead_letters import DeadLetters
+from shared.service.policy import event_names
 from shared.service.rebuild_on_start import built_versions
 
 
@@ -52,7 +53,7 @@ async def projection_status(deployment: Deployment, cap: int = 10_000) -> list[P
             for source in projection.sources
         }
         own_heads = {source: heads[source] for source in projection.sources}
-        types = frozenset(projection.event_types)
+        types = event_names(projection.event_types)
         found.append(
             ProjectionStatus(
                 service=service,

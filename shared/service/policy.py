@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
 
+from shared.events.base import DomainEvent
 from shared.events.envelope import Envelope
 from shared.messaging.consumer import PerEvent
 from shared.messaging.decoding import Unprocessable, decode
@@ -13,9 +14,26 @@ from shared.messaging.dispatcher import Item
 from shared.service.context import CommandContext
 
 PolicyHandler = Callable[[Envelope], Awaitable[None]]
+EventKind = type[DomainEvent] | str
+"""An event named by its class (preferred: a rename is then a type error) or its type name."""
+
+
+def event_names(kinds: Collection[EventKind]) -> frozenset[str]:
+    """The event type names of ``kinds``."""
+    return frozenset(k if isinstance(k, str) else k.event_type for k in kinds)
+
+
 Ready = Callable[[Sequence[Envelope]], Awaitable[None]]
 
-__all__ = ["Policy", "Unprocessable", "decode", "policy_handler", "reaction_context"]
+__all__ = [
+    "EventKind",
+    "Policy",
+    "Unprocessable",
+    "decode",
+    "event_names",
+    "policy_handler",
+    "reaction_context",
+]
 
 
 @dataclass(frozen=True)
@@ -29,9 +47,13 @@ class Policy:
 
     name: str
     source: str
-    event_types: Collection[str]
+    event_types: Collection[EventKind]
     handle: PolicyHandler
     ready: Ready | None = None
+
+    @property
+    def event_names(self) -> frozenset[str]:
+        return event_names(self.event_types)
 
 
 def reaction_context(policy: str, cause: Envelope, *, offset: int = 0) -> CommandContext:
@@ -45,5 +67,5 @@ def policy_handler(policy: Policy) -> PerEvent:
         await policy.handle(item.envelope)
 
     return PerEvent(
-        f"policy:{policy.name}", handle, event_types=policy.event_types, ready=policy.ready
+        f"policy:{policy.name}", handle, event_types=policy.event_names, ready=policy.ready
     )

@@ -16,6 +16,7 @@ from sqlalchemy import MetaData, Table
 from shared.events.envelope import Envelope
 from shared.messaging.dispatcher import Failed, Handler, Item
 from shared.service.changes import Changes
+from shared.service.policy import EventKind, event_names
 from shared.service.rows import Rows, order_ids
 from shared.sql import Connection, Database, Transaction
 
@@ -28,7 +29,8 @@ class Projection(ABC):
     name: str
     version: int = 1
     sources: Collection[str] = ()
-    event_types: Collection[str] = ()
+    event_types: Collection[EventKind] = ()
+    """The events it folds, by class (preferred) or type name."""
 
     def __init__(self, suffix: str = "") -> None:
         self.suffix = suffix
@@ -109,7 +111,7 @@ class ProjectionHandler(Handler):
     def __init__(self, projection: Projection, changes: Changes | None = None) -> None:
         self.projection = projection
         self.name = projection.consumer_name
-        self.event_types = frozenset(projection.event_types)
+        self.event_types = event_names(projection.event_types)
         self.changes = changes
 
     async def apply(

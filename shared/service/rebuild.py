@@ -21,6 +21,7 @@ from shared.events.envelope import Envelope
 from shared.eventstore.port import EventStore, RecordedEvent
 from shared.messaging.checkpoints import CheckpointStore, checkpoints
 from shared.messaging.decoding import Unprocessable, decode
+from shared.service.policy import event_names
 from shared.service.projection import Projection, hold_projection
 from shared.sql import Connection, Database, Transaction
 
@@ -90,7 +91,7 @@ class Rebuild:
         self.batch_size = batch_size
         self.progress = progress
         self.report = RebuildReport(live.name, self.fresh.suffix)
-        self._types = frozenset(live.event_types)
+        self._types = event_names(live.event_types)
         self._positions = dict.fromkeys(self.sources, 0)
         self._total = 0
 
