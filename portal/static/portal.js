@@ -47,12 +47,7 @@
   // A page that waits for changes (a long poll) must not reload itself while the reader is
   // sending a form: the change it would see is the one the form is making.
   var sending = false;
-  document.addEventListener("submit", function () {
-    sending = true;
-    document.querySelectorAll("[data-poll]").forEach(function (poll) {
-      if (window.htmx) window.htmx.trigger(poll, "htmx:abort");
-    });
-  });
+  document.addEventListener("submit", function () { sending = true; });
   document.addEventListener("htmx:beforeRequest", function (event) {
     if (sending && event.detail.elt.hasAttribute("data-poll")) event.preventDefault();
   });

@@ -13,6 +13,7 @@ from pathlib import Path
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD, Server, running_system
+from tests.e2e.settle import settle
 
 OUT = Path("docs/screenshots")
 LANGUAGES = {"zh-Hant": "zh-TW", "en": "en-US"}
@@ -46,7 +47,7 @@ def session(
 
 
 def shot(page: Page, folder: Path, name: str, full: bool = False) -> None:
-    page.wait_for_load_state("networkidle")
+    settle(page)
     page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(folder / f"{name}.png"), full_page=full)
     print(f"wrote {folder / name}.png")

@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Route
 
 from tests.e2e.server import Login, Server
+from tests.e2e.settle import settle
 from tests.e2e.test_buyer_supplier_flow import BUYER, place_order
 
 pytestmark = pytest.mark.browser
@@ -65,7 +66,7 @@ def crawl(page: Page, start: str, budget: int = 40) -> list[str]:
             continue
         seen[kind] = seen.get(kind, 0) + 1
         page.goto(path)
-        page.wait_for_load_state("networkidle")
+        settle(page)
         visited.append(path)
         check_page(page, path)
         for href in page.eval_on_selector_all(
@@ -129,7 +130,7 @@ def test_every_page_loads_without_a_csp_violation(
 def test_the_login_page_loads_without_a_csp_violation(browser_page: Page) -> None:
     browser_page.add_init_script(WATCH_VIOLATIONS)
     browser_page.goto("/login")
-    browser_page.wait_for_load_state("networkidle")
+    settle(browser_page)
     assert browser_page.evaluate("window.__cspViolations") == []
 
 
