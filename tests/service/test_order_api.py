@@ -240,3 +240,58 @@ async def test_buyer_cancels_and_another_buyer_cannot_see_the_order(
     )
     assert confirm.status_code == 409
     assert confirm.json()["title"] == "OrderAlreadyClosed"
+
+
+async def test_an_accepted_amendment_shows_its_lines_and_total_at_once(
+    client: httpx.AsyncClient, system: EmbeddedSystem
+) -> None:
+    buyer, supplier = await setup(client, system)
+    order_id = (await place(client, buyer, supplier)).json()["id"]
+    await price_and_reserve(system, order_id)
+    await eventually(
+        lambda: detail(client, order_id),
+        lambda d: d.get("status") == "awaiting_confirmation",
+        what="awaiting confirmation",
+    )
+    proposal = await client.post(
+        f"/api/v1/orders/{order_id}/amendments",
+        json={
+            "changes": [
+                {
+                    "line_no": 1,
+                    "sku": "BOLT-10",
+                    "quantity": 6,
+                    "unit_price": {"amount": "2.00", "currency": "EUR"},
+                }
+            ]
+        },
+        headers={"X-Actor": f"supplier:{supplier}"},
+    )
+    assert proposal.status_code == 200, proposal.text
+    proposal_id = proposal.json()["proposal_id"]
+    accepted = await client.post(
+        f"/api/v1/orders/{order_id}/amendments/{proposal_id}/accept",
+        json={},
+        headers={"X-Actor": f"buyer:{buyer}"},
+    )
+    assert accepted.status_code == 200, accepted.text
+    position = accepted.json()["position"]
+    found = await client.get(
+        f"/api/v1/orders/{order_id}", params={"min_position": position}, headers=OPS
+    )
+    body = found.json()
+    assert body["status"] == "awaiting_confirmation"
+    assert [(line["quantity"], line["unit_price"]["amount"]) for line in body["lines"]] == [
+        (6, "2.00")
+    ]
+    assert body["total"] == {"amount": "12.00", "currency": "EUR"}
+    listed = await client.get(
+        "/api/v1/orders", params={"min_position": position}, headers={"X-Actor": f"buyer:{buyer}"}
+    )
+    assert [o["total"] for o in listed.json()] == [{"amount": "12.00", "currency": "EUR"}]
+    queue = await client.get(
+        f"/api/v1/suppliers/{supplier}/queue",
+        params={"min_position": position},
+        headers={"X-Actor": f"supplier:{supplier}"},
+    )
+    assert [o["total"]["amount"] for o in queue.json()] == ["12.00"]

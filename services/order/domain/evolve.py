@@ -58,6 +58,16 @@ def apply_changes(
     return tuple(result)
 
 
+def amend(
+    lines: tuple[AgreedLine, ...], total: Money, discount: Decimal, changes: tuple[LineChange, ...]
+) -> tuple[tuple[AgreedLine, ...], Money]:
+    """The agreed lines and total once an amendment is accepted: the order discount (pricing's
+    total below its lines, e.g. a coupon's amount off) still applies, never below zero."""
+    amended = apply_changes(lines, changes)
+    gross = lines_total(amended, total.currency).amount
+    return amended, Money(amount=max(gross - discount, Decimal(0)), currency=total.currency)
+
+
 def _priced(state: OrderState, lines: tuple[AgreedLine, ...], total: Money) -> OrderState:
     discount = lines_total(lines, total.currency).amount - total.amount
     return replace(state, lines=lines, total=total, discount=discount, priced=True)
@@ -158,10 +168,8 @@ def evolve(state: OrderState, event: DomainEvent) -> OrderState:
                 pending_changes=changes,
             )
         case OrderAmendmentAccepted(changes=changes):
-            lines = apply_changes(state.lines, changes)
-            currency = state.total.currency if state.total else "EUR"
-            gross = lines_total(lines, currency).amount
-            total = Money(amount=max(gross - state.discount, Decimal(0)), currency=currency)
+            priced = state.total or Money(amount=Decimal(0), currency="EUR")
+            lines, total = amend(state.lines, priced, state.discount, changes)
             return replace(
                 state,
                 lines=lines,

@@ -25,7 +25,8 @@ TRACKED = (
     "BackorderCreated",
     "ShipmentPlanned", "Shipped", "ShipmentStatusUpdated", "ShipmentDelayed", "ShipmentDamaged",
     "Delivered", "GoodsAccepted", "GoodsRejected", "ReturnAuthorized", "ReturnReceived",
-    "InvoiceIssued", "PaymentSettled", "PaymentFailed", "RefundIssued",
+    "ShipmentCancelled",
+    "InvoiceIssued", "PaymentSettled", "PaymentFailed", "RefundIssued", "CreditNoteIssued",
 )  # fmt: skip
 
 
@@ -33,7 +34,7 @@ class OrderDetails(FoldingProjection):
     """``GET /orders/{id}``: facets per order, and a timeline of every service's events about it."""
 
     name = "order_details"
-    version = 1
+    version = 2  # 2: cancelled shipments, credit notes and what is open on each invoice
     sources = ("order", "pricing", "inventory", "logistics", "payment")
     event_types = TRACKED
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from shared.events import inventory, logistics, order, payment, pricing
-from shared.events.base import DomainEvent
+from shared.events.base import DomainEvent, Money
 from shared.events.envelope import Envelope
 
 _SERVICE = {
@@ -68,6 +69,8 @@ _SUMMARIES: dict[type[DomainEvent], Callable[[Any], str]] = {
     payment.PaymentSettled: lambda e: f"payment settled: {_money(e.amount)}",
     payment.PaymentFailed: lambda e: f"payment failed: {e.reason}",
     payment.RefundIssued: lambda e: f"refund issued: {_money(e.amount)}",
+    payment.CreditNoteIssued: lambda e: f"credit note: {_money(e.amount)} ({e.reason})",
+    logistics.ShipmentCancelled: lambda e: f"shipment cancelled: {e.reason}",
 }
 
 
@@ -100,12 +103,46 @@ def _fold_logistics(facets: dict[str, Any], event: Any, data: dict[str, Any], at
                 shipment["eta"] = data["new_eta"]
         case logistics.Delivered():
             shipment.update(status="delivered", delivered_at=data["delivered_at"])
+        case logistics.ShipmentCancelled():
+            shipment.update(status="cancelled", cancel_reason=data["reason"])
         case logistics.GoodsAccepted() | logistics.GoodsRejected():
             facets.setdefault("acceptance", []).append({"at": at, "kind": event.event_type, **data})
         case logistics.ReturnAuthorized() | logistics.ReturnReceived():
             returns = facets.setdefault("returns", {})
             found = returns.setdefault(data["return_id"], {})
             found.update(data, status="authorized" if "remedy" in data else "received")
+
+
+def _invoice(event: payment.InvoiceIssued, data: dict[str, Any]) -> dict[str, Any]:
+    zero = _zero(data["total"])
+    open_amount = data["total"]
+    status = "open" if event.total.amount > 0 else "credited"
+    return {
+        **data,
+        "status": status,
+        "credited": zero,
+        "refunded": zero,
+        "open_amount": open_amount,
+    }
+
+
+def _zero(money: dict[str, Any]) -> dict[str, Any]:
+    return {"amount": "0", "currency": money["currency"]}
+
+
+def _plus(money: dict[str, Any], amount: Money) -> dict[str, Any]:
+    total = Decimal(money["amount"]) + amount.amount
+    return {"amount": format(total, "f"), "currency": money["currency"]}
+
+
+def _credit(invoice: dict[str, Any], amount: Money) -> None:
+    """A credit note lowers what is open on an invoice not yet settled (as payment's book does)."""
+    invoice["credited"] = _plus(invoice["credited"], amount)
+    if invoice["status"] == "settled":
+        return
+    left = Decimal(invoice["open_amount"]["amount"]) - amount.amount
+    invoice["open_amount"] = {"amount": format(left, "f"), "currency": amount.currency}
+    invoice["status"] = "open" if left > 0 else "credited"
 
 
 def fold_facets(facets: dict[str, Any], envelope: Envelope) -> None:
@@ -136,13 +173,21 @@ def fold_facets(facets: dict[str, Any], envelope: Envelope) -> None:
         ):
             facets.setdefault("stock", []).append({"at": at, "kind": event.event_type, **data})
         case payment.InvoiceIssued():
-            facets.setdefault("invoices", {})[data["invoice_id"]] = {**data, "status": "open"}
+            facets.setdefault("invoices", {})[data["invoice_id"]] = _invoice(event, data)
         case payment.PaymentSettled() | payment.PaymentFailed():
             facets.setdefault("payments", []).append({"kind": event.event_type, **data})
             invoice = facets.setdefault("invoices", {}).get(data["invoice_id"])
             if invoice is not None and isinstance(event, payment.PaymentSettled):
-                invoice["status"] = "settled"
+                invoice.update(status="settled", open_amount=_zero(invoice["total"]))
         case payment.RefundIssued():
             facets.setdefault("refunds", []).append(data)
+            invoice = facets.setdefault("invoices", {}).get(data["invoice_id"] or "")
+            if invoice is not None:
+                invoice["refunded"] = _plus(invoice["refunded"], event.amount)
+        case payment.CreditNoteIssued():
+            facets.setdefault("credit_notes", []).append(data)
+            invoice = facets.setdefault("invoices", {}).get(data["invoice_id"])
+            if invoice is not None:
+                _credit(invoice, event.amount)
         case _ if service_of(event.event_type) == "logistics":
             _fold_logistics(facets, event, data, at)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Column, Integer, MetaData, String, Table, Text, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from services.order.domain.evolve import amend, lines_total
+from shared.events.base import Money
 from shared.events.envelope import Envelope
 from shared.events.order import (
     InvoiceStage,
@@ -27,6 +30,7 @@ from shared.events.order import (
     OrderRejected,
     OrderShipmentProgressed,
 )
+from shared.events.values import AgreedLine
 from shared.service.projection import FoldingProjection
 from shared.service.rows import Rows, order_keys
 
@@ -51,7 +55,7 @@ class OrderSummaries(FoldingProjection):
     """``GET /orders`` and ``GET /suppliers/{id}/queue``."""
 
     name = "order_summaries"
-    version = 1
+    version = 2  # 2: an accepted amendment's lines and total (with the order discount)
     sources = ("order",)
     event_types = (
         "OrderPlaced", "OrderPricingRecorded", "OrderReadyForConfirmation", "OrderBackordered",
@@ -73,6 +77,7 @@ class OrderSummaries(FoldingProjection):
             Column("delivery_region", String(64), nullable=False),
             Column("lines", Text, nullable=False),
             Column("total", Text),
+            Column("discount", Text),
             Column("confirmed_by_rule", Integer, nullable=False, default=0),
             Column("outcome", Text),
             Column("placed_at", String(40), nullable=False),
@@ -147,8 +152,24 @@ class OrderSummaries(FoldingProjection):
 
 
 def _priced(row: dict[str, Any], event: OrderPricingRecorded | OrderReadyForConfirmation) -> None:
-    row["lines"] = json.dumps([line.model_dump(mode="json") for line in event.lines])
-    row["total"] = json.dumps(event.total.model_dump(mode="json"))
+    _agreed(row, event.lines, event.total)
+    row["discount"] = str(
+        lines_total(event.lines, event.total.currency).amount - event.total.amount
+    )
+
+
+def _agreed(row: dict[str, Any], lines: tuple[AgreedLine, ...], total: Money) -> None:
+    row["lines"] = json.dumps([line.model_dump(mode="json") for line in lines])
+    row["total"] = json.dumps(total.model_dump(mode="json"))
+
+
+def _amended(row: dict[str, Any], event: OrderAmendmentAccepted) -> None:
+    """The accepted lines and total, as the order itself computes them."""
+    if row["total"] is None:
+        return
+    lines = tuple(AgreedLine.model_validate(line) for line in json.loads(row["lines"]))
+    total = Money.model_validate_json(row["total"])
+    _agreed(row, *amend(lines, total, Decimal(row["discount"] or 0), event.changes))
 
 
 def _fold(row: dict[str, Any], event: object, at: str) -> None:
@@ -162,12 +183,14 @@ def _fold(row: dict[str, Any], event: object, at: str) -> None:
             row["status"] = "backordered"
         case OrderAmendmentProposed():
             row["status"] = "amendment_proposed"
-        case OrderAmendmentAccepted() | OrderAmendmentDeclined():
+        case OrderAmendmentAccepted():
+            _amended(row, event)
+            row["status"] = "awaiting_confirmation"
+        case OrderAmendmentDeclined():
             row["status"] = "awaiting_confirmation"
         case OrderConfirmed():
             row.update(status="confirmed", waiting_since=None)
-            row["lines"] = json.dumps([line.model_dump(mode="json") for line in event.lines])
-            row["total"] = json.dumps(event.total.model_dump(mode="json"))
+            _agreed(row, event.lines, event.total)
             row["confirmed_by_rule"] = int(event.by_auto_confirm_rule)
         case OrderRejected() | OrderCancelled():
             row["status"] = "rejected" if isinstance(event, OrderRejected) else "cancelled"
@@ -186,6 +209,7 @@ def _fold(row: dict[str, Any], event: object, at: str) -> None:
 
 def public(row: dict[str, Any]) -> dict[str, Any]:
     """A row as the API shows it: JSON columns parsed, shipment progress named."""
+    row.pop("discount", None)
     row["lines"] = json.loads(row["lines"])
     row["total"] = json.loads(row["total"]) if row["total"] else None
     row["outcome"] = json.loads(row["outcome"]) if row["outcome"] else None
