@@ -382,8 +382,8 @@ class Lifecycle:
         for invoice in invoices:
             if invoice["status"] != "open":
                 continue
-            amount = invoice["open_amount"]
-            currency = invoice["currency"]
+            amount = invoice["open_amount"]["amount"]
+            currency = invoice["open_amount"]["currency"]
             if self.rng.random() < 0.5:
                 await self._call(
                     "POST",

@@ -65,7 +65,7 @@ def fingerprint(
     """Changes whenever anything shown on the order page changes (polled by the page)."""
     parts = [order["status"], str(order["version"]), str(len(order.get("timeline") or []))]
     parts += [f"{s['shipment_id']}:{s['stream_version']}:{s['status']}" for s in shipments]
-    parts += [f"{i['invoice_id']}:{i['status']}:{i['open_amount']}" for i in invoices]
+    parts += [f"{i['invoice_id']}:{i['status']}:{i['open_amount']['amount']}" for i in invoices]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
 

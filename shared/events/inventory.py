@@ -9,7 +9,13 @@ from uuid import UUID
 
 from pydantic import AfterValidator, ConfigDict, Field, model_validator
 
-from shared.events.base import Contract, DomainEvent, PositiveQuantity, Quantity
+from shared.events.base import (
+    Contract,
+    DomainEvent,
+    PositiveQuantity,
+    Quantity,
+    QuantityChange,
+)
 from shared.events.values import (
     Allocation,
     Code,
@@ -91,7 +97,7 @@ class StockAdjusted(DomainEvent):
 
     warehouse_id: UUID
     sku: Sku
-    delta: int
+    delta: QuantityChange
     reason: AdjustmentReason
     note: Text | None = None
 
@@ -267,8 +273,8 @@ class StockBalanceChanged(DomainEvent):
     order_id: UUID
     warehouse_id: UUID
     sku: Sku
-    reserved_delta: int
-    on_hand_delta: int
+    reserved_delta: QuantityChange
+    on_hand_delta: QuantityChange
     cause: BalanceCause
 
     @model_validator(mode="after")

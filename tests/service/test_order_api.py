@@ -295,3 +295,51 @@ async def test_an_accepted_amendment_shows_its_lines_and_total_at_once(
         headers={"X-Actor": f"supplier:{supplier}"},
     )
     assert [o["total"]["amount"] for o in queue.json()] == ["12.00"]
+
+
+@pytest.mark.parametrize(
+    ("line", "why"),
+    [
+        ({"sku": "BOLT-10", "quantity": "12"}, "a number in a string"),
+        ({"sku": "BOLT-10", "quantity": True}, "a boolean"),
+        ({"sku": "BOLT-10", "quantity": 12.0}, "a float"),
+        ({"sku": "BOLT-10", "quantity": 9223372036854775808}, "beyond 64 bits"),
+        ({"sku": "BOLT-10", "quantity": 10**30}, "far beyond any stock"),
+    ],
+)
+async def test_a_quantity_that_is_not_a_sane_json_integer_is_refused(
+    client: httpx.AsyncClient, system: EmbeddedSystem, line: dict[str, Any], why: str
+) -> None:
+    buyer, supplier = await setup(client, system)
+    body = {**order_body(buyer, supplier), "lines": [line]}
+    response = await client.post("/api/v1/orders", json=body, headers=OPS)
+    assert response.status_code == 422, (why, response.text)
+    assert response.headers["content-type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["field"] == "lines[0].quantity", (why, problem)
+    assert [e["field"] for e in problem["errors"]] == ["lines[0].quantity"]
+    listed = await client.get("/api/v1/orders", headers=OPS)
+    assert listed.json() == [], "nothing is stored"
+
+
+async def test_other_json_types_are_what_the_schema_says_too(
+    client: httpx.AsyncClient, system: EmbeddedSystem
+) -> None:
+    buyer, supplier = await setup(client, system)
+    cases = [
+        ({"requested_delivery_date": 1767225600}, "requested_delivery_date"),
+        ({"order_type": 1}, "order_type"),
+        ({"buyer_reference": 7}, "buyer_reference"),
+        ({"lines": [{"sku": "BOLT-10", "quantity": 12, "line_no": "1"}]}, "lines[0].line_no"),
+    ]
+    for change, field in cases:
+        body = {**order_body(buyer, supplier), **change}
+        response = await client.post("/api/v1/orders", json=body, headers=OPS)
+        assert response.status_code == 422, (change, response.text)
+        assert response.json()["field"] == field, (change, response.json())
+    rule = await client.put(
+        f"/api/v1/suppliers/{supplier}/auto-confirm",
+        json={"enabled": "true", "order_types": ["regular"]},
+        headers=OPS,
+    )
+    assert (rule.status_code, rule.json()["field"]) == (422, "enabled"), rule.text

@@ -10,9 +10,6 @@ from services.logistics.domain.errors import (
     InvalidLines,
     ShipmentAlreadyDelivered,
     ShipmentAlreadyShipped,
-    ShipmentBelongsToAnotherWarehouse,
-    ShipmentCarriedByAnotherCarrier,
-    ShipmentNotShipped,
     ShipmentWasCancelled,
     UnknownShipment,
 )
@@ -88,9 +85,7 @@ def shipment_of(state: Fulfilment, shipment_id: UUID) -> Shipment:
 def _ship(command: ShipShipment, state: Fulfilment, now: datetime) -> list[DomainEvent]:
     shipment = shipment_of(state, command.shipment_id)
     if shipment.warehouse_id != command.warehouse_id:
-        raise ShipmentBelongsToAnotherWarehouse(
-            f"shipment {shipment.shipment_id} leaves from warehouse {shipment.warehouse_id}"
-        )
+        raise UnknownShipment(f"shipment {shipment.shipment_id} does not exist")  # not yours
     if shipment.stage is ShipmentStage.CANCELLED:
         raise ShipmentWasCancelled(f"shipment {shipment.shipment_id} was cancelled")
     if shipment.stage is not ShipmentStage.PLANNED:
@@ -113,12 +108,10 @@ def _ship(command: ShipShipment, state: Fulfilment, now: datetime) -> list[Domai
 def moving_shipment(state: Fulfilment, shipment_id: UUID, carrier_id: UUID) -> Shipment:
     """The shipment a carrier reports on: it must be that carrier's and on its way."""
     shipment = shipment_of(state, shipment_id)
-    if shipment.stage in (ShipmentStage.PLANNED, ShipmentStage.CANCELLED):
-        raise ShipmentNotShipped(f"shipment {shipment_id} is {shipment.stage}, not shipped")
     if shipment.carrier_id != carrier_id:
-        raise ShipmentCarriedByAnotherCarrier(
-            f"shipment {shipment_id} is carried by carrier {shipment.carrier_id}"
-        )
+        # Another carrier's shipment, or one not handed to a carrier yet (planned, cancelled),
+        # is none of its business: answered as a shipment that does not exist, as a read is.
+        raise UnknownShipment(f"shipment {shipment_id} does not exist")
     if shipment.stage not in MOVING:
         raise ShipmentAlreadyDelivered(f"shipment {shipment_id} is {shipment.stage}")
     return shipment
@@ -138,7 +131,7 @@ def _damage(command: RecordDamage, state: Fulfilment) -> list[DomainEvent]:
         if match is None or match.sku != line.sku or line.quantity > match.quantity:
             raise InvalidLines(
                 f"line {line.line_no} ({line.sku}) is not in the shipment in that quantity",
-                field=f"lines.{index}",
+                field=f"lines[{index}]",
             )
     assert state.order_id is not None
     return [

@@ -12,6 +12,7 @@ from shared.service.as_of import AsOfQuery, as_of_body, fold_as_of
 from shared.service.errors import Problem
 
 from ..domain.decide import order_decider
+from ..projections.facets import empty_facets
 from .deps import OrderDeps
 
 STATUSES = (
@@ -66,7 +67,7 @@ def query_routes(deps: OrderDeps) -> APIRouter:
             raise Problem(404, "Order not found", f"no order {order_id}", field="order_id")
         facets, timeline = await deps.details.get(context.engine, str(order_id))
         version = await context.store.stream_version(deps.orders.stream_id(order_id))
-        body = {**summary, **facets, "timeline": timeline, "version": version}
+        body = {**summary, **empty_facets(), **facets, "timeline": timeline, "version": version}
         return JSONResponse(body, headers={"ETag": f'"{version}"'})
 
     async def order_as_of(order_id: UUID, actor: Actor, as_of: datetime) -> JSONResponse:

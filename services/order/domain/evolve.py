@@ -33,9 +33,8 @@ from shared.events.values import AgreedLine, LineChange
 from .state import Fulfilment, OrderState, Phase, ShipmentTrack
 
 
-def lines_total(lines: tuple[AgreedLine, ...], currency: str) -> Money:
-    amount = sum((line.unit_price.amount * line.quantity for line in lines), Decimal(0))
-    return Money(amount=amount, currency=currency)
+def lines_total_amount(lines: tuple[AgreedLine, ...]) -> Decimal:
+    return sum((line.unit_price.amount * line.quantity for line in lines), Decimal(0))
 
 
 def apply_changes(
@@ -64,12 +63,12 @@ def amend(
     """The agreed lines and total once an amendment is accepted: the order discount (pricing's
     total below its lines, e.g. a coupon's amount off) still applies, never below zero."""
     amended = apply_changes(lines, changes)
-    gross = lines_total(amended, total.currency).amount
+    gross = lines_total_amount(amended)
     return amended, Money(amount=max(gross - discount, Decimal(0)), currency=total.currency)
 
 
 def _priced(state: OrderState, lines: tuple[AgreedLine, ...], total: Money) -> OrderState:
-    discount = lines_total(lines, total.currency).amount - total.amount
+    discount = lines_total_amount(lines) - total.amount
     return replace(state, lines=lines, total=total, discount=discount, priced=True)
 
 

@@ -145,6 +145,15 @@ def _credit(invoice: dict[str, Any], amount: Money) -> None:
     invoice["status"] = "open" if left > 0 else "credited"
 
 
+def empty_facets() -> dict[str, Any]:
+    """Every facet an order's detail shows, before anything happened: the same shape always."""
+    return {
+        "placed": None, "pricing": None, "negotiation": [], "allocations": [], "routing": [],
+        "stock": [], "shipments": {}, "notices": [], "acceptance": [], "returns": {},
+        "invoices": {}, "payments": [], "refunds": [], "credit_notes": [],
+    }  # fmt: skip
+
+
 def fold_facets(facets: dict[str, Any], envelope: Envelope) -> None:
     """Fold one event into the order's facets (a JSON document)."""
     event = envelope.event

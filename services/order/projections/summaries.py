@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Column, Integer, MetaData, String, Table, Text, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from services.order.domain.evolve import amend, lines_total
+from services.order.domain.evolve import amend, lines_total_amount
 from shared.events.base import Money
 from shared.events.envelope import Envelope
 from shared.events.order import (
@@ -153,9 +153,7 @@ class OrderSummaries(FoldingProjection):
 
 def _priced(row: dict[str, Any], event: OrderPricingRecorded | OrderReadyForConfirmation) -> None:
     _agreed(row, event.lines, event.total)
-    row["discount"] = str(
-        lines_total(event.lines, event.total.currency).amount - event.total.amount
-    )
+    row["discount"] = str(lines_total_amount(event.lines) - event.total.amount)
 
 
 def _agreed(row: dict[str, Any], lines: tuple[AgreedLine, ...], total: Money) -> None:
@@ -216,4 +214,16 @@ def public(row: dict[str, Any]) -> dict[str, Any]:
     row["confirmed_by_rule"] = bool(row["confirmed_by_rule"])
     planned, shipped = row["planned"], row["shipped"]
     row["shipping"] = None if not shipped else ("fully" if shipped >= planned else "partially")
+    # Counts by their own names: "invoices" and "shipments" are the order detail's objects.
+    row["progress"] = {name: row.pop(counter) for counter, name in _PROGRESS.items()}
     return row
+
+
+_PROGRESS = {
+    "planned": "shipments_planned",
+    "shipped": "shipments_shipped",
+    "delivered": "shipments_delivered",
+    "resolutions": "goods_resolutions",
+    "invoices": "invoices_issued",
+    "settled": "invoices_settled",
+}

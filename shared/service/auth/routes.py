@@ -11,6 +11,7 @@ from shared.service.auth.actor import BOUND_ROLES, Actor, Principal
 from shared.service.auth.dependencies import PrincipalDep, current_actor, security_of
 from shared.service.auth.security import Security
 from shared.service.errors import Problem
+from shared.service.strict_json import StrictJson
 
 ActorNow = Annotated[Actor, Depends(current_actor)]
 SecurityDep = Annotated[Security, Depends(security_of)]
@@ -98,7 +99,7 @@ def auth_routes() -> APIRouter:
         return Me(role=actor.role, party=actor.party, via=found.via, subject=found.subject)
 
     @router.post("/api-keys", status_code=201)
-    async def issue_key(body: ApiKeyIn, security: SecurityDep) -> ApiKeyOut:
+    async def issue_key(body: StrictJson[ApiKeyIn], security: SecurityDep) -> ApiKeyOut:
         """Operations issue an API key to a warehouse, carrier or bank (stored hashed)."""
         issued = await security.identity.issue_key(Actor(body.role, body.party), body.name)
         return ApiKeyOut(
@@ -119,7 +120,7 @@ def auth_routes() -> APIRouter:
 
     @router.post("/webhooks/subscriptions", status_code=201)
     async def subscribe(
-        body: SubscriptionIn, actor: ActorNow, security: SecurityDep
+        body: StrictJson[SubscriptionIn], actor: ActorNow, security: SecurityDep
     ) -> SubscriptionOut:
         """Subscribe a URL to event types that name your company, warehouse or carrier."""
         if actor.role not in BOUND_ROLES:
