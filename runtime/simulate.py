@@ -291,11 +291,20 @@ class Lifecycle:
             "shipment planning",
         )
         carriers = [c for c in self.world.carriers if order["delivery_region"] in c.regions]
+        prepaid = buyer.terms == "prepaid"
+        if prepaid:  # billed in full on confirmation: paid before anything ships
+            await self._settle(run, buyer, 1)
+            shipments = await self._until(
+                f"/api/v1/shipments?order_id={run.order_id}",
+                lambda rows: not any(s["awaiting_prepayment"] for s in rows),
+                "shipping released by the prepayment",
+            )
         for shipment in shipments:
             carrier = self.rng.choice(carriers or list(self.world.carriers))
             await self._deliver(shipment, str(carrier.carrier_id))
             await self._inspect(run, shipment, buyer)
-        await self._settle(run, buyer, len(shipments))
+        if not prepaid:
+            await self._settle(run, buyer, len(shipments))
 
     async def _deliver(self, shipment: Any, carrier_id: str) -> None:
         path = f"/api/v1/shipments/{shipment['shipment_id']}"

@@ -20,5 +20,7 @@ def _identity(data: dict[str, Any]) -> dict[str, Any]:
 UPCASTERS: tuple[Upcaster, ...] = (
     # v2 adds supplier_id and delivery_region, both unknown (null) for a v1 back-order.
     Upcaster("BackorderCreated", 1, 2, _identity),
+    # v2 lets shipment_id be empty (a prepayment bills the whole order); every v1 names one.
+    Upcaster("InvoiceIssued", 1, 2, _identity),
 )
 """Add an upcaster here with every new schema_version of a catalog event."""

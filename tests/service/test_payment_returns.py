@@ -129,12 +129,12 @@ async def test_receivables_age_open_amounts_per_buyer_by_due_date(
     system: EmbeddedSystem, client: httpx.AsyncClient
 ) -> None:
     supplier, late_buyer, new_buyer = uuid4(), uuid4(), uuid4()
-    await client.put(f"/api/v1/payment-terms/{supplier}/{new_buyer}", json={"terms": "prepaid"})
+    await client.put(f"/api/v1/payment-terms/{supplier}/{new_buyer}", json={"terms": "net_15"})
     orders = []
     for buyer, accepted_on in (
         (late_buyer, datetime(2026, 1, 1, tzinfo=UTC)),  # net 30: due 31 Jan
         (late_buyer, datetime(2026, 3, 1, tzinfo=UTC)),  # due 31 Mar
-        (new_buyer, datetime(2026, 3, 20, tzinfo=UTC)),  # prepaid: due 20 Mar
+        (new_buyer, datetime(2026, 3, 1, tzinfo=UTC)),  # net 15: due 16 Mar
     ):
         order = await agreed_order(system, supplier, buyer)
         await accept(system, order, at=accepted_on)
@@ -160,7 +160,7 @@ async def test_receivables_age_open_amounts_per_buyer_by_due_date(
         "/api/v1/invoices",
         params={"supplier_id": str(supplier), "status": "overdue", "as_of": "2026-03-25"},
     )
-    assert {row["due_on"] for row in overdue.json()} == {"2026-01-31", "2026-03-20"}
+    assert {row["due_on"] for row in overdue.json()} == {"2026-01-31", "2026-03-16"}
     assert date.fromisoformat(overdue.json()[0]["due_on"]) < date(2026, 3, 25)
     missing = await client.get("/api/v1/receivables")
     assert missing.json()["errors"][0]["field"] == "supplier_id"

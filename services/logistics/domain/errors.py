@@ -31,6 +31,12 @@ class ShipmentWasCancelled(DomainError):
     """Cancelled shipments never leave the warehouse."""
 
 
+class AwaitingPrepayment(DomainError):
+    """A prepaid order's goods leave the warehouse only once its invoice is paid."""
+
+    field = "shipment_id"
+
+
 class ShipmentAlreadyShipped(DomainError):
     pass
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from uuid import UUID
 
 from services.logistics.domain.errors import (
+    AwaitingPrepayment,
     InvalidLines,
     ShipmentAlreadyDelivered,
     ShipmentAlreadyShipped,
@@ -88,6 +89,12 @@ def _ship(command: ShipShipment, state: Fulfilment, now: datetime) -> list[Domai
         raise UnknownShipment(f"shipment {shipment.shipment_id} does not exist")  # not yours
     if shipment.stage is ShipmentStage.CANCELLED:
         raise ShipmentWasCancelled(f"shipment {shipment.shipment_id} was cancelled")
+    if state.awaiting_prepayment:
+        invoice = state.prepayment_invoice
+        raise AwaitingPrepayment(
+            f"order {state.order_id} is on prepaid terms: its goods ship once "
+            + (f"invoice {invoice} is paid" if invoice else "its prepayment invoice is paid")
+        )
     if shipment.stage is not ShipmentStage.PLANNED:
         raise ShipmentAlreadyShipped(f"shipment {shipment.shipment_id} is {shipment.stage}")
     assert state.order_id is not None

@@ -16,7 +16,8 @@ from ..projections.facets import empty_facets
 from .deps import OrderDeps
 
 STATUSES = (
-    "placed|awaiting_confirmation|backordered|confirmed|amendment_proposed|shipped|delivered"
+    "placed|awaiting_confirmation|backordered|confirmed|awaiting_prepayment|amendment_proposed"
+    "|shipped|delivered"
     "|accepted|invoiced|completed|rejected|cancelled"
 )
 
@@ -83,7 +84,8 @@ def query_routes(deps: OrderDeps) -> APIRouter:
     async def supplier_queue(
         supplier_id: UUID, actor: ActorDep, min_position: MinPositionDep = 0
     ) -> list[dict[str, Any]]:
-        """Orders waiting for the supplier's decision or the buyer's answer, oldest first."""
+        """Orders waiting for the supplier's decision, the buyer's answer or the buyer's
+        prepayment, oldest first."""
         if actor.role in ("buyer",) or (
             actor.role == "supplier" and actor.party != str(supplier_id)
         ):

@@ -110,9 +110,9 @@ def _invoice(state: OrderState, event: OrderInvoiceProgressed) -> OrderState:
         fulfilment = replace(fulfilment, settled=fulfilment.settled | {event.invoice_id})
         return replace(state, fulfilment=fulfilment)
     fulfilment = replace(fulfilment, invoices=fulfilment.invoices | {event.invoice_id})
+    if event.shipment_id is None:  # a prepayment: it bills every shipment of the order
+        return replace(state, fulfilment=replace(fulfilment, prepayment=event.invoice_id))
     state = replace(state, fulfilment=fulfilment)
-    if event.shipment_id is None:
-        return state
     track = fulfilment.shipments.get(event.shipment_id, ShipmentTrack())
     return _track(state, event.shipment_id, invoiced=track.invoiced + event.quantity)
 

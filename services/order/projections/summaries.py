@@ -35,11 +35,13 @@ from shared.service.projection import FoldingProjection
 from shared.service.rows import Rows, order_keys
 
 _COUNTERS = ("planned", "shipped", "delivered", "resolutions", "invoices", "settled")
-QUEUE_STATUSES = ("awaiting_confirmation", "amendment_proposed")
+QUEUE_STATUSES = ("awaiting_confirmation", "amendment_proposed", "awaiting_prepayment")
 
 
 def fulfilment_status(row: dict[str, Any]) -> str:
     """The status of a confirmed order from how far its shipments and invoices have come."""
+    if row.get("prepayment_invoice") and not row.get("prepayment_settled") and not row["shipped"]:
+        return "awaiting_prepayment"
     if row["invoices"]:
         return "invoiced"
     if row["resolutions"]:
@@ -55,7 +57,7 @@ class OrderSummaries(FoldingProjection):
     """``GET /orders`` and ``GET /suppliers/{id}/queue``."""
 
     name = "order_summaries"
-    version = 2  # 2: an accepted amendment's lines and total (with the order discount)
+    version = 2  # 2: an accepted amendment's lines and total; awaiting_prepayment
     sources = ("order",)
     event_types = (
         "OrderPlaced", "OrderPricingRecorded", "OrderReadyForConfirmation", "OrderBackordered",
@@ -83,6 +85,8 @@ class OrderSummaries(FoldingProjection):
             Column("placed_at", String(40), nullable=False),
             Column("updated_at", String(40), nullable=False),
             Column("waiting_since", String(40)),
+            Column("prepayment_invoice", String(36)),
+            Column("prepayment_settled", Integer, nullable=False, default=0),
             Column("version", Integer, nullable=False),
             *(Column(name, Integer, nullable=False, default=0) for name in _COUNTERS),
         )
@@ -187,7 +191,7 @@ def _fold(row: dict[str, Any], event: object, at: str) -> None:
         case OrderAmendmentDeclined():
             row["status"] = "awaiting_confirmation"
         case OrderConfirmed():
-            row.update(status="confirmed", waiting_since=None)
+            row.update(status="confirmed", waiting_since=at)
             _agreed(row, event.lines, event.total)
             row["confirmed_by_rule"] = int(event.by_auto_confirm_rule)
         case OrderRejected() | OrderCancelled():
@@ -200,9 +204,25 @@ def _fold(row: dict[str, Any], event: object, at: str) -> None:
         case OrderGoodsResolved():
             row["resolutions"] += 1
         case OrderInvoiceProgressed():
-            row["invoices" if event.stage is InvoiceStage.ISSUED else "settled"] += 1
-    if row["status"] in ("confirmed", "shipped", "delivered", "accepted", "invoiced"):
+            _invoiced(row, event)
+    if row["status"] in FULFILMENT_STATUSES:
         row["status"] = fulfilment_status(row)
+
+
+FULFILMENT_STATUSES = (
+    "confirmed", "awaiting_prepayment", "shipped", "delivered", "accepted", "invoiced",
+)  # fmt: skip
+
+
+def _invoiced(row: dict[str, Any], event: OrderInvoiceProgressed) -> None:
+    """A prepayment (an invoice of no shipment) is kept apart from the shipments' invoices."""
+    issued = event.stage is InvoiceStage.ISSUED
+    if issued and event.shipment_id is None:
+        row["prepayment_invoice"] = str(event.invoice_id)
+    elif not issued and row.get("prepayment_invoice") == str(event.invoice_id):
+        row["prepayment_settled"] = 1
+    else:
+        row["invoices" if issued else "settled"] += 1
 
 
 def public(row: dict[str, Any]) -> dict[str, Any]:
@@ -216,6 +236,8 @@ def public(row: dict[str, Any]) -> dict[str, Any]:
     row["shipping"] = None if not shipped else ("fully" if shipped >= planned else "partially")
     # Counts by their own names: "invoices" and "shipments" are the order detail's objects.
     row["progress"] = {name: row.pop(counter) for counter, name in _PROGRESS.items()}
+    invoice, settled = row.pop("prepayment_invoice"), row.pop("prepayment_settled")
+    row["prepayment"] = invoice and {"invoice_id": invoice, "settled": bool(settled)}
     return row
 
 
