@@ -34,6 +34,7 @@ STATUS_TONES = {
     "backordered": "warn",
     "amendment_proposed": "warn",
     "confirmed": "info",
+    "awaiting_prepayment": "warn",
     "shipped": "info",
     "in_transit": "info",
     "planned": "muted",

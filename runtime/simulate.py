@@ -183,6 +183,19 @@ class Lifecycle:
             if time.monotonic() > deadline:
                 raise SimulationError(f"timed out waiting for {what} (order {order_id})")
 
+    async def _until(self, path: str, done: Callable[[Any], bool], what: str) -> Any:
+        """Poll a list until ``done`` (for the rare change no long poll covers)."""
+        deadline = time.monotonic() + self.timeout
+        delay = 0.005
+        while True:
+            response = await self._call("GET", path, OPERATIONS)
+            if done(response.json()):
+                return response.json()
+            if time.monotonic() > deadline:
+                raise SimulationError(f"timed out waiting for {what} ({path})")
+            await asyncio.sleep(delay)
+            delay = min(delay * 1.5, 0.1)
+
     async def _listed(self, path: str, order: Any, service: str) -> Any:
         """A list from ``service``'s read model, at least as new as the order's detail shows."""
         seen = [e["position"] for e in order.get("timeline", ()) if e["service"] == service]
@@ -315,11 +328,20 @@ class Lifecycle:
             f"/api/v1/shipments?order_id={run.order_id}", order, "logistics"
         )
         carriers = [c for c in self.world.carriers if order["delivery_region"] in c.regions]
+        prepaid = buyer.terms == "prepaid"
+        if prepaid:  # billed in full on confirmation: paid before anything ships
+            await self._settle(run, buyer, 1)
+            shipments = await self._until(
+                f"/api/v1/shipments?order_id={run.order_id}",
+                lambda rows: not any(s["awaiting_prepayment"] for s in rows),
+                "shipping released by the prepayment",
+            )
         for shipment in shipments:
             carrier = self.rng.choice(carriers or list(self.world.carriers))
             await self._deliver(shipment, str(carrier.carrier_id))
             await self._inspect(run, shipment, buyer)
-        await self._settle(run, buyer, len(shipments))
+        if not prepaid:
+            await self._settle(run, buyer, len(shipments))
 
     async def _deliver(self, shipment: Any, carrier_id: str) -> None:
         path = f"/api/v1/shipments/{shipment['shipment_id']}"
@@ -402,8 +424,8 @@ class Lifecycle:
         for invoice in invoices:
             if invoice["status"] != "open":
                 continue
-            amount = invoice["open_amount"]
-            currency = invoice["currency"]
+            amount = invoice["open_amount"]["amount"]
+            currency = invoice["open_amount"]["currency"]
             if self.rng.random() < 0.5:
                 await self._call(
                     "POST",

@@ -69,7 +69,7 @@ def fill_rate(orders: list[dict[str, Any]]) -> dict[str, Any]:
 def revenue_by_tier(invoices: list[dict[str, Any]], tiers: dict[str, str]) -> dict[str, list[Any]]:
     sums: dict[str, Decimal] = defaultdict(Decimal)
     for invoice in invoices:
-        sums[tiers.get(invoice["buyer_id"], "unknown")] += Decimal(invoice["total"])
+        sums[tiers.get(invoice["buyer_id"], "unknown")] += Decimal(invoice["total"]["amount"])
     tiers_by_revenue = sorted(sums, key=lambda t: -sums[t])
     labels = [label(t) for t in tiers_by_revenue]
     return {"labels": labels, "values": [float(sums[t]) for t in tiers_by_revenue]}
@@ -99,7 +99,7 @@ async def dashboard(page: AnalystPage) -> HTMLResponse:
         "labels": [_("Shipped"), _("Rejected")],
         "values": [fill["filled"], fill["rejected"]],
     }
-    revenue = sum(Decimal(i["total"]) for i in invoices)
+    revenue = sum(Decimal(i["total"]["amount"]) for i in invoices)
     return page.render(
         "analytics.html",
         charts_json=json.dumps(charts),

@@ -26,7 +26,7 @@ async def render_invoices(
         rows = await page.api.get("/api/v1/invoices", status=status if status in STATUSES else "")
     except ApiError as problem:
         error = error or problem
-    due = sum(float(r["open_amount"]) for r in rows if r["status"] == "open")
+    due = sum(float(r["open_amount"]["amount"]) for r in rows if r["status"] == "open")
     return page.render(
         "invoices.html",
         status_code=code,

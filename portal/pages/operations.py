@@ -19,7 +19,7 @@ from portal.session import CsrfChecked
 router = APIRouter(prefix="/ops")
 STUCK_AFTER = timedelta(minutes=15)
 WAITING = ("placed", "awaiting_confirmation", "backordered", "amendment_proposed", "confirmed",
-           "shipped", "delivered", "accepted", "invoiced")  # fmt: skip
+           "awaiting_prepayment", "shipped", "delivered", "accepted", "invoiced")  # fmt: skip
 OPTIONAL = {
     "dead_letters": ("/api/v1/ops/dead-letters", "b2b dead-letters list"),
     "projections": ("/api/v1/ops/projections", "b2b projections"),

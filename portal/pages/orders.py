@@ -17,13 +17,14 @@ from portal.templating import TERMINAL
 
 router = APIRouter()
 STATUS_FILTERS = (
-    "awaiting_confirmation", "amendment_proposed", "confirmed", "shipped", "delivered",
-    "invoiced", "completed", "rejected", "cancelled",
+    "awaiting_confirmation", "amendment_proposed", "awaiting_prepayment", "confirmed", "shipped",
+    "delivered", "invoiced", "completed", "rejected", "cancelled",
 )  # fmt: skip
 STEPS = ("placed", "confirmed", "shipped", "delivered", "accepted", "invoiced", "completed")
 REACHED = {
     "placed": 0, "awaiting_confirmation": 0, "backordered": 0, "amendment_proposed": 0,
-    "confirmed": 1, "shipped": 2, "delivered": 3, "accepted": 4, "invoiced": 5, "completed": 6,
+    "confirmed": 1, "awaiting_prepayment": 1, "shipped": 2, "delivered": 3, "accepted": 4,
+    "invoiced": 5, "completed": 6,
 }  # fmt: skip
 
 

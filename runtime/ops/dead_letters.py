@@ -12,6 +12,7 @@ from runtime.ops.deployment import Deployment
 from shared.eventstore.port import RecordedEvent
 from shared.messaging.dead_letters import DeadLetters, dead_letters
 from shared.service.policy import decode
+from shared.service.shapes import instant
 
 
 class DeadLetterNotFound(KeyError):
@@ -34,7 +35,7 @@ async def list_letters(deployment: Deployment) -> list[dict[str, Any]]:
     for service, engine in deployment.engines.items():
         for letter in await DeadLetters(engine).list():
             row = asdict(letter)
-            row["failed_at"] = letter.failed_at.isoformat()
+            row["failed_at"] = instant(letter.failed_at)
             found.append({**row, "id": f"{service}:{letter.id}", "service": service})
     return found
 
@@ -52,7 +53,7 @@ async def show_letter(deployment: Deployment, letter_id: str) -> dict[str, Any]:
         raise DeadLetterNotFound(f"no dead letter {letter_id}; `b2b dead-letters list` shows them")
     shown = dict(row)
     shown["data"] = json.loads(shown["data"])
-    shown["failed_at"] = row["failed_at"].isoformat()
+    shown["failed_at"] = instant(row["failed_at"])
     return {**shown, "id": letter_id, "service": service}
 
 

@@ -19,6 +19,7 @@ from services.inventory.domain import (
 from services.inventory.domain.state import SkuState, evolve_sku
 from services.inventory.ledger import StockLedger
 from services.inventory.projections import Reservations, StockAlerts, StockLevels, Warehouses
+from shared.events.base import PositiveQuantity, Quantity, QuantityChange
 from shared.events.inventory import AdjustmentReason
 from shared.events.values import Code, Sku, Text
 from shared.service.api import (
@@ -34,6 +35,8 @@ from shared.service.as_of import AsOfQuery, as_of_body, fold_as_of
 from shared.service.context import CommandContext
 from shared.service.definition import ServiceContext
 from shared.service.errors import Problem
+from shared.service.shapes import instant
+from shared.service.strict_json import StrictJson
 
 SkuPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
 
@@ -46,22 +49,24 @@ class WarehouseIn(_Body):
     warehouse_id: UUID | None = None
     supplier_id: UUID
     name: Text
-    regions_served: list[Code] = Field(min_length=1)
-    speed_rank: int = Field(ge=1, description="1 = fastest")
-    lead_time_days: int = Field(ge=0)
+    regions_served: list[Code] = Field(min_length=1, max_length=100)
+    speed_rank: PositiveQuantity = Field(description="1 = fastest")
+    lead_time_days: Quantity
 
 
 class ReceiptIn(_Body):
     warehouse_id: UUID
     sku: Sku
-    quantity: int = Field(gt=0)
+    quantity: PositiveQuantity
     reference: Text | None = None
 
 
 class AdjustmentIn(_Body):
     warehouse_id: UUID
     sku: Sku
-    delta: int = Field(description="units added (positive) or removed (negative), never 0")
+    delta: QuantityChange = Field(
+        description="units added (positive) or removed (negative), never 0"
+    )
     reason: AdjustmentReason
     note: Text | None = None
 
@@ -69,8 +74,8 @@ class AdjustmentIn(_Body):
 class ThresholdIn(_Body):
     warehouse_id: UUID
     sku: Sku
-    threshold: int = Field(ge=0)
-    reorder_quantity: int = Field(gt=0)
+    threshold: Quantity
+    reorder_quantity: PositiveQuantity
 
 
 def _acts_for(actor: Actor, role: str, party: UUID) -> None:
@@ -101,7 +106,7 @@ def make_router(
     async def run(
         scope: str,
         key: str | None,
-        body: BaseModel,
+        body: StrictJson[BaseModel],
         command: Command,
         actor: ActorDep,
         aggregate: str,
@@ -119,7 +124,7 @@ def make_router(
 
     @router.post("/warehouses", summary="Register (or update) a warehouse")
     async def register_warehouse(
-        body: WarehouseIn, actor: ActorDep, key: IdempotencyKeyDep = None
+        body: StrictJson[WarehouseIn], actor: ActorDep, key: IdempotencyKeyDep = None
     ) -> JSONResponse:
         """Supplier or operations registers a warehouse: regions served, speed rank, lead time."""
         _acts_for(actor, "supplier", body.supplier_id)
@@ -137,7 +142,7 @@ def make_router(
 
     @router.post("/stock/receipts", summary="Record goods received at a warehouse")
     async def receive(
-        body: ReceiptIn, actor: ActorDep, key: IdempotencyKeyDep = None
+        body: StrictJson[ReceiptIn], actor: ActorDep, key: IdempotencyKeyDep = None
     ) -> JSONResponse:
         _acts_for(actor, "warehouse", body.warehouse_id)
         command = ReceiveStock(body.warehouse_id, body.sku, body.quantity, body.reference)
@@ -145,7 +150,10 @@ def make_router(
 
     @router.post("/stock/adjustments", summary="Correct on-hand stock (count, damage, loss...)")
     async def adjust(
-        body: AdjustmentIn, actor: ActorDep, if_match: IfMatchDep, key: IdempotencyKeyDep = None
+        body: StrictJson[AdjustmentIn],
+        actor: ActorDep,
+        if_match: IfMatchDep,
+        key: IdempotencyKeyDep = None,
     ) -> JSONResponse:
         """Never below zero on hand nor below reserved units (409 naming the rule)."""
         if body.delta == 0:
@@ -159,7 +167,10 @@ def make_router(
 
     @router.put("/stock/thresholds", summary="Set a reorder threshold for a SKU at a warehouse")
     async def set_threshold(
-        body: ThresholdIn, actor: ActorDep, if_match: IfMatchDep, key: IdempotencyKeyDep = None
+        body: StrictJson[ThresholdIn],
+        actor: ActorDep,
+        if_match: IfMatchDep,
+        key: IdempotencyKeyDep = None,
     ) -> JSONResponse:
         _acts_for(actor, "warehouse", body.warehouse_id)
         command = SetReorderThreshold(
@@ -229,9 +240,9 @@ def make_router(
             found = (await conn.execute(qa)).mappings().all()
             requests = (await conn.execute(qr)).mappings().all()
         return {
-            "alerts": [{**row, "raised_at": row["raised_at"].isoformat()} for row in found],
+            "alerts": [{**row, "raised_at": instant(row["raised_at"])} for row in found],
             "replenishment_requests": [
-                {**row, "requested_at": row["requested_at"].isoformat()} for row in requests
+                {**row, "requested_at": instant(row["requested_at"])} for row in requests
             ],
         }
 

@@ -7,12 +7,12 @@ so two decisions that saw the same stock cannot both commit: the loser reloads a
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from services.inventory.domain import Command, World, decide, stream_for
+from services.inventory.domain import Command, ReserveStock, World, decide, stream_for
 from services.inventory.domain.commands import order_of, skus_of, warehouse_of
 from services.inventory.domain.state import (
     OrderReservation,
@@ -21,6 +21,7 @@ from services.inventory.domain.state import (
     evolve_sku,
 )
 from shared.events.base import DomainEvent
+from shared.events.values import OrderType
 from shared.eventstore.port import (
     AppendResult,
     DuplicateEventId,
@@ -56,12 +57,27 @@ class _Part:
     generation: int | None = None
 
 
+WarehouseDirectory = Callable[[UUID], Awaitable[Iterable[UUID]]]
+"""A supplier's warehouse ids (no stream lists them, so a read model answers)."""
+
+
+async def _no_directory(_supplier_id: UUID) -> Iterable[UUID]:
+    return ()
+
+
 class StockLedger:
     """The inventory's unit of work over ``warehouse-``, ``stock-`` and ``reservation-`` streams."""
 
-    def __init__(self, store: EventStore, *, conflict_retries: int = 200) -> None:
+    def __init__(
+        self,
+        store: EventStore,
+        *,
+        conflict_retries: int = 200,
+        warehouses_of: WarehouseDirectory = _no_directory,
+    ) -> None:
         self.store = store
         self.conflict_retries = conflict_retries
+        self.warehouses_of = warehouses_of
         self._parts: dict[str, _Part] = {}
 
     async def _load(self, stream_id: str, initial: Any, fold: Callable[[Any, Any], Any]) -> _Part:
@@ -98,6 +114,10 @@ class StockLedger:
             part = await self._load(f"stock-{sku}", SkuState(), _FOLDS["stock"])
             skus[sku], versions[f"stock-{sku}"] = part.state, part.version
         ids = {wh for state in skus.values() for wh in state.balances}
+        if isinstance(command, ReserveStock) and command.order_type is OrderType.PRESALE:
+            # A presale order may be for goods no warehouse has held yet: it waits at one of
+            # the supplier's warehouses, whichever holds stock.
+            ids.update(await self.warehouses_of(command.supplier_id))
         wanted = warehouse_of(command)
         if wanted is not None:
             ids.add(wanted)

@@ -6,6 +6,8 @@ Streams: ``warehouse-<id>``, ``stock-<sku>`` (all warehouses' balances of one SK
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from services.inventory.api import make_router
 from services.inventory.ledger import StockLedger
 from services.inventory.policies import make_policies
@@ -14,13 +16,17 @@ from shared.service.definition import ServiceContext, ServiceDefinition, Service
 
 
 def build(context: ServiceContext) -> ServiceParts:
-    ledger = StockLedger(context.store)
     levels, warehouses, reservations, alerts = (
         StockLevels(),
         Warehouses(),
         Reservations(),
         StockAlerts(),
     )
+
+    async def warehouses_of(supplier_id: UUID) -> list[UUID]:
+        return await warehouses.of_supplier(context.engine, supplier_id)
+
+    ledger = StockLedger(context.store, warehouses_of=warehouses_of)
     router = make_router(context, ledger, levels, warehouses, reservations, alerts)
     return ServiceParts(
         router=router,

@@ -54,6 +54,7 @@ from shared.service.context import CommandContext
 from shared.service.definition import ServiceContext
 from shared.service.errors import Problem
 from shared.service.repository import CommandResult, Repository
+from shared.service.strict_json import StrictJson
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,7 @@ def make_router(context: ServiceContext, repos: Repositories, reads: ReadModels)
 
     @router.post("/carriers", status_code=200)
     async def register_carrier(
-        body: RegisterCarrierBody, actor: ActorDep, key: IdempotencyKeyDep = None
+        body: StrictJson[RegisterCarrierBody], actor: ActorDep, key: IdempotencyKeyDep = None
     ) -> JSONResponse:
         """Register a carrier (operations or a supplier)."""
         party_of(actor, "operations", "supplier")
@@ -145,7 +146,7 @@ def make_router(context: ServiceContext, repos: Repositories, reads: ReadModels)
 
     @router.post("/delivery-addresses", status_code=200)
     async def register_address(
-        body: RegisterAddressBody, actor: ActorDep, key: IdempotencyKeyDep = None
+        body: StrictJson[RegisterAddressBody], actor: ActorDep, key: IdempotencyKeyDep = None
     ) -> JSONResponse:
         """Register a delivery address (its buyer, or operations)."""
         buyer = party_of(actor, "buyer", "operations")
@@ -167,7 +168,7 @@ def make_router(context: ServiceContext, repos: Repositories, reads: ReadModels)
     @router.post("/shipments/{shipment_id}/ship")
     async def ship(
         shipment_id: UUID,
-        body: ShipBody,
+        body: StrictJson[ShipBody],
         actor: ActorDep,
         if_match: IfMatchDep,
         key: IdempotencyKeyDep = None,
@@ -193,7 +194,7 @@ def make_router(context: ServiceContext, repos: Repositories, reads: ReadModels)
     @router.post("/shipments/{shipment_id}/tracking")
     async def tracking(
         shipment_id: UUID,
-        body: TrackingBody,
+        body: StrictJson[TrackingBody],
         actor: ActorDep,
         if_match: IfMatchDep,
         key: IdempotencyKeyDep = None,
@@ -209,7 +210,7 @@ def make_router(context: ServiceContext, repos: Repositories, reads: ReadModels)
     @router.post("/shipments/{shipment_id}/delay")
     async def delay(
         shipment_id: UUID,
-        body: DelayBody,
+        body: StrictJson[DelayBody],
         actor: ActorDep,
         if_match: IfMatchDep,
         key: IdempotencyKeyDep = None,
@@ -223,7 +224,7 @@ def make_router(context: ServiceContext, repos: Repositories, reads: ReadModels)
     @router.post("/shipments/{shipment_id}/damage")
     async def damage(
         shipment_id: UUID,
-        body: DamageBody,
+        body: StrictJson[DamageBody],
         actor: ActorDep,
         if_match: IfMatchDep,
         key: IdempotencyKeyDep = None,
@@ -237,7 +238,7 @@ def make_router(context: ServiceContext, repos: Repositories, reads: ReadModels)
     @router.post("/shipments/{shipment_id}/delivered")
     async def delivered(
         shipment_id: UUID,
-        body: DeliveredBody,
+        body: StrictJson[DeliveredBody],
         actor: ActorDep,
         if_match: IfMatchDep,
         key: IdempotencyKeyDep = None,
@@ -253,7 +254,7 @@ def make_router(context: ServiceContext, repos: Repositories, reads: ReadModels)
     @router.post("/shipments/{shipment_id}/acceptance")
     async def acceptance(
         shipment_id: UUID,
-        body: AcceptanceBody,
+        body: StrictJson[AcceptanceBody],
         actor: ActorDep,
         if_match: IfMatchDep,
         key: IdempotencyKeyDep = None,
@@ -272,7 +273,7 @@ def make_router(context: ServiceContext, repos: Repositories, reads: ReadModels)
     @router.post("/returns/{return_id}/received")
     async def return_received(
         return_id: UUID,
-        body: ReturnReceivedBody,
+        body: StrictJson[ReturnReceivedBody],
         actor: ActorDep,
         if_match: IfMatchDep,
         key: IdempotencyKeyDep = None,

@@ -2,28 +2,35 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
 
 from services.logistics.domain.fulfilment import FulfilmentCommand
 from services.logistics.domain.planning import (
     NoteCancellation,
     NoteConfirmation,
     NoteDeliveryDetails,
+    NotePrepayment,
     NoteRelease,
     NoteReservation,
     PlanningCommand,
 )
 from services.logistics.domain.state import Fulfilment
+from services.logistics.projections.master_data import PaymentTermsCopy
 from shared.events.envelope import Envelope
 from shared.events.inventory import StockReleased, StockReserved
+from shared.events.logistics import PrepaymentStage
 from shared.events.order import OrderCancelled, OrderConfirmed, OrderPlaced, OrderRejected
-from shared.events.values import OrderLine
+from shared.events.payment import InvoiceIssued, PaymentSettled
+from shared.events.values import OrderLine, PaymentTerms
 from shared.service.context import CommandContext
 from shared.service.policy import Policy
 from shared.service.repository import Repository
+from shared.sql import Database
 
 ORDER_FACTS = "logistics.order_facts"
 RESERVATIONS = "logistics.reservations"
+PREPAYMENTS = "logistics.prepayments"
 
 
 def order_command(envelope: Envelope) -> PlanningCommand | None:
@@ -63,7 +70,24 @@ def inventory_command(envelope: Envelope) -> PlanningCommand | None:
     return None
 
 
+def payment_command(envelope: Envelope) -> PlanningCommand | None:
+    """A prepayment billed (an invoice of the whole order on prepaid terms) or paid."""
+    event, cause = envelope.event, envelope.event_id
+    match event:
+        case InvoiceIssued(shipment_id=None, terms=PaymentTerms.PREPAID):
+            stage = PrepaymentStage.INVOICED
+            return NotePrepayment(event.order_id, cause, stage, event.invoice_id)
+        case PaymentSettled():
+            stage = PrepaymentStage.RECEIVED
+            return NotePrepayment(event.order_id, cause, stage, event.invoice_id)
+    return None
+
+
 Fulfilments = Repository[FulfilmentCommand, Fulfilment]
+
+
+async def _as_is(command: PlanningCommand) -> PlanningCommand:
+    return command
 
 
 def _policy(
@@ -72,11 +96,13 @@ def _policy(
     event_types: set[str],
     translate: Callable[[Envelope], PlanningCommand | None],
     repository: Fulfilments,
+    complete: Callable[[PlanningCommand], Awaitable[PlanningCommand]] = _as_is,
 ) -> Policy:
     async def handle(envelope: Envelope) -> None:
         command = translate(envelope)
         if command is None:
             return
+        command = await complete(command)
         order_id = command.order_id
         context = CommandContext.reaction(
             name, envelope.event_id, envelope.correlation_id or order_id
@@ -86,10 +112,25 @@ def _policy(
     return Policy(name=name, source=source, event_types=event_types, handle=handle)
 
 
-def build_policies(fulfilments: Fulfilments) -> list[Policy]:
+def build_policies(
+    fulfilments: Fulfilments, terms: PaymentTermsCopy, engine: Database
+) -> list[Policy]:
     order_types = {"OrderPlaced", "OrderConfirmed", "OrderCancelled", "OrderRejected"}
     stock_types = {"StockReserved", "StockReleased"}
+    payment_types = {"InvoiceIssued", "PaymentSettled"}
+
+    async def on_prepaid_terms(command: PlanningCommand) -> PlanningCommand:
+        """A confirmation on the buyer's prepaid terms makes its shipping wait for payment."""
+        if not isinstance(command, NoteConfirmation):
+            return command
+        state = (await fulfilments.load(command.order_id)).state
+        if state.supplier_id is None or state.buyer_id is None:
+            return command
+        prepaid = await terms.prepaid(engine, state.supplier_id, state.buyer_id)
+        return replace(command, prepaid=prepaid)
+
     return [
-        _policy(ORDER_FACTS, "order", order_types, order_command, fulfilments),
+        _policy(ORDER_FACTS, "order", order_types, order_command, fulfilments, on_prepaid_terms),
         _policy(RESERVATIONS, "inventory", stock_types, inventory_command, fulfilments),
+        _policy(PREPAYMENTS, "payment", payment_types, payment_command, fulfilments),
     ]

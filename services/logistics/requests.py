@@ -7,7 +7,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.events.base import Quantity, UtcDateTime
+from shared.events.base import MAX_LINES, Quantity, UtcDateTime
 from shared.events.logistics import DamagedLine, Remedy, ReturnedLine, ShipmentStatus
 from shared.events.values import Code, CountryCode, LineNo, Sku, Text
 
@@ -20,7 +20,7 @@ class RegisterCarrierBody(Body):
     carrier_id: UUID | None = None
     code: Code
     name: Text
-    regions_served: Annotated[list[Code], Field(min_length=1)]
+    regions_served: Annotated[list[Code], Field(min_length=1, max_length=100)]
     tracking_url_template: Text | None = None
 
 
@@ -56,7 +56,7 @@ class DelayBody(Body):
 
 
 class DamageBody(Body):
-    lines: Annotated[list[DamagedLine], Field(min_length=1)]
+    lines: Annotated[list[DamagedLine], Field(min_length=1, max_length=MAX_LINES)]
 
 
 class DeliveredBody(Body):
@@ -84,9 +84,9 @@ REMEDIES: dict[str, Remedy] = {
 
 
 class AcceptanceBody(Body):
-    lines: Annotated[list[InspectedLineBody], Field(min_length=1)]
+    lines: Annotated[list[InspectedLineBody], Field(min_length=1, max_length=MAX_LINES)]
     remedy: RemedyName | None = None
 
 
 class ReturnReceivedBody(Body):
-    lines: Annotated[list[ReturnedLine], Field(min_length=1)]
+    lines: Annotated[list[ReturnedLine], Field(min_length=1, max_length=MAX_LINES)]

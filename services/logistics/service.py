@@ -6,7 +6,11 @@ from services.logistics.api import Repositories, make_router
 from services.logistics.domain.fulfilment import fulfilment_decider
 from services.logistics.domain.master_data import address_decider, carrier_decider
 from services.logistics.policies import build_policies
-from services.logistics.projections.master_data import CarrierDirectory, DeliveryAddressBook
+from services.logistics.projections.master_data import (
+    CarrierDirectory,
+    DeliveryAddressBook,
+    PaymentTermsCopy,
+)
 from services.logistics.projections.returns import ReturnLog
 from services.logistics.projections.shipments import ShipmentTracking
 from services.logistics.queries import ReadModels
@@ -21,6 +25,7 @@ def build(context: ServiceContext) -> ServiceParts:
         carriers=Repository(context.store, carrier_decider, "carrier"),
         addresses=Repository(context.store, address_decider, "delivery-address"),
     )
+    terms = PaymentTermsCopy()
     reads = ReadModels(
         context=context,
         carriers=CarrierDirectory(),
@@ -30,8 +35,8 @@ def build(context: ServiceContext) -> ServiceParts:
     )
     return ServiceParts(
         router=make_router(context, repos, reads),
-        policies=build_policies(repos.fulfilments),
-        projections=[reads.carriers, reads.addresses, reads.tracking, reads.returns],
+        policies=build_policies(repos.fulfilments, terms, context.engine),
+        projections=[reads.carriers, reads.addresses, reads.tracking, reads.returns, terms],
     )
 
 

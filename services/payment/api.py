@@ -28,6 +28,7 @@ from shared.service.definition import ServiceContext
 from shared.service.errors import PROBLEM_JSON, Problem
 from shared.service.idempotency import StoredResponse
 from shared.service.repository import Repository
+from shared.service.strict_json import StrictJson
 
 _PAYMENTS = UUID("3c0f5a52-7d8e-5b8f-a3f7-4f3f8f0e2b61")
 
@@ -110,7 +111,7 @@ def make_router(
     async def set_payment_terms(
         supplier_id: UUID,
         buyer_id: UUID,
-        body: TermsBody,
+        body: StrictJson[TermsBody],
         actor: ActorDep,
         if_match: IfMatchDep,
         key: IdempotencyKeyDep = None,
@@ -132,7 +133,7 @@ def make_router(
     async def set_credit_limit(
         supplier_id: UUID,
         buyer_id: UUID,
-        body: CreditLimitBody,
+        body: StrictJson[CreditLimitBody],
         actor: ActorDep,
         if_match: IfMatchDep,
         key: IdempotencyKeyDep = None,
@@ -153,7 +154,7 @@ def make_router(
     @router.post("/invoices/{invoice_id}/payments")
     async def record_bank_transfer(
         invoice_id: UUID,
-        body: BankTransferBody,
+        body: StrictJson[BankTransferBody],
         actor: ActorDep,
         key: IdempotencyKeyDep = None,
     ) -> JSONResponse:
@@ -176,7 +177,7 @@ def make_router(
     @router.post("/invoices/{invoice_id}/charge")
     async def charge(
         invoice_id: UUID,
-        body: ChargeBody,
+        body: StrictJson[ChargeBody],
         actor: ActorDep,
         key: IdempotencyKeyDep = None,
     ) -> JSONResponse:
@@ -219,7 +220,7 @@ def make_router(
 
     @router.post("/refunds")
     async def issue_refund(
-        body: RefundBody, actor: ActorDep, key: IdempotencyKeyDep = None
+        body: StrictJson[RefundBody], actor: ActorDep, key: IdempotencyKeyDep = None
     ) -> JSONResponse:
         """Give money back on a settled invoice (operations or the invoicing supplier)."""
         require(actor, {"supplier"})

@@ -41,6 +41,13 @@ acceptances = Table(
     Column("invoiced", Boolean, nullable=False, default=False),
 )
 
+prepayments = Table(
+    "payment_prepayments",
+    metadata,
+    Column("order_id", String(36), primary_key=True),
+    Column("invoice_id", String(36), nullable=False),
+)
+
 returns = Table(
     "payment_returns",
     metadata,
@@ -54,6 +61,11 @@ returns = Table(
 def invoice_id_for(acceptance_id: UUID) -> UUID:
     """One invoice per acceptance: its id follows from the GoodsAccepted event's id."""
     return uuid5(_INVOICES, str(acceptance_id))
+
+
+def prepayment_id_for(order_id: UUID) -> UUID:
+    """At most one prepayment invoice per order: its id follows from the order's."""
+    return uuid5(_INVOICES, f"prepayment:{order_id}")
 
 
 @dataclass(frozen=True)
@@ -180,6 +192,20 @@ class Ledger:
             query = query.where(acceptances.c.shipment_id == str(shipment_id))
         async with self.engine.connect() as conn:
             found = (await conn.execute(query.order_by(acceptances.c.seq))).scalars().first()
+        return None if found is None else UUID(found)
+
+    async def record_prepayment(self, order_id: UUID, invoice_id: UUID) -> None:
+        await self._ensure()
+        async with self.engine.begin() as conn:
+            values = {"order_id": str(order_id), "invoice_id": str(invoice_id)}
+            await upsert(conn, prepayments, values, ["order_id"])
+
+    async def prepayment(self, order_id: UUID) -> UUID | None:
+        """The order's prepayment invoice, if its terms were prepaid when it was confirmed."""
+        await self._ensure()
+        query = select(prepayments.c.invoice_id).where(prepayments.c.order_id == str(order_id))
+        async with self.engine.connect() as conn:
+            found = (await conn.execute(query)).scalar_one_or_none()
         return None if found is None else UUID(found)
 
     async def record_return(self, return_id: UUID, copy: ReturnCopy) -> None:

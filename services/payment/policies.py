@@ -2,18 +2,33 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid5
 
 import structlog
 
 from services.payment.domain.accounts import account_id
 from services.payment.domain.billing import invoice_lines
-from services.payment.domain.invoice import IssueInvoice
-from services.payment.ledger import Acceptance, Ledger, ReturnCopy, invoice_id_for
+from services.payment.domain.invoice import IssueCreditNote, IssueInvoice, IssueRefund
+from services.payment.ledger import (
+    Acceptance,
+    Ledger,
+    ReturnCopy,
+    invoice_id_for,
+    prepayment_id_for,
+)
+from shared.events.base import Money
 from shared.events.envelope import Envelope
-from shared.events.logistics import GoodsAccepted, ReturnAuthorized, ReturnReceived
-from shared.events.order import OrderConfirmed, OrderPlaced
+from shared.events.logistics import (
+    GoodsAccepted,
+    GoodsRejected,
+    Remedy,
+    ReturnAuthorized,
+    ReturnReceived,
+)
+from shared.events.order import OrderCancelled, OrderConfirmed, OrderPlaced
+from shared.events.values import OrderLine, PaymentTerms
 from shared.service.context import CommandContext
 from shared.service.policy import Policy
 from shared.service.repository import Repository
@@ -21,6 +36,9 @@ from shared.service.repository import Repository
 log = structlog.get_logger(__name__)
 
 INVOICING = "payment.invoicing"
+PREPAYING = "payment.prepayments"
+_CREDITS = UUID("3f0c8a52-6d1e-5b7a-9c44-1e2f3a4b5c6d")
+"""Namespace of refund and credit note ids derived from their cause's event id."""
 
 
 class Invoicing:
@@ -37,12 +55,15 @@ class Invoicing:
     def policies(self) -> list[Policy]:
         return [
             Policy(
-                INVOICING + ".orders", "order", {"OrderPlaced", "OrderConfirmed"}, self.on_order
+                INVOICING + ".orders",
+                "order",
+                {"OrderPlaced", "OrderConfirmed", "OrderCancelled"},
+                self.on_order,
             ),
             Policy(
                 INVOICING + ".logistics",
                 "logistics",
-                {"GoodsAccepted", "ReturnAuthorized", "ReturnReceived"},
+                {"GoodsAccepted", "GoodsRejected", "ReturnAuthorized", "ReturnReceived"},
                 self.on_logistics,
             ),
         ]
@@ -51,12 +72,96 @@ class Invoicing:
         match envelope.event:
             case OrderPlaced(order_id=order_id, buyer_id=buyer_id, supplier_id=supplier_id):
                 await self.ledger.record_order(order_id, buyer_id, supplier_id)
-            case OrderConfirmed(order_id=order_id, lines=lines):
+            case OrderConfirmed(order_id=order_id, lines=lines) as confirmed:
                 await self.ledger.record_agreement(order_id, lines)
+                await self.prepay(envelope, confirmed)
                 await self.issue_pending(order_id)
+            case OrderCancelled(order_id=order_id, reason=reason):
+                await self.withdraw_prepayment(envelope, order_id, reason)
+
+    async def prepay(self, envelope: Envelope, confirmed: OrderConfirmed) -> None:
+        """On prepaid terms the whole order is billed when the supplier confirms it: due at
+        once, and its goods ship once it is paid (logistics waits for the settlement)."""
+        order = await self.ledger.order(confirmed.order_id)
+        if order is None:
+            return
+        account = await self.accounts.load(account_id(order.supplier_id, order.buyer_id))
+        if account.state.effective_terms is not PaymentTerms.PREPAID:
+            return
+        invoice_id = prepayment_id_for(confirmed.order_id)
+        await self.ledger.record_prepayment(confirmed.order_id, invoice_id)
+        ordered = tuple(
+            OrderLine(line_no=line.line_no, sku=line.sku, quantity=line.quantity)
+            for line in confirmed.lines
+        )
+        command = IssueInvoice(
+            invoice_id=invoice_id,
+            order_id=confirmed.order_id,
+            shipment_id=None,
+            supplier_id=order.supplier_id,
+            buyer_id=order.buyer_id,
+            lines=invoice_lines({line.line_no: line for line in confirmed.lines}, ordered),
+            terms=PaymentTerms.PREPAID,
+            issued_on=envelope.occurred_at.date(),
+            total=confirmed.total,
+        )
+        context = CommandContext.reaction(PREPAYING, envelope.event_id, confirmed.order_id)
+        await self.invoices.handle(invoice_id, command, context)
+
+    async def withdraw_prepayment(self, envelope: Envelope, order_id: UUID, reason: str) -> None:
+        """A cancelled prepaid order owes nothing: what is open is credited, what was paid is
+        refunded."""
+        invoice_id = await self.ledger.prepayment(order_id)
+        if invoice_id is None:
+            return
+        state = (await self.invoices.load(invoice_id)).state
+        context = CommandContext.reaction(PREPAYING, envelope.event_id, order_id)
+        note = f"order cancelled: {reason}"
+        if state.settlement is None:
+            credit = IssueCreditNote(uuid5(_CREDITS, str(envelope.event_id)), note)
+            await self.invoices.handle(invoice_id, credit, context)
+        elif state.refundable > 0:
+            amount = Money(amount=state.refundable, currency=state.settlement.amount.currency)
+            refund = IssueRefund(uuid5(_CREDITS, str(envelope.event_id)), amount, note)
+            await self.invoices.handle(invoice_id, refund, context)
+
+    async def refund_prepaid(
+        self, envelope: Envelope, order_id: UUID, lines: tuple[OrderLine, ...], why: str, **ids: Any
+    ) -> None:
+        """Refused goods of a prepaid order were paid for: their value is refunded (at most what
+        the payment still holds)."""
+        invoice_id = await self.ledger.prepayment(order_id)
+        order = await self.ledger.order(order_id)
+        if invoice_id is None or order is None or order.agreed is None:
+            return
+        state = (await self.invoices.load(invoice_id)).state
+        value = sum(
+            (line.line_total.amount for line in invoice_lines(order.agreed, lines)), Decimal(0)
+        )
+        amount = min(value, state.refundable)
+        if state.settlement is None or amount <= 0:
+            return
+        currency = state.settlement.amount.currency
+        refund = IssueRefund(
+            uuid5(_CREDITS, str(envelope.event_id)),
+            Money(amount=amount, currency=currency),
+            why,
+            **ids,
+        )
+        context = CommandContext.reaction(PREPAYING, envelope.event_id, order_id)
+        await self.invoices.handle(invoice_id, refund, context)
 
     async def on_logistics(self, envelope: Envelope) -> None:
         match envelope.event:
+            case GoodsRejected(remedy=Remedy.CREDIT_NOTE) as rejected:
+                # Nothing comes back for a credit: the refused units are refunded at once.
+                refused = tuple(
+                    OrderLine(line_no=line.line_no, sku=line.sku, quantity=line.quantity)
+                    for line in rejected.lines
+                )
+                await self.refund_prepaid(
+                    envelope, rejected.order_id, refused, "goods refused at inspection"
+                )
             case GoodsAccepted(order_id=order_id, shipment_id=shipment_id, lines=lines):
                 acceptance = Acceptance(
                     envelope.event_id,
@@ -75,12 +180,17 @@ class Invoicing:
                 await self.compensate(envelope, event)
 
     async def issue_pending(self, order_id: UUID) -> None:
-        """Invoice every acceptance of the order still waiting, once its agreement is known."""
+        """Invoice every acceptance of the order still waiting, once its agreement is known
+        (a prepaid order's acceptances were billed by its prepayment)."""
         order = await self.ledger.order(order_id)
         if order is None or order.agreed is None:
             return
         account = await self.accounts.load(account_id(order.supplier_id, order.buyer_id))
+        prepaid = await self.ledger.prepayment(order_id) is not None
         for acceptance in await self.ledger.pending(order_id):
+            if prepaid:
+                await self.ledger.mark_invoiced(acceptance.acceptance_id)
+                continue
             lines = invoice_lines(order.agreed, acceptance.lines)
             if lines:
                 command = IssueInvoice(
@@ -107,8 +217,16 @@ class Invoicing:
         inspection, and an invoice bills only the accepted units, so a returned unit was
         never billed. (Refunds of settled invoices are issued through POST /refunds.)"""
         copy = await self.ledger.return_of(event.return_id)
+        if copy is not None and copy.remedy is Remedy.RETURN:
+            returned = tuple(
+                OrderLine(line_no=line.line_no, sku=line.sku, quantity=line.quantity)
+                for line in event.lines
+            )
+            await self.refund_prepaid(
+                envelope, event.order_id, returned, "returned goods", return_id=event.return_id
+            )
         log.info(
-            "return received; rejected units were never invoiced",
+            "return received; rejected units of an order on net terms were never invoiced",
             return_id=str(event.return_id),
             remedy=copy.remedy.value if copy else None,
         )

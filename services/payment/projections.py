@@ -25,7 +25,7 @@ class InvoiceBook(FoldingProjection):
     """One row per invoice (open amount and status kept current), plus its payments and refunds."""
 
     name = "payment.invoices"
-    version = 1
+    version = 2  # 2: a prepayment invoice bills the whole order, with no shipment
     sources = ("payment",)
     event_types = (
         "InvoiceIssued",
@@ -41,7 +41,7 @@ class InvoiceBook(FoldingProjection):
             metadata,
             Column("invoice_id", String(36), primary_key=True),
             Column("order_id", String(36), nullable=False, index=True),
-            Column("shipment_id", String(36), nullable=False),
+            Column("shipment_id", String(36), nullable=True),  # none: a prepayment
             Column("supplier_id", String(36), nullable=False, index=True),
             Column("buyer_id", String(36), nullable=False, index=True),
             Column("currency", String(3), nullable=False),
@@ -177,7 +177,7 @@ def _invoice_row(event: InvoiceIssued) -> dict[str, Any]:
     return {
         "invoice_id": str(event.invoice_id),
         "order_id": str(event.order_id),
-        "shipment_id": str(event.shipment_id),
+        "shipment_id": None if event.shipment_id is None else str(event.shipment_id),
         "supplier_id": str(event.supplier_id),
         "buyer_id": str(event.buyer_id),
         "currency": event.total.currency,

@@ -20,6 +20,7 @@ from shared.service.as_of import AsOfQuery, as_of_body, fold_as_of
 from shared.service.definition import ServiceContext
 from shared.service.errors import Problem
 from shared.service.repository import Repository
+from shared.service.shapes import instant, money
 
 Status = Literal["open", "settled", "overdue", "credited"]
 
@@ -33,10 +34,29 @@ def _bucket(as_of: date, due_on: date) -> str:
     return "days_31_60" if late <= 60 else "days_60_plus"
 
 
+_AMOUNTS = ("total", "credited", "refunded", "open_amount")
+
+
 def _invoice(row: Any, as_of: date) -> dict[str, Any]:
     body = {key: value for key, value in row.items() if key != "lines"}
     body["lines"] = json.loads(row["lines"])
     body["overdue"] = row["status"] == "open" and row["due_on"] < as_of
+    body.update({key: money(row[key], row["currency"]) for key in _AMOUNTS})
+    body["settled_at"] = instant(row["settled_at"])
+    parsed: dict[str, Any] = json.loads(json.dumps(body, default=str))
+    return parsed
+
+
+def _money_row(row: Any) -> dict[str, Any]:
+    """A payment or refund row: its amount a Money object, its method an object, ``at`` an
+    instant with offset."""
+    body = dict(row)
+    if "outcome" in body:  # a payment attempt: settled or failed, like an invoice's status
+        body["status"] = body.pop("outcome")
+    body["amount"] = money(body["amount"], body["currency"])
+    body["at"] = instant(body["at"])
+    if isinstance(body.get("method"), str):
+        body["method"] = json.loads(body["method"])
     parsed: dict[str, Any] = json.loads(json.dumps(body, default=str))
     return parsed
 
@@ -144,7 +164,7 @@ def make_query_router(
 
     async def _listed(table: Any, column: Any, value: UUID) -> list[dict[str, Any]]:
         found = await rows(select(table).where(column == str(value)).order_by(table.c.at))
-        return [json.loads(json.dumps(dict(row), default=str)) for row in found]
+        return [_money_row(row) for row in found]
 
     async def sees(actor: Actor, invoice_id: UUID | None, order_id: UUID | None) -> bool:
         """A buyer or supplier sees the money of its own invoices (and their orders) only."""
@@ -222,7 +242,11 @@ def make_query_router(
             sums["open"] += amount
             sums[_bucket(day, row["due_on"])] += amount
         listed = [
-            {"buyer_id": buyer, "currency": currency, **{k: format(v, "f") for k, v in s.items()}}
+            {
+                "buyer_id": buyer,
+                "currency": currency,
+                **{k: money(v, currency) for k, v in s.items()},
+            }
             for (buyer, currency), s in sorted(buyers.items())
         ]
         return {"supplier_id": str(supplier_id), "as_of": day.isoformat(), "buyers": listed}

@@ -15,12 +15,25 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    ValidationInfo,
     WithJsonSchema,
 )
 
 ISO_4217 = re.compile(r"^[A-Z]{3}$")
 DECIMAL_PATTERN = r"^-?\d+(\.\d+)?$"
 _DECIMAL = re.compile(DECIMAL_PATTERN, re.ASCII)
+AMOUNT_PATTERN = r"^-?\d{1,12}(\.\d{1,6})?$"
+"""An amount: at most 12 digits before the point and 6 after (a narrower DECIMAL_PATTERN)."""
+_AMOUNT = re.compile(AMOUNT_PATTERN, re.ASCII)
+
+MAX_QUANTITY = 10**9
+"""The most units one quantity holds: an order line, a stock movement, a balance at a warehouse."""
+MAX_LINES = 1000
+"""The most lines one event carries."""
+MAX_UNITS = MAX_QUANTITY * MAX_LINES
+"""The most units a sum over one event's lines holds (10**12: a 64-bit integer column keeps it)."""
+MAX_AMOUNT = Decimal(10**12)
+"""Every amount is below this (in cents, a sum of a thousand of them fits a 64-bit integer)."""
 
 
 def _as_utc(value: datetime) -> datetime:
@@ -29,11 +42,15 @@ def _as_utc(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
-def _exact_decimal_input(value: object) -> object:
+def _exact_decimal_input(value: object, info: ValidationInfo) -> object:
     if isinstance(value, float | bool):
         raise ValueError("decimals travel as strings such as '12.50', never as floats")
-    if isinstance(value, str) and not _DECIMAL.fullmatch(value):
-        raise ValueError(f"a decimal string must match {DECIMAL_PATTERN}")
+    if isinstance(value, str):
+        if not _DECIMAL.fullmatch(value):
+            raise ValueError(f"a decimal string must match {DECIMAL_PATTERN}")
+        return Decimal(value)  # parsed here, so strict validation of JSON text accepts it
+    if info.mode == "json":
+        raise ValueError("decimals travel as strings such as '12.50'")
     return value
 
 
@@ -48,10 +65,32 @@ DecimalString = Annotated[
 ]
 """A Decimal that travels as a string such as "12.50", never as a float."""
 
-Quantity = Annotated[int, Field(ge=0)]
+Quantity = Annotated[int, Field(ge=0, le=MAX_QUANTITY)]
 """Whole units in the SKU's sales unit."""
 
-PositiveQuantity = Annotated[int, Field(gt=0)]
+PositiveQuantity = Annotated[int, Field(gt=0, le=MAX_QUANTITY)]
+
+QuantityChange = Annotated[int, Field(ge=-MAX_QUANTITY, le=MAX_QUANTITY)]
+"""Units added (positive) or taken away (negative)."""
+
+Units = Annotated[int, Field(ge=0, le=MAX_UNITS)]
+"""A sum of quantities over one event's lines."""
+
+
+def _bounded_amount(value: Decimal) -> Decimal:
+    if not value.is_finite() or not _AMOUNT.fullmatch(format(value, "f")):
+        raise ValueError("an amount has at most 12 digits before the decimal point and 6 after it")
+    return value
+
+
+Amount = Annotated[
+    Decimal,
+    BeforeValidator(_exact_decimal_input),
+    AfterValidator(_bounded_amount),
+    WithJsonSchema({"type": "string", "pattern": AMOUNT_PATTERN}),
+    PlainSerializer(lambda d: format(d, "f"), return_type=str, when_used="json"),
+]
+"""A DecimalString bounded for money: below 10**12, at most 6 decimal places."""
 
 
 class Contract(BaseModel):
@@ -65,7 +104,7 @@ class Contract(BaseModel):
 class Money(Contract):
     """An amount in one ISO 4217 currency."""
 
-    amount: DecimalString
+    amount: Amount
     currency: Annotated[str, Field(pattern=ISO_4217.pattern)]
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from shared.events import inventory, logistics, order, payment, pricing, security
 from shared.events.base import DomainEvent
 from shared.events.upcasting import Upcaster
@@ -10,5 +12,16 @@ EVENTS: tuple[type[DomainEvent], ...] = (
     order.EVENTS + pricing.EVENTS + inventory.EVENTS + logistics.EVENTS + payment.EVENTS
 ) + security.EVENTS
 
-UPCASTERS: tuple[Upcaster, ...] = (*pricing.UPCASTERS,)
+
+def _identity(data: dict[str, Any]) -> dict[str, Any]:
+    return data
+
+
+UPCASTERS: tuple[Upcaster, ...] = (
+    *pricing.UPCASTERS,
+    # v2 adds supplier_id and delivery_region, both unknown (null) for a v1 back-order.
+    Upcaster("BackorderCreated", 1, 2, _identity),
+    # v2 lets shipment_id be empty (a prepayment bills the whole order); every v1 names one.
+    Upcaster("InvoiceIssued", 1, 2, _identity),
+)
 """Add an upcaster here with every new schema_version of a catalog event."""

@@ -1,7 +1,11 @@
 """Write the JSON Schema of every registered event (and the envelope) into shared/events/schemas.
 
 Checked-in version files are immutable: a changed contract needs a new schema_version plus an
-upcaster. ``--check`` only compares; ``--force`` overwrites (documentation-only fixes).
+upcaster. Two changes keep their version, with ``--force`` and a reviewer's eye: documentation
+(descriptions, titles), and narrowing, where every event valid under the new schema was valid under
+the old one (an upper or lower bound added or tightened, a pattern replaced by a known refinement
+of it). Old readers still read every new event; see docs/service-guide.md, "Schema evolution".
+``--check`` only compares.
 """
 
 from __future__ import annotations
@@ -14,14 +18,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from shared.events.base import DomainEvent
+from shared.events.base import AMOUNT_PATTERN, DECIMAL_PATTERN, DomainEvent
 from shared.events.envelope import Envelope
 from shared.events.registry import DEFAULT_REGISTRY, EventRegistry
+from shared.events.values import EMAIL_PATTERN, TEXT_PATTERN
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
 ENVELOPE_FILE = "envelope.json"
 _DIALECT = "https://json-schema.org/draft/2020-12/schema"
 _DOCUMENTATION = frozenset({"description", "title"})
+_UPPER_BOUNDS = frozenset({"maximum", "exclusiveMaximum", "maxLength", "maxItems"})
+_LOWER_BOUNDS = frozenset({"minimum", "exclusiveMinimum", "minLength", "minItems"})
+REFINED_PATTERNS: dict[str, frozenset[str]] = {
+    DECIMAL_PATTERN: frozenset({AMOUNT_PATTERN}),
+    r"\S": frozenset({TEXT_PATTERN}),
+    r"^[^@\s]+@[^@\s]+\.[^@\s]+$": frozenset({EMAIL_PATTERN}),
+}
+"""Pattern -> patterns proven to match a subset of it (tests/unit/events/test_export_schemas.py)."""
 
 
 def schema_file_name(model: type[DomainEvent]) -> str:
@@ -69,12 +82,36 @@ def _without_documentation(node: Any) -> Any:
     return node
 
 
+def narrows(old: Any, new: Any) -> bool:
+    """True when ``new`` admits no instance ``old`` refused: only bounds were added or tightened
+    and patterns replaced by known refinements (documentation aside)."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        for key in old.keys() | new.keys():
+            if key in _UPPER_BOUNDS | _LOWER_BOUNDS:
+                if key in old and (key not in new or not _tighter(key, old[key], new[key])):
+                    return False
+            elif key == "pattern" and key in old and key in new:
+                if new[key] != old[key] and new[key] not in REFINED_PATTERNS.get(old[key], ()):
+                    return False
+            elif key not in old or key not in new or not narrows(old[key], new[key]):
+                return False
+        return True
+    if isinstance(old, list) and isinstance(new, list):
+        return len(old) == len(new) and all(narrows(a, b) for a, b in zip(old, new, strict=True))
+    return bool(old == new)
+
+
+def _tighter(key: str, old: Any, new: Any) -> bool:
+    return bool(new <= old) if key in _UPPER_BOUNDS else bool(new >= old)
+
+
 @dataclass(frozen=True, slots=True)
 class Drift:
     """A checked-in schema file that no longer matches its model."""
 
     file_name: str
     documentation_only: bool
+    narrowing_only: bool = False
 
     def advice(self) -> str:
         """What the developer should do about it."""
@@ -87,6 +124,13 @@ class Drift:
             return (
                 f"{self.file_name}: only descriptions or titles changed; "
                 "run `python -m shared.events.export_schemas --force` to update the file"
+            )
+        if self.narrowing_only:
+            return (
+                f"{self.file_name}: only bounds were added or tightened (or a pattern refined), "
+                "so every new event is valid for old readers. Make sure no stored event lies "
+                "outside them (such an event could no longer be read), then run "
+                "`python -m shared.events.export_schemas --force`"
             )
         return (
             f"{self.file_name}: this published version's schema changed. Keep the old model's "
@@ -106,10 +150,11 @@ def find_drift(directory: Path, files: dict[str, str]) -> tuple[list[str], list[
             continue
         stored = path.read_text(encoding="utf-8")
         if stored != content:
-            same = _without_documentation(json.loads(stored)) == _without_documentation(
-                json.loads(content)
+            old = _without_documentation(json.loads(stored))
+            new = _without_documentation(json.loads(content))
+            drifted.append(
+                Drift(name, documentation_only=old == new, narrowing_only=narrows(old, new))
             )
-            drifted.append(Drift(name, documentation_only=same))
     return missing, drifted
 
 

@@ -7,9 +7,15 @@ from enum import StrEnum
 from typing import Annotated, ClassVar, Self
 from uuid import UUID
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, ConfigDict, Field, model_validator
 
-from shared.events.base import Contract, DomainEvent, PositiveQuantity, Quantity
+from shared.events.base import (
+    Contract,
+    DomainEvent,
+    PositiveQuantity,
+    Quantity,
+    QuantityChange,
+)
 from shared.events.values import (
     Allocation,
     Code,
@@ -91,7 +97,7 @@ class StockAdjusted(DomainEvent):
 
     warehouse_id: UUID
     sku: Sku
-    delta: int
+    delta: QuantityChange
     reason: AdjustmentReason
     note: Text | None = None
 
@@ -217,8 +223,10 @@ class StockCommitted(DomainEvent):
     lines: Lines[OrderLine]
 
 
-class BackorderCreated(DomainEvent):
+class BackorderCreatedV1(DomainEvent):
     """Presale lines waiting for stock that does not exist yet."""
+
+    model_config = ConfigDict(title="BackorderCreated")
 
     event_type: ClassVar[str] = "BackorderCreated"
     schema_version: ClassVar[int] = 1
@@ -227,6 +235,24 @@ class BackorderCreated(DomainEvent):
     lines: Lines[OrderLine]
     warehouse_id: UUID | None = None
     expected_date: date | None = None
+    # v1 had no supplier and region, so a back-order of a SKU that no warehouse had ever held
+    # could not be filled; its data reads as v2 with both unknown.
+
+
+class BackorderCreated(DomainEvent):
+    """Presale lines waiting for stock that does not exist yet: the first receipt at any of the
+    supplier's warehouses may fill them, routed as for ``delivery_region``; ``warehouse_id`` is
+    where more stock was asked for."""
+
+    event_type: ClassVar[str] = "BackorderCreated"
+    schema_version: ClassVar[int] = 2
+
+    order_id: UUID
+    lines: Lines[OrderLine]
+    warehouse_id: UUID | None = None
+    expected_date: date | None = None
+    supplier_id: UUID | None = None
+    delivery_region: Code | None = None
 
 
 class BalanceCause(StrEnum):
@@ -247,8 +273,8 @@ class StockBalanceChanged(DomainEvent):
     order_id: UUID
     warehouse_id: UUID
     sku: Sku
-    reserved_delta: int
-    on_hand_delta: int
+    reserved_delta: QuantityChange
+    on_hand_delta: QuantityChange
     cause: BalanceCause
 
     @model_validator(mode="after")
@@ -269,6 +295,7 @@ EVENTS: tuple[type[DomainEvent], ...] = (
     StockReservationFailed,
     StockReleased,
     StockCommitted,
+    BackorderCreatedV1,
     BackorderCreated,
     StockBalanceChanged,
 )

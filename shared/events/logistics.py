@@ -295,6 +295,28 @@ class CancellationNoted(DomainEvent):
     reason: Text
 
 
+class PrepaymentStage(StrEnum):
+    """How far the payment an order's shipping waits for has come."""
+
+    AWAITED = "awaited"
+    INVOICED = "invoiced"
+    RECEIVED = "received"
+
+
+class PrepaymentNoted(DomainEvent):
+    """Logistics noted that the order is prepaid: its shipments wait for the payment
+    (``awaited`` on the buyer's terms at confirmation, ``invoiced`` by InvoiceIssued), until
+    ``received`` (PaymentSettled of that invoice)."""
+
+    event_type: ClassVar[str] = "PrepaymentNoted"
+    schema_version: ClassVar[int] = 1
+
+    order_id: UUID
+    source_event_id: UUID
+    stage: PrepaymentStage
+    invoice_id: UUID | None = None
+
+
 class ShipmentCancelled(DomainEvent):
     """A planned shipment will not leave the warehouse (its order was cancelled)."""
 
@@ -325,5 +347,6 @@ EVENTS: tuple[type[DomainEvent], ...] = (
     ReleaseNoted,
     ConfirmationNoted,
     CancellationNoted,
+    PrepaymentNoted,
     ShipmentCancelled,
 )

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from pydantic import Field
 
-from shared.events.base import DomainEvent, NonNegativeMoney, Quantity
+from shared.events.base import DomainEvent, NonNegativeMoney, Units
 from shared.events.values import (
     AgreedLine,
     Code,
@@ -240,8 +240,8 @@ class OrderGoodsResolved(DomainEvent):
 
     order_id: UUID
     shipment_id: UUID
-    accepted: Quantity = 0
-    rejected: Quantity = 0
+    accepted: Units = 0
+    rejected: Units = 0
     awaiting_return: bool = False
 
 
@@ -263,7 +263,7 @@ class OrderInvoiceProgressed(DomainEvent):
     stage: InvoiceStage
     amount: NonNegativeMoney
     shipment_id: UUID | None = None
-    quantity: Quantity = 0
+    quantity: Units = 0
 
 
 class ReturnStage(StrEnum):
@@ -283,7 +283,7 @@ class OrderReturnProgressed(DomainEvent):
     return_id: UUID
     stage: ReturnStage
     shipment_id: UUID | None = None
-    quantity: Quantity = 0
+    quantity: Units = 0
 
 
 EVENTS: tuple[type[DomainEvent], ...] = (

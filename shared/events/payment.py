@@ -6,7 +6,7 @@ from datetime import date
 from typing import Annotated, ClassVar, Literal, Self
 from uuid import UUID
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from shared.events.base import (
     Contract,
@@ -50,9 +50,20 @@ class InvoiceLine(Contract):
     line_total: NonNegativeMoney
 
 
-class InvoiceIssued(DomainEvent):
+def _one_currency_and_due_after_issue(invoice: InvoiceIssued | InvoiceIssuedV1) -> None:
+    if invoice.due_on < invoice.issued_on:
+        raise ValueError("an invoice cannot fall due before it is issued")
+    currencies = {invoice.total.currency}
+    for line in invoice.lines:
+        currencies |= {line.unit_price.currency, line.line_total.currency}
+    if len(currencies) != 1:
+        raise ValueError("every amount of an invoice must be in one currency")
+
+
+class InvoiceIssuedV1(DomainEvent):
     """The buyer owes ``total`` for the goods it accepted from one shipment."""
 
+    model_config = ConfigDict(title="InvoiceIssued")
     event_type: ClassVar[str] = "InvoiceIssued"
     schema_version: ClassVar[int] = 1
 
@@ -69,13 +80,31 @@ class InvoiceIssued(DomainEvent):
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
-        if self.due_on < self.issued_on:
-            raise ValueError("an invoice cannot fall due before it is issued")
-        currencies = {self.total.currency}
-        for line in self.lines:
-            currencies |= {line.unit_price.currency, line.line_total.currency}
-        if len(currencies) != 1:
-            raise ValueError("every amount of an invoice must be in one currency")
+        _one_currency_and_due_after_issue(self)
+        return self
+
+
+class InvoiceIssued(DomainEvent):
+    """The buyer owes ``total``: for the goods it accepted from one shipment, or, on prepaid
+    terms, for the whole order as confirmed (``shipment_id`` empty), before anything ships."""
+
+    event_type: ClassVar[str] = "InvoiceIssued"
+    schema_version: ClassVar[int] = 2
+
+    invoice_id: UUID
+    order_id: UUID
+    shipment_id: UUID | None
+    supplier_id: UUID
+    buyer_id: UUID
+    lines: Lines[InvoiceLine]
+    total: NonNegativeMoney
+    terms: PaymentTerms
+    issued_on: date
+    due_on: date
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        _one_currency_and_due_after_issue(self)
         return self
 
 
@@ -158,6 +187,7 @@ class CreditNoteIssued(DomainEvent):
 EVENTS: tuple[type[DomainEvent], ...] = (
     PaymentTermsSet,
     CreditLimitSet,
+    InvoiceIssuedV1,
     InvoiceIssued,
     PaymentSettled,
     PaymentFailed,

@@ -9,6 +9,7 @@ from uuid import UUID
 from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
 from shared.events.base import (
+    MAX_AMOUNT,
     Contract,
     DomainEvent,
     Money,
@@ -283,6 +284,9 @@ class OrderPriced(DomainEvent):
         _in_currency(
             self.currency, self.lines_total, self.total, *(d.amount for d in self.order_discounts)
         )
+        listed = sum(line.list_unit_price.amount * line.quantity for line in self.lines)
+        if listed >= MAX_AMOUNT:
+            raise ValueError(f"an order's value at list prices must be below {MAX_AMOUNT}")
         return self
 
 

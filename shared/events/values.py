@@ -12,6 +12,7 @@ from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
 from shared.events.base import (
     ISO_4217,
+    MAX_LINES,
     Contract,
     DecimalString,
     NonNegativeMoney,
@@ -19,19 +20,28 @@ from shared.events.base import (
     Quantity,
 )
 
+MAX_LINE_NO = 999_999
+"""Line numbers are the client's (10, 20, 30...), below a million."""
+
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
 """A short business code: region, tier, category, carrier or coupon code."""
 
 Sku = Code
 """A stock keeping unit, unique within one supplier's catalog."""
 
-Text = Annotated[str, StringConstraints(min_length=1, max_length=1000, pattern=r"\S")]
+TEXT_PATTERN = (
+    r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+)
+"""Not blank, and no control character but tab and line breaks (PostgreSQL stores no NUL)."""
+
+Text = Annotated[str, StringConstraints(min_length=1, max_length=1000, pattern=TEXT_PATTERN)]
 """Human text (names, reasons, references) that is never blank."""
 
 CurrencyCode = Annotated[str, StringConstraints(pattern=ISO_4217.pattern)]
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
-Email = Annotated[str, StringConstraints(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
-LineNo = Annotated[int, Field(gt=0)]
+EMAIL_PATTERN = r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$"
+Email = Annotated[str, StringConstraints(max_length=254, pattern=EMAIL_PATTERN)]
+LineNo = Annotated[int, Field(gt=0, le=MAX_LINE_NO)]
 """An order line's number, 1-based and unique within its order."""
 
 
@@ -60,8 +70,12 @@ def _distinct_line_numbers(lines: tuple[_L, ...]) -> tuple[_L, ...]:
     return lines
 
 
-Lines = Annotated[tuple[_L, ...], Field(min_length=1), AfterValidator(_distinct_line_numbers)]
-"""One or more lines, each line number at most once."""
+Lines = Annotated[
+    tuple[_L, ...],
+    Field(min_length=1, max_length=MAX_LINES),
+    AfterValidator(_distinct_line_numbers),
+]
+"""One to MAX_LINES lines, each line number at most once."""
 
 
 class OrderType(StrEnum):

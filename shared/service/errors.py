@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -54,17 +55,65 @@ def problem_response(
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
-def _field_path(location: tuple[Any, ...] | list[Any]) -> str:
-    parts = [str(p) for p in location if p not in ("body", "query", "path", "header")]
-    return ".".join(parts) or ".".join(str(p) for p in location)
+_SOURCES = ("body", "query", "path", "header", "cookie")
+
+
+def field_path(*parts: str | int) -> str:
+    """The one format every problem names a field in: ``lines[0].quantity``."""
+    path = ""
+    for part in parts:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path
+
+
+def _field_path(location: tuple[Any, ...] | list[Any], body: Any) -> str:
+    """A validation error's location as a field path into what the client sent; the names of
+    union members that pydantic adds to a location (``bank_transfer``, ``function-after[...]``)
+    are not fields and are left out."""
+    parts = list(location)
+    if parts and parts[0] in _SOURCES:
+        source = parts.pop(0)
+        node = body if source == "body" else None
+    else:
+        node = None
+    kept: list[str | int] = []
+    for index, part in enumerate(parts):
+        last = index == len(parts) - 1
+        if isinstance(part, int):
+            kept.append(part)
+            node = node[part] if isinstance(node, list) and 0 <= part < len(node) else None
+        elif isinstance(node, dict) and part not in node and not last:
+            continue  # a union member's tag, not a key the client sent
+        elif "[" in str(part) or "(" in str(part):
+            continue
+        else:
+            kept.append(str(part))
+            node = node.get(part) if isinstance(node, dict) else None
+    return field_path(*kept) or ".".join(str(p) for p in location)
+
+
+def _causes(errors: Sequence[Any]) -> list[Any]:
+    """Leave out a list's "too short" that only follows from its invalid items."""
+    inside = [tuple(e.get("loc", ())) for e in errors]
+    return [
+        e
+        for e in errors
+        if not (
+            e.get("type") == "too_short"
+            and any(len(loc) > len(e["loc"]) and loc[: len(e["loc"])] == e["loc"] for loc in inside)
+        )
+    ]
 
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
         errors = [
-            {"field": _field_path(e.get("loc", ())), "message": e.get("msg", "invalid")}
-            for e in error.errors()
+            {
+                "field": _field_path(e.get("loc", ()), error.body),
+                "message": e.get("msg", "invalid"),
+            }
+            for e in _causes(error.errors())
         ]
         fields = ", ".join(e["field"] for e in errors)
         return problem_response(
@@ -72,6 +121,7 @@ def install_error_handlers(app: FastAPI) -> None:
             "Invalid request",
             f"check these fields: {fields}",
             instance=request.url.path,
+            field=errors[0]["field"] if errors else None,
             errors=errors,
         )
 

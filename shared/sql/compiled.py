@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.engine import Dialect
-from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql import ClauseElement, sqltypes
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.dml import Insert
 
@@ -81,7 +81,8 @@ def _compile(
     result_columns = compiled._result_columns or []
     columns = tuple(column.keyname for column in result_columns)
     results = tuple(
-        column.type._cached_result_processor(dialect, None) for column in result_columns
+        column.type._cached_result_processor(dialect, _driver_type(column.type))
+        for column in result_columns
     )
     expanding = "POSTCOMPILE" in compiled.string
     return Prepared(
@@ -219,3 +220,16 @@ def _expansion(
         prepared.expansions.clear()
     found = prepared.expansions[lengths] = (state.statement, slots)
     return found
+
+
+_FLOAT8, _NUMERIC = 701, 1700
+"""PostgreSQL type oids: a numeric column's result processor depends on what the driver returns."""
+
+
+def _driver_type(column_type: Any) -> int | None:
+    """The driver's type code a result processor is chosen by (SQLite ignores it)."""
+    if isinstance(column_type, sqltypes.Float):
+        return _FLOAT8
+    if isinstance(column_type, sqltypes.Numeric):
+        return _NUMERIC
+    return None

@@ -250,3 +250,37 @@ async def test_a_back_order_is_reserved_when_enough_stock_arrives(
     ]
     level = (await client.get("/api/v1/stock/SKU-P", params={"min_position": 10_000})).json()
     assert (level["on_hand"], level["reserved"], level["available"]) == (5, 5, 0)
+
+
+async def test_a_presale_order_for_a_sku_never_stocked_is_filled_when_it_first_arrives(
+    client: httpx.AsyncClient, system: EmbeddedSystem
+) -> None:
+    near, far = str(uuid4()), str(uuid4())
+    for warehouse_id, regions, speed in ((near, ["EU"], 2), (far, ["US"], 1)):
+        body = {
+            **WAREHOUSE,
+            "warehouse_id": warehouse_id,
+            "regions_served": regions,
+            "speed_rank": speed,
+        }
+        assert (await post(client, "/api/v1/warehouses", body)).status_code == 200
+    presale = placed("SKU-NEVER", 10, OrderType.PRESALE)
+    await append(system, "order", f"order-{presale.order_id}", presale, presale.order_id)
+    waiting = await reservation(client, presale.order_id, "backordered")
+    assert waiting["backorder_warehouse"] == near
+    requests = await eventually(
+        lambda: client.get("/api/v1/stock/alerts", params={"sku": "SKU-NEVER"}),
+        lambda r: bool(r.json()["replenishment_requests"]),
+        what="a replenishment request for the back-order",
+    )
+    [request] = requests.json()["replenishment_requests"]
+    assert (request["warehouse_id"], request["quantity"], request["reason"]) == (
+        near,
+        10,
+        "backorder",
+    )
+    # The goods first arrive at the other warehouse: the order takes them from there.
+    receipt = {"warehouse_id": far, "sku": "SKU-NEVER", "quantity": 10, "reference": "PO-9"}
+    assert (await post(client, "/api/v1/stock/receipts", receipt)).status_code == 200
+    filled = await reservation(client, presale.order_id, "reserved")
+    assert [(a["warehouse_id"], a["reserved"]) for a in filled["allocations"]] == [(far, 10)]

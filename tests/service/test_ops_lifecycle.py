@@ -33,6 +33,7 @@ from runtime.ops.replay import replay, replay_all
 from runtime.ops.status import projection_status
 from runtime.services import ALL_SERVICES
 from runtime.simulate import simulate
+from services.order.projections.facts import OrderFacts
 from shared.messaging.dead_letters import DeadLetters
 from shared.service.as_of import state_json
 from tests.helpers import eventually
@@ -141,7 +142,7 @@ async def test_replay_swaps_identical_rows_while_the_system_runs(world: World) -
     facts = await replay(deployment_of(world), "order_facts")
     assert facts.rows["order_facts"] >= 6
     status = {s.name: s for s in await projection_status(deployment_of(world))}
-    assert status["order_facts"].built_versions == [1]
+    assert status["order_facts"].built_versions == [OrderFacts.version]
 
 
 async def test_replay_all_swaps_every_projection_with_identical_rows(world: World) -> None:
@@ -164,7 +165,7 @@ async def test_projection_status_shows_versions_positions_and_lag(world: World) 
     facts = next(s for s in found if s.name == "order_facts")
     assert set(facts.positions) == {"order", "pricing", "inventory", "logistics", "payment"}
     assert facts.lag == 0
-    assert facts.version == 1
+    assert facts.version == OrderFacts.version
 
 
 async def test_operators_see_lag_and_retry_a_dead_letter_over_http(world: World) -> None:

@@ -350,3 +350,106 @@ async def test_a_long_poll_until_a_status_ignores_other_changes(
     assert confirmed.status_code == 200, confirmed.text
     answer = await asyncio.wait_for(poll, timeout=10)
     assert answer.json()["status"] == "confirmed"
+
+
+async def test_an_accepted_amendment_shows_its_lines_and_total_at_once(
+    client: httpx.AsyncClient, system: EmbeddedSystem
+) -> None:
+    buyer, supplier = await setup(client, system)
+    order_id = (await place(client, buyer, supplier)).json()["id"]
+    await price_and_reserve(system, order_id)
+    await eventually(
+        lambda: detail(client, order_id),
+        lambda d: d.get("status") == "awaiting_confirmation",
+        what="awaiting confirmation",
+    )
+    proposal = await client.post(
+        f"/api/v1/orders/{order_id}/amendments",
+        json={
+            "changes": [
+                {
+                    "line_no": 1,
+                    "sku": "BOLT-10",
+                    "quantity": 6,
+                    "unit_price": {"amount": "2.00", "currency": "EUR"},
+                }
+            ]
+        },
+        headers={"X-Actor": f"supplier:{supplier}"},
+    )
+    assert proposal.status_code == 200, proposal.text
+    proposal_id = proposal.json()["proposal_id"]
+    accepted = await client.post(
+        f"/api/v1/orders/{order_id}/amendments/{proposal_id}/accept",
+        json={},
+        headers={"X-Actor": f"buyer:{buyer}"},
+    )
+    assert accepted.status_code == 200, accepted.text
+    position = accepted.json()["position"]
+    found = await client.get(
+        f"/api/v1/orders/{order_id}", params={"min_position": position}, headers=OPS
+    )
+    body = found.json()
+    assert body["status"] == "awaiting_confirmation"
+    assert [(line["quantity"], line["unit_price"]["amount"]) for line in body["lines"]] == [
+        (6, "2.00")
+    ]
+    assert body["total"] == {"amount": "12.00", "currency": "EUR"}
+    listed = await client.get(
+        "/api/v1/orders", params={"min_position": position}, headers={"X-Actor": f"buyer:{buyer}"}
+    )
+    assert [o["total"] for o in listed.json()] == [{"amount": "12.00", "currency": "EUR"}]
+    queue = await client.get(
+        f"/api/v1/suppliers/{supplier}/queue",
+        params={"min_position": position},
+        headers={"X-Actor": f"supplier:{supplier}"},
+    )
+    assert [o["total"]["amount"] for o in queue.json()] == ["12.00"]
+
+
+@pytest.mark.parametrize(
+    ("line", "why"),
+    [
+        ({"sku": "BOLT-10", "quantity": "12"}, "a number in a string"),
+        ({"sku": "BOLT-10", "quantity": True}, "a boolean"),
+        ({"sku": "BOLT-10", "quantity": 12.0}, "a float"),
+        ({"sku": "BOLT-10", "quantity": 9223372036854775808}, "beyond 64 bits"),
+        ({"sku": "BOLT-10", "quantity": 10**30}, "far beyond any stock"),
+    ],
+)
+async def test_a_quantity_that_is_not_a_sane_json_integer_is_refused(
+    client: httpx.AsyncClient, system: EmbeddedSystem, line: dict[str, Any], why: str
+) -> None:
+    buyer, supplier = await setup(client, system)
+    body = {**order_body(buyer, supplier), "lines": [line]}
+    response = await client.post("/api/v1/orders", json=body, headers=OPS)
+    assert response.status_code == 422, (why, response.text)
+    assert response.headers["content-type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["field"] == "lines[0].quantity", (why, problem)
+    assert [e["field"] for e in problem["errors"]] == ["lines[0].quantity"]
+    listed = await client.get("/api/v1/orders", headers=OPS)
+    assert listed.json() == [], "nothing is stored"
+
+
+async def test_other_json_types_are_what_the_schema_says_too(
+    client: httpx.AsyncClient, system: EmbeddedSystem
+) -> None:
+    buyer, supplier = await setup(client, system)
+    cases = [
+        ({"requested_delivery_date": 1767225600}, "requested_delivery_date"),
+        ({"order_type": 1}, "order_type"),
+        ({"buyer_reference": 7}, "buyer_reference"),
+        ({"lines": [{"sku": "BOLT-10", "quantity": 12, "line_no": "1"}]}, "lines[0].line_no"),
+    ]
+    for change, field in cases:
+        body = {**order_body(buyer, supplier), **change}
+        response = await client.post("/api/v1/orders", json=body, headers=OPS)
+        assert response.status_code == 422, (change, response.text)
+        assert response.json()["field"] == field, (change, response.json())
+    rule = await client.put(
+        f"/api/v1/suppliers/{supplier}/auto-confirm",
+        json={"enabled": "true", "order_types": ["regular"]},
+        headers=OPS,
+    )
+    assert (rule.status_code, rule.json()["field"]) == (422, "enabled"), rule.text

@@ -23,6 +23,10 @@ from tests.helpers import eventually
 from tests.service.test_payment_support import accept, agreed_order, emit, invoice_of
 
 
+def eur(amount: str) -> dict[str, str]:
+    return {"amount": amount, "currency": "EUR"}
+
+
 async def return_goods(
     system: EmbeddedSystem, order: UUID, shipment: UUID, remedy: Remedy, quantity: int = 2
 ) -> UUID:
@@ -61,7 +65,7 @@ async def refunds_of(client: httpx.AsyncClient, order: UUID, count: int) -> list
 
 
 async def settle(client: httpx.AsyncClient, invoice: dict[str, Any]) -> int:
-    amount = {"amount": invoice["open_amount"], "currency": invoice["currency"]}
+    amount = invoice["open_amount"]
     path = f"/api/v1/invoices/{invoice['invoice_id']}/payments"
     paid = await client.post(path, json={"reference": f"B-{uuid4()}", "amount": amount})
     assert paid.status_code == 200, paid.text
@@ -125,12 +129,12 @@ async def test_receivables_age_open_amounts_per_buyer_by_due_date(
     system: EmbeddedSystem, client: httpx.AsyncClient
 ) -> None:
     supplier, late_buyer, new_buyer = uuid4(), uuid4(), uuid4()
-    await client.put(f"/api/v1/payment-terms/{supplier}/{new_buyer}", json={"terms": "prepaid"})
+    await client.put(f"/api/v1/payment-terms/{supplier}/{new_buyer}", json={"terms": "net_15"})
     orders = []
     for buyer, accepted_on in (
         (late_buyer, datetime(2026, 1, 1, tzinfo=UTC)),  # net 30: due 31 Jan
         (late_buyer, datetime(2026, 3, 1, tzinfo=UTC)),  # due 31 Mar
-        (new_buyer, datetime(2026, 3, 20, tzinfo=UTC)),  # prepaid: due 20 Mar
+        (new_buyer, datetime(2026, 3, 1, tzinfo=UTC)),  # net 15: due 16 Mar
     ):
         order = await agreed_order(system, supplier, buyer)
         await accept(system, order, at=accepted_on)
@@ -145,18 +149,18 @@ async def test_receivables_age_open_amounts_per_buyer_by_due_date(
     assert rows[str(late_buyer)] == {
         "buyer_id": str(late_buyer),
         "currency": "EUR",
-        "open": "40.00",
-        "current": "20.00",
-        "days_1_30": "0",
-        "days_31_60": "20.00",
-        "days_60_plus": "0",
+        "open": eur("40.00"),
+        "current": eur("20.00"),
+        "days_1_30": eur("0"),
+        "days_31_60": eur("20.00"),
+        "days_60_plus": eur("0"),
     }
-    assert rows[str(new_buyer)]["days_1_30"] == "20.00"
+    assert rows[str(new_buyer)]["days_1_30"] == eur("20.00")
     overdue = await client.get(
         "/api/v1/invoices",
         params={"supplier_id": str(supplier), "status": "overdue", "as_of": "2026-03-25"},
     )
-    assert {row["due_on"] for row in overdue.json()} == {"2026-01-31", "2026-03-20"}
+    assert {row["due_on"] for row in overdue.json()} == {"2026-01-31", "2026-03-16"}
     assert date.fromisoformat(overdue.json()[0]["due_on"]) < date(2026, 3, 25)
     missing = await client.get("/api/v1/receivables")
     assert missing.json()["errors"][0]["field"] == "supplier_id"

@@ -94,7 +94,7 @@ async def supplier_with_product(
                 {
                     "sku": "BOLT-10",
                     "percent_off": "10",
-                    "breaks": [{"min_quantity": 100, "unit_price": "1.50"}],
+                    "breaks": [{"min_quantity": 100, "unit_price": eur("1.50")}],
                 }
             ],
         },
@@ -293,7 +293,12 @@ async def test_quote_prices_a_cart_and_names_each_broken_line(
     )
     assert bad.status_code == 422
     assert bad.headers["content-type"] == "application/problem+json"
-    assert [e["field"] for e in bad.json()["errors"]] == ["lines.1.quantity"]
+    assert [e["field"] for e in bad.json()["errors"]] == ["lines[1].quantity"]
+    # A body the schema refuses names its field in the same format as a broken pricing rule.
+    typed = await client.post(
+        "/api/v1/quotes", json={**body, "lines": [{"sku": "BOLT-10", "quantity": "100"}]}
+    )
+    assert (typed.status_code, typed.json()["field"]) == (422, "lines[0].quantity")
 
 
 async def test_product_updates_use_if_match_and_hide_cost_from_buyers(
@@ -314,7 +319,7 @@ async def test_product_updates_use_if_match_and_hide_cost_from_buyers(
     assert as_buyer.json()["pack_size"] == 5
     assert "cost_price" not in as_buyer.json()
     as_supplier = await client.get(path, headers={"X-Actor": f"supplier:{supplier}"})
-    assert as_supplier.json()["cost_price"] == "1.10"
+    assert as_supplier.json()["cost_price"] == eur("1.10")
     assert as_supplier.headers["ETag"] == '"2"'
 
 
@@ -367,9 +372,9 @@ async def test_bad_master_data_is_a_problem_naming_the_field(
                 "supplier_id": str(supplier),
                 "tier": "gold",
                 "currency": "EUR",
-                "prices": [{"sku": "NOPE", "unit_price": "1"}],
+                "prices": [{"sku": "NOPE", "unit_price": eur("1")}],
             },
-            "prices.0.sku",
+            "prices[0].sku",
         ),
     ]
     for path, body, field in cases:

@@ -57,11 +57,12 @@ class ReserveStock:
 class FillBackorder:
     """Stock arrived: reserve a back-ordered (presale) order's lines if they now fit, all or none.
 
-    ``warehouse_id`` is the back-order's preferred warehouse (its supplier's, near the buyer).
+    ``warehouse_id`` is the back-order's preferred warehouse (its supplier's, near the buyer),
+    if it has one.
     """
 
     order_id: UUID
-    warehouse_id: UUID
+    warehouse_id: UUID | None
     lines: tuple[OrderLine, ...]
 
 

@@ -20,3 +20,13 @@ class AdjustmentBelowReserved(DomainError):
 
 class WarehouseBelongsToAnotherSupplier(DomainError):
     field = "supplier_id"
+
+
+class StockWouldExceedLimit(DomainError):
+    """On hand at one warehouse stays within MAX_QUANTITY units of a SKU."""
+
+    status = 422
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.field = field

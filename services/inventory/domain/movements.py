@@ -12,12 +12,13 @@ from services.inventory.domain.commands import (
 )
 from services.inventory.domain.errors import (
     AdjustmentBelowReserved,
+    StockWouldExceedLimit,
     StockWouldGoNegative,
     UnknownWarehouse,
     WarehouseBelongsToAnotherSupplier,
 )
 from services.inventory.domain.state import RETURN_REFERENCE, World
-from shared.events.base import DomainEvent
+from shared.events.base import MAX_QUANTITY, DomainEvent
 from shared.events.inventory import (
     ReorderThresholdSet,
     StockAdjusted,
@@ -49,8 +50,19 @@ def _require_warehouse(world: World, warehouse_id: object) -> None:
         raise UnknownWarehouse(f"warehouse {warehouse_id} is not registered")
 
 
+def _within_limit(on_hand: int, sku: str, field: str) -> None:
+    if on_hand > MAX_QUANTITY:
+        raise StockWouldExceedLimit(
+            f"on hand would be {on_hand} units of {sku}, above the {MAX_QUANTITY} one warehouse "
+            "may hold of a SKU",
+            field,
+        )
+
+
 def receive_stock(command: ReceiveStock, world: World) -> list[DomainEvent]:
     _require_warehouse(world, command.warehouse_id)
+    balance = world.sku(command.sku).balance(command.warehouse_id)
+    _within_limit(balance.on_hand + command.quantity, command.sku, "quantity")
     received = StockReceived(
         warehouse_id=command.warehouse_id,
         sku=command.sku,
@@ -70,6 +82,7 @@ def adjust_stock(command: AdjustStock, world: World) -> list[DomainEvent]:
             f"on hand would be {on_hand}: {command.sku} has only {balance.on_hand} on hand "
             f"at warehouse {command.warehouse_id}"
         )
+    _within_limit(on_hand, command.sku, "delta")
     if on_hand < balance.reserved:
         raise AdjustmentBelowReserved(
             f"on hand would be {on_hand}, below the {balance.reserved} units reserved for orders; "

@@ -36,11 +36,12 @@ from shared.events.values import Allocation, OrderLine, OrderType
 def candidates(world: World, supplier_id: UUID, skus: Iterable[str]) -> list[WarehouseRegistered]:
     """The supplier's warehouses that hold a balance of any of ``skus``."""
     ids = {wh for sku in skus for wh in world.sku(sku).balances}
-    return [
-        w
-        for w in world.warehouses.values()
-        if w.warehouse_id in ids and w.supplier_id == supplier_id
-    ]
+    return [w for w in supplier_warehouses(world, supplier_id) if w.warehouse_id in ids]
+
+
+def supplier_warehouses(world: World, supplier_id: UUID) -> list[WarehouseRegistered]:
+    """Every warehouse of the supplier the world knows, stock or none."""
+    return [w for w in world.warehouses.values() if w.supplier_id == supplier_id]
 
 
 def _availability(world: World, skus: Iterable[str]) -> dict[tuple[str, UUID], int]:
@@ -93,17 +94,23 @@ def reserve_stock(command: ReserveStock, world: World) -> list[DomainEvent]:
         return with_alerts(world, [reserved, *changes])
     if command.order_type is not OrderType.PRESALE:
         return [StockReservationFailed(order_id=command.order_id, shortages=result.shortages)]
-    return _backorder(command, houses, world)
+    # Presale is for goods not in stock yet: any of the supplier's warehouses may receive them.
+    return _backorder(command, supplier_warehouses(world, command.supplier_id), world)
 
 
 def fill_backorder(command: FillBackorder, world: World) -> list[DomainEvent]:
-    """A back-ordered order's lines, reserved all at once when the stock now allows it."""
-    preferred = world.warehouses.get(command.warehouse_id)
-    if world.order(command.order_id).status != "backordered" or preferred is None:
+    """A back-ordered order's lines, reserved all at once when the stock now allows it, from
+    the supplier's warehouses routed as for the order's region."""
+    order = world.order(command.order_id)
+    preferred = world.warehouses.get(command.warehouse_id) if command.warehouse_id else None
+    supplier = order.supplier_id or (preferred.supplier_id if preferred else None)
+    if order.status != "backordered" or supplier is None:
         return []
+    region = order.region
+    if order.supplier_id is None and preferred is not None:
+        region = preferred.regions_served[0]  # a v1 back-order did not record its region
     skus = sorted({line.sku for line in command.lines})
-    region = preferred.regions_served[0] if preferred.regions_served else "none"
-    houses = candidates(world, preferred.supplier_id, skus)
+    houses = candidates(world, supplier, skus)
     result = route(command.lines, houses, _availability(world, skus), OrderType.PRESALE, region)
     if result.decision is None:
         return []  # still short: it waits for the next delivery
@@ -124,7 +131,13 @@ def _backorder(
     ranked = rank(houses, command.order_type, command.delivery_region)
     preferred = ranked[0].warehouse_id if ranked else None
     events: list[DomainEvent] = [
-        BackorderCreated(order_id=command.order_id, lines=command.lines, warehouse_id=preferred)
+        BackorderCreated(
+            order_id=command.order_id,
+            lines=command.lines,
+            warehouse_id=preferred,
+            supplier_id=command.supplier_id,
+            delivery_region=command.delivery_region,
+        )
     ]
     for line in command.lines:
         missing = line.quantity - sum(
@@ -173,10 +186,13 @@ def change_reserved_quantity(command: ChangeReservedQuantity, world: World) -> l
     releases: list[Allocation] = []
     extra: list[OrderLine] = []
     for line_no, sku, quantity in command.lines:
+        if any(p.sku != sku for (line, _), p in order.placements.items() if line == line_no):
+            continue  # a line keeps its SKU (the order service refuses another): nothing to move
         current = order.reserved_for_line(line_no)
         if quantity < current:
             releases.extend(_trim(_held(world, command.order_id, line_no), current - quantity))
-        elif quantity > current:
+        elif quantity > current and order.amended_backorders.get(line_no) != quantity - current:
+            # (the same units already back-ordered: a redelivered amendment changes nothing)
             extra.append(OrderLine(line_no=line_no, sku=sku, quantity=quantity - current))
     events: list[DomainEvent] = []
     if releases:

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from uuid import UUID
 
+from shared.events.base import MAX_QUANTITY
 from shared.events.inventory import RoutingCandidate, RoutingDecision, Shortage, WarehouseRegistered
 from shared.events.values import Allocation, OrderLine, OrderType, SkuQuantity
 
@@ -117,7 +118,7 @@ def _decision(
             speed_rank=w.speed_rank,
             lead_time_days=w.lead_time_days,
             available=tuple(
-                SkuQuantity(sku=s, quantity=max(0, available.get((s, w.warehouse_id), 0)))
+                SkuQuantity(sku=s, quantity=_recorded(available.get((s, w.warehouse_id), 0)))
                 for s in skus
             ),
             chosen=w.warehouse_id in chosen,
@@ -138,3 +139,9 @@ def _decision(
         candidates=candidates,
         reason=f"{why}; one warehouse per line where one can fill it; " + "; ".join(notes),
     )
+
+
+def _recorded(units: int) -> int:
+    """Availability as a decision records it: never negative, at most MAX_QUANTITY (a restocked
+    return may take a balance past what receipts may)."""
+    return min(max(0, units), MAX_QUANTITY)

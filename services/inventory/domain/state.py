@@ -82,7 +82,10 @@ class OrderReservation:
     status: str = "none"
     order_type: OrderType = OrderType.REGULAR
     region: str = "none"
+    supplier_id: UUID | None = None
     placements: Mapping[tuple[int, UUID], Placement] = field(default_factory=dict)
+    amended_backorders: Mapping[int, int] = field(default_factory=dict)
+    """Units per line an accepted amendment asked for beyond what could be reserved."""
     shipments: frozenset[UUID] = frozenset()
 
     def reserved_for_line(self, line_no: int) -> int:
@@ -176,8 +179,14 @@ def evolve_order(state: OrderReservation, event: DomainEvent) -> OrderReservatio
             return replace(state, status="reserved", order_type=routing.order_type, region=region)
         case StockReservationFailed():
             return replace(state, status="failed") if state.status == "none" else state
-        case BackorderCreated():
-            return replace(state, status="backordered") if state.status == "none" else state
+        case BackorderCreated(supplier_id=supplier_id, delivery_region=region):
+            if state.status != "none":  # an amendment's extra units: the order stays reserved
+                extra = {line.line_no: line.quantity for line in event.lines}
+                return replace(state, amended_backorders={**state.amended_backorders, **extra})
+            state = replace(state, status="backordered", order_type=OrderType.PRESALE)
+            if region is not None:  # a v1 back-order did not record them
+                state = replace(state, supplier_id=supplier_id, region=region)
+            return state
         case StockReleased(releases=releases):
             for a in releases:
                 state = state.place(a.line_no, a.warehouse_id, a.sku, -a.quantity)

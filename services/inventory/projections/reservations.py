@@ -152,12 +152,12 @@ class Reservations(FoldingProjection):
         waiting = [
             (doc["history"][0]["position"], doc)
             for doc in docs
-            if doc.get("backorder_warehouse") and {b["sku"] for b in doc["backorders"]} & set(skus)
+            if {b["sku"] for b in doc["backorders"]} & set(skus)
         ]
         return [
             Backorder(
                 UUID(doc["order_id"]),
-                UUID(doc["backorder_warehouse"]),
+                UUID(doc["backorder_warehouse"]) if doc.get("backorder_warehouse") else None,
                 tuple(OrderLine.model_validate(line) for line in doc["backorders"]),
             )
             for _, doc in sorted(waiting, key=lambda item: item[0])
@@ -167,5 +167,5 @@ class Reservations(FoldingProjection):
 @dataclass(frozen=True)
 class Backorder:
     order_id: UUID
-    warehouse_id: UUID
+    warehouse_id: UUID | None
     lines: tuple[OrderLine, ...]

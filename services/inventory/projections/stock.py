@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from typing import Any, TypeGuard
+from uuid import UUID
 
-from sqlalchemy import Boolean, Column, Integer, MetaData, String, Table, Text
+from sqlalchemy import Boolean, Column, Integer, MetaData, String, Table, Text, select
 
 from shared.events.envelope import Envelope
 from shared.events.inventory import (
@@ -20,7 +21,7 @@ from shared.events.inventory import (
 from shared.service.projection import FoldingProjection, Projection
 from shared.service.rows import Rows
 from shared.service.sql import upsert
-from shared.sql import Connection
+from shared.sql import Connection, Database
 
 _Touching = StockReceived | StockAdjusted | StockBalanceChanged | ReorderThresholdSet | StockLow
 
@@ -116,3 +117,10 @@ class Warehouses(Projection):
                 "lead_time_days": event.lead_time_days,
             }
             await upsert(conn, self.warehouses, values, key=("warehouse_id",))
+
+    async def of_supplier(self, engine: Database, supplier_id: UUID) -> list[UUID]:
+        """The ids of a supplier's registered warehouses."""
+        t = self.warehouses
+        query = select(t.c.warehouse_id).where(t.c.supplier_id == str(supplier_id))
+        async with engine.connect() as conn:
+            return [UUID(warehouse_id) for (warehouse_id,) in await conn.execute(query)]

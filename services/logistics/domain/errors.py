@@ -14,44 +14,30 @@ class DeliveryAddressAlreadyRegistered(DomainError):
 
 
 class UnknownShipment(DomainError):
+    """No such shipment, or not the asking party's: both answer alike (404)."""
+
     status = 404
+    field = "shipment_id"
 
 
 class UnknownReturn(DomainError):
+    """No such return, or not the asking warehouse's: both answer alike (404)."""
+
     status = 404
-
-
-class ShipmentBelongsToAnotherWarehouse(DomainError):
-    status = 403
-
-
-class ShipmentOfAnotherSupplier(DomainError):
-    """A supplier ships only its own orders."""
-
-    status = 403
-
-
-class ShipmentCarriedByAnotherCarrier(DomainError):
-    status = 403
-
-
-class ShipmentBelongsToAnotherBuyer(DomainError):
-    status = 403
-
-
-class ReturnBelongsToAnotherWarehouse(DomainError):
-    status = 403
+    field = "return_id"
 
 
 class ShipmentWasCancelled(DomainError):
     """Cancelled shipments never leave the warehouse."""
 
 
+class AwaitingPrepayment(DomainError):
+    """A prepaid order's goods leave the warehouse only once its invoice is paid."""
+
+    field = "shipment_id"
+
+
 class ShipmentAlreadyShipped(DomainError):
-    pass
-
-
-class ShipmentNotShipped(DomainError):
     pass
 
 

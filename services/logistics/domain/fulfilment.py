@@ -16,6 +16,7 @@ from services.logistics.domain.planning import (
     NoteCancellation,
     NoteConfirmation,
     NoteDeliveryDetails,
+    NotePrepayment,
     NoteRelease,
     NoteReservation,
     PlanningCommand,
@@ -28,7 +29,14 @@ from shared.service.decider import Decider
 
 FulfilmentCommand = PlanningCommand | ShippingCommand | InspectGoods | ReceiveReturn
 
-_PLANNING = (NoteDeliveryDetails, NoteReservation, NoteRelease, NoteConfirmation, NoteCancellation)
+_PLANNING = (
+    NoteDeliveryDetails,
+    NoteReservation,
+    NoteRelease,
+    NoteConfirmation,
+    NoteCancellation,
+    NotePrepayment,
+)
 
 
 def decide(command: FulfilmentCommand, state: Fulfilment, now: datetime) -> Sequence[DomainEvent]:

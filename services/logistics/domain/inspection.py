@@ -16,10 +16,9 @@ from services.logistics.domain.errors import (
     InvalidLines,
     RemedyRequired,
     ReturnAlreadyReceived,
-    ReturnBelongsToAnotherWarehouse,
-    ShipmentBelongsToAnotherBuyer,
     ShipmentNotDelivered,
     UnknownReturn,
+    UnknownShipment,
 )
 from services.logistics.domain.ids import replacement_shipment_id, return_id_for
 from services.logistics.domain.shipping import shipment_of
@@ -74,17 +73,17 @@ def _check_lines(shipment: Shipment, lines: tuple[InspectedLine, ...]) -> None:
         if match is None or match.sku != line.sku or line.line_no in seen:
             raise InvalidLines(
                 f"line {line.line_no} ({line.sku}) is not in the shipment, or is repeated",
-                field=f"lines.{index}",
+                field=f"lines[{index}]",
             )
         if line.accepted + line.rejected != match.quantity:
             raise InvalidLines(
                 f"line {line.line_no}: accepted {line.accepted} + rejected {line.rejected} "
                 f"must equal the {match.quantity} shipped",
-                field=f"lines.{index}",
+                field=f"lines[{index}]",
             )
         if line.rejected and not line.reason:
             raise InvalidLines(
-                f"line {line.line_no}: say why units are rejected", field=f"lines.{index}.reason"
+                f"line {line.line_no}: say why units are rejected", field=f"lines[{index}].reason"
             )
         seen.add(line.line_no)
     missing = sorted(set(shipped) - seen)
@@ -95,7 +94,7 @@ def _check_lines(shipment: Shipment, lines: tuple[InspectedLine, ...]) -> None:
 def decide_inspection(command: InspectGoods, state: Fulfilment) -> list[DomainEvent]:
     shipment = shipment_of(state, command.shipment_id)
     if state.buyer_id is not None and state.buyer_id != command.buyer_id:
-        raise ShipmentBelongsToAnotherBuyer(f"shipment {shipment.shipment_id} is not yours")
+        raise UnknownShipment(f"shipment {shipment.shipment_id} does not exist")  # not yours
     if shipment.stage in INSPECTED:
         raise GoodsAlreadyInspected(f"shipment {shipment.shipment_id} was already inspected")
     if shipment.stage is not ShipmentStage.DELIVERED:
@@ -170,9 +169,7 @@ def decide_return(command: ReceiveReturn, state: Fulfilment, now: datetime) -> l
     if authorised is None:
         raise UnknownReturn(f"return {command.return_id} does not exist")
     if authorised.warehouse_id != command.warehouse_id:
-        raise ReturnBelongsToAnotherWarehouse(
-            f"return {authorised.return_id} goes to warehouse {authorised.warehouse_id}"
-        )
+        raise UnknownReturn(f"return {command.return_id} does not exist")  # not yours
     if authorised.received:
         raise ReturnAlreadyReceived(f"return {authorised.return_id} was already received")
     expected = {line.line_no: line for line in authorised.lines}
@@ -183,7 +180,7 @@ def decide_return(command: ReceiveReturn, state: Fulfilment, now: datetime) -> l
         if match is None or match.sku != line.sku or counted[line.line_no] > match.quantity:
             raise InvalidLines(
                 f"line {line.line_no} ({line.sku}) was not authorised for return in that quantity",
-                field=f"lines.{index}",
+                field=f"lines[{index}]",
             )
     assert state.order_id is not None
     return [

@@ -14,6 +14,8 @@ from shared.events.logistics import (
     CancellationNoted,
     ConfirmationNoted,
     DeliveryDetailsNoted,
+    PrepaymentNoted,
+    PrepaymentStage,
     ReleaseNoted,
     ReservationNoted,
     ShipmentCancelled,
@@ -49,12 +51,24 @@ class NoteRelease:
 
 @dataclass(frozen=True)
 class NoteConfirmation:
-    """``lines`` are the confirmed quantities (after any amendment); they are what ships."""
+    """``lines`` are the confirmed quantities (after any amendment); they are what ships.
+    ``prepaid``: the buyer's terms with the supplier are prepaid, so shipping waits for it."""
 
     order_id: UUID
     cause_id: UUID
     lines: tuple[OrderLine, ...]
     delivery_date: date | None = None
+    prepaid: bool = False
+
+
+@dataclass(frozen=True)
+class NotePrepayment:
+    """Payment billed the order up front (``invoiced``) or was paid (``received``)."""
+
+    order_id: UUID
+    cause_id: UUID
+    stage: PrepaymentStage
+    invoice_id: UUID
 
 
 @dataclass(frozen=True)
@@ -65,7 +79,12 @@ class NoteCancellation:
 
 
 PlanningCommand = (
-    NoteDeliveryDetails | NoteReservation | NoteRelease | NoteConfirmation | NoteCancellation
+    NoteDeliveryDetails
+    | NoteReservation
+    | NoteRelease
+    | NoteConfirmation
+    | NoteCancellation
+    | NotePrepayment
 )
 
 
@@ -99,6 +118,15 @@ def decide_planning(command: PlanningCommand, state: Fulfilment) -> list[DomainE
                 lines=command.lines,
                 delivery_date=command.delivery_date,
             )
+            if command.prepaid and state.prepayment is None:
+                awaited = PrepaymentNoted(
+                    order_id=command.order_id,
+                    source_event_id=command.cause_id,
+                    stage=PrepaymentStage.AWAITED,
+                )
+                return [noted, awaited, *plan_shipments(evolve(evolve(state, noted), awaited))]
+        case NotePrepayment():
+            return _prepayment(command, state)
         case NoteCancellation():
             return [
                 CancellationNoted(
@@ -109,6 +137,25 @@ def decide_planning(command: PlanningCommand, state: Fulfilment) -> list[DomainE
                 *_cancel_planned(state, command.order_id, command.reason),
             ]
     return [noted, *plan_shipments(evolve(state, noted))]
+
+
+def _prepayment(command: NotePrepayment, state: Fulfilment) -> list[DomainEvent]:
+    """Billed up front: shipping waits; paid: it may go. A settlement of another invoice, or
+    news older than what is noted, changes nothing."""
+    received = state.prepayment is PrepaymentStage.RECEIVED
+    if command.stage is PrepaymentStage.RECEIVED:
+        if received or state.prepayment_invoice != command.invoice_id:
+            return []
+    elif received or state.prepayment_invoice == command.invoice_id:
+        return []
+    return [
+        PrepaymentNoted(
+            order_id=command.order_id,
+            source_event_id=command.cause_id,
+            stage=command.stage,
+            invoice_id=command.invoice_id,
+        )
+    ]
 
 
 def _cancel_planned(state: Fulfilment, order_id: UUID, reason: str) -> list[DomainEvent]:

@@ -7,13 +7,10 @@ from datetime import datetime
 from uuid import UUID
 
 from services.logistics.domain.errors import (
+    AwaitingPrepayment,
     InvalidLines,
     ShipmentAlreadyDelivered,
     ShipmentAlreadyShipped,
-    ShipmentBelongsToAnotherWarehouse,
-    ShipmentCarriedByAnotherCarrier,
-    ShipmentNotShipped,
-    ShipmentOfAnotherSupplier,
     ShipmentWasCancelled,
     UnknownShipment,
 )
@@ -92,13 +89,17 @@ def _ship(command: ShipShipment, state: Fulfilment, now: datetime) -> list[Domai
     shipment = shipment_of(state, command.shipment_id)
     if command.supplier_id is not None:
         if state.supplier_id != command.supplier_id:
-            raise ShipmentOfAnotherSupplier(f"shipment {shipment.shipment_id} is not yours")
+            raise UnknownShipment(f"shipment {shipment.shipment_id} does not exist")  # not yours
     elif shipment.warehouse_id != command.warehouse_id:
-        raise ShipmentBelongsToAnotherWarehouse(
-            f"shipment {shipment.shipment_id} leaves from warehouse {shipment.warehouse_id}"
-        )
+        raise UnknownShipment(f"shipment {shipment.shipment_id} does not exist")  # not yours
     if shipment.stage is ShipmentStage.CANCELLED:
         raise ShipmentWasCancelled(f"shipment {shipment.shipment_id} was cancelled")
+    if state.awaiting_prepayment:
+        invoice = state.prepayment_invoice
+        raise AwaitingPrepayment(
+            f"order {state.order_id} is on prepaid terms: its goods ship once "
+            + (f"invoice {invoice} is paid" if invoice else "its prepayment invoice is paid")
+        )
     if shipment.stage is not ShipmentStage.PLANNED:
         raise ShipmentAlreadyShipped(f"shipment {shipment.shipment_id} is {shipment.stage}")
     assert state.order_id is not None
@@ -119,12 +120,10 @@ def _ship(command: ShipShipment, state: Fulfilment, now: datetime) -> list[Domai
 def moving_shipment(state: Fulfilment, shipment_id: UUID, carrier_id: UUID) -> Shipment:
     """The shipment a carrier reports on: it must be that carrier's and on its way."""
     shipment = shipment_of(state, shipment_id)
-    if shipment.stage in (ShipmentStage.PLANNED, ShipmentStage.CANCELLED):
-        raise ShipmentNotShipped(f"shipment {shipment_id} is {shipment.stage}, not shipped")
     if shipment.carrier_id != carrier_id:
-        raise ShipmentCarriedByAnotherCarrier(
-            f"shipment {shipment_id} is carried by carrier {shipment.carrier_id}"
-        )
+        # Another carrier's shipment, or one not handed to a carrier yet (planned, cancelled),
+        # is none of its business: answered as a shipment that does not exist, as a read is.
+        raise UnknownShipment(f"shipment {shipment_id} does not exist")
     if shipment.stage not in MOVING:
         raise ShipmentAlreadyDelivered(f"shipment {shipment_id} is {shipment.stage}")
     return shipment
@@ -144,7 +143,7 @@ def _damage(command: RecordDamage, state: Fulfilment) -> list[DomainEvent]:
         if match is None or match.sku != line.sku or line.quantity > match.quantity:
             raise InvalidLines(
                 f"line {line.line_no} ({line.sku}) is not in the shipment in that quantity",
-                field=f"lines.{index}",
+                field=f"lines[{index}]",
             )
     assert state.order_id is not None
     return [

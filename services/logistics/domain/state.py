@@ -15,6 +15,8 @@ from shared.events.logistics import (
     DeliveryDetailsNoted,
     GoodsAccepted,
     GoodsRejected,
+    PrepaymentNoted,
+    PrepaymentStage,
     ReleaseNoted,
     ReservationNoted,
     ReturnAuthorized,
@@ -89,6 +91,12 @@ class Fulfilment:
     cancelled: bool = False
     shipments: dict[UUID, Shipment] = field(default_factory=dict)
     returns: dict[UUID, Return] = field(default_factory=dict)
+    prepayment: PrepaymentStage | None = None
+    prepayment_invoice: UUID | None = None
+
+    @property
+    def awaiting_prepayment(self) -> bool:
+        return self.prepayment in (PrepaymentStage.AWAITED, PrepaymentStage.INVOICED)
 
 
 def _with_shipment(state: Fulfilment, shipment_id: UUID, **changes: object) -> Fulfilment:
@@ -152,6 +160,15 @@ def evolve(state: Fulfilment, event: DomainEvent) -> Fulfilment:
                 order_id=event.order_id,
                 confirmed=event.lines,
                 delivery_date=event.delivery_date,
+            )
+        case PrepaymentNoted(stage=stage, invoice_id=invoice_id):
+            invoice = invoice_id or state.prepayment_invoice
+            return _noted(
+                state,
+                event.source_event_id,
+                order_id=event.order_id,
+                prepayment=stage,
+                prepayment_invoice=invoice,
             )
         case CancellationNoted():
             return _noted(state, event.source_event_id, order_id=event.order_id, cancelled=True)

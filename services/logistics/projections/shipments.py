@@ -6,12 +6,14 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import JSON, Column, Integer, MetaData, String, Table, select
+from sqlalchemy import JSON, Boolean, Column, Integer, MetaData, String, Table, select
 
 from services.logistics.domain.ids import replacement_shipment_id, return_id_for
 from shared.events.envelope import Envelope
 from shared.events.logistics import (
     DeliveryDetailsNoted,
+    PrepaymentNoted,
+    PrepaymentStage,
     Remedy,
     ShipmentPlanned,
 )
@@ -44,9 +46,11 @@ class ShipmentTracking(FoldingProjection):
     """``GET /shipments``, ``/shipments/{id}`` and the warehouse pick list."""
 
     name = "logistics_shipments"
+    version = 2  # 2: awaiting_prepayment
     sources = ("logistics",)
     event_types = (
         "DeliveryDetailsNoted",
+        "PrepaymentNoted",
         "ReservationNoted",
         "ReleaseNoted",
         "ConfirmationNoted",
@@ -63,6 +67,7 @@ class ShipmentTracking(FoldingProjection):
             metadata,
             Column("order_id", String(36), primary_key=True),
             Column("buyer_id", String(36), nullable=False),
+            Column("awaiting_prepayment", Boolean, nullable=False, default=False),
         )
         self.shipments = Table(
             self.table_name("logistics_shipments"),
@@ -91,6 +96,7 @@ class ShipmentTracking(FoldingProjection):
             Column("remedy", String(32)),
             Column("return_id", String(36)),
             Column("replacement_shipment_id", String(36)),
+            Column("awaiting_prepayment", Boolean, nullable=False, default=False),
             Column("stream_version", Integer, nullable=False),
         )
         self.history = Table(
@@ -112,8 +118,11 @@ class ShipmentTracking(FoldingProjection):
     async def fold(self, rows: Rows, envelope: Envelope) -> None:
         event = envelope.event
         if isinstance(event, DeliveryDetailsNoted):
+            found = await rows.get(self.orders, (str(event.order_id),))
             values = {"order_id": str(event.order_id), "buyer_id": str(event.buyer_id)}
-            rows.put(self.orders, values)
+            rows.put(self.orders, {"awaiting_prepayment": False, **(found or {}), **values})
+        elif isinstance(event, PrepaymentNoted):
+            await self._prepayment(rows, event)
         elif isinstance(event, ShipmentPlanned):
             await self._planned(rows, envelope, event)
         elif envelope.event_type in TRACKED:
@@ -122,6 +131,16 @@ class ShipmentTracking(FoldingProjection):
         if order_id is not None:
             for shipment in await rows.find(self.shipments, "order_id", str(order_id)):
                 rows.put(self.shipments, {**shipment, "stream_version": envelope.stream_version})
+
+    async def _prepayment(self, rows: Rows, event: PrepaymentNoted) -> None:
+        """Until a prepaid order is paid, its shipments show they wait for it."""
+        waiting = event.stage is not PrepaymentStage.RECEIVED
+        order_id = str(event.order_id)
+        found = await rows.get(self.orders, (order_id,))
+        if found is not None:
+            rows.put(self.orders, {**found, "awaiting_prepayment": waiting})
+        for shipment in await rows.find(self.shipments, "order_id", order_id):
+            rows.put(self.shipments, {**shipment, "awaiting_prepayment": waiting})
 
     async def _planned(self, rows: Rows, envelope: Envelope, event: ShipmentPlanned) -> None:
         order = await rows.get(self.orders, (str(event.order_id),))
@@ -132,6 +151,7 @@ class ShipmentTracking(FoldingProjection):
             "delivery_address_id": data["delivery_address_id"],
             "ship_by": data["ship_by"],
             "buyer_id": order["buyer_id"] if order else None,
+            "awaiting_prepayment": bool(order and order["awaiting_prepayment"]),
             "status": "planned",
             "planned_at": envelope.occurred_at.isoformat(),
             "stream_version": envelope.stream_version,

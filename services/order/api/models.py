@@ -6,7 +6,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.events.base import NonNegativeMoney, PositiveQuantity
+from shared.events.base import MAX_LINES, NonNegativeMoney, PositiveQuantity
 from shared.events.values import Code, CurrencyCode, Email, LineChange, LineNo, OrderType, Sku, Text
 
 
@@ -33,7 +33,7 @@ class SupplierIn(Body):
 
 class AutoConfirmIn(Body):
     enabled: bool
-    order_types: Annotated[tuple[OrderType, ...], Field(min_length=1)]
+    order_types: Annotated[tuple[OrderType, ...], Field(min_length=1, max_length=3)]
     max_order_total: NonNegativeMoney | None = None
 
 
@@ -68,5 +68,5 @@ class OptionalReasonIn(Body):
 
 
 class AmendmentIn(Body):
-    changes: Annotated[tuple[LineChange, ...], Field(min_length=1)]
+    changes: Annotated[tuple[LineChange, ...], Field(min_length=1, max_length=MAX_LINES)]
     note: Text | None = None

@@ -13,6 +13,7 @@ from shared.events.values import OrderLine, Party
 from shared.service.api import Actor, ActorDep, IdempotencyKeyDep, IfMatchDep, accepted, respond
 from shared.service.context import CommandContext
 from shared.service.errors import Problem
+from shared.service.strict_json import StrictJson
 
 from ..domain.commands import (
     AcceptAmendment,
@@ -40,7 +41,9 @@ def order_routes(deps: OrderDeps) -> APIRouter:
     router = APIRouter(tags=["orders"])
     context = deps.context
 
-    async def place(body: PlaceOrderIn, actor: Actor, key: str | None) -> tuple[int, Any]:
+    async def place(
+        body: StrictJson[PlaceOrderIn], actor: Actor, key: str | None
+    ) -> tuple[int, Any]:
         buyer = (await deps.buyers.load(body.buyer_id)).state
         if not buyer.registered:
             raise Problem(422, "Unknown buyer", f"no buyer {body.buyer_id}", field="buyer_id")
@@ -77,7 +80,7 @@ def order_routes(deps: OrderDeps) -> APIRouter:
 
     @router.post("/orders", status_code=201)
     async def place_order(
-        body: PlaceOrderIn, actor: ActorDep, key: IdempotencyKeyDep = None
+        body: StrictJson[PlaceOrderIn], actor: ActorDep, key: IdempotencyKeyDep = None
     ) -> JSONResponse:
         """A buyer places an order with one supplier; lines must fit pack sizes and MOQs."""
         check_role(actor, "buyer", "operations")
@@ -115,7 +118,7 @@ def order_routes(deps: OrderDeps) -> APIRouter:
     @router.post("/orders/{order_id}/confirm")
     async def confirm_order(
         order_id: UUID,
-        body: ConfirmIn,
+        body: StrictJson[ConfirmIn],
         actor: ActorDep,
         if_match: IfMatchDep,
         key: IdempotencyKeyDep = None,
@@ -130,7 +133,7 @@ def order_routes(deps: OrderDeps) -> APIRouter:
     @router.post("/orders/{order_id}/reject")
     async def reject_order(
         order_id: UUID,
-        body: ReasonIn,
+        body: StrictJson[ReasonIn],
         actor: ActorDep,
         if_match: IfMatchDep,
         key: IdempotencyKeyDep = None,
@@ -145,7 +148,7 @@ def order_routes(deps: OrderDeps) -> APIRouter:
     @router.post("/orders/{order_id}/cancel")
     async def cancel_order(
         order_id: UUID,
-        body: ReasonIn,
+        body: StrictJson[ReasonIn],
         actor: ActorDep,
         if_match: IfMatchDep,
         key: IdempotencyKeyDep = None,
@@ -160,7 +163,7 @@ def order_routes(deps: OrderDeps) -> APIRouter:
     @router.post("/orders/{order_id}/amendments")
     async def propose_amendment(
         order_id: UUID,
-        body: AmendmentIn,
+        body: StrictJson[AmendmentIn],
         actor: ActorDep,
         if_match: IfMatchDep,
         key: IdempotencyKeyDep = None,
@@ -185,7 +188,7 @@ def order_routes(deps: OrderDeps) -> APIRouter:
             proposal_id: UUID,
             actor: ActorDep,
             if_match: IfMatchDep,
-            body: OptionalReasonIn | None = None,
+            body: StrictJson[OptionalReasonIn] | None = None,
             key: IdempotencyKeyDep = None,
         ) -> JSONResponse:
             answer = body or OptionalReasonIn()

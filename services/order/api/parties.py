@@ -18,6 +18,7 @@ from shared.service.api import (
 )
 from shared.service.context import CommandContext
 from shared.service.errors import Problem
+from shared.service.strict_json import StrictJson
 
 from ..domain.parties import RegisterBuyer, RegisterSupplier, SetAutoConfirmRule
 from .access import check_role
@@ -34,7 +35,7 @@ def party_routes(deps: OrderDeps) -> APIRouter:
 
     @router.post("/buyers", status_code=201)
     async def register_buyer(
-        body: BuyerIn, actor: ActorDep, key: IdempotencyKeyDep = None
+        body: StrictJson[BuyerIn], actor: ActorDep, key: IdempotencyKeyDep = None
     ) -> JSONResponse:
         """Register a buyer company (operations)."""
         check_role(actor, "operations")
@@ -52,7 +53,7 @@ def party_routes(deps: OrderDeps) -> APIRouter:
 
     @router.post("/suppliers", status_code=201)
     async def register_supplier(
-        body: SupplierIn, actor: ActorDep, key: IdempotencyKeyDep = None
+        body: StrictJson[SupplierIn], actor: ActorDep, key: IdempotencyKeyDep = None
     ) -> JSONResponse:
         """Register a supplier or distributor (operations)."""
         check_role(actor, "operations")
@@ -73,7 +74,7 @@ def party_routes(deps: OrderDeps) -> APIRouter:
     @router.put("/suppliers/{supplier_id}/auto-confirm")
     async def set_auto_confirm(
         supplier_id: UUID,
-        body: AutoConfirmIn,
+        body: StrictJson[AutoConfirmIn],
         actor: ActorDep,
         if_match: IfMatchDep,
         key: IdempotencyKeyDep = None,

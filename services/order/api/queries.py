@@ -14,6 +14,7 @@ from shared.service.changes import changed
 from shared.service.errors import Problem
 
 from ..domain.decide import order_decider
+from ..projections.facets import empty_facets
 from .deps import OrderDeps
 
 AfterRevisionQuery = Annotated[
@@ -29,12 +30,13 @@ WaitQuery = Annotated[
     Query(alias="wait", ge=0, le=30, description="seconds to wait for that change (long poll)"),
 ]
 OrderStatus = Literal[
-    "placed", "awaiting_confirmation", "backordered", "confirmed", "amendment_proposed",
+    "placed", "awaiting_confirmation", "backordered", "confirmed", "awaiting_prepayment",
+    "amendment_proposed",
     "shipped", "delivered", "accepted", "invoiced", "completed", "rejected", "cancelled",
 ]  # fmt: skip
 UntilStatusQuery = Annotated[
     list[OrderStatus] | None,
-    Query(max_length=12, description="long poll: answer once the status is one of these"),
+    Query(max_length=13, description="long poll: answer once the status is one of these"),
 ]
 UntilCount = Annotated[
     int | None, Query(ge=1, le=1000, description="long poll: answer once there are this many")
@@ -45,7 +47,8 @@ PositionSource = Annotated[
 ]
 
 STATUSES = (
-    "placed|awaiting_confirmation|backordered|confirmed|amendment_proposed|shipped|delivered"
+    "placed|awaiting_confirmation|backordered|confirmed|awaiting_prepayment|amendment_proposed"
+    "|shipped|delivered"
     "|accepted|invoiced|completed|rejected|cancelled"
 )
 
@@ -132,7 +135,7 @@ def query_routes(deps: OrderDeps) -> APIRouter:
                     break
                 change.clear()
         facets, timeline = await deps.details.get(context.engine, key)
-        body = {**summary, **facets, "timeline": timeline}
+        body = {**summary, **empty_facets(), **facets, "timeline": timeline}
         body.update(version=version, revision=len(timeline))
         return JSONResponse(body, headers={"ETag": f'"{version}"'})
 
@@ -168,7 +171,8 @@ def query_routes(deps: OrderDeps) -> APIRouter:
     async def supplier_queue(
         supplier_id: UUID, actor: ActorDep, min_position: MinPositionDep = 0
     ) -> list[dict[str, Any]]:
-        """Orders waiting for the supplier's decision or the buyer's answer, oldest first."""
+        """Orders waiting for the supplier's decision, the buyer's answer or the buyer's
+        prepayment, oldest first."""
         if actor.role in ("buyer",) or (
             actor.role == "supplier" and actor.party != str(supplier_id)
         ):

@@ -13,10 +13,11 @@ def is_complete(state: OrderState) -> bool:
     every_line_planned = all(
         fulfilment.planned_by_line.get(line.line_no, 0) >= line.quantity for line in state.lines
     )
+    prepaid = fulfilment.prepayment is not None
     shipments_done = all(
         track.delivered
         and track.accepted + track.rejected >= track.planned
-        and track.invoiced >= track.accepted
+        and (prepaid or track.invoiced >= track.accepted)
         and track.return_authorized >= track.awaiting_return
         for track in fulfilment.shipments.values()
     )

@@ -33,9 +33,8 @@ from shared.events.values import AgreedLine, LineChange
 from .state import Fulfilment, OrderState, Phase, ShipmentTrack
 
 
-def lines_total(lines: tuple[AgreedLine, ...], currency: str) -> Money:
-    amount = sum((line.unit_price.amount * line.quantity for line in lines), Decimal(0))
-    return Money(amount=amount, currency=currency)
+def lines_total_amount(lines: tuple[AgreedLine, ...]) -> Decimal:
+    return sum((line.unit_price.amount * line.quantity for line in lines), Decimal(0))
 
 
 def apply_changes(
@@ -58,8 +57,18 @@ def apply_changes(
     return tuple(result)
 
 
+def amend(
+    lines: tuple[AgreedLine, ...], total: Money, discount: Decimal, changes: tuple[LineChange, ...]
+) -> tuple[tuple[AgreedLine, ...], Money]:
+    """The agreed lines and total once an amendment is accepted: the order discount (pricing's
+    total below its lines, e.g. a coupon's amount off) still applies, never below zero."""
+    amended = apply_changes(lines, changes)
+    gross = lines_total_amount(amended)
+    return amended, Money(amount=max(gross - discount, Decimal(0)), currency=total.currency)
+
+
 def _priced(state: OrderState, lines: tuple[AgreedLine, ...], total: Money) -> OrderState:
-    discount = lines_total(lines, total.currency).amount - total.amount
+    discount = lines_total_amount(lines) - total.amount
     return replace(state, lines=lines, total=total, discount=discount, priced=True)
 
 
@@ -101,9 +110,9 @@ def _invoice(state: OrderState, event: OrderInvoiceProgressed) -> OrderState:
         fulfilment = replace(fulfilment, settled=fulfilment.settled | {event.invoice_id})
         return replace(state, fulfilment=fulfilment)
     fulfilment = replace(fulfilment, invoices=fulfilment.invoices | {event.invoice_id})
+    if event.shipment_id is None:  # a prepayment: it bills every shipment of the order
+        return replace(state, fulfilment=replace(fulfilment, prepayment=event.invoice_id))
     state = replace(state, fulfilment=fulfilment)
-    if event.shipment_id is None:
-        return state
     track = fulfilment.shipments.get(event.shipment_id, ShipmentTrack())
     return _track(state, event.shipment_id, invoiced=track.invoiced + event.quantity)
 
@@ -158,10 +167,8 @@ def evolve(state: OrderState, event: DomainEvent) -> OrderState:
                 pending_changes=changes,
             )
         case OrderAmendmentAccepted(changes=changes):
-            lines = apply_changes(state.lines, changes)
-            currency = state.total.currency if state.total else "EUR"
-            gross = lines_total(lines, currency).amount
-            total = Money(amount=max(gross - state.discount, Decimal(0)), currency=currency)
+            priced = state.total or Money(amount=Decimal(0), currency="EUR")
+            lines, total = amend(state.lines, priced, state.discount, changes)
             return replace(
                 state,
                 lines=lines,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shared.events.base import DomainEvent
+from shared.events.base import MAX_AMOUNT, DomainEvent
 from shared.events.order import (
     OrderAmendmentAccepted,
     OrderAmendmentDeclined,
@@ -31,7 +31,7 @@ from .errors import (
     OrderNotAwaitingConfirmation,
     OrderNotFound,
 )
-from .evolve import apply_changes
+from .evolve import apply_changes, lines_total_amount
 from .state import OrderState, Phase
 
 
@@ -92,6 +92,13 @@ def _check_changes(command: ProposeAmendment, state: OrderState) -> None:
             )
     if not apply_changes(state.lines, command.changes):
         raise InvalidAmendment("changes", "an amendment cannot drop every line; reject instead")
+    if state.total is not None:
+        amended = apply_changes(state.lines, command.changes)
+        gross = lines_total_amount(amended)
+        if gross - state.discount >= MAX_AMOUNT:
+            raise InvalidAmendment(
+                "changes", f"the amended order's total must stay below {MAX_AMOUNT}"
+            )
 
 
 def propose(command: ProposeAmendment, state: OrderState) -> list[DomainEvent]:

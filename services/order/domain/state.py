@@ -53,6 +53,8 @@ class Fulfilment:
     settled: frozenset[UUID] = frozenset()
     returns: frozenset[UUID] = frozenset()
     returns_received: frozenset[UUID] = frozenset()
+    prepayment: UUID | None = None
+    """The invoice that billed the whole order before shipment (prepaid terms)."""
 
 
 @dataclass(frozen=True)

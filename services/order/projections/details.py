@@ -25,7 +25,8 @@ TRACKED = (
     "BackorderCreated",
     "ShipmentPlanned", "Shipped", "ShipmentStatusUpdated", "ShipmentDelayed", "ShipmentDamaged",
     "Delivered", "GoodsAccepted", "GoodsRejected", "ReturnAuthorized", "ReturnReceived",
-    "InvoiceIssued", "PaymentSettled", "PaymentFailed", "RefundIssued",
+    "ShipmentCancelled",
+    "InvoiceIssued", "PaymentSettled", "PaymentFailed", "RefundIssued", "CreditNoteIssued",
     "WarehouseRegistered", "CarrierRegistered",
 )  # fmt: skip
 NAMED = ("WarehouseRegistered", "CarrierRegistered")
@@ -36,7 +37,7 @@ class OrderDetails(FoldingProjection):
     """``GET /orders/{id}``: facets per order, and a timeline of every service's events about it."""
 
     name = "order_details"
-    version = 2
+    version = 3  # 2: party names; 3: cancelled shipments, credit notes, what is open per invoice
     sources = ("order", "pricing", "inventory", "logistics", "payment")
     event_types = TRACKED
 

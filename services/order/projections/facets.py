@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from shared.events import inventory, logistics, order, payment, pricing
-from shared.events.base import DomainEvent
+from shared.events.base import DomainEvent, Money
 from shared.events.envelope import Envelope
 
 _SERVICE = {
@@ -41,16 +42,16 @@ def _units(lines: Any) -> int:
 
 _LINES: dict[type[DomainEvent], Callable[[Any], Line]] = {
     order.OrderPlaced: lambda e: (
-        N_("%(type_code)s order placed, %(lines)s line(s)"),
-        {"type_code": e.order_type.value, "lines": len(e.lines)},
+        N_("%(type_code)s order placed, %(line_count)s line(s)"),
+        {"type_code": e.order_type.value, "line_count": len(e.lines)},
     ),
     order.OrderReadyForConfirmation: lambda e: (
         N_("awaiting the supplier, total %(total_money)s"),
         {"total_money": _money(e.total)},
     ),
     order.OrderBackordered: lambda e: (
-        N_("back-ordered, %(lines)s line(s) wait for stock"),
-        {"lines": len(e.lines)},
+        N_("back-ordered, %(line_count)s line(s) wait for stock"),
+        {"line_count": len(e.lines)},
     ),
     order.OrderConfirmed: lambda e: (
         (
@@ -69,8 +70,8 @@ _LINES: dict[type[DomainEvent], Callable[[Any], Line]] = {
         {"by_code": e.cancelled_by.value, "reason": e.reason},
     ),
     order.OrderAmendmentProposed: lambda e: (
-        N_("amendment proposed: %(changes)s change(s)"),
-        {"changes": len(e.changes)},
+        N_("amendment proposed: %(change_count)s change(s)"),
+        {"change_count": len(e.changes)},
     ),
     order.OrderAmendmentAccepted: lambda e: (N_("amendment accepted by the buyer"), {}),
     order.OrderAmendmentDeclined: lambda e: (N_("amendment declined by the buyer"), {}),
@@ -94,8 +95,8 @@ _LINES: dict[type[DomainEvent], Callable[[Any], Line]] = {
         {"warehouses_party": sorted({str(a.warehouse_id) for a in e.allocations})},
     ),
     inventory.StockReservationFailed: lambda e: (
-        N_("stock short: %(shortages)s"),
-        {"shortages": ", ".join(f"{s.sku} {s.available}/{s.requested}" for s in e.shortages)},
+        N_("stock short: %(shortfall)s"),
+        {"shortfall": ", ".join(f"{s.sku} {s.available}/{s.requested}" for s in e.shortages)},
     ),
     inventory.StockReleased: lambda e: (
         N_("stock released (%(reason_code)s)"),
@@ -118,8 +119,8 @@ _LINES: dict[type[DomainEvent], Callable[[Any], Line]] = {
         {"reason": e.reason, "eta_at": e.new_eta.isoformat()},
     ),
     logistics.ShipmentDamaged: lambda e: (
-        N_("damage reported on %(lines)s line(s)"),
-        {"lines": len(e.lines)},
+        N_("damage reported on %(line_count)s line(s)"),
+        {"line_count": len(e.lines)},
     ),
     logistics.Delivered: lambda e: (
         (N_("delivered, received by %(person)s") if e.received_by else N_("delivered")),
@@ -145,6 +146,14 @@ _LINES: dict[type[DomainEvent], Callable[[Any], Line]] = {
     payment.RefundIssued: lambda e: (
         N_("refund issued: %(amount_money)s"),
         {"amount_money": _money(e.amount)},
+    ),
+    payment.CreditNoteIssued: lambda e: (
+        N_("credit note: %(amount_money)s (%(reason)s)"),
+        {"amount_money": _money(e.amount), "reason": e.reason},
+    ),
+    logistics.ShipmentCancelled: lambda e: (
+        N_("shipment cancelled: %(reason)s"),
+        {"reason": e.reason},
     ),
 }
 
@@ -195,12 +204,55 @@ def _fold_logistics(facets: dict[str, Any], event: Any, data: dict[str, Any], at
                 shipment["eta"] = data["new_eta"]
         case logistics.Delivered():
             shipment.update(status="delivered", delivered_at=data["delivered_at"])
+        case logistics.ShipmentCancelled():
+            shipment.update(status="cancelled", cancel_reason=data["reason"])
         case logistics.GoodsAccepted() | logistics.GoodsRejected():
             facets.setdefault("acceptance", []).append({"at": at, "kind": event.event_type, **data})
         case logistics.ReturnAuthorized() | logistics.ReturnReceived():
             returns = facets.setdefault("returns", {})
             found = returns.setdefault(data["return_id"], {})
             found.update(data, status="authorized" if "remedy" in data else "received")
+
+
+def _invoice(event: payment.InvoiceIssued, data: dict[str, Any]) -> dict[str, Any]:
+    zero = _zero(data["total"])
+    open_amount = data["total"]
+    status = "open" if event.total.amount > 0 else "credited"
+    return {
+        **data,
+        "status": status,
+        "credited": zero,
+        "refunded": zero,
+        "open_amount": open_amount,
+    }
+
+
+def _zero(money: dict[str, Any]) -> dict[str, Any]:
+    return {"amount": "0", "currency": money["currency"]}
+
+
+def _plus(money: dict[str, Any], amount: Money) -> dict[str, Any]:
+    total = Decimal(money["amount"]) + amount.amount
+    return {"amount": format(total, "f"), "currency": money["currency"]}
+
+
+def _credit(invoice: dict[str, Any], amount: Money) -> None:
+    """A credit note lowers what is open on an invoice not yet settled (as payment's book does)."""
+    invoice["credited"] = _plus(invoice["credited"], amount)
+    if invoice["status"] == "settled":
+        return
+    left = Decimal(invoice["open_amount"]["amount"]) - amount.amount
+    invoice["open_amount"] = {"amount": format(left, "f"), "currency": amount.currency}
+    invoice["status"] = "open" if left > 0 else "credited"
+
+
+def empty_facets() -> dict[str, Any]:
+    """Every facet an order's detail shows, before anything happened: the same shape always."""
+    return {
+        "placed": None, "pricing": None, "negotiation": [], "allocations": [], "routing": [],
+        "stock": [], "shipments": {}, "notices": [], "acceptance": [], "returns": {},
+        "invoices": {}, "payments": [], "refunds": [], "credit_notes": [],
+    }  # fmt: skip
 
 
 def fold_facets(facets: dict[str, Any], envelope: Envelope) -> None:
@@ -231,13 +283,21 @@ def fold_facets(facets: dict[str, Any], envelope: Envelope) -> None:
         ):
             facets.setdefault("stock", []).append({"at": at, "kind": event.event_type, **data})
         case payment.InvoiceIssued():
-            facets.setdefault("invoices", {})[data["invoice_id"]] = {**data, "status": "open"}
+            facets.setdefault("invoices", {})[data["invoice_id"]] = _invoice(event, data)
         case payment.PaymentSettled() | payment.PaymentFailed():
             facets.setdefault("payments", []).append({"kind": event.event_type, **data})
             invoice = facets.setdefault("invoices", {}).get(data["invoice_id"])
             if invoice is not None and isinstance(event, payment.PaymentSettled):
-                invoice["status"] = "settled"
+                invoice.update(status="settled", open_amount=_zero(invoice["total"]))
         case payment.RefundIssued():
             facets.setdefault("refunds", []).append(data)
+            invoice = facets.setdefault("invoices", {}).get(data["invoice_id"] or "")
+            if invoice is not None:
+                invoice["refunded"] = _plus(invoice["refunded"], event.amount)
+        case payment.CreditNoteIssued():
+            facets.setdefault("credit_notes", []).append(data)
+            invoice = facets.setdefault("invoices", {}).get(data["invoice_id"])
+            if invoice is not None:
+                _credit(invoice, event.amount)
         case _ if service_of(event.event_type) == "logistics":
             _fold_logistics(facets, event, data, at)

@@ -29,7 +29,7 @@ MILESTONES = (
 """The earliest time each happened (UTC ISO 8601); ``settled_at`` is the latest settlement."""
 
 AMOUNTS = ("list_cents", "priced_cents", "confirmed_cents", "invoiced_cents", "paid_cents",
-           "refunded_cents")  # fmt: skip
+           "refunded_cents", "credited_cents")  # fmt: skip
 UNITS = ("units_ordered", "units_shipped", "units_accepted", "units_rejected")
 COUNTS = ("amendments", "shipments", "invoices", "payments_failed")
 LEADS = {
@@ -48,7 +48,7 @@ TRACKED = (
     "OrderConfirmed", "OrderRejected", "OrderCancelled", "OrderCompleted",
     "OrderPriced", "StockReserved", "ShipmentPlanned", "Shipped", "Delivered",
     "GoodsAccepted", "GoodsRejected", "InvoiceIssued", "PaymentSettled", "PaymentFailed",
-    "RefundIssued",
+    "RefundIssued", "CreditNoteIssued",
 )  # fmt: skip
 
 
@@ -154,6 +154,8 @@ def _fold_others(row: dict[str, Any], event: Any, at: datetime) -> None:
             _add(row, "payments_failed", 1)
         case payment.RefundIssued():
             _add(row, "refunded_cents", cents(event.amount))
+        case payment.CreditNoteIssued():
+            _add(row, "credited_cents", cents(event.amount))
 
 
 def derive(row: dict[str, Any]) -> None:
@@ -199,7 +201,7 @@ class OrderFacts(FoldingProjection):
     """``order_facts`` (one row per order) and ``order_daily`` (per placement day and currency)."""
 
     name = "order_facts"
-    version = 1
+    version = 2  # 2: credited_cents (credit notes against invoices)
     sources = ("order", "pricing", "inventory", "logistics", "payment")
     event_types = TRACKED
 

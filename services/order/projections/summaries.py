@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Column, Integer, MetaData, String, Table, Text, bindparam, select
 
+from services.order.domain.evolve import amend, lines_total_amount
+from shared.events.base import Money
 from shared.events.envelope import Envelope
 from shared.events.order import (
     InvoiceStage,
@@ -26,16 +29,19 @@ from shared.events.order import (
     OrderRejected,
     OrderShipmentProgressed,
 )
+from shared.events.values import AgreedLine
 from shared.service.projection import FoldingProjection
 from shared.service.rows import Rows, order_keys
 from shared.sql import Database
 
 _COUNTERS = ("planned", "shipped", "delivered", "resolutions", "invoices", "settled")
-QUEUE_STATUSES = ("awaiting_confirmation", "amendment_proposed")
+QUEUE_STATUSES = ("awaiting_confirmation", "amendment_proposed", "awaiting_prepayment")
 
 
 def fulfilment_status(row: dict[str, Any]) -> str:
     """The status of a confirmed order from how far its shipments and invoices have come."""
+    if row.get("prepayment_invoice") and not row.get("prepayment_settled") and not row["shipped"]:
+        return "awaiting_prepayment"
     if row["invoices"]:
         return "invoiced"
     if row["resolutions"]:
@@ -51,7 +57,7 @@ class OrderSummaries(FoldingProjection):
     """``GET /orders`` and ``GET /suppliers/{id}/queue``."""
 
     name = "order_summaries"
-    version = 1
+    version = 2  # 2: an accepted amendment's lines and total; awaiting_prepayment
     sources = ("order",)
     event_types = (
         "OrderPlaced", "OrderPricingRecorded", "OrderReadyForConfirmation", "OrderBackordered",
@@ -73,11 +79,14 @@ class OrderSummaries(FoldingProjection):
             Column("delivery_region", String(64), nullable=False),
             Column("lines", Text, nullable=False),
             Column("total", Text),
+            Column("discount", Text),
             Column("confirmed_by_rule", Integer, nullable=False, default=0),
             Column("outcome", Text),
             Column("placed_at", String(40), nullable=False),
             Column("updated_at", String(40), nullable=False),
             Column("waiting_since", String(40)),
+            Column("prepayment_invoice", String(36)),
+            Column("prepayment_settled", Integer, nullable=False, default=0),
             Column("version", Integer, nullable=False),
             *(Column(name, Integer, nullable=False, default=0) for name in _COUNTERS),
         )
@@ -147,8 +156,22 @@ class OrderSummaries(FoldingProjection):
 
 
 def _priced(row: dict[str, Any], event: OrderPricingRecorded | OrderReadyForConfirmation) -> None:
-    row["lines"] = json.dumps([line.model_dump(mode="json") for line in event.lines])
-    row["total"] = json.dumps(event.total.model_dump(mode="json"))
+    _agreed(row, event.lines, event.total)
+    row["discount"] = str(lines_total_amount(event.lines) - event.total.amount)
+
+
+def _agreed(row: dict[str, Any], lines: tuple[AgreedLine, ...], total: Money) -> None:
+    row["lines"] = json.dumps([line.model_dump(mode="json") for line in lines])
+    row["total"] = json.dumps(total.model_dump(mode="json"))
+
+
+def _amended(row: dict[str, Any], event: OrderAmendmentAccepted) -> None:
+    """The accepted lines and total, as the order itself computes them."""
+    if row["total"] is None:
+        return
+    lines = tuple(AgreedLine.model_validate(line) for line in json.loads(row["lines"]))
+    total = Money.model_validate_json(row["total"])
+    _agreed(row, *amend(lines, total, Decimal(row["discount"] or 0), event.changes))
 
 
 def _fold(row: dict[str, Any], event: object, at: str) -> None:
@@ -162,12 +185,14 @@ def _fold(row: dict[str, Any], event: object, at: str) -> None:
             row["status"] = "backordered"
         case OrderAmendmentProposed():
             row["status"] = "amendment_proposed"
-        case OrderAmendmentAccepted() | OrderAmendmentDeclined():
+        case OrderAmendmentAccepted():
+            _amended(row, event)
+            row["status"] = "awaiting_confirmation"
+        case OrderAmendmentDeclined():
             row["status"] = "awaiting_confirmation"
         case OrderConfirmed():
-            row.update(status="confirmed", waiting_since=None)
-            row["lines"] = json.dumps([line.model_dump(mode="json") for line in event.lines])
-            row["total"] = json.dumps(event.total.model_dump(mode="json"))
+            row.update(status="confirmed", waiting_since=at)
+            _agreed(row, event.lines, event.total)
             row["confirmed_by_rule"] = int(event.by_auto_confirm_rule)
         case OrderRejected() | OrderCancelled():
             row["status"] = "rejected" if isinstance(event, OrderRejected) else "cancelled"
@@ -179,17 +204,48 @@ def _fold(row: dict[str, Any], event: object, at: str) -> None:
         case OrderGoodsResolved():
             row["resolutions"] += 1
         case OrderInvoiceProgressed():
-            row["invoices" if event.stage is InvoiceStage.ISSUED else "settled"] += 1
-    if row["status"] in ("confirmed", "shipped", "delivered", "accepted", "invoiced"):
+            _invoiced(row, event)
+    if row["status"] in FULFILMENT_STATUSES:
         row["status"] = fulfilment_status(row)
+
+
+FULFILMENT_STATUSES = (
+    "confirmed", "awaiting_prepayment", "shipped", "delivered", "accepted", "invoiced",
+)  # fmt: skip
+
+
+def _invoiced(row: dict[str, Any], event: OrderInvoiceProgressed) -> None:
+    """A prepayment (an invoice of no shipment) is kept apart from the shipments' invoices."""
+    issued = event.stage is InvoiceStage.ISSUED
+    if issued and event.shipment_id is None:
+        row["prepayment_invoice"] = str(event.invoice_id)
+    elif not issued and row.get("prepayment_invoice") == str(event.invoice_id):
+        row["prepayment_settled"] = 1
+    else:
+        row["invoices" if issued else "settled"] += 1
 
 
 def public(row: dict[str, Any]) -> dict[str, Any]:
     """A row as the API shows it: JSON columns parsed, shipment progress named."""
+    row.pop("discount", None)
     row["lines"] = json.loads(row["lines"])
     row["total"] = json.loads(row["total"]) if row["total"] else None
     row["outcome"] = json.loads(row["outcome"]) if row["outcome"] else None
     row["confirmed_by_rule"] = bool(row["confirmed_by_rule"])
     planned, shipped = row["planned"], row["shipped"]
     row["shipping"] = None if not shipped else ("fully" if shipped >= planned else "partially")
+    # Counts by their own names: "invoices" and "shipments" are the order detail's objects.
+    row["progress"] = {name: row.pop(counter) for counter, name in _PROGRESS.items()}
+    invoice, settled = row.pop("prepayment_invoice"), row.pop("prepayment_settled")
+    row["prepayment"] = invoice and {"invoice_id": invoice, "settled": bool(settled)}
     return row
+
+
+_PROGRESS = {
+    "planned": "shipments_planned",
+    "shipped": "shipments_shipped",
+    "delivered": "shipments_delivered",
+    "resolutions": "goods_resolutions",
+    "invoices": "invoices_issued",
+    "settled": "invoices_settled",
+}

@@ -10,7 +10,7 @@ from shared.events.payment import InvoiceLine
 from shared.events.values import AgreedLine, OrderLine, PaymentTerms
 
 _DAYS = {
-    PaymentTerms.PREPAID: 0,  # simplification: invoiced on acceptance, due the same day
+    PaymentTerms.PREPAID: 0,  # the whole order, invoiced on confirmation: due at once
     PaymentTerms.NET_15: 15,
     PaymentTerms.NET_30: 30,
     PaymentTerms.NET_60: 60,

@@ -32,14 +32,18 @@ from shared.service.decider import Decider
 
 @dataclass(frozen=True)
 class IssueInvoice:
+    """Bill accepted goods of a shipment; without ``shipment_id``, a prepayment of the whole
+    order, whose ``total`` (the confirmed one, after order discounts) may be below its lines'."""
+
     invoice_id: UUID
     order_id: UUID
-    shipment_id: UUID
+    shipment_id: UUID | None
     supplier_id: UUID
     buyer_id: UUID
     lines: tuple[InvoiceLine, ...]
     terms: PaymentTerms
     issued_on: date
+    total: Money | None = None
 
 
 @dataclass(frozen=True)
@@ -57,9 +61,18 @@ class IssueRefund:
     refund_id: UUID
     amount: Money
     reason: str
+    return_id: UUID | None = None
 
 
-InvoiceCommand = IssueInvoice | RecordPayment | IssueRefund
+@dataclass(frozen=True)
+class IssueCreditNote:
+    """Credit what is still open on an invoice not settled (e.g. its order was cancelled)."""
+
+    credit_note_id: UUID
+    reason: str
+
+
+InvoiceCommand = IssueInvoice | RecordPayment | IssueRefund | IssueCreditNote
 
 
 @dataclass(frozen=True)
@@ -70,6 +83,7 @@ class Invoice:
     credited: Decimal = Decimal(0)
     refunded: Decimal = Decimal(0)
     refund_ids: frozenset[UUID] = frozenset()
+    credit_note_ids: frozenset[UUID] = frozenset()
 
     @property
     def open_amount(self) -> Decimal:
@@ -88,7 +102,10 @@ def _issue(command: IssueInvoice, state: Invoice) -> list[DomainEvent]:
     if state.issued is not None:
         return []
     currency = command.lines[0].unit_price.currency
-    total = sum((line.line_total.amount for line in command.lines), Decimal(0))
+    total = command.total or Money(
+        amount=sum((line.line_total.amount for line in command.lines), Decimal(0)),
+        currency=currency,
+    )
     return [
         InvoiceIssued(
             invoice_id=command.invoice_id,
@@ -97,7 +114,7 @@ def _issue(command: IssueInvoice, state: Invoice) -> list[DomainEvent]:
             supplier_id=command.supplier_id,
             buyer_id=command.buyer_id,
             lines=command.lines,
-            total=Money(amount=total, currency=currency),
+            total=total,
             terms=command.terms,
             issued_on=command.issued_on,
             due_on=due_on(command.terms, command.issued_on),
@@ -147,7 +164,26 @@ def _refund(command: IssueRefund, issued: InvoiceIssued, state: Invoice) -> list
             amount=command.amount,
             reason=command.reason,
             invoice_id=issued.invoice_id,
+            return_id=command.return_id,
             method=state.settlement.method,
+        )
+    ]
+
+
+def _credit(command: IssueCreditNote, issued: InvoiceIssued, state: Invoice) -> list[DomainEvent]:
+    if command.credit_note_id in state.credit_note_ids:
+        return []  # noted already
+    if state.settlement is not None:
+        raise InvoiceAlreadySettled(f"invoice {issued.invoice_id} is settled; refund it instead")
+    if state.open_amount <= 0:
+        return []  # earlier credit notes cover it already
+    return [
+        CreditNoteIssued(
+            credit_note_id=command.credit_note_id,
+            invoice_id=issued.invoice_id,
+            order_id=issued.order_id,
+            amount=Money(amount=state.open_amount, currency=issued.total.currency),
+            reason=command.reason,
         )
     ]
 
@@ -162,6 +198,8 @@ def decide(command: InvoiceCommand, state: Invoice, now: datetime) -> Sequence[D
             return _pay(command, state.issued, state, now)
         case IssueRefund():
             return _refund(command, state.issued, state)
+        case IssueCreditNote():
+            return _credit(command, state.issued, state)
 
 
 def evolve(state: Invoice, event: DomainEvent) -> Invoice:
@@ -172,8 +210,12 @@ def evolve(state: Invoice, event: DomainEvent) -> Invoice:
             return replace(state, settlement=event)
         case PaymentFailed(method=method):
             return replace(state, failed=state.failed | {method.reference})
-        case CreditNoteIssued(amount=amount):
-            return replace(state, credited=state.credited + amount.amount)
+        case CreditNoteIssued(credit_note_id=credit_note_id, amount=amount):
+            return replace(
+                state,
+                credited=state.credited + amount.amount,
+                credit_note_ids=state.credit_note_ids | {credit_note_id},
+            )
         case RefundIssued(refund_id=refund_id, amount=amount):
             return replace(
                 state,

@@ -37,6 +37,7 @@ from shared.events.pricing import (
 from shared.service.api import ActorDep, IdempotencyKeyDep, IfMatchDep
 from shared.service.definition import ServiceContext
 from shared.service.errors import Problem
+from shared.service.strict_json import StrictJson
 
 
 def master_data_routes(context: ServiceContext, repos: Repositories) -> APIRouter:
@@ -51,7 +52,7 @@ def master_data_routes(context: ServiceContext, repos: Repositories) -> APIRoute
 
     @router.post("/products")
     async def register_product(
-        body: NewProduct, actor: ActorDep, key: IdempotencyKeyDep = None
+        body: StrictJson[NewProduct], actor: ActorDep, key: IdempotencyKeyDep = None
     ) -> JSONResponse:
         """A supplier adds a product (pack size, minimum order quantity, list price)."""
         require_supplier(actor, body.supplier_id)
@@ -92,7 +93,7 @@ def master_data_routes(context: ServiceContext, repos: Repositories) -> APIRoute
     @router.put("/products/{sku}")
     async def replace_product(
         sku: str,
-        body: ProductReplacement,
+        body: StrictJson[ProductReplacement],
         actor: ActorDep,
         if_match: IfMatchDep,
         key: IdempotencyKeyDep = None,
@@ -106,7 +107,7 @@ def master_data_routes(context: ServiceContext, repos: Repositories) -> APIRoute
     @router.patch("/products/{sku}")
     async def patch_product(
         sku: str,
-        body: ProductPatch,
+        body: StrictJson[ProductPatch],
         actor: ActorDep,
         if_match: IfMatchDep,
         key: IdempotencyKeyDep = None,
@@ -119,13 +120,13 @@ def master_data_routes(context: ServiceContext, repos: Repositories) -> APIRoute
 
     @router.post("/price-lists")
     async def set_price_list(
-        body: PriceListIn, actor: ActorDep, key: IdempotencyKeyDep = None
+        body: StrictJson[PriceListIn], actor: ActorDep, key: IdempotencyKeyDep = None
     ) -> JSONResponse:
         """A supplier's price list for one tier, replacing the previous one (PriceListSet)."""
         require_supplier(actor, body.supplier_id)
         prices = []
         for index, price in enumerate(body.prices):
-            product = await known_product(body.supplier_id, price.sku, f"prices.{index}.sku")
+            product = await known_product(body.supplier_id, price.sku, f"prices[{index}].sku")
             assert product.facts is not None
             if product.facts.list_price.currency != body.currency:
                 raise Problem(
@@ -154,7 +155,7 @@ def master_data_routes(context: ServiceContext, repos: Repositories) -> APIRoute
 
     @router.post("/customer-prices")
     async def set_customer_price(
-        body: CustomerPriceIn, actor: ActorDep, key: IdempotencyKeyDep = None
+        body: StrictJson[CustomerPriceIn], actor: ActorDep, key: IdempotencyKeyDep = None
     ) -> JSONResponse:
         """A price agreed with one buyer for one SKU; it beats the tier price."""
         require_supplier(actor, body.supplier_id)
@@ -180,7 +181,7 @@ def master_data_routes(context: ServiceContext, repos: Repositories) -> APIRoute
 
     @router.post("/customer-tiers")
     async def assign_tier(
-        body: CustomerTierIn, actor: ActorDep, key: IdempotencyKeyDep = None
+        body: StrictJson[CustomerTierIn], actor: ActorDep, key: IdempotencyKeyDep = None
     ) -> JSONResponse:
         """A supplier places a buyer in a price tier (CustomerTierAssigned)."""
         require_supplier(actor, body.supplier_id)
@@ -197,7 +198,7 @@ def master_data_routes(context: ServiceContext, repos: Repositories) -> APIRoute
 
     @router.post("/promotions")
     async def create_promotion(
-        body: PromotionIn, actor: ActorDep, key: IdempotencyKeyDep = None
+        body: StrictJson[PromotionIn], actor: ActorDep, key: IdempotencyKeyDep = None
     ) -> JSONResponse:
         """A percentage off a category of the supplier's products, for a period."""
         require_supplier(actor, body.supplier_id)
@@ -215,7 +216,7 @@ def master_data_routes(context: ServiceContext, repos: Repositories) -> APIRoute
 
     @router.post("/coupons")
     async def create_coupon(
-        body: CouponIn, actor: ActorDep, key: IdempotencyKeyDep = None
+        body: StrictJson[CouponIn], actor: ActorDep, key: IdempotencyKeyDep = None
     ) -> JSONResponse:
         """A code for a percentage or an amount off, valid for a period, optionally capped."""
         require_supplier(actor, body.supplier_id)
@@ -237,11 +238,11 @@ def master_data_routes(context: ServiceContext, repos: Repositories) -> APIRoute
 
 
 def _tier_price(price: TierPriceIn, list_price: Decimal, currency: str) -> TierPrice:
-    def amount(unit_price: Decimal | None, percent_off: Decimal | None) -> Money:
-        if unit_price is None:
-            assert percent_off is not None  # the body requires one of them
-            unit_price = percent_of(list_price, percent_off)
-        return Money(amount=unit_price, currency=currency)
+    def amount(unit_price: Money | None, percent_off: Decimal | None) -> Money:
+        if unit_price is not None:
+            return unit_price
+        assert percent_off is not None  # the body requires one of them
+        return Money(amount=percent_of(list_price, percent_off), currency=currency)
 
     return TierPrice(
         sku=price.sku,

@@ -7,11 +7,9 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from shared.events.base import DecimalString, NonNegativeMoney, PositiveQuantity, UtcDateTime
+from shared.events.base import NonNegativeMoney, PositiveQuantity, UtcDateTime
 from shared.events.pricing import LanguageTag
-from shared.events.values import Code, CurrencyCode, Percentage, Sku, Text
-
-Price = Annotated[DecimalString, Field(ge=0)]
+from shared.events.values import Code, CurrencyCode, LineNo, Percentage, Sku, Text
 
 
 class Body(BaseModel):
@@ -91,7 +89,7 @@ class BreakIn(Body):
     """From ``min_quantity`` units: a unit price, or a percentage off the list price."""
 
     min_quantity: PositiveQuantity
-    unit_price: Price | None = None
+    unit_price: NonNegativeMoney | None = None
     percent_off: Percentage | None = Field(default=None, validate_default=True)
 
     @field_validator("percent_off")
@@ -104,7 +102,7 @@ class TierPriceIn(Body):
     """A SKU's tier price: a unit price, or a percentage off its list price."""
 
     sku: Sku
-    unit_price: Price | None = None
+    unit_price: NonNegativeMoney | None = None
     percent_off: Percentage | None = Field(default=None, validate_default=True)
     breaks: list[BreakIn] = Field(default_factory=list, max_length=50)
 
@@ -130,10 +128,15 @@ class PriceListIn(Body):
 
     @field_validator("prices")
     @classmethod
-    def _distinct(cls, value: list[TierPriceIn]) -> list[TierPriceIn]:
+    def _distinct(cls, value: list[TierPriceIn], info: ValidationInfo) -> list[TierPriceIn]:
         skus = [p.sku for p in value]
         if len(skus) != len(set(skus)):
             raise ValueError("each sku may appear only once")
+        currency = info.data.get("currency")
+        for index, price in enumerate(value):
+            amounts = [price.unit_price, *(b.unit_price for b in price.breaks)]
+            if any(a is not None and a.currency != currency for a in amounts):
+                raise ValueError(f"prices[{index}]: every unit price must be in {currency}")
         return value
 
 
@@ -193,7 +196,7 @@ class CouponIn(Body):
 class QuoteLineIn(Body):
     sku: Sku
     quantity: PositiveQuantity
-    line_no: PositiveQuantity | None = None
+    line_no: LineNo | None = None
 
 
 class QuoteIn(Body):

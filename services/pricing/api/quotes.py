@@ -11,16 +11,20 @@ from services.pricing.api.models import QuoteIn
 from services.pricing.domain.pricing import QuoteLine, Unpriceable, price_lines
 from services.pricing.projections.catalog import Catalog
 from services.pricing.projections.queries import pricing_book
+from shared.events.pricing import PricingProblemCode
 from shared.service.api import ActorDep, IdempotencyKeyDep, respond
 from shared.service.definition import ServiceContext
 from shared.service.errors import Problem
+from shared.service.strict_json import StrictJson
 
 
 def quote_routes(context: ServiceContext, catalog: Catalog) -> APIRouter:
     router = APIRouter(tags=["pricing"])
 
     @router.post("/quotes")
-    async def quote(body: QuoteIn, actor: ActorDep, key: IdempotencyKeyDep = None) -> JSONResponse:
+    async def quote(
+        body: StrictJson[QuoteIn], actor: ActorDep, key: IdempotencyKeyDep = None
+    ) -> JSONResponse:
         """Price a cart as an order placed now would be; 422 names each line that breaks a rule."""
         visible_buyer(actor, body.buyer_id)
         lines = [
@@ -66,10 +70,10 @@ def _problem(result: Unpriceable, numbers: list[int]) -> Problem:
     errors = []
     for problem in result.problems:
         if problem.line_no is None:
-            field = "coupon_code"
+            field = "lines" if problem.code is PricingProblemCode.NO_PRICE else "coupon_code"
         else:
             index = numbers.index(problem.line_no)
-            field = f"lines.{index}.{fields.get(problem.code.value, 'sku')}"
+            field = f"lines[{index}].{fields.get(problem.code.value, 'sku')}"
         errors.append({"field": field, "code": problem.code.value, "message": problem.detail})
     detail = "; ".join(e["message"] for e in errors)
     return Problem(

@@ -15,6 +15,7 @@ from shared.events.values import Sku
 from shared.service.api import ActorDep, MinPositionDep
 from shared.service.definition import ServiceContext
 from shared.service.errors import Problem
+from shared.service.shapes import money
 
 
 def read_routes(context: ServiceContext, catalog: Catalog) -> APIRouter:
@@ -49,7 +50,7 @@ def read_routes(context: ServiceContext, catalog: Catalog) -> APIRouter:
             raise Problem(404, "Unknown product", f"no product {sku}", field="sku")
         if len(found) > 1:
             raise Problem(422, "Ambiguous SKU", "give supplier_id", field="supplier_id")
-        row = found[0]
+        row = _product(found[0])
         if not sees_supplier_terms(actor, UUID(row["supplier_id"])):
             row.pop("cost_price")
         return JSONResponse(row, headers={"ETag": f'"{row["version"]}"'})
@@ -62,7 +63,8 @@ def read_routes(context: ServiceContext, catalog: Catalog) -> APIRouter:
         query = select(*(c for c in t.products.c if c.name != "cost_price"))
         if supplier_id:
             query = query.where(t.products.c.supplier_id == str(supplier_id))
-        return {"items": await rows(query.order_by(t.products.c.sku), min_position)}
+        found = await rows(query.order_by(t.products.c.sku), min_position)
+        return {"items": [_product(row) for row in found]}
 
     @router.get("/price-lists")
     async def price_lists(
@@ -83,9 +85,10 @@ def read_routes(context: ServiceContext, catalog: Catalog) -> APIRouter:
                     "tier": r["tier"],
                     "sku": r["sku"],
                     "currency": r["currency"],
-                    "unit_price": r["unit_price"],
+                    "unit_price": money(r["unit_price"], r["currency"]),
                     "breaks": [
-                        {"min_quantity": n, "unit_price": str(p)} for n, p in tier_terms(r).breaks
+                        {"min_quantity": n, "unit_price": money(p, r["currency"])}
+                        for n, p in tier_terms(r).breaks
                     ],
                 }
                 for r in found
@@ -107,7 +110,10 @@ def read_routes(context: ServiceContext, catalog: Catalog) -> APIRouter:
         query = select(table).where(table.c.supplier_id == str(supplier_id))
         if buyer is not None:
             query = query.where(table.c.buyer_id == str(buyer))
-        return {"items": await rows(query.order_by(table.c.buyer_id, table.c.sku), min_position)}
+        found = await rows(query.order_by(table.c.buyer_id, table.c.sku), min_position)
+        return {
+            "items": [{**r, "unit_price": money(r["unit_price"], r["currency"])} for r in found]
+        }
 
     @router.get("/customer-tiers/{buyer_id}")
     async def customer_tier(
@@ -159,7 +165,7 @@ def read_routes(context: ServiceContext, catalog: Catalog) -> APIRouter:
             "coupon_id": str(found.coupon_id),
             "code": found.code,
             "percent_off": None if found.percent_off is None else str(found.percent_off),
-            "amount_off": None if found.amount_off is None else str(found.amount_off),
+            "amount_off": money(found.amount_off, found.currency),
             "currency": found.currency,
             "valid_from": found.valid_from.isoformat(),
             "valid_until": found.valid_until.isoformat(),
@@ -168,3 +174,11 @@ def read_routes(context: ServiceContext, catalog: Catalog) -> APIRouter:
         }
 
     return router
+
+
+def _product(row: dict[str, Any]) -> dict[str, Any]:
+    """A product row with its prices as Money objects."""
+    prices: dict[str, Any] = {
+        k: money(row[k], row["currency"]) for k in ("list_price", "cost_price") if k in row
+    }
+    return {**row, **prices}

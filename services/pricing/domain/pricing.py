@@ -24,7 +24,7 @@ from services.pricing.domain.book import (
     coupon_key,
     round_money,
 )
-from shared.events.base import Money
+from shared.events.base import MAX_AMOUNT, Money
 from shared.events.pricing import (
     DiscountKind,
     LineDiscount,
@@ -87,6 +87,13 @@ def price_lines(
         steps.append((line, product.list_price, _base_steps(book, product, line, at)))
     if problems or currency is None:
         return Unpriceable(tuple(problems))
+    listed = sum((_start(base, s) * line.quantity for line, base, s in steps), Decimal("0"))
+    if listed >= MAX_AMOUNT:
+        detail = (
+            f"the order's value at list prices, {listed} {currency}, is beyond the largest "
+            f"amount recorded (below {MAX_AMOUNT}); split it into smaller orders"
+        )
+        return Unpriceable((PricingProblem(code=Code.NO_PRICE, detail=detail),))
     before_coupon = sum((_last(base, s) * line.quantity for line, base, s in steps), Decimal("0"))
     coupon: CouponTerms | None = None
     if coupon_code is not None:
@@ -208,6 +215,11 @@ def _coupon_problem(
     return None
 
 
+def _start(base: Decimal, steps: Sequence[_Step]) -> Decimal:
+    """A line's list unit price: the product's, or the first step's when that is higher."""
+    return round_money(max([base, *(s.price for s in steps[:1])]))
+
+
 def _priced_line(
     line: QuoteLine, base: Decimal, steps: list[_Step], coupon: CouponTerms | None, currency: str
 ) -> PricedLine:
@@ -221,7 +233,7 @@ def _priced_line(
                 coupon.coupon_id,
             ),
         ]
-    start = round_money(max([base, *(s.price for s in steps[:1])]))
+    start = _start(base, steps)
     discounts, previous = [], start
     for step in steps:
         price = min(round_money(step.price), previous)

@@ -13,6 +13,7 @@ from shared.events import AccountUnlocked, ApiKeyIssued, ApiKeyRevoked, UserRole
 from shared.service.auth.actor import Actor
 from shared.service.auth.dependencies import ActorNow, SecurityDep
 from shared.service.errors import Problem
+from shared.service.strict_json import StrictJson
 
 PartnerRole = Literal["warehouse", "carrier", "bank"]
 Name = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[\w.@:-]+$")]
@@ -80,7 +81,7 @@ def account_routes() -> APIRouter:
     @router.put("/users/{username}")
     async def put_user(
         username: Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[\w.@-]+$")],
-        body: UserIn,
+        body: StrictJson[UserIn],
         actor: ActorNow,
         security: SecurityDep,
     ) -> UserOut:
@@ -123,7 +124,9 @@ def account_routes() -> APIRouter:
         return [ApiKeyInfo(**row) for row in await security.identity.list_keys()]
 
     @router.post("/api-keys", status_code=201)
-    async def issue_key(body: ApiKeyIn, actor: ActorNow, security: SecurityDep) -> ApiKeyOut:
+    async def issue_key(
+        body: StrictJson[ApiKeyIn], actor: ActorNow, security: SecurityDep
+    ) -> ApiKeyOut:
         """Operations issue an API key to a warehouse, carrier or bank (shown once, stored
         hashed, expiring after ``expires_in_days``)."""
         expires = datetime.now(UTC) + timedelta(days=body.expires_in_days)

@@ -15,6 +15,7 @@ from shared.service.auth.dependencies import ActorNow, SecurityDep
 from shared.service.auth.destinations import DestinationRefused
 from shared.service.auth.outbox import DeliveryStatus
 from shared.service.errors import Problem
+from shared.service.strict_json import StrictJson
 
 EventType = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z]+$")]
 
@@ -52,7 +53,7 @@ def webhook_routes() -> APIRouter:
 
     @router.post("/webhooks/subscriptions", status_code=201)
     async def subscribe(
-        body: SubscriptionIn, actor: ActorNow, security: SecurityDep
+        body: StrictJson[SubscriptionIn], actor: ActorNow, security: SecurityDep
     ) -> SubscriptionOut:
         """Subscribe a URL to event types that name your company, warehouse or carrier."""
         if actor.role not in BOUND_ROLES:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import types
 from datetime import UTC, date, datetime, timedelta, timezone
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from enum import Enum
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from uuid import UUID
@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 from pydantic.fields import FieldInfo
 
-from shared.events.base import ISO_4217, Contract, Money
+from shared.events.base import ISO_4217, MAX_AMOUNT, Contract, Money
 from shared.events.values import Percentage
 
 CURRENCY = st.shared(st.sampled_from(["EUR", "USD", "TWD", "JPY"]), key="currency")
@@ -25,13 +25,22 @@ _PERCENTAGE_RULE = get_args(Percentage)[-1]
 _ZONES = [UTC, timezone(timedelta(hours=8)), timezone(timedelta(hours=-5, minutes=-30))]
 
 
+LARGEST_AMOUNT = MAX_AMOUNT - Decimal("0.000001")
+
+
 def decimals(max_places: int = 6) -> st.SearchStrategy[Decimal]:
-    """Finite, non-negative decimals with up to ``max_places`` places."""
-    return st.integers(0, max_places).flatmap(
-        lambda places: st.decimals(
-            min_value=0, max_value=10**9, places=places, allow_nan=False, allow_infinity=False
+    """Finite, non-negative decimals with up to ``max_places`` places: everyday ones, any up to
+    the largest amount, and the largest itself."""
+
+    def within(top: Decimal) -> st.SearchStrategy[Decimal]:
+        return st.integers(0, max_places).flatmap(
+            lambda places: st.decimals(
+                min_value=0, max_value=top, places=places, allow_nan=False, allow_infinity=False
+            )
         )
-    )
+
+    largest = LARGEST_AMOUNT.quantize(Decimal(1).scaleb(-max_places), rounding=ROUND_DOWN)
+    return st.one_of(within(Decimal(10**4)), within(largest), st.just(largest))
 
 
 def money() -> st.SearchStrategy[Money]:
@@ -126,12 +135,18 @@ def _scalar(annotation: Any, metadata: list[Any]) -> st.SearchStrategy[Any]:
 
 
 def _integers(metadata: list[Any]) -> st.SearchStrategy[int]:
+    """Any integer the bounds admit: small ones, any, and the bounds themselves."""
     low, high = -(10**6), 10**6
     if (gt := _limit(metadata, "gt")) is not None:
         low = gt + 1
     if (ge := _limit(metadata, "ge")) is not None:
         low = ge
-    return st.integers(low, high)
+    if (lt := _limit(metadata, "lt")) is not None:
+        high = lt - 1
+    if (le := _limit(metadata, "le")) is not None:
+        high = le
+    small = st.integers(low, min(high, max(low, 0) + 100))
+    return st.one_of(small, st.integers(low, high), st.sampled_from([low, high]))
 
 
 def _strings(metadata: list[Any]) -> st.SearchStrategy[str]:

@@ -17,7 +17,12 @@ from shared.events import DECIMAL_PATTERN, DEFAULT_REGISTRY, DomainEvent, parse,
 
 from .strategies import instances
 
-CATALOG = DEFAULT_REGISTRY.models()
+REGISTERED = DEFAULT_REGISTRY.models()
+CATALOG = tuple(
+    m for m in REGISTERED if m.schema_version == DEFAULT_REGISTRY.latest_version(m.event_type)
+)
+"""The current model of each event type; older versions are kept only to read old data."""
+SUPERSEDED = tuple(m for m in REGISTERED if m not in CATALOG)
 SLOW_IS_FINE = [HealthCheck.too_slow, HealthCheck.filter_too_much]
 
 OWNERS = {
@@ -165,3 +170,21 @@ def test_every_event_is_frozen_and_refuses_unknown_fields(
         model.model_validate({**serialize(event), "surprise": 1})
     with pytest.raises(ValidationError, match="frozen"):
         setattr(event, next(iter(model.model_fields)), None)
+
+
+@pytest.mark.parametrize("model", SUPERSEDED, ids=by_name)
+@settings(max_examples=15, deadline=None, suppress_health_check=SLOW_IS_FINE)
+@given(data=st.data())
+def test_every_superseded_version_reads_as_the_current_one(
+    model: type[DomainEvent], data: st.DataObject
+) -> None:
+    assert model.__name__ == f"{model.event_type}V{model.schema_version}"
+    old = data.draw(instances(model))
+    wire = json.loads(json.dumps(serialize(old)))
+    parsed = parse(model.event_type, model.schema_version, wire)
+    current = DEFAULT_REGISTRY.model_for(
+        model.event_type, DEFAULT_REGISTRY.latest_version(model.event_type)
+    )
+    assert type(parsed) is current
+    kept = {name: value for name, value in parsed.model_dump().items() if name in wire}
+    assert kept == old.model_dump()

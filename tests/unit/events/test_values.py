@@ -25,10 +25,11 @@ from shared.events import (
     Text,
     UtcDateTime,
 )
+from shared.events.base import AMOUNT_PATTERN, MAX_AMOUNT, MAX_QUANTITY
 
 from .strategies import decimals
 
-CANONICAL_DECIMAL = r"-?(0|[1-9][0-9]{0,20})(\.[0-9]{1,12})?"
+CANONICAL_DECIMAL = r"-?(0|[1-9][0-9]{0,11})(\.[0-9]{1,6})?"
 
 
 @given(st.from_regex(CANONICAL_DECIMAL, fullmatch=True), st.sampled_from(["EUR", "TWD", "JPY"]))
@@ -37,7 +38,7 @@ def test_money_strings_round_trip_exactly(amount: str, currency: str) -> None:
     assert Money.model_validate(wire).model_dump(mode="json") == wire
 
 
-@given(decimals(max_places=12))
+@given(decimals(max_places=6))
 def test_money_decimals_survive_json_with_their_value_and_places(amount: Decimal) -> None:
     money = Money(amount=amount, currency="EUR")
     wire = money.model_dump(mode="json")
@@ -69,7 +70,31 @@ def test_money_refuses_currencies_that_are_not_iso_4217_codes(currency: str) -> 
 def test_money_schema_says_amount_is_a_patterned_string() -> None:
     amount = Money.model_json_schema(mode="serialization")["properties"]["amount"]
     assert amount["type"] == "string"
-    assert amount["pattern"] == DECIMAL_PATTERN
+    assert amount["pattern"] == AMOUNT_PATTERN
+
+
+@pytest.mark.parametrize(
+    "amount", ["1000000000000", "-1000000000000", "0.0000001", "9" * 30, Decimal("1E+12")]
+)
+def test_money_refuses_amounts_beyond_its_bounds(amount: object) -> None:
+    with pytest.raises(ValidationError, match="at most 12 digits before the decimal point"):
+        Money.model_validate({"amount": amount, "currency": "EUR"})
+    assert Money(amount=Decimal("999999999999.999999"), currency="EUR").amount < MAX_AMOUNT
+
+
+@pytest.mark.parametrize(
+    ("model", "data"),
+    [
+        (OrderLine, {"line_no": 1, "sku": "A", "quantity": MAX_QUANTITY + 1}),
+        (OrderLine, {"line_no": 1, "sku": "A", "quantity": 2**63}),
+        (OrderLine, {"line_no": 10**6, "sku": "A", "quantity": 1}),
+    ],
+)
+def test_quantities_and_line_numbers_have_upper_bounds(
+    model: type, data: dict[str, object]
+) -> None:
+    with pytest.raises(ValidationError, match="less than or equal"):
+        TypeAdapter(model).validate_python(data)
 
 
 def test_prices_refuse_negative_amounts_but_plain_money_allows_them() -> None:

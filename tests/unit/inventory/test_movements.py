@@ -14,11 +14,13 @@ from services.inventory.domain import (
 )
 from services.inventory.domain.errors import (
     AdjustmentBelowReserved,
+    StockWouldExceedLimit,
     StockWouldGoNegative,
     UnknownWarehouse,
     WarehouseBelongsToAnotherSupplier,
 )
 from services.inventory.domain.state import World
+from shared.events.base import MAX_QUANTITY
 from shared.events.inventory import (
     AdjustmentReason,
     ReorderThresholdSet,
@@ -128,3 +130,20 @@ def test_available_follows_adjustments(delta: int) -> None:
     )
     world: World = inventory.fold([*events, *adjusted.then_events()])
     assert world.sku("SKU-1").balance(NEAR).available == 5 + delta
+
+
+def test_refuses_to_hold_more_than_a_balance_may_record() -> None:
+    full = scenario().given(*WAREHOUSES, received(NEAR, "SKU-1", MAX_QUANTITY))
+    error = full.when(ReceiveStock(NEAR, "SKU-1", 1)).then_raises(StockWouldExceedLimit)
+    assert error.field == "quantity"
+    found = AdjustStock(NEAR, "SKU-1", 1, AdjustmentReason.FOUND)
+    assert full.when(found).then_raises(StockWouldExceedLimit).field == "delta"
+
+
+def test_a_decision_records_at_most_the_largest_quantity_available() -> None:
+    # A restocked return may take a balance past what receipts may; routing still records it.
+    given = [*WAREHOUSES, received(NEAR, "SKU-1", MAX_QUANTITY), received(NEAR, "SKU-1", 5)]
+    events = scenario().given(*given).when(reserve(("SKU-1", 5))).then_events()
+    reserved = next(e for e in events if isinstance(e, StockReserved))
+    [candidate] = reserved.routing.candidates
+    assert candidate.available[0].quantity == MAX_QUANTITY

@@ -15,6 +15,7 @@ from shared.events.inventory import (
     BackorderCreated,
     BalanceCause,
     ReleaseReason,
+    ReplenishmentReason,
     ReplenishmentRequested,
     StockBalanceChanged,
     StockCommitted,
@@ -25,7 +26,7 @@ from shared.events.inventory import (
 from shared.events.values import Allocation, OrderLine, OrderType
 from shared.service.testing import Scenario
 
-from .fixtures import FAST, NEAR, OTHER, WAREHOUSES, received, reserve
+from .fixtures import FAST, NEAR, OTHER, SUPPLIER, WAREHOUSES, received, reserve
 
 
 def reserved_event(events: list[object]) -> StockReserved:
@@ -114,7 +115,11 @@ def test_back_orders_a_short_presale_order() -> None:
         Scenario(inventory).given(*STOCKED, received(NEAR, "SKU-2", 1)).when(command).then_events()
     )
     assert events[0] == BackorderCreated(
-        order_id=command.order_id, lines=command.lines, warehouse_id=NEAR
+        order_id=command.order_id,
+        lines=command.lines,
+        warehouse_id=NEAR,
+        supplier_id=SUPPLIER,
+        delivery_region="EU",
     )
     assert isinstance(events[1], ReplenishmentRequested)
     assert events[1].quantity == 2
@@ -217,3 +222,59 @@ def test_an_accepted_amendment_reserves_more_or_back_orders_it() -> None:
             order_id=command.order_id, lines=(OrderLine(line_no=1, sku="SKU-1", quantity=36),)
         )
     ]
+
+
+def test_a_presale_order_for_a_sku_never_stocked_waits_near_the_buyer_and_asks_for_it() -> None:
+    command = reserve(("SKU-NEW", 10), order_type=OrderType.PRESALE, region="US")
+    events = Scenario(inventory).given(*STOCKED).when(command).then_events()
+    assert events == [
+        BackorderCreated(
+            order_id=command.order_id,
+            lines=command.lines,
+            warehouse_id=FAST,
+            supplier_id=SUPPLIER,
+            delivery_region="US",
+        ),
+        ReplenishmentRequested(
+            request_id=events[1].request_id,  # type: ignore[attr-defined]
+            warehouse_id=FAST,
+            sku="SKU-NEW",
+            quantity=10,
+            reason=ReplenishmentReason.BACKORDER,
+        ),
+    ]
+
+
+def test_a_never_stocked_back_order_is_filled_by_the_first_receipt_at_any_warehouse() -> None:
+    command = reserve(("SKU-NEW", 10), order_type=OrderType.PRESALE, region="US")
+    backordered = Scenario(inventory).given(*STOCKED).when(command).then_events()
+    fill = FillBackorder(command.order_id, FAST, command.lines)
+    # The goods arrive at a warehouse that does not serve the buyer's region: still allowed.
+    arrived = [*STOCKED, *backordered, received(OTHER, "SKU-NEW", 10)]
+    reserved = reserved_event(Scenario(inventory).given(*arrived).when(fill).then_events())
+    assert placements(reserved) == [(1, OTHER, 10)]
+    assert reserved.routing.delivery_region == "US"
+
+
+def test_filling_a_back_order_follows_the_routing_rules_of_the_order_region() -> None:
+    command = reserve(("SKU-NEW", 4), order_type=OrderType.PRESALE, region="US")
+    backordered = Scenario(inventory).given(*STOCKED).when(command).then_events()
+    arrived = [
+        *STOCKED,
+        *backordered,
+        received(OTHER, "SKU-NEW", 5),
+        received(NEAR, "SKU-NEW", 5),
+        received(FAST, "SKU-NEW", 5),
+    ]
+    # Whichever warehouse's receipt triggers the fill, the order's own region decides.
+    fill = FillBackorder(command.order_id, NEAR, command.lines)
+    reserved = reserved_event(Scenario(inventory).given(*arrived).when(fill).then_events())
+    assert placements(reserved) == [(1, FAST, 4)]
+
+
+def test_an_amendment_back_orders_its_extra_units_once() -> None:
+    command = reserve(("SKU-1", 4))
+    first = Scenario(inventory).given(*STOCKED).when(command).then_events()
+    too_many = ChangeReservedQuantity(command.order_id, ((1, "SKU-1", 40),))
+    short = Scenario(inventory).given(*STOCKED, *first).when(too_many).then_events()
+    Scenario(inventory).given(*STOCKED, *first, *short).when(too_many).then()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import datetime
 from pathlib import Path
 from uuid import uuid4
 
@@ -54,6 +55,9 @@ async def test_a_projections_dead_letter_is_applied_again_and_removed(
     letter = await dead_letter(deployment, SupplierNames().consumer_name)
     shown = await show_letter(deployment, letter)
     assert (shown["error"], shown["data"]["name"]) == ("Boom: db down", "acme")
+    listed = next(found for found in await list_letters(deployment) if found["id"] == letter)
+    for failed_at in (shown["failed_at"], listed["failed_at"]):
+        assert datetime.fromisoformat(failed_at).utcoffset() is not None, failed_at
     await retry_letter(deployment, letter)
     table = SupplierNames().tables[0]
     async with deployment.engines["a"].connect() as conn:

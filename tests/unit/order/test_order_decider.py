@@ -177,3 +177,16 @@ def test_nothing_happens_to_a_closed_order() -> None:
     cancelled = OrderCancelled(order_id=ORDER, reason="x", cancelled_by=Party.BUYER)
     for command in (ConfirmOrder(), RejectOrder("x"), CancelOrder("x", Party.SUPPLIER)):
         scenario().given(placed(), ready(), cancelled).when(command).then_raises(OrderAlreadyClosed)
+
+
+def test_an_amendment_that_would_take_the_total_beyond_any_amount_is_refused() -> None:
+    huge = LineChange(
+        line_no=1, sku="BOLT-10", quantity=10**9, unit_price=eur("999999.00")
+    )  # 10**9 units at almost a million: far beyond 10**12
+    error = (
+        Scenario(order_decider)
+        .given(placed(), ready())
+        .when(ProposeAmendment(UUID(int=99), (huge,)))
+        .then_raises(InvalidAmendment)
+    )
+    assert error.field == "changes"

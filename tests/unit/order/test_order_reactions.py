@@ -229,3 +229,32 @@ def test_order_completes_whatever_order_the_services_facts_arrive_in() -> None:
     scenario().given(*early).when(RecordShipment(SHIPMENT, ShipmentStage.PLANNED, LINE)).then(
         _progress(ShipmentStage.PLANNED, LINE), OrderCompleted(order_id=ORDER)
     )
+
+
+def _prepayment(stage: InvoiceStage) -> OrderInvoiceProgressed:
+    issued = stage is InvoiceStage.ISSUED
+    return OrderInvoiceProgressed(
+        order_id=ORDER, invoice_id=INVOICE, stage=stage, amount=eur("30.00"),
+        quantity=12 if issued else 0,
+    )  # fmt: skip
+
+
+def test_a_prepaid_order_completes_once_its_prepayment_is_settled_and_goods_accepted() -> None:
+    prepaid = [placed(), ready(), CONFIRMED, _prepayment(InvoiceStage.ISSUED)]
+    settled = _prepayment(InvoiceStage.SETTLED)
+    # Paid, but its goods are not delivered yet: not complete.
+    scenario().given(*prepaid).when(
+        RecordInvoice(INVOICE, InvoiceStage.SETTLED, eur("30.00"))
+    ).then(settled)
+    shipped = [
+        _progress(ShipmentStage.PLANNED, LINE),
+        _progress(ShipmentStage.SHIPPED),
+        _progress(ShipmentStage.DELIVERED),
+    ]
+    # Accepted goods need no invoice of their own: the prepayment billed them.
+    scenario().given(*prepaid, settled, *shipped).when(
+        RecordGoodsResolution(SHIPMENT, accepted=12)
+    ).then(
+        OrderGoodsResolved(order_id=ORDER, shipment_id=SHIPMENT, accepted=12),
+        OrderCompleted(order_id=ORDER),
+    )

@@ -14,6 +14,7 @@ from services.payment.domain.errors import (
     RefundExceedsPayment,
 )
 from services.payment.domain.invoice import (
+    IssueCreditNote,
     IssueInvoice,
     IssueRefund,
     RecordPayment,
@@ -177,3 +178,35 @@ def test_refuses_to_refund_more_than_was_paid() -> None:
     Scenario(invoices).given(ISSUED, SETTLED, earlier).when(
         IssueRefund(uuid4(), eur("5.01"), "y")
     ).then_raises(RefundExceedsPayment)
+
+
+def test_a_prepayment_bills_the_whole_order_at_its_confirmed_total_due_at_once() -> None:
+    prepay = IssueInvoice(
+        INVOICE, ORDER, None, SUPPLIER, BUYER, LINES, PaymentTerms.PREPAID, date(2026, 1, 15),
+        total=eur("25.00"),  # the order's coupon took 5.00 off its lines
+    )  # fmt: skip
+    Scenario(invoices).when(prepay).then(
+        ISSUED.model_copy(
+            update={
+                "shipment_id": None,
+                "total": eur("25.00"),
+                "terms": PaymentTerms.PREPAID,
+                "due_on": date(2026, 1, 15),
+            }
+        )
+    )
+
+
+def test_an_open_invoice_is_credited_in_full_once_and_a_settled_one_is_not() -> None:
+    note = uuid4()
+    credit = IssueCreditNote(note, "order cancelled")
+    credited = CreditNoteIssued(
+        credit_note_id=note,
+        invoice_id=INVOICE,
+        order_id=ORDER,
+        amount=eur("30.00"),
+        reason="order cancelled",
+    )
+    Scenario(invoices).given(ISSUED).when(credit).then(credited)
+    Scenario(invoices).given(ISSUED, credited).when(credit).then()
+    Scenario(invoices).given(ISSUED, SETTLED).when(credit).then_raises(InvoiceAlreadySettled)

@@ -51,9 +51,9 @@ def test_no_decided_order_means_no_fill_rate_rather_than_zero() -> None:
 
 def test_revenue_is_summed_per_buyer_tier_largest_first() -> None:
     invoices = [
-        {"buyer_id": "a", "total": "10.50"},
-        {"buyer_id": "b", "total": "100"},
-        {"buyer_id": "a", "total": "1"},
+        {"buyer_id": "a", "total": {"amount": "10.50", "currency": "EUR"}},
+        {"buyer_id": "b", "total": {"amount": "100", "currency": "EUR"}},
+        {"buyer_id": "a", "total": {"amount": "1", "currency": "EUR"}},
     ]
     activate("en")
     chart = revenue_by_tier(invoices, {"a": "gold", "b": "silver"})

@@ -130,3 +130,12 @@ def test_pricing_depends_on_the_given_instant_only() -> None:
     terms = book(promotions=(promotion("10"),))
     first = price_lines(terms, [line(20)], None, AT)
     assert first == price_lines(replace(terms), [line(20)], None, AT)
+
+
+def test_an_order_worth_more_than_any_amount_recorded_is_unpriceable_not_an_error() -> None:
+    dear = book(products={"BOLT-10": product(list_price=Decimal("999999999.00"))})
+    failed = price_lines(dear, [line(1000), line(1000, line_no=2)], None, AT)
+    assert problems(failed) == [(PricingProblemCode.NO_PRICE, None)]
+    assert isinstance(failed, Unpriceable)
+    assert "largest amount" in failed.problems[0].detail
+    assert isinstance(price_lines(dear, [line(1000)], None, AT), Quote)

@@ -11,10 +11,12 @@ from uuid import UUID, uuid4
 import pytest
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     Date,
     DateTime,
+    Float,
     Integer,
     MetaData,
     String,
@@ -40,6 +42,8 @@ things = Table(
     Column("day", Date),
     Column("doc", JSON),
     Column("ok", Boolean, nullable=False, default=False),
+    Column("hours", Float),
+    Column("big", BigInteger),
 )
 counters = Table(
     "counters",
@@ -74,7 +78,14 @@ async def test_values_of_every_column_type_round_trip(db: Database) -> None:
     async with db.begin() as tx:
         await tx.execute(
             things.insert().values(
-                ref=ref, name="a", at=at, day=date(2026, 12, 7), doc={"k": [1, "x"]}, ok=True
+                ref=ref,
+                name="a",
+                at=at,
+                day=date(2026, 12, 7),
+                doc={"k": [1, "x"]},
+                ok=True,
+                hours=1.5,
+                big=2**62,
             )
         )
     async with db.connect() as conn:
@@ -85,6 +96,8 @@ async def test_values_of_every_column_type_round_trip(db: Database) -> None:
     assert (row.day, row.doc, row.ok, row.name) == (date(2026, 12, 7), {"k": [1, "x"]}, True, "a")
     assert row._mapping["name"] == "a"
     assert row[2] == "a"
+    assert (row.hours, row.big) == (1.5, 2**62)
+    assert isinstance(row.hours, float)
 
 
 async def test_in_lists_executemany_and_statements_built_once(db: Database) -> None:
