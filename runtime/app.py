@@ -26,6 +26,7 @@ from runtime.observability.settings import ObservabilitySettings
 from runtime.security import build_security, install_security, start_webhook_feed
 from runtime.services import ALL_SERVICES
 from runtime.settings import Settings
+from shared.service.auth.access import PUBLIC, allow
 from shared.service.auth.dependencies import authorize
 from shared.service.auth.security import Security
 from shared.service.definition import ServiceDefinition
@@ -50,7 +51,7 @@ def _new_app(security: Security, lifespan: Any = None) -> FastAPI:
     mount_portal(app)
     install_health_probes(app)
 
-    @app.get("/health", tags=["operations"])
+    @app.get("/health", openapi_extra=allow(PUBLIC), tags=["operations"])
     async def health(request: Request) -> dict[str, Any]:
         """Liveness and the head position of every service's event store."""
         system: EmbeddedSystem = request.app.state.system

@@ -12,6 +12,8 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from shared.service.auth.access import PUBLIC, allow
+
 
 class Readiness:
     """The startup steps a process still waits for; ready when none is left and none failed."""
@@ -55,13 +57,14 @@ def install_health_probes(app: FastAPI) -> Readiness:
     """Add ``/health/live`` and ``/health/ready`` to ``app``; the caller marks its startup steps."""
     readiness = readiness_of(app)
 
-    @app.get("/health/live", tags=["operations"])
+    @app.get("/health/live", openapi_extra=allow(PUBLIC), tags=["operations"])
     async def live() -> dict[str, str]:
         """The process serves requests (restart it only when this stops answering)."""
         return {"status": "live"}
 
     @app.get(
         "/health/ready",
+        openapi_extra=allow(PUBLIC),
         tags=["operations"],
         responses={503: {"description": "Still starting (or a startup step failed)"}},
     )

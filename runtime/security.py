@@ -9,7 +9,6 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from runtime.access_policy import access_policy
 from runtime.embedded import EmbeddedSystem
 from runtime.settings import Settings
 from shared.eventstore.factory import open_event_store
@@ -48,13 +47,11 @@ def build_security(settings: Settings, data_dir: Path) -> Security:
         return await open_event_store(audit_url)
 
     tokens = TokenService(settings.secret_key, timedelta(minutes=settings.token_ttl_minutes))
-    policy = access_policy(login_rate=settings.login_rate, order_rate=settings.order_rate)
     return Security(
         engine=engine,
         tokens=tokens,
-        policy=policy,
         secure_cookies=not settings.development,
-        login_rate=settings.login_rate,
+        rates={"login": settings.login_rate, "orders": settings.order_rate},
         destinations=settings.destination_policy(),
         lockout=settings.lockout(),
         audit=AuditTrail(open_audit),

@@ -16,6 +16,7 @@ from runtime.distributed.settings import NodeSettings
 from runtime.health import install_health_probes
 from runtime.security import build_security, install_security
 from runtime.settings import Settings
+from shared.service.auth.access import PUBLIC, allow
 from shared.service.auth.dependencies import authorize
 from shared.service.definition import ServiceDefinition
 from shared.service.errors import install_error_handlers
@@ -63,7 +64,7 @@ def create_node_app(
     install_security(app, security)
     install_health_probes(app).wait_for("startup")
 
-    @app.get("/health", tags=["operations"])
+    @app.get("/health", openapi_extra=allow(PUBLIC), tags=["operations"])
     async def health(request: Request) -> dict[str, Any]:
         """Liveness, the store's head, the relay's position and each feed's progress."""
         node: ServiceNode = request.app.state.node

@@ -13,6 +13,7 @@ from runtime.distributed.app import create_node_app
 from runtime.distributed.settings import NodeSettings
 from runtime.health import install_health_probes
 from runtime.services import ALL_SERVICES
+from shared.service.auth.access import PUBLIC, allow
 
 
 class UnknownService(ValueError):
@@ -58,7 +59,7 @@ def create_portal_app() -> FastAPI:
     mount_portal(app)
     install_health_probes(app)
 
-    @app.get("/health", tags=["operations"])
+    @app.get("/health", openapi_extra=allow(PUBLIC), tags=["operations"])
     async def health() -> dict[str, str]:
         """Liveness of the portal process."""
         return {"status": "ok", "mode": "distributed", "service": "portal"}

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from runtime.ops.events import events_about
-from services.order.projections.facets import summarize
+from services.order.views.timeline import summarize
 from shared.eventstore.port import EventStore, RecordedEvent
 from shared.service.codec import to_envelope
 

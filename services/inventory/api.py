@@ -17,7 +17,7 @@ from services.inventory.domain import (
     SetReorderThreshold,
 )
 from services.inventory.domain.state import SkuState, evolve_sku
-from services.inventory.ledger import StockLedger
+from services.inventory.domain.streams import StockStreams
 from services.inventory.projections import Reservations, StockAlerts, StockLevels, Warehouses
 from shared.events.base import PositiveQuantity, Quantity, QuantityChange
 from shared.events.inventory import AdjustmentReason
@@ -32,6 +32,7 @@ from shared.service.api import (
     respond,
 )
 from shared.service.as_of import AsOfQuery, as_of_body, fold_as_of
+from shared.service.auth.access import ANALYST, OPS, SUPPLIER, WAREHOUSE, allow
 from shared.service.context import CommandContext
 from shared.service.definition import ServiceContext
 from shared.service.errors import Problem
@@ -95,7 +96,7 @@ def _own(actor: Actor, role: str, requested: UUID | None) -> str | None:
 
 def make_router(
     context: ServiceContext,
-    ledger: StockLedger,
+    ledger: StockStreams,
     levels: StockLevels,
     warehouses: Warehouses,
     reservations: Reservations,
@@ -122,7 +123,11 @@ def make_router(
         payload = body.model_dump(mode="json")
         return respond(await context.idempotency.run(f"inventory:{scope}", key, payload, action))
 
-    @router.post("/warehouses", summary="Register (or update) a warehouse")
+    @router.post(
+        "/warehouses",
+        openapi_extra=allow(OPS, SUPPLIER),
+        summary="Register (or update) a warehouse",
+    )
     async def register_warehouse(
         body: StrictJson[WarehouseIn], actor: ActorDep, key: IdempotencyKeyDep = None
     ) -> JSONResponse:
@@ -140,7 +145,11 @@ def make_router(
         stream = f"warehouse-{warehouse_id}"
         return await run("warehouses", key, body, command, actor, str(warehouse_id), stream)
 
-    @router.post("/stock/receipts", summary="Record goods received at a warehouse")
+    @router.post(
+        "/stock/receipts",
+        openapi_extra=allow(OPS, WAREHOUSE, webhook=True),
+        summary="Record goods received at a warehouse",
+    )
     async def receive(
         body: StrictJson[ReceiptIn], actor: ActorDep, key: IdempotencyKeyDep = None
     ) -> JSONResponse:
@@ -148,7 +157,11 @@ def make_router(
         command = ReceiveStock(body.warehouse_id, body.sku, body.quantity, body.reference)
         return await run("receipts", key, body, command, actor, body.sku, f"stock-{body.sku}")
 
-    @router.post("/stock/adjustments", summary="Correct on-hand stock (count, damage, loss...)")
+    @router.post(
+        "/stock/adjustments",
+        openapi_extra=allow(OPS, WAREHOUSE),
+        summary="Correct on-hand stock (count, damage, loss...)",
+    )
     async def adjust(
         body: StrictJson[AdjustmentIn],
         actor: ActorDep,
@@ -165,7 +178,11 @@ def make_router(
         stream = f"stock-{body.sku}"
         return await run("adjustments", key, body, command, actor, body.sku, stream, if_match)
 
-    @router.put("/stock/thresholds", summary="Set a reorder threshold for a SKU at a warehouse")
+    @router.put(
+        "/stock/thresholds",
+        openapi_extra=allow(OPS, WAREHOUSE),
+        summary="Set a reorder threshold for a SKU at a warehouse",
+    )
     async def set_threshold(
         body: StrictJson[ThresholdIn],
         actor: ActorDep,
@@ -194,7 +211,11 @@ def make_router(
             "low": row.low,
         }
 
-    @router.get("/stock", summary="Stock levels per SKU per warehouse")
+    @router.get(
+        "/stock",
+        openapi_extra=allow(ANALYST, OPS, WAREHOUSE),
+        summary="Stock levels per SKU per warehouse",
+    )
     async def stock_levels(
         actor: ActorDep,
         sku: Annotated[Sku | None, Query()] = None,
@@ -214,7 +235,11 @@ def make_router(
             rows = (await conn.execute(query)).all()
         return {"items": [level(row) for row in rows]}
 
-    @router.get("/stock/alerts", summary="Low-stock alerts and replenishment requests")
+    @router.get(
+        "/stock/alerts",
+        openapi_extra=allow(ANALYST, OPS, SUPPLIER, WAREHOUSE),
+        summary="Low-stock alerts and replenishment requests",
+    )
     async def stock_alerts(
         actor: ActorDep,
         sku: Annotated[Sku | None, Query()] = None,
@@ -246,7 +271,11 @@ def make_router(
             ],
         }
 
-    @router.get("/stock/{sku}", summary="One SKU's stock at every warehouse, with totals")
+    @router.get(
+        "/stock/{sku}",
+        openapi_extra=allow(ANALYST, OPS, WAREHOUSE),
+        summary="One SKU's stock at every warehouse, with totals",
+    )
     async def stock_of(
         sku: SkuPath, actor: ActorDep, min_position: MinPositionDep = 0, as_of: AsOfQuery = None
     ) -> dict[str, Any]:
@@ -283,7 +312,9 @@ def make_router(
         totals = {k: sum(i[k] for i in items) for k in ("on_hand", "reserved", "available")}
         return {"sku": sku, **totals, "warehouses": items}
 
-    @router.get("/warehouses", summary="Registered warehouses")
+    @router.get(
+        "/warehouses", openapi_extra=allow(ANALYST, OPS, SUPPLIER), summary="Registered warehouses"
+    )
     async def list_warehouses(
         actor: ActorDep,
         supplier_id: Annotated[UUID | None, Query()] = None,
@@ -302,7 +333,9 @@ def make_router(
         return {"items": items}
 
     @router.get(
-        "/reservations/{order_id}", summary="An order's allocations and why those warehouses"
+        "/reservations/{order_id}",
+        openapi_extra=allow(ANALYST, OPS),
+        summary="An order's allocations and why those warehouses",
     )
     async def reservation(order_id: UUID, min_position: MinPositionDep = 0) -> dict[str, Any]:
         await wait(reservations.name, min_position)

@@ -13,7 +13,7 @@ from services.inventory.domain import (
     RestockReturn,
 )
 from services.inventory.domain.commands import order_of, skus_of
-from services.inventory.ledger import StockLedger
+from services.inventory.domain.streams import StockStreams
 from services.inventory.projections import Reservations
 from shared.events.envelope import Envelope
 from shared.events.inventory import ReleaseReason, StockAdjusted, StockReceived, StockReleased
@@ -95,7 +95,7 @@ def _stream(command: Command) -> str:
 
 
 def make_policies(
-    ledger: StockLedger, reservations: Reservations, context: ServiceContext
+    ledger: StockStreams, reservations: Reservations, context: ServiceContext
 ) -> list[Policy]:
     async def on_order(envelope: Envelope) -> None:
         command = order_command(envelope)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from services.inventory.api import make_router
-from services.inventory.ledger import StockLedger
+from services.inventory.domain.streams import stock_streams
 from services.inventory.policies import make_policies
 from services.inventory.projections import Reservations, StockAlerts, StockLevels, Warehouses
 from shared.service.definition import ServiceContext, ServiceDefinition, ServiceParts
@@ -26,7 +26,7 @@ def build(context: ServiceContext) -> ServiceParts:
     async def warehouses_of(supplier_id: UUID) -> list[UUID]:
         return await warehouses.of_supplier(context.engine, supplier_id)
 
-    ledger = StockLedger(context.store, warehouses_of=warehouses_of)
+    ledger = stock_streams(context.store, warehouses_of)
     router = make_router(context, ledger, levels, warehouses, reservations, alerts)
     return ServiceParts(
         router=router,

@@ -50,6 +50,7 @@ from shared.service.api import (
     accepted,
     respond,
 )
+from shared.service.auth.access import BUYER, CARRIER, OPS, SUPPLIER, WAREHOUSE, allow
 from shared.service.context import CommandContext
 from shared.service.definition import ServiceContext
 from shared.service.errors import Problem
@@ -128,7 +129,7 @@ def make_router(context: ServiceContext, repos: Repositories, reads: ReadModels)
         command = command_for(party)
         return await fulfil(scope, key, actor, body, shipment_id, order_id, command, if_match)
 
-    @router.post("/carriers", status_code=200)
+    @router.post("/carriers", openapi_extra=allow(OPS, SUPPLIER), status_code=200)
     async def register_carrier(
         body: StrictJson[RegisterCarrierBody], actor: ActorDep, key: IdempotencyKeyDep = None
     ) -> JSONResponse:
@@ -144,7 +145,7 @@ def make_router(context: ServiceContext, repos: Repositories, reads: ReadModels)
 
         return await run("carriers", key, actor, body, carrier_id, action)
 
-    @router.post("/delivery-addresses", status_code=200)
+    @router.post("/delivery-addresses", openapi_extra=allow(BUYER, OPS), status_code=200)
     async def register_address(
         body: StrictJson[RegisterAddressBody], actor: ActorDep, key: IdempotencyKeyDep = None
     ) -> JSONResponse:
@@ -165,7 +166,9 @@ def make_router(context: ServiceContext, repos: Repositories, reads: ReadModels)
 
         return await run("addresses", key, actor, body, address_id, action)
 
-    @router.post("/shipments/{shipment_id}/ship")
+    @router.post(
+        "/shipments/{shipment_id}/ship", openapi_extra=allow(SUPPLIER, WAREHOUSE, webhook=True)
+    )
     async def ship(
         shipment_id: UUID,
         body: StrictJson[ShipBody],
@@ -191,7 +194,7 @@ def make_router(context: ServiceContext, repos: Repositories, reads: ReadModels)
         )
         return await fulfil("ship", key, actor, body, shipment_id, order_id, command, if_match)
 
-    @router.post("/shipments/{shipment_id}/tracking")
+    @router.post("/shipments/{shipment_id}/tracking", openapi_extra=allow(CARRIER, webhook=True))
     async def tracking(
         shipment_id: UUID,
         body: StrictJson[TrackingBody],
@@ -207,7 +210,7 @@ def make_router(context: ServiceContext, repos: Repositories, reads: ReadModels)
             ),
         )  # fmt: skip
 
-    @router.post("/shipments/{shipment_id}/delay")
+    @router.post("/shipments/{shipment_id}/delay", openapi_extra=allow(CARRIER, webhook=True))
     async def delay(
         shipment_id: UUID,
         body: StrictJson[DelayBody],
@@ -221,7 +224,7 @@ def make_router(context: ServiceContext, repos: Repositories, reads: ReadModels)
             lambda carrier: RecordDelay(shipment_id, carrier, body.reason, body.new_eta),
         )  # fmt: skip
 
-    @router.post("/shipments/{shipment_id}/damage")
+    @router.post("/shipments/{shipment_id}/damage", openapi_extra=allow(CARRIER, webhook=True))
     async def damage(
         shipment_id: UUID,
         body: StrictJson[DamageBody],
@@ -235,7 +238,7 @@ def make_router(context: ServiceContext, repos: Repositories, reads: ReadModels)
             lambda carrier: RecordDamage(shipment_id, carrier, tuple(body.lines)),
         )  # fmt: skip
 
-    @router.post("/shipments/{shipment_id}/delivered")
+    @router.post("/shipments/{shipment_id}/delivered", openapi_extra=allow(CARRIER, webhook=True))
     async def delivered(
         shipment_id: UUID,
         body: StrictJson[DeliveredBody],
@@ -251,7 +254,7 @@ def make_router(context: ServiceContext, repos: Repositories, reads: ReadModels)
             ),
         )  # fmt: skip
 
-    @router.post("/shipments/{shipment_id}/acceptance")
+    @router.post("/shipments/{shipment_id}/acceptance", openapi_extra=allow(BUYER))
     async def acceptance(
         shipment_id: UUID,
         body: StrictJson[AcceptanceBody],
@@ -270,7 +273,7 @@ def make_router(context: ServiceContext, repos: Repositories, reads: ReadModels)
             lambda buyer: InspectGoods(shipment_id, buyer, lines, remedy),
         )  # fmt: skip
 
-    @router.post("/returns/{return_id}/received")
+    @router.post("/returns/{return_id}/received", openapi_extra=allow(WAREHOUSE, webhook=True))
     async def return_received(
         return_id: UUID,
         body: StrictJson[ReturnReceivedBody],

@@ -14,6 +14,7 @@ from services.logistics.projections.master_data import CarrierDirectory, Deliver
 from services.logistics.projections.returns import ReturnLog
 from services.logistics.projections.shipments import ShipmentTracking
 from shared.service.api import Actor, ActorDep, MinPositionDep
+from shared.service.auth.access import ANALYST, BUYER, CARRIER, EVERYONE, OPS, WAREHOUSE, allow
 from shared.service.definition import ServiceContext
 from shared.service.errors import Problem
 
@@ -96,7 +97,7 @@ def make_query_router(context: ServiceContext, reads: ReadModels) -> APIRouter:
             )
         return rows
 
-    @router.get("/shipments")
+    @router.get("/shipments", openapi_extra=allow(ANALYST, BUYER, CARRIER, OPS, WAREHOUSE))
     async def shipments(
         actor: ActorDep,
         order_id: UUID | None = None,
@@ -119,7 +120,9 @@ def make_query_router(context: ServiceContext, reads: ReadModels) -> APIRouter:
         rows = await reads.tracking.search(engine, status=status, **chosen)
         return _json(await carrier_urls(rows))
 
-    @router.get("/shipments/{shipment_id}")
+    @router.get(
+        "/shipments/{shipment_id}", openapi_extra=allow(ANALYST, BUYER, CARRIER, OPS, WAREHOUSE)
+    )
     async def shipment(
         shipment_id: UUID, actor: ActorDep, min_position: MinPositionDep = 0
     ) -> JSONResponse:
@@ -137,7 +140,9 @@ def make_query_router(context: ServiceContext, reads: ReadModels) -> APIRouter:
         (found,) = await carrier_urls([found])
         return _json(found, etag=found["stream_version"])
 
-    @router.get("/warehouses/{warehouse_id}/shipments")
+    @router.get(
+        "/warehouses/{warehouse_id}/shipments", openapi_extra=allow(ANALYST, OPS, WAREHOUSE)
+    )
     async def pick_list(
         warehouse_id: UUID,
         actor: ActorDep,
@@ -153,7 +158,7 @@ def make_query_router(context: ServiceContext, reads: ReadModels) -> APIRouter:
         rows = await reads.tracking.search(engine, warehouse_id=str(warehouse_id), status=status)
         return _json(rows)
 
-    @router.get("/returns")
+    @router.get("/returns", openapi_extra=allow(ANALYST, OPS, WAREHOUSE))
     async def returns(
         actor: ActorDep,
         order_id: UUID | None = None,
@@ -174,7 +179,7 @@ def make_query_router(context: ServiceContext, reads: ReadModels) -> APIRouter:
         )
         return _json(rows)
 
-    @router.get("/returns/{return_id}")
+    @router.get("/returns/{return_id}", openapi_extra=allow(ANALYST, OPS, WAREHOUSE))
     async def one_return(
         return_id: UUID, actor: ActorDep, min_position: MinPositionDep = 0
     ) -> JSONResponse:
@@ -184,12 +189,12 @@ def make_query_router(context: ServiceContext, reads: ReadModels) -> APIRouter:
             raise Problem(404, "Unknown return", f"no return {return_id}", field="return_id")
         return _json(rows[0])
 
-    @router.get("/carriers")
+    @router.get("/carriers", openapi_extra=allow(*EVERYONE))
     async def carriers(min_position: MinPositionDep = 0) -> JSONResponse:
         await reads.wait(reads.carriers.name, min_position)
         return _json(await reads.carriers.list(engine))
 
-    @router.get("/carriers/{carrier_id}")
+    @router.get("/carriers/{carrier_id}", openapi_extra=allow(*EVERYONE))
     async def carrier(carrier_id: UUID, min_position: MinPositionDep = 0) -> JSONResponse:
         await reads.wait(reads.carriers.name, min_position)
         rows = await reads.carriers.list(engine, str(carrier_id))
@@ -197,7 +202,7 @@ def make_query_router(context: ServiceContext, reads: ReadModels) -> APIRouter:
             raise Problem(404, "Unknown carrier", f"no carrier {carrier_id}", field="carrier_id")
         return _json(rows[0])
 
-    @router.get("/delivery-addresses")
+    @router.get("/delivery-addresses", openapi_extra=allow(ANALYST, BUYER, OPS))
     async def addresses(
         actor: ActorDep, buyer_id: UUID | None = None, min_position: MinPositionDep = 0
     ) -> JSONResponse:
@@ -206,7 +211,7 @@ def make_query_router(context: ServiceContext, reads: ReadModels) -> APIRouter:
         buyer = actor.party if actor.role == "buyer" else (str(buyer_id) if buyer_id else None)
         return _json(await reads.addresses.list(engine, buyer_id=buyer))
 
-    @router.get("/delivery-addresses/{address_id}")
+    @router.get("/delivery-addresses/{address_id}", openapi_extra=allow(ANALYST, BUYER, OPS))
     async def address(
         address_id: UUID, actor: ActorDep, min_position: MinPositionDep = 0
     ) -> JSONResponse:

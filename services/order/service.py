@@ -5,16 +5,16 @@ from __future__ import annotations
 from shared.service.definition import ServiceContext, ServiceDefinition, ServiceParts
 from shared.service.repository import Repository
 
-from .api import make_router
-from .api.deps import OrderDeps
 from .domain.decide import order_decider
 from .domain.parties import party_decider
-from .policies import order_policies
-from .projections.details import OrderDetails
-from .projections.facts import OrderFacts
-from .projections.parties import PartyDirectory
-from .projections.products import OrderableProducts
-from .projections.summaries import OrderSummaries
+from .http import make_router
+from .http.deps import OrderDeps
+from .reactions import order_policies
+from .views.analytics import OrderFacts
+from .views.details import OrderDetails
+from .views.parties import PartyDirectory
+from .views.products import OrderableProducts
+from .views.summaries import OrderSummaries
 
 
 def build(context: ServiceContext) -> ServiceParts:

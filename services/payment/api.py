@@ -23,6 +23,7 @@ from shared.service.api import (
     accepted,
     respond,
 )
+from shared.service.auth.access import BANK, BUYER, OPS, SUPPLIER, allow
 from shared.service.context import CommandContext
 from shared.service.definition import ServiceContext
 from shared.service.errors import PROBLEM_JSON, Problem
@@ -107,7 +108,7 @@ def make_router(
             raise InvoiceNotFound(f"no invoice {invoice_id}")
         return state.issued
 
-    @router.put("/payment-terms/{supplier_id}/{buyer_id}")
+    @router.put("/payment-terms/{supplier_id}/{buyer_id}", openapi_extra=allow(OPS, SUPPLIER))
     async def set_payment_terms(
         supplier_id: UUID,
         buyer_id: UUID,
@@ -129,7 +130,7 @@ def make_router(
         payload = {"path": aggregate, **body.model_dump(mode="json")}
         return _answer(await context.idempotency.run("payment:terms", key, payload, action))
 
-    @router.put("/credit-limits/{supplier_id}/{buyer_id}")
+    @router.put("/credit-limits/{supplier_id}/{buyer_id}", openapi_extra=allow(OPS, SUPPLIER))
     async def set_credit_limit(
         supplier_id: UUID,
         buyer_id: UUID,
@@ -151,7 +152,7 @@ def make_router(
         payload = {"path": aggregate, **body.model_dump(mode="json")}
         return _answer(await context.idempotency.run("payment:credit", key, payload, action))
 
-    @router.post("/invoices/{invoice_id}/payments")
+    @router.post("/invoices/{invoice_id}/payments", openapi_extra=allow(BANK, OPS, SUPPLIER))
     async def record_bank_transfer(
         invoice_id: UUID,
         body: StrictJson[BankTransferBody],
@@ -174,7 +175,7 @@ def make_router(
         payload = {"invoice": str(invoice_id), **body.model_dump(mode="json")}
         return _answer(await context.idempotency.run("payment:transfer", key, payload, action))
 
-    @router.post("/invoices/{invoice_id}/charge")
+    @router.post("/invoices/{invoice_id}/charge", openapi_extra=allow(BUYER, OPS))
     async def charge(
         invoice_id: UUID,
         body: StrictJson[ChargeBody],
@@ -218,7 +219,7 @@ def make_router(
         payload = {"invoice": str(invoice_id), **body.model_dump(mode="json")}
         return _answer(await context.idempotency.run("payment:charge", key, payload, action))
 
-    @router.post("/refunds")
+    @router.post("/refunds", openapi_extra=allow(OPS, SUPPLIER))
     async def issue_refund(
         body: StrictJson[RefundBody], actor: ActorDep, key: IdempotencyKeyDep = None
     ) -> JSONResponse:

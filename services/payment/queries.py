@@ -17,6 +17,7 @@ from services.payment.domain.invoice import invoices as invoices_decider
 from services.payment.projections import InvoiceBook
 from shared.service.api import Actor, ActorDep, MinPositionDep
 from shared.service.as_of import AsOfQuery, as_of_body, fold_as_of
+from shared.service.auth.access import ANALYST, BANK, BUYER, OPS, SUPPLIER, TRADERS, allow
 from shared.service.definition import ServiceContext
 from shared.service.errors import Problem
 from shared.service.repository import Repository
@@ -79,7 +80,7 @@ def make_query_router(
         if actor.role in ("buyer", "supplier") and own != actor.party:
             raise Problem(404, "No such account", "you are not a party to it", field="buyer_id")
 
-    @router.get("/payment-terms/{supplier_id}/{buyer_id}")
+    @router.get("/payment-terms/{supplier_id}/{buyer_id}", openapi_extra=allow(*TRADERS))
     async def payment_terms(supplier_id: UUID, buyer_id: UUID, actor: ActorDep) -> JSONResponse:
         """The buyer's terms with this supplier; ``default`` is true when none were set."""
         party_to(actor, supplier_id, buyer_id)
@@ -92,7 +93,7 @@ def make_query_router(
         }
         return JSONResponse(body, headers={"ETag": f'"{loaded.version}"'})
 
-    @router.get("/credit-limits/{supplier_id}/{buyer_id}")
+    @router.get("/credit-limits/{supplier_id}/{buyer_id}", openapi_extra=allow(*TRADERS))
     async def credit_limit(supplier_id: UUID, buyer_id: UUID, actor: ActorDep) -> JSONResponse:
         party_to(actor, supplier_id, buyer_id)
         loaded = await accounts.load(account_id(supplier_id, buyer_id))
@@ -106,7 +107,7 @@ def make_query_router(
         }
         return JSONResponse(body, headers={"ETag": f'"{loaded.version}"'})
 
-    @router.get("/invoices")
+    @router.get("/invoices", openapi_extra=allow(ANALYST, BANK, BUYER, OPS, SUPPLIER))
     async def list_invoices(
         actor: ActorDep,
         buyer_id: UUID | None = None,
@@ -131,7 +132,7 @@ def make_query_router(
             query = query.where(invoices.c.status == status)
         return [_invoice(row, day) for row in await rows(query)]
 
-    @router.get("/invoices/{invoice_id}")
+    @router.get("/invoices/{invoice_id}", openapi_extra=allow(ANALYST, BANK, BUYER, OPS, SUPPLIER))
     async def get_invoice(
         invoice_id: UUID, actor: ActorDep, min_position: MinPositionDep = 0, as_of: AsOfQuery = None
     ) -> dict[str, Any]:
@@ -180,7 +181,7 @@ def make_query_router(
             query = query.where(invoices.c[column] == value)
         return bool(await rows(query))
 
-    @router.get("/payments")
+    @router.get("/payments", openapi_extra=allow(ANALYST, BANK, BUYER, OPS, SUPPLIER))
     async def list_payments(
         actor: ActorDep,
         invoice_id: UUID | None = None,
@@ -198,7 +199,7 @@ def make_query_router(
             return await _listed(payments, payments.c.order_id, order_id)
         raise Problem(422, "Filter required", "give invoice_id or order_id", field="invoice_id")
 
-    @router.get("/refunds")
+    @router.get("/refunds", openapi_extra=allow(ANALYST, BANK, BUYER, OPS, SUPPLIER))
     async def list_refunds(
         actor: ActorDep,
         invoice_id: UUID | None = None,
@@ -216,7 +217,7 @@ def make_query_router(
             return await _listed(refunds, refunds.c.order_id, order_id)
         raise Problem(422, "Filter required", "give invoice_id or order_id", field="invoice_id")
 
-    @router.get("/receivables")
+    @router.get("/receivables", openapi_extra=allow(ANALYST, OPS, SUPPLIER))
     async def receivables(
         actor: ActorDep,
         supplier_id: UUID,

@@ -12,6 +12,7 @@ from collections.abc import Callable
 import httpx
 from fastapi import FastAPI
 
+from shared.service.auth.access import AccessPolicy
 from shared.service.auth.actor import ROLES
 
 PARTIES = {role: str(uuid.uuid4()) for role in ROLES}
@@ -36,13 +37,14 @@ async def call(client: httpx.AsyncClient, route: str, headers: dict[str, str]) -
 
 
 def test_every_route_has_an_access_rule(app: FastAPI) -> None:
-    assert app.state.security.policy.missing(routes(app)) == [], "add these to the access policy"
+    missing = AccessPolicy.of(app.openapi()).missing(routes(app))
+    assert missing == [], "declare access (allow(...) or the edge) on these routes"
 
 
 async def test_every_role_gets_what_the_policy_says_on_every_route(
     app: FastAPI, client: httpx.AsyncClient, as_actor: Callable[[str], dict[str, str]]
 ) -> None:
-    policy = app.state.security.policy
+    policy = AccessPolicy.of(app.openapi())
     wrong = []
     checked = 0
     for route in routes(app):
@@ -61,7 +63,7 @@ async def test_every_role_gets_what_the_policy_says_on_every_route(
 async def test_no_credentials_get_401_except_on_public_routes(
     app: FastAPI, client: httpx.AsyncClient
 ) -> None:
-    policy = app.state.security.policy
+    policy = AccessPolicy.of(app.openapi())
     wrong = []
     for route in routes(app):
         if not route.partition(" ")[2].startswith("/api/"):

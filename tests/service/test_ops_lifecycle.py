@@ -33,7 +33,7 @@ from runtime.ops.replay import replay, replay_all
 from runtime.ops.status import projection_status
 from runtime.services import ALL_SERVICES
 from runtime.simulate import simulate
-from services.order.projections.facts import OrderFacts
+from services.order.views.analytics import OrderFacts
 from shared.messaging.dead_letters import DeadLetters
 from shared.service.as_of import state_json
 from tests.helpers import eventually
@@ -286,7 +286,7 @@ async def test_the_analytics_sql_in_the_docs_runs_with_psql(world: World) -> Non
     from sqlalchemy.engine import make_url
     from sqlalchemy.ext.asyncio import create_async_engine
 
-    from services.order.projections.facts import OrderFacts
+    from services.order.views.analytics import OrderFacts
 
     schema = f"analytics_{os.getpid()}"
     facts = OrderFacts()

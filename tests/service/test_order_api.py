@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from runtime.embedded import EmbeddedSystem
-from services.order.api.orders import order_id_for
+from services.order.http.orders import order_id_for
 from services.order.service import definition as order_service
 from shared.events.base import DomainEvent, Money
 from shared.events.inventory import RoutingCandidate, RoutingDecision, StockReserved

@@ -10,7 +10,7 @@ from shared.events.base import DomainEvent
 from shared.events.order import OrderCompleted
 from shared.service.decider import Decider
 
-from . import facts, negotiation
+from . import negotiation, progress
 from .commands import (
     AcceptAmendment,
     CancelOrder,
@@ -43,15 +43,15 @@ _RULES: dict[type[Any], Callable[[Any, OrderState], list[Any]]] = {
     AcceptAmendment: negotiation.accept_amendment,
     DeclineAmendment: negotiation.decline_amendment,
     CancelOrder: negotiation.cancel,
-    RecordPricing: facts.record_pricing,
-    RecordPricingFailure: facts.record_pricing_failure,
-    RecordStockReserved: facts.record_stock_reserved,
-    RecordStockShortage: facts.record_shortage,
-    RecordBackorder: facts.record_backorder,
-    RecordShipment: facts.record_shipment,
-    RecordGoodsResolution: facts.record_goods,
-    RecordInvoice: facts.record_invoice,
-    RecordReturn: facts.record_return,
+    RecordPricing: progress.record_pricing,
+    RecordPricingFailure: progress.record_pricing_failure,
+    RecordStockReserved: progress.record_stock_reserved,
+    RecordStockShortage: progress.record_shortage,
+    RecordBackorder: progress.record_backorder,
+    RecordShipment: progress.record_shipment,
+    RecordGoodsResolution: progress.record_goods,
+    RecordInvoice: progress.record_invoice,
+    RecordReturn: progress.record_return,
 }
 
 

@@ -16,6 +16,7 @@ from services.pricing.projections.catalog import Catalog
 from services.pricing.projections.queries import available_stock, pricing_book
 from shared.events.values import Code, Sku
 from shared.service.api import ActorDep, MinPositionDep
+from shared.service.auth.access import TRADERS, allow
 from shared.service.definition import ServiceContext
 from shared.service.errors import Problem
 
@@ -47,7 +48,7 @@ def catalog_routes(context: ServiceContext, catalog: Catalog) -> APIRouter:
     async def wait(min_position: int) -> None:
         await context.positions.wait_for(catalog.name, "pricing", min_position)
 
-    @router.get("/catalog")
+    @router.get("/catalog", openapi_extra=allow(*TRADERS))
     async def browse(
         actor: ActorDep,
         min_position: MinPositionDep = 0,
@@ -86,7 +87,7 @@ def catalog_routes(context: ServiceContext, catalog: Catalog) -> APIRouter:
             rows = list((await conn.execute(query)).mappings())
         return {"items": await items(rows, buyer), "limit": limit, "offset": offset}
 
-    @router.get("/catalog/{sku}")
+    @router.get("/catalog/{sku}", openapi_extra=allow(*TRADERS))
     async def one(
         sku: Sku,
         actor: ActorDep,

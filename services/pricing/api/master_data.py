@@ -35,6 +35,7 @@ from shared.events.pricing import (
     TierPrice,
 )
 from shared.service.api import ActorDep, IdempotencyKeyDep, IfMatchDep
+from shared.service.auth.access import OPS, SUPPLIER, allow
 from shared.service.definition import ServiceContext
 from shared.service.errors import Problem
 from shared.service.strict_json import StrictJson
@@ -50,7 +51,7 @@ def master_data_routes(context: ServiceContext, repos: Repositories) -> APIRoute
             raise Problem(422, "Unknown product", detail, field=field)
         return product
 
-    @router.post("/products")
+    @router.post("/products", openapi_extra=allow(OPS, SUPPLIER))
     async def register_product(
         body: StrictJson[NewProduct], actor: ActorDep, key: IdempotencyKeyDep = None
     ) -> JSONResponse:
@@ -90,7 +91,7 @@ def master_data_routes(context: ServiceContext, repos: Repositories) -> APIRoute
             answer_id=lambda: sku,
         )
 
-    @router.put("/products/{sku}")
+    @router.put("/products/{sku}", openapi_extra=allow(OPS, SUPPLIER))
     async def replace_product(
         sku: str,
         body: StrictJson[ProductReplacement],
@@ -104,7 +105,7 @@ def master_data_routes(context: ServiceContext, repos: Repositories) -> APIRoute
             sku, command, ["PUT", body.model_dump(mode="json")], actor, key, if_match
         )
 
-    @router.patch("/products/{sku}")
+    @router.patch("/products/{sku}", openapi_extra=allow(OPS, SUPPLIER))
     async def patch_product(
         sku: str,
         body: StrictJson[ProductPatch],
@@ -118,7 +119,7 @@ def master_data_routes(context: ServiceContext, repos: Repositories) -> APIRoute
             sku, command, ["PATCH", body.model_dump(mode="json")], actor, key, if_match
         )
 
-    @router.post("/price-lists")
+    @router.post("/price-lists", openapi_extra=allow(OPS, SUPPLIER))
     async def set_price_list(
         body: StrictJson[PriceListIn], actor: ActorDep, key: IdempotencyKeyDep = None
     ) -> JSONResponse:
@@ -153,7 +154,7 @@ def master_data_routes(context: ServiceContext, repos: Repositories) -> APIRoute
             actor=actor,
         )
 
-    @router.post("/customer-prices")
+    @router.post("/customer-prices", openapi_extra=allow(OPS, SUPPLIER))
     async def set_customer_price(
         body: StrictJson[CustomerPriceIn], actor: ActorDep, key: IdempotencyKeyDep = None
     ) -> JSONResponse:
@@ -179,7 +180,7 @@ def master_data_routes(context: ServiceContext, repos: Repositories) -> APIRoute
             actor=actor,
         )
 
-    @router.post("/customer-tiers")
+    @router.post("/customer-tiers", openapi_extra=allow(OPS, SUPPLIER))
     async def assign_tier(
         body: StrictJson[CustomerTierIn], actor: ActorDep, key: IdempotencyKeyDep = None
     ) -> JSONResponse:
@@ -196,7 +197,7 @@ def master_data_routes(context: ServiceContext, repos: Repositories) -> APIRoute
             actor=actor,
         )
 
-    @router.post("/promotions")
+    @router.post("/promotions", openapi_extra=allow(OPS, SUPPLIER))
     async def create_promotion(
         body: StrictJson[PromotionIn], actor: ActorDep, key: IdempotencyKeyDep = None
     ) -> JSONResponse:
@@ -214,7 +215,7 @@ def master_data_routes(context: ServiceContext, repos: Repositories) -> APIRoute
             actor=actor,
         )
 
-    @router.post("/coupons")
+    @router.post("/coupons", openapi_extra=allow(OPS, SUPPLIER))
     async def create_coupon(
         body: StrictJson[CouponIn], actor: ActorDep, key: IdempotencyKeyDep = None
     ) -> JSONResponse:

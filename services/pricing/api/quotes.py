@@ -13,6 +13,7 @@ from services.pricing.projections.catalog import Catalog
 from services.pricing.projections.queries import pricing_book
 from shared.events.pricing import PricingProblemCode
 from shared.service.api import ActorDep, IdempotencyKeyDep, respond
+from shared.service.auth.access import BUYER, OPS, allow
 from shared.service.definition import ServiceContext
 from shared.service.errors import Problem
 from shared.service.strict_json import StrictJson
@@ -21,7 +22,7 @@ from shared.service.strict_json import StrictJson
 def quote_routes(context: ServiceContext, catalog: Catalog) -> APIRouter:
     router = APIRouter(tags=["pricing"])
 
-    @router.post("/quotes")
+    @router.post("/quotes", openapi_extra=allow(BUYER, OPS))
     async def quote(
         body: StrictJson[QuoteIn], actor: ActorDep, key: IdempotencyKeyDep = None
     ) -> JSONResponse:

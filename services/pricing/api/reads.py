@@ -13,6 +13,7 @@ from services.pricing.projections.catalog import Catalog
 from services.pricing.projections.queries import buyer_tier, coupon, promotions, tier_terms
 from shared.events.values import Sku
 from shared.service.api import ActorDep, MinPositionDep
+from shared.service.auth.access import BUYER, OPS, SUPPLIER, TRADERS, allow
 from shared.service.definition import ServiceContext
 from shared.service.errors import Problem
 from shared.service.shapes import money
@@ -37,7 +38,7 @@ def read_routes(context: ServiceContext, catalog: Catalog) -> APIRouter:
                 403, "Supplier terms", "only the supplier sees these", field="Authorization"
             )
 
-    @router.get("/products/{sku}")
+    @router.get("/products/{sku}", openapi_extra=allow(*TRADERS))
     async def product(
         sku: Sku, actor: ActorDep, supplier_id: UUID | None = None, min_position: MinPositionDep = 0
     ) -> JSONResponse:
@@ -55,7 +56,7 @@ def read_routes(context: ServiceContext, catalog: Catalog) -> APIRouter:
             row.pop("cost_price")
         return JSONResponse(row, headers={"ETag": f'"{row["version"]}"'})
 
-    @router.get("/products")
+    @router.get("/products", openapi_extra=allow(*TRADERS))
     async def products(
         supplier_id: UUID | None = None, min_position: MinPositionDep = 0
     ) -> dict[str, Any]:
@@ -66,7 +67,7 @@ def read_routes(context: ServiceContext, catalog: Catalog) -> APIRouter:
         found = await rows(query.order_by(t.products.c.sku), min_position)
         return {"items": [_product(row) for row in found]}
 
-    @router.get("/price-lists")
+    @router.get("/price-lists", openapi_extra=allow(OPS, SUPPLIER))
     async def price_lists(
         actor: ActorDep,
         supplier_id: UUID,
@@ -95,7 +96,7 @@ def read_routes(context: ServiceContext, catalog: Catalog) -> APIRouter:
             ]
         }
 
-    @router.get("/customer-prices")
+    @router.get("/customer-prices", openapi_extra=allow(BUYER, OPS, SUPPLIER))
     async def customer_prices(
         actor: ActorDep,
         supplier_id: UUID,
@@ -115,7 +116,7 @@ def read_routes(context: ServiceContext, catalog: Catalog) -> APIRouter:
             "items": [{**r, "unit_price": money(r["unit_price"], r["currency"])} for r in found]
         }
 
-    @router.get("/customer-tiers/{buyer_id}")
+    @router.get("/customer-tiers/{buyer_id}", openapi_extra=allow(BUYER, OPS, SUPPLIER))
     async def customer_tier(
         buyer_id: UUID, supplier_id: UUID, actor: ActorDep, min_position: MinPositionDep = 0
     ) -> dict[str, Any]:
@@ -128,7 +129,7 @@ def read_routes(context: ServiceContext, catalog: Catalog) -> APIRouter:
             tier = await buyer_tier(conn, t, supplier_id, buyer_id)
         return {"buyer_id": str(buyer_id), "supplier_id": str(supplier_id), "tier": tier}
 
-    @router.get("/promotions")
+    @router.get("/promotions", openapi_extra=allow(*TRADERS))
     async def list_promotions(
         supplier_id: UUID, min_position: MinPositionDep = 0
     ) -> dict[str, Any]:
@@ -150,7 +151,7 @@ def read_routes(context: ServiceContext, catalog: Catalog) -> APIRouter:
             ]
         }
 
-    @router.get("/coupons/{code}")
+    @router.get("/coupons/{code}", openapi_extra=allow(OPS, SUPPLIER))
     async def one_coupon(
         code: str, supplier_id: UUID, actor: ActorDep, min_position: MinPositionDep = 0
     ) -> dict[str, Any]:

@@ -1,19 +1,35 @@
 """Function-level access: which roles may call which route (deny by default), which routes a
-signed partner webhook may call, and which are rate limited."""
+signed partner webhook may call, and which are rate limited.
+
+Each route declares its rule where it is defined (``openapi_extra=allow(...)``, or through the
+command edge); the OpenAPI document shows it as ``x-access``. There is no second table to keep
+in step: a route without a declaration is refused for everyone, and tests/security fails."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 PUBLIC = "public"
 """A pseudo-role: the route needs no credential (login, health)."""
 
+ACCESS = "x-access"
+"""The OpenAPI extension (on each operation) that carries its rule."""
+
+BUYER, SUPPLIER, WAREHOUSE, CARRIER = "buyer", "supplier", "warehouse", "carrier"
+BANK, OPS, ANALYST = "bank", "operations", "analyst"
+EVERYONE = (BUYER, SUPPLIER, WAREHOUSE, CARRIER, BANK, OPS, ANALYST)
+TRADERS = (BUYER, SUPPLIER, OPS, ANALYST)
+"""Roles that see the catalog and orders (each only its own part of them)."""
+PARTNERS = (BUYER, SUPPLIER, WAREHOUSE, CARRIER, OPS)
+"""Roles that keep webhook subscriptions."""
+
 
 @dataclass(frozen=True)
 class Rule:
-    """Who may call a route; ``webhook``: a signed partner webhook may; ``rate``: "5/minute"."""
+    """Who may call a route; ``webhook``: a signed partner webhook may; ``rate``: the name of a
+    configured limit ("login", "orders")."""
 
     roles: frozenset[str]
     webhook: bool = False
@@ -24,50 +40,48 @@ class Rule:
         return PUBLIC in self.roles
 
 
-def rule(*roles: str, webhook: bool = False, rate: str | None = None) -> Rule:
-    return Rule(frozenset(roles), webhook, rate)
+def allow(*roles: str, webhook: bool = False, rate: str | None = None) -> dict[str, Any]:
+    """A route's rule, as its ``openapi_extra``."""
+    declared: dict[str, Any] = {"roles": sorted(roles)}
+    if webhook:
+        declared["webhook"] = True
+    if rate:
+        declared["rate"] = rate
+    return {ACCESS: declared}
 
 
-def _pattern(path: str) -> re.Pattern[str]:
-    parts = re.split(r"(\{[^}]+\})", path)
-    body = "".join("[^/]+" if p.startswith("{") else re.escape(p) for p in parts)
-    return re.compile(f"^{body}$")
+def rule_of(route: Any) -> Rule | None:
+    """The rule a route declared (read once, then kept on the route)."""
+    kept = route.__dict__
+    if "_access_rule" not in kept:
+        declared = (getattr(route, "openapi_extra", None) or {}).get(ACCESS)
+        kept["_access_rule"] = None if declared is None else _parse(declared)
+    found: Rule | None = kept["_access_rule"]
+    return found
 
 
-@dataclass(frozen=True)
-class _Entry:
-    key: str
-    method: str
-    pattern: re.Pattern[str]
-    literal_segments: int
-    rule: Rule
+def _parse(declared: Mapping[str, Any]) -> Rule:
+    return Rule(frozenset(declared["roles"]), bool(declared.get("webhook")), declared.get("rate"))
 
 
 class AccessPolicy:
-    """Rules keyed by ``"METHOD /path/{param}"`` as the OpenAPI document names routes."""
+    """Every declared rule, keyed by ``"METHOD /path/{param}"`` as the OpenAPI document names
+    operations: what tests and tools read; requests are checked against their own route."""
 
     def __init__(self, rules: Mapping[str, Rule]) -> None:
         self.rules = dict(rules)
-        entries = []
-        for key, found in rules.items():
-            method, _, path = key.partition(" ")
-            literal = sum(1 for s in path.split("/") if s and not s.startswith("{"))
-            entries.append(_Entry(key, method.upper(), _pattern(path), literal, found))
-        # the most specific template wins: /stock/alerts before /stock/{sku}
-        self._entries = sorted(entries, key=lambda e: -e.literal_segments)
 
-    def match(self, method: str, path: str, template: str | None = None) -> tuple[str, Rule] | None:
-        """The rule of a request; ``template`` (the matched route's path, when known) finds it
-        without trying every pattern."""
-        if template is not None:
-            key = f"{method.upper()} {template}"
-            found = self.rules.get(key)
-            if found is not None:
-                return key, found
-        for entry in self._entries:
-            if entry.method == method.upper() and entry.pattern.match(path):
-                return entry.key, entry.rule
-        return None
+    @classmethod
+    def of(cls, document: Mapping[str, Any]) -> AccessPolicy:
+        """The rules of an OpenAPI document's operations."""
+        return cls(
+            {
+                f"{method.upper()} {path}": _parse(operation[ACCESS])
+                for path, operations in document.get("paths", {}).items()
+                for method, operation in operations.items()
+                if isinstance(operation, dict) and ACCESS in operation
+            }
+        )
 
     def missing(self, routes: Iterable[str]) -> list[str]:
         """Routes (``"METHOD /path"``) that have no rule: the matrix test fails on them."""

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.events import AccountUnlocked, ApiKeyIssued, ApiKeyRevoked, UserRoleChanged
+from shared.service.auth.access import OPS, allow
 from shared.service.auth.actor import Actor
 from shared.service.auth.dependencies import ActorNow, SecurityDep
 from shared.service.errors import Problem
@@ -73,12 +74,12 @@ class ApiKeyInfo(BaseModel):
 def account_routes() -> APIRouter:
     router = APIRouter()
 
-    @router.get("/users")
+    @router.get("/users", openapi_extra=allow(OPS))
     async def list_users(security: SecurityDep) -> list[UserOut]:
         """Every log-in with its role, party and any lock-out (operations)."""
         return [UserOut(**row) for row in await security.identity.list_users()]
 
-    @router.put("/users/{username}")
+    @router.put("/users/{username}", openapi_extra=allow(OPS))
     async def put_user(
         username: Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[\w.@-]+$")],
         body: StrictJson[UserIn],
@@ -109,7 +110,7 @@ def account_routes() -> APIRouter:
         [row] = [u for u in await security.identity.list_users() if u["username"] == username]
         return UserOut(**row)
 
-    @router.delete("/users/{username}/lockout", status_code=204)
+    @router.delete("/users/{username}/lockout", openapi_extra=allow(OPS), status_code=204)
     async def unlock_user(
         username: Annotated[str, Path(max_length=100)], actor: ActorNow, security: SecurityDep
     ) -> None:
@@ -118,12 +119,12 @@ def account_routes() -> APIRouter:
             raise Problem(404, "Not locked", f"{username} is not locked out", field="username")
         await security.audit.record(AccountUnlocked(username=username), actor=str(actor))
 
-    @router.get("/api-keys")
+    @router.get("/api-keys", openapi_extra=allow(OPS))
     async def list_keys(security: SecurityDep) -> list[ApiKeyInfo]:
         """Every partner key: when it was issued, last used, expires or was revoked."""
         return [ApiKeyInfo(**row) for row in await security.identity.list_keys()]
 
-    @router.post("/api-keys", status_code=201)
+    @router.post("/api-keys", openapi_extra=allow(OPS), status_code=201)
     async def issue_key(
         body: StrictJson[ApiKeyIn], actor: ActorNow, security: SecurityDep
     ) -> ApiKeyOut:
@@ -152,7 +153,7 @@ def account_routes() -> APIRouter:
             expires_at=expires,
         )
 
-    @router.delete("/api-keys/{key_id}", status_code=204)
+    @router.delete("/api-keys/{key_id}", openapi_extra=allow(OPS), status_code=204)
     async def revoke_key(
         key_id: Annotated[str, Path(max_length=40)], actor: ActorNow, security: SecurityDep
     ) -> None:

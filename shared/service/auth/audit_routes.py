@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from shared.service.auth.access import OPS, allow
 from shared.service.auth.audit import AuditQuery, as_csv, as_json_lines
 from shared.service.auth.dependencies import SecurityDep
 from shared.service.errors import Problem
@@ -48,7 +49,7 @@ AuditQueryDep = Annotated[AuditQuery, Depends(audit_query)]
 def audit_routes() -> APIRouter:
     router = APIRouter()
 
-    @router.get("/audit", tags=["operations"])
+    @router.get("/audit", openapi_extra=allow(OPS), tags=["operations"])
     async def audit(query: AuditQueryDep, security: SecurityDep) -> list[AuditEntry]:
         """The security audit trail, newest first: log-ins, keys, subscriptions, roles and
         denied requests (operations; ``who`` matches a user, party, key or actor)."""
@@ -56,6 +57,7 @@ def audit_routes() -> APIRouter:
 
     @router.get(
         "/audit/export",
+        openapi_extra=allow(OPS),
         tags=["operations"],
         response_class=Response,
         responses={

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from shared.service.auth.access import rule_of
 from shared.service.auth.actor import Actor, Principal
 from shared.service.auth.authenticate import authenticate, unauthorized
 from shared.service.auth.security import Security
@@ -48,15 +49,6 @@ async def current_actor(principal: PrincipalDep) -> Actor:
     return principal.actor
 
 
-def _template(request: Request) -> str | None:
-    """The matched route's full path template, when the route carries it whole."""
-    route = request.scope.get("route")
-    template: str | None = getattr(route, "path_format", None)
-    if template is None or not template.startswith(API_PREFIX):
-        return None
-    return template
-
-
 ActorNow = Annotated[Actor, Depends(current_actor)]
 
 
@@ -65,10 +57,10 @@ async def authorize(request: Request, principal: PrincipalDep) -> None:
     if not request.url.path.startswith(API_PREFIX):
         return
     security = security_of(request)
-    found = security.policy.match(request.method, request.url.path, _template(request))
-    if found is None:
-        raise Problem(403, "No access rule", "this route has no access rule; add one to the policy")
-    key, rule = found
+    route = request.scope.get("route")
+    rule = None if route is None else rule_of(route)
+    if rule is None:
+        raise Problem(403, "No access rule", "this route declares no access rule; declare one")
     if not rule.public:
         if principal is None:
             raise unauthorized(
@@ -82,12 +74,14 @@ async def authorize(request: Request, principal: PrincipalDep) -> None:
                 403, "Not allowed", "signed webhooks may only report shipments and receipts"
             )
     if rule.rate:
+        limit = security.rates[rule.rate]
         who = str(principal.actor) if principal else (request.client or ("?", 0))[0]
-        wait = security.limiter.hit(rule.rate, key, who)
+        template = getattr(route, "path_format", request.url.path)
+        wait = security.limiter.hit(limit, f"{request.method} {template}", who)
         if wait is not None:
             raise Problem(
                 429,
                 "Too many requests",
-                f"at most {rule.rate}; retry in {wait} s",
+                f"at most {limit}; retry in {wait} s",
                 headers={"Retry-After": str(wait)},
             )

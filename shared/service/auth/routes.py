@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Form, Request
 from pydantic import BaseModel
 
+from shared.service.auth.access import EVERYONE, PUBLIC, allow
 from shared.service.auth.account_routes import account_routes
 from shared.service.auth.actor import Principal
 from shared.service.auth.audit_routes import audit_routes
@@ -35,7 +36,7 @@ class Me(BaseModel):
 def auth_routes() -> APIRouter:
     router = APIRouter(prefix="/api/v1", tags=["identity"])
 
-    @router.post("/auth/token")
+    @router.post("/auth/token", openapi_extra=allow(PUBLIC, rate="login"))
     async def token(
         request: Request,
         security: SecurityDep,
@@ -73,7 +74,7 @@ def auth_routes() -> APIRouter:
             party=user.actor.party,
         )
 
-    @router.get("/auth/me")
+    @router.get("/auth/me", openapi_extra=allow(*EVERYONE))
     async def me(principal: PrincipalDep, actor: ActorNow) -> Me:
         """Who the credential you sent says you are."""
         found = principal or Principal(actor, "none")

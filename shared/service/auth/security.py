@@ -8,7 +8,6 @@ from shared.events import LoginFailed, LoginSucceeded
 from shared.events.security import Channel, LoginFailure
 from shared.eventstore.memory import InMemoryEventStore
 from shared.eventstore.port import EventStore
-from shared.service.auth.access import AccessPolicy
 from shared.service.auth.audit import AuditTrail
 from shared.service.auth.destinations import DestinationPolicy
 from shared.service.auth.identity import IdentityStore, Lockout, LoginAttempt
@@ -34,16 +33,20 @@ class Security:
 
     engine: Database
     tokens: TokenService
-    policy: AccessPolicy
     identity: IdentityStore = field(init=False)
     replay: ReplayGuard = field(init=False)
     outbox: WebhookOutbox = field(init=False)
     limiter: RateLimiter = field(default_factory=RateLimiter)
     secure_cookies: bool = False
-    login_rate: str = "30/minute"
+    rates: dict[str, str] = field(default_factory=lambda: {"login": "30/minute"})
+    """Named limits the routes' rules refer to ("login", "orders")."""
     destinations: DestinationPolicy = field(default_factory=DestinationPolicy)
     lockout: Lockout = field(default_factory=Lockout)
     audit: AuditTrail = field(default_factory=lambda: AuditTrail(_memory_store))
+
+    @property
+    def login_rate(self) -> str:
+        return self.rates["login"]
 
     def __post_init__(self) -> None:
         self.identity = IdentityStore(self.engine, lockout=self.lockout)

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 
 from shared.events import WebhookSubscribed, WebhookSubscriptionRefused, WebhookUnsubscribed
+from shared.service.auth.access import PARTNERS, allow
 from shared.service.auth.actor import BOUND_ROLES
 from shared.service.auth.dependencies import ActorNow, SecurityDep
 from shared.service.auth.destinations import DestinationRefused
@@ -51,7 +52,11 @@ class DeliveryOut(BaseModel):
 def webhook_routes() -> APIRouter:
     router = APIRouter()
 
-    @router.post("/webhooks/subscriptions", status_code=201)
+    @router.post(
+        "/webhooks/subscriptions",
+        openapi_extra=allow(*PARTNERS),
+        status_code=201,
+    )
     async def subscribe(
         body: StrictJson[SubscriptionIn], actor: ActorNow, security: SecurityDep
     ) -> SubscriptionOut:
@@ -87,13 +92,13 @@ def webhook_routes() -> APIRouter:
         )
         return SubscriptionOut(**found.public(), secret=found.secret)
 
-    @router.get("/webhooks/subscriptions")
+    @router.get("/webhooks/subscriptions", openapi_extra=allow(*PARTNERS))
     async def list_subscriptions(actor: ActorNow, security: SecurityDep) -> list[SubscriptionOut]:
         """Your subscriptions (operations: everyone's)."""
         mine = None if actor.role == "operations" else actor
         return [SubscriptionOut(**s.public()) for s in await security.outbox.subscriptions(mine)]
 
-    @router.get("/webhooks/deliveries")
+    @router.get("/webhooks/deliveries", openapi_extra=allow(*PARTNERS))
     async def deliveries(
         actor: ActorNow,
         security: SecurityDep,
@@ -106,7 +111,11 @@ def webhook_routes() -> APIRouter:
         found = await security.outbox.deliveries(mine, subscription_id, limit)
         return [DeliveryOut(**row) for row in found]
 
-    @router.delete("/webhooks/subscriptions/{subscription_id}", status_code=204)
+    @router.delete(
+        "/webhooks/subscriptions/{subscription_id}",
+        openapi_extra=allow(*PARTNERS),
+        status_code=204,
+    )
     async def unsubscribe(
         subscription_id: Annotated[str, Path(max_length=36)],
         actor: ActorNow,

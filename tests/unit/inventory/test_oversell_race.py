@@ -8,7 +8,7 @@ from pathlib import Path
 from uuid import uuid4
 
 from services.inventory.domain import ReceiveStock, RegisterWarehouse
-from services.inventory.ledger import StockLedger
+from services.inventory.domain.streams import StockStreams, stock_streams
 from services.inventory.policies import ORDERS, make_policies
 from services.inventory.projections import Reservations
 from shared.events.envelope import Envelope
@@ -51,18 +51,18 @@ def placed(position: int) -> Envelope:
 async def test_concurrent_orders_never_oversell(tmp_path: Path) -> None:
     store = await SqliteEventStore.open(tmp_path / "inventory.db")
     try:
-        setup = StockLedger(store)
+        setup = stock_streams(store)
         context = CommandContext(actor="operations:test")
         await setup.handle(RegisterWarehouse(NEAR, SUPPLIER, "main", ("EU",), 1, 1), context, "w")
         await setup.handle(ReceiveStock(NEAR, "HOT", 10), context, "stock-HOT")
         # Five ledgers stand for five processes, each with its own cache of the streams.
         service = ServiceContext("inventory", store, store.engine, IdempotencyStore(store.engine))
 
-        def reserving(ledger: StockLedger) -> Callable[[Envelope], Awaitable[None]]:
+        def reserving(ledger: StockStreams) -> Callable[[Envelope], Awaitable[None]]:
             policies = make_policies(ledger, Reservations(), service)
             return next(p.handle for p in policies if p.name == ORDERS)
 
-        handlers = [reserving(StockLedger(store)) for _ in range(5)]
+        handlers = [reserving(stock_streams(store)) for _ in range(5)]
         orders = [placed(n + 1) for n in range(BUYERS)]
         await asyncio.gather(*(handlers[n % 5](order) for n, order in enumerate(orders)))
         # Every order delivered again: nothing changes.
@@ -75,7 +75,7 @@ async def test_concurrent_orders_never_oversell(tmp_path: Path) -> None:
         reserved_orders = {e.order_id for e in events if e.event_type == "StockReserved"}  # type: ignore[attr-defined]
         assert len(reserved_orders) == 10, "one reservation per order"
 
-        world, _ = await StockLedger(store).load(ReceiveStock(NEAR, "HOT", 1))
+        world, _ = await stock_streams(store).load(ReceiveStock(NEAR, "HOT", 1))
         balance = world.sku("HOT").balance(NEAR)
         assert (balance.on_hand, balance.reserved, balance.available) == (10, 10, 0)
         running = 0
@@ -93,7 +93,7 @@ async def test_concurrent_orders_never_oversell(tmp_path: Path) -> None:
                     update={"event_id": uuid4(), "event": cancel, "event_type": "OrderCancelled"}
                 )
             )
-        world, _ = await StockLedger(store).load(ReceiveStock(NEAR, "HOT", 1))
+        world, _ = await stock_streams(store).load(ReceiveStock(NEAR, "HOT", 1))
         balance = world.sku("HOT").balance(NEAR)
         assert (balance.on_hand, balance.reserved) == (10, 0)
     finally:

@@ -12,7 +12,7 @@ import pytest
 
 from runtime.ops.deployment import Deployment
 from runtime.ops.export import ExportFormat, export_projection, table_rows
-from services.order.projections.facts import OrderFacts
+from services.order.views.analytics import OrderFacts
 from shared.eventstore.sqlite import SqliteEventStore
 from shared.service.definition import ServiceParts
 from shared.sql import Database

@@ -13,10 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from services.order.projections.details import OrderDetails
-from services.order.projections.facets import service_of
-from services.order.projections.facts import OrderFacts, derive
-from services.order.projections.summaries import OrderSummaries
+from services.order.views.analytics import OrderFacts, derive
+from services.order.views.details import OrderDetails
+from services.order.views.summaries import OrderSummaries
+from services.order.views.timeline import service_of
 from shared.events import inventory, logistics, order, payment, pricing
 from shared.events.base import DomainEvent
 from shared.events.envelope import Envelope, new_event_id

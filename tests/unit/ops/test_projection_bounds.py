@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from runtime.services import ALL_SERVICES
-from services.order.projections.facets import service_of
+from services.order.views.timeline import service_of
 from shared.events import DEFAULT_REGISTRY
 from shared.events.base import DomainEvent
 from shared.events.envelope import Envelope, new_event_id

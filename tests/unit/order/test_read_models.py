@@ -14,10 +14,10 @@ from uuid import UUID, uuid4
 
 from sqlalchemy import select
 
-from services.order.projections.details import OrderDetails
-from services.order.projections.facets import service_of
-from services.order.projections.facts import OrderFacts
-from services.order.projections.summaries import OrderSummaries
+from services.order.views.analytics import OrderFacts
+from services.order.views.details import OrderDetails
+from services.order.views.summaries import OrderSummaries
+from services.order.views.timeline import service_of
 from shared.events import logistics, order, payment
 from shared.events.base import DomainEvent, Money
 from shared.events.envelope import Envelope, new_event_id

@@ -10,11 +10,13 @@ from fastapi.responses import JSONResponse
 
 from shared.service.api import Actor, ActorDep, MinPositionDep
 from shared.service.as_of import AsOfQuery, as_of_body, fold_as_of
+from shared.service.auth.access import ANALYST, OPS, SUPPLIER, TRADERS
 from shared.service.changes import changed
+from shared.service.edge import Edge
 from shared.service.errors import Problem
 
 from ..domain.decide import order_decider
-from ..projections.facets import empty_facets
+from ..views.timeline import empty_facets
 from .deps import OrderDeps
 
 AfterRevisionQuery = Annotated[
@@ -54,14 +56,14 @@ STATUSES = (
 
 
 def query_routes(deps: OrderDeps) -> APIRouter:
-    router = APIRouter(tags=["orders"])
+    edge = Edge("order", deps.context.idempotency, prefix="", tags=["orders"])
     context = deps.context
 
     async def wait(min_position: int, source: str = "order") -> None:
         for projection in (deps.summaries.name, deps.details.name):
             await context.positions.wait_for(projection, source, min_position)
 
-    @router.get("/orders")
+    @edge.query("/orders", roles=TRADERS)
     async def list_orders(
         actor: ActorDep,
         buyer_id: UUID | None = None,
@@ -82,7 +84,7 @@ def query_routes(deps: OrderDeps) -> APIRouter:
             filters[f"{actor.role}_id"] = actor.party
         return await deps.summaries.query(context.engine, filters, limit, offset)
 
-    @router.get("/orders/{order_id}")
+    @edge.query("/orders/{order_id}", roles=TRADERS)
     async def get_order(
         order_id: UUID,
         actor: ActorDep,
@@ -167,7 +169,7 @@ def query_routes(deps: OrderDeps) -> APIRouter:
             raise Problem(404, "Order not found", f"no order {order_id} by {as_of}", "order_id")
         return JSONResponse(as_of_body(folded, stream_id, as_of))
 
-    @router.get("/suppliers/{supplier_id}/queue")
+    @edge.query("/suppliers/{supplier_id}/queue", roles=(ANALYST, OPS, SUPPLIER))
     async def supplier_queue(
         supplier_id: UUID, actor: ActorDep, min_position: MinPositionDep = 0
     ) -> list[dict[str, Any]]:
@@ -182,4 +184,4 @@ def query_routes(deps: OrderDeps) -> APIRouter:
         await wait(min_position)
         return await deps.summaries.queue(context.engine, str(supplier_id))
 
-    return router
+    return edge.router

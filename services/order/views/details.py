@@ -13,7 +13,7 @@ from shared.service.projection import FoldingProjection
 from shared.service.rows import Rows, order_keys
 from shared.sql import Database
 
-from .facets import describe, fold_facets, service_of, summarize
+from .timeline import describe, fold_facets, service_of, summarize
 
 TRACKED = (
     "OrderPlaced", "OrderPricingRecorded", "OrderStockSecured", "OrderReadyForConfirmation",

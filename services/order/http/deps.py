@@ -10,10 +10,10 @@ from shared.service.repository import Repository
 from ..domain.commands import Command
 from ..domain.parties import PartyCommand, PartyState
 from ..domain.state import OrderState
-from ..projections.details import OrderDetails
-from ..projections.parties import PartyDirectory
-from ..projections.products import OrderableProducts
-from ..projections.summaries import OrderSummaries
+from ..views.details import OrderDetails
+from ..views.parties import PartyDirectory
+from ..views.products import OrderableProducts
+from ..views.summaries import OrderSummaries
 
 
 @dataclass(frozen=True)
