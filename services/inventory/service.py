@@ -9,10 +9,31 @@ from __future__ import annotations
 from uuid import UUID
 
 from services.inventory.api import make_router
-from services.inventory.domain.streams import stock_streams
+from services.inventory.domain import decide, stream_for
+from services.inventory.domain.streams import (
+    StockStreams,
+    WarehouseDirectory,
+    fold_of,
+    no_directory,
+    world_reader,
+)
 from services.inventory.policies import make_policies
 from services.inventory.projections import Reservations, StockAlerts, StockLevels, Warehouses
+from shared.eventstore.port import EventStore
 from shared.service.definition import ServiceContext, ServiceDefinition, ServiceParts
+from shared.service.repository import MultiStreamRepository
+
+
+def stock_streams(
+    store: EventStore, warehouses_of: WarehouseDirectory = no_directory
+) -> StockStreams:
+    return MultiStreamRepository(
+        store,
+        read=world_reader(warehouses_of),
+        decide=decide,
+        stream_of=stream_for,
+        fold_of=fold_of,
+    )
 
 
 def build(context: ServiceContext) -> ServiceParts:

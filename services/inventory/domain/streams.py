@@ -9,13 +9,11 @@ from uuid import UUID
 
 from shared.events.inventory import WarehouseRegistered
 from shared.events.values import OrderType
-from shared.eventstore.port import EventStore
 from shared.service.repository import MultiStreamRepository, Reads
 from shared.service.streams import Fold
 
 from .commands import Command, ReserveStock, order_of, skus_of, warehouse_of
-from .decide import decide
-from .state import OrderReservation, SkuState, World, evolve_order, evolve_sku, stream_for
+from .state import OrderReservation, SkuState, World, evolve_order, evolve_sku
 
 WarehouseDirectory = Callable[[UUID], Awaitable[Iterable[UUID]]]
 """A supplier's warehouse ids (no stream lists them, so a read model answers)."""
@@ -78,15 +76,3 @@ def world_reader(
 
 StockStreams = MultiStreamRepository[Command, World]
 """Inventory's unit of work over ``warehouse-``, ``stock-`` and ``reservation-`` streams."""
-
-
-def stock_streams(
-    store: EventStore, warehouses_of: WarehouseDirectory = no_directory
-) -> StockStreams:
-    return MultiStreamRepository(
-        store,
-        read=world_reader(warehouses_of),
-        decide=decide,
-        stream_of=stream_for,
-        fold_of=fold_of,
-    )

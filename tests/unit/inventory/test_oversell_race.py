@@ -8,9 +8,9 @@ from pathlib import Path
 from uuid import uuid4
 
 from services.inventory.domain import ReceiveStock, RegisterWarehouse
-from services.inventory.domain.streams import StockStreams, stock_streams
 from services.inventory.policies import ORDERS, make_policies
 from services.inventory.projections import Reservations
+from services.inventory.service import StockStreams, stock_streams
 from shared.events.envelope import Envelope
 from shared.events.order import OrderCancelled, OrderPlaced
 from shared.events.values import OrderLine, OrderType, Party
