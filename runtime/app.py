@@ -14,6 +14,7 @@ from fastapi import Depends, FastAPI, Request
 
 from portal.auth import install_portal_auth
 from portal.web import mount as mount_portal
+from runtime.contracts import install_contract_documents
 from runtime.credentials import Credentials, MintedTokens
 from runtime.demo import seed
 from runtime.demo_accounts import DEMO_PASSWORD, demo_logins, seed_demo_accounts
@@ -49,6 +50,7 @@ def _new_app(security: Security, lifespan: Any = None) -> FastAPI:
     install_portal_auth(app)
     mount_portal(app)
     install_health_probes(app)
+    install_contract_documents(app)
 
     @app.get("/health", tags=["operations"])
     async def health(request: Request) -> dict[str, Any]:
