@@ -54,8 +54,9 @@ def _topic(service: str) -> str:
 def _schemas() -> tuple[dict[str, Any], dict[type[DomainEvent], str]]:
     """Every event's schema and the envelope's under components/schemas, by name."""
     models = [m for events in PUBLISHERS.values() for m in events]
+    everything: list[type[BaseModel]] = [Envelope, *models]
     wanted: list[tuple[type[BaseModel], JsonSchemaMode]] = [
-        (m, "serialization") for m in [Envelope, *models]
+        (m, "serialization") for m in everything
     ]
     refs, found = models_json_schema(wanted, ref_template=_REF)
     schemas: dict[str, Any] = _asyncapi_discriminators(found.get("$defs", {}))
