@@ -87,6 +87,7 @@ from shared.events.logistics import (
 from shared.events.order import (
     AutoConfirmRuleSet,
     BuyerRegistered,
+    BuyerRegisteredV1,
     InvoiceStage,
     OrderAmendmentAccepted,
     OrderAmendmentDeclined,
@@ -108,6 +109,7 @@ from shared.events.order import (
     ReturnStage,
     ShipmentStage,
     SupplierRegistered,
+    SupplierRegisteredV1,
 )
 from shared.events.payment import (
     BankTransfer,
@@ -173,6 +175,7 @@ from shared.events.values import (
     CountryCode,
     CurrencyCode,
     Email,
+    LanguageTag,
     LineChange,
     LineNo,
     Lines,
@@ -203,6 +206,7 @@ __all__ = [
     "BalanceCause",
     "BankTransfer",
     "BuyerRegistered",
+    "BuyerRegisteredV1",
     "CancellationNoted",
     "CarrierRegistered",
     "Code",
@@ -237,6 +241,7 @@ __all__ = [
     "InvoiceLine",
     "InvoiceStage",
     "ItemCondition",
+    "LanguageTag",
     "LineChange",
     "LineDiscount",
     "LineNo",
@@ -323,6 +328,7 @@ __all__ = [
     "StockReserved",
     "StoredEvent",
     "SupplierRegistered",
+    "SupplierRegisteredV1",
     "Text",
     "TierPrice",
     "Transform",

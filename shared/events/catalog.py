@@ -10,5 +10,5 @@ EVENTS: tuple[type[DomainEvent], ...] = (
     order.EVENTS + pricing.EVENTS + inventory.EVENTS + logistics.EVENTS + payment.EVENTS
 ) + security.EVENTS
 
-UPCASTERS: tuple[Upcaster, ...] = (*pricing.UPCASTERS,)
+UPCASTERS: tuple[Upcaster, ...] = (*order.UPCASTERS, *pricing.UPCASTERS)
 """Add an upcaster here with every new schema_version of a catalog event."""

@@ -31,6 +31,8 @@ Text = Annotated[str, StringConstraints(min_length=1, max_length=1000, pattern=r
 CurrencyCode = Annotated[str, StringConstraints(pattern=ISO_4217.pattern)]
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 Email = Annotated[str, StringConstraints(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+LanguageTag = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$")]
+"""BCP 47: ``zh-Hant``, ``zh-Hans``, ``en``."""
 LineNo = Annotated[int, Field(gt=0)]
 """An order line's number, 1-based and unique within its order."""
 

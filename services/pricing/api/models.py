@@ -8,8 +8,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from shared.events.base import DecimalString, NonNegativeMoney, PositiveQuantity, UtcDateTime
-from shared.events.pricing import LanguageTag
-from shared.events.values import Code, CurrencyCode, Percentage, Sku, Text
+from shared.events.values import Code, CurrencyCode, LanguageTag, Percentage, Sku, Text
 
 Price = Annotated[DecimalString, Field(ge=0)]
 
