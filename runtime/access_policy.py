@@ -53,6 +53,8 @@ def rules(*, login_rate: str, order_rate: str) -> dict[str, Rule]:
         "POST /api/v1/suppliers": rule(OPS),
         "GET /api/v1/suppliers": rule(*EVERYONE),
         "PUT /api/v1/suppliers/{supplier_id}/auto-confirm": rule(SUPPLIER, OPS),
+        "POST /api/v1/imports/buyers": rule(OPS),
+        "GET /api/v1/imports/buyers/{job_id}": rule(OPS),
         "GET /api/v1/suppliers/{supplier_id}/queue": rule(SUPPLIER, OPS, ANALYST),
         # order: orders
         "POST /api/v1/orders": rule(BUYER, OPS, rate=order_rate),
@@ -83,6 +85,15 @@ def rules(*, login_rate: str, order_rate: str) -> dict[str, Rule]:
         "GET /api/v1/catalog": rule(*TRADERS),
         "GET /api/v1/catalog/{sku}": rule(*TRADERS),
         "POST /api/v1/quotes": rule(BUYER, OPS),
+        # pricing: bulk imports (a supplier its own catalog and prices)
+        "POST /api/v1/imports/products": rule(SUPPLIER, OPS),
+        "GET /api/v1/imports/products/{job_id}": rule(SUPPLIER, OPS),
+        "POST /api/v1/imports/price-lists": rule(SUPPLIER, OPS),
+        "GET /api/v1/imports/price-lists/{job_id}": rule(SUPPLIER, OPS),
+        "POST /api/v1/imports/quantity-breaks": rule(SUPPLIER, OPS),
+        "GET /api/v1/imports/quantity-breaks/{job_id}": rule(SUPPLIER, OPS),
+        "POST /api/v1/imports/customer-prices": rule(SUPPLIER, OPS),
+        "GET /api/v1/imports/customer-prices/{job_id}": rule(SUPPLIER, OPS),
         # inventory
         "POST /api/v1/warehouses": rule(SUPPLIER, OPS),
         "GET /api/v1/warehouses": rule(SUPPLIER, OPS, ANALYST),
@@ -93,6 +104,9 @@ def rules(*, login_rate: str, order_rate: str) -> dict[str, Rule]:
         "GET /api/v1/stock/alerts": rule(SUPPLIER, WAREHOUSE, OPS, ANALYST),
         "GET /api/v1/stock/{sku}": rule(WAREHOUSE, OPS, ANALYST),
         "GET /api/v1/reservations/{order_id}": rule(OPS, ANALYST),
+        # inventory: bulk import of counted stock (a supplier for its own warehouses)
+        "POST /api/v1/imports/stock": rule(SUPPLIER, OPS),
+        "GET /api/v1/imports/stock/{job_id}": rule(SUPPLIER, OPS),
         # logistics
         "POST /api/v1/carriers": rule(SUPPLIER, OPS),
         "GET /api/v1/carriers": rule(*EVERYONE),
