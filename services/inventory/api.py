@@ -17,6 +17,7 @@ from services.inventory.domain import (
     SetReorderThreshold,
 )
 from services.inventory.domain.state import SkuState, evolve_sku
+from services.inventory.imports import inventory_imports
 from services.inventory.ledger import StockLedger
 from services.inventory.projections import Reservations, StockAlerts, StockLevels, Warehouses
 from shared.events.inventory import AdjustmentReason
@@ -34,6 +35,7 @@ from shared.service.as_of import AsOfQuery, as_of_body, fold_as_of
 from shared.service.context import CommandContext
 from shared.service.definition import ServiceContext
 from shared.service.errors import Problem
+from shared.service.imports import import_routes
 
 SkuPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
 
@@ -97,6 +99,8 @@ def make_router(
     alerts: StockAlerts,
 ) -> APIRouter:
     router = APIRouter(prefix="/api/v1", tags=["inventory"])
+    imports = inventory_imports(context, ledger, levels, warehouses)
+    router.include_router(import_routes(imports, tags=["inventory", "imports"]))
 
     async def run(
         scope: str,

@@ -167,3 +167,116 @@ async def test_a_large_file_shows_its_progress(client: httpx.AsyncClient) -> Non
     assert seen & {"validating", "applying"}, "progress was visible before the end"
     other = await client.get(location, headers=supplier(str(uuid.uuid4())))
     assert other.status_code == 404
+
+
+async def register_warehouse(client: httpx.AsyncClient, party: str) -> str:
+    warehouse_id = str(uuid.uuid4())
+    body = {
+        "warehouse_id": warehouse_id,
+        "supplier_id": party,
+        "name": "Import DC",
+        "regions_served": ["north"],
+        "speed_rank": 1,
+        "lead_time_days": 1,
+    }
+    response = await client.post("/api/v1/warehouses", json=body, headers=supplier(party))
+    assert response.status_code == 200, response.text
+    return warehouse_id
+
+
+async def test_counted_stock_becomes_receipts_and_corrections(
+    client: httpx.AsyncClient, system: EmbeddedSystem
+) -> None:
+    party = str(uuid.uuid4())
+    warehouse = await register_warehouse(client, party)
+    header = ["warehouse_id", "sku", "on_hand", "threshold", "reorder_quantity"]
+    first = [header, [warehouse, "ST-1", 40, "", ""], [warehouse, "ST-2", 5, 10, 50]]
+    response = await upload(client, "stock", as_csv(first), supplier(party))
+    assert response.status_code == 201, response.text
+    counted = [header, [warehouse, "ST-1", 25, "", ""], [warehouse, "ST-2", 5, "", ""]]
+    response = await upload(client, "stock", as_csv(counted), supplier(party))
+    assert response.status_code == 201, response.text
+    assert await system.caught_up()
+    levels = await client.get("/api/v1/stock", params={"warehouse_id": warehouse}, headers=OPS)
+    found = {i["sku"]: i for i in levels.json()["items"]}
+    assert found["ST-1"]["on_hand"] == 25
+    assert (found["ST-2"]["on_hand"], found["ST-2"]["threshold"], found["ST-2"]["low"]) == (
+        5,
+        10,
+        True,
+    )
+    events = [r.event_type for r in await system.stores["inventory"].read_stream("stock-ST-1")]
+    assert events == ["StockReceived", "StockAdjusted"]
+
+
+async def test_stock_of_unknown_or_foreign_warehouses_is_refused(client: httpx.AsyncClient) -> None:
+    party, other = str(uuid.uuid4()), str(uuid.uuid4())
+    theirs = await register_warehouse(client, other)
+    rows = [
+        ["warehouse_id", "sku", "on_hand"],
+        [theirs, "S-1", 1],
+        [str(uuid.uuid4()), "S-2", 1],
+        [theirs, "S-3", -1],
+    ]
+    response = await upload(client, "stock", as_csv(rows), supplier(party))
+    assert response.status_code == 422
+    assert {(e["row"], e["column"]) for e in response.json()["errors"]} == {
+        (2, "warehouse_id"),
+        (3, "warehouse_id"),
+        (4, "on_hand"),
+    }
+
+
+async def test_buyers_are_registered_once(client: httpx.AsyncClient) -> None:
+    known = str(uuid.uuid4())
+    rows = [
+        ["buyer_id", "name", "tier", "delivery_region", "contact_email", "language"],
+        [known, "Harbour Cafe", "gold", "north", "buy@harbour.example", "en"],
+        ["", "Tea House", "standard", "south", "", "zh-Hant"],
+    ]
+    first = await upload(client, "buyers", as_csv(rows), OPS)
+    assert first.status_code == 201, first.text
+    buyer = await client.get(f"/api/v1/buyers/{known}", headers=OPS)
+    assert buyer.json()["contact_email"] == "buy@harbour.example"
+    assert buyer.json()["language"] == "en"
+    rows[1][1] = "Harbour Cafe Ltd"
+    changed = await upload(client, "buyers", as_csv(rows), OPS)
+    assert changed.status_code == 422
+    assert changed.json()["errors"][0] == {
+        "row": 2,
+        "column": "buyer_id",
+        "reason": "this buyer is registered with other facts (buyers are not updated)",
+    }
+    refused = await upload(client, "buyers", as_csv(rows), supplier(str(uuid.uuid4())))
+    assert refused.status_code == 403
+
+
+async def test_tier_prices_breaks_and_customer_prices(
+    client: httpx.AsyncClient, system: EmbeddedSystem
+) -> None:
+    party, buyer = str(uuid.uuid4()), str(uuid.uuid4())
+    assert (
+        await upload(client, "products", as_csv(product_rows(3, "PL")), supplier(party))
+    ).is_success
+    tiers = [["tier", "sku", "unit_price", "percent_off"], ["gold", "PL-00000", "8.00", ""]]
+    tiers.append(["gold", "PL-00001", "", "10"])
+    response = await upload(client, "price-lists", as_csv(tiers), supplier(party))
+    assert response.status_code == 201, response.text
+    breaks = [["tier", "sku", "min_quantity", "unit_price"], ["gold", "PL-00000", 10, "7.50"]]
+    breaks.append(["gold", "PL-00000", 50, "7.00"])
+    response = await upload(client, "quantity-breaks", as_csv(breaks), supplier(party))
+    assert response.status_code == 201, response.text
+    missing = [["tier", "sku", "min_quantity", "unit_price"], ["gold", "PL-00002", 10, "1"]]
+    response = await upload(client, "quantity-breaks", as_csv(missing), supplier(party))
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["column"] == "sku"
+    prices = [["buyer_id", "sku", "unit_price"], [buyer, "PL-00002", "9.99"]]
+    response = await upload(client, "customer-prices", as_csv(prices), supplier(party))
+    assert response.status_code == 201, response.text
+    [record] = await system.stores["pricing"].read_stream(f"pricelist-{party}-gold", 2)
+    listed = {p["sku"]: p for p in record.data["prices"]}
+    assert listed["PL-00000"]["unit_price"]["amount"] == "8.00"
+    assert [b["min_quantity"] for b in listed["PL-00000"]["breaks"]] == [10, 50]
+    assert listed["PL-00001"]["unit_price"]["amount"] == "10.35"  # 11.50 less 10 %
+    [price] = await system.stores["pricing"].read_stream(f"customerprice-{party}-{buyer}-PL-00002")
+    assert price.data["unit_price"] == {"amount": "9.99", "currency": "EUR"}

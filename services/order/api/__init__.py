@@ -2,6 +2,9 @@
 
 from fastapi import APIRouter
 
+from shared.service.imports import import_routes
+
+from ..imports import order_imports
 from .deps import OrderDeps
 from .orders import order_routes
 from .parties import party_routes
@@ -13,4 +16,5 @@ def make_router(deps: OrderDeps) -> APIRouter:
     router.include_router(party_routes(deps))
     router.include_router(order_routes(deps))
     router.include_router(query_routes(deps))
+    router.include_router(import_routes(order_imports(deps), tags=["parties", "imports"]))
     return router
