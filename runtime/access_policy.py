@@ -139,4 +139,9 @@ def rules(*, login_rate: str, order_rate: str) -> dict[str, Rule]:
         "GET /api/v1/invoices": rule(BUYER, SUPPLIER, BANK, OPS, ANALYST),
         "GET /api/v1/invoices/{invoice_id}": rule(BUYER, SUPPLIER, BANK, OPS, ANALYST),
         "GET /api/v1/receivables": rule(SUPPLIER, OPS, ANALYST),
+        # exports (CSV/XLSX for a period; a buyer, supplier or warehouse only its own)
+        "GET /api/v1/exports/orders": rule(BUYER, SUPPLIER, OPS, ANALYST),
+        "GET /api/v1/exports/order-lines": rule(BUYER, SUPPLIER, OPS, ANALYST),
+        "GET /api/v1/exports/invoices": rule(BUYER, SUPPLIER, OPS, ANALYST),
+        "GET /api/v1/exports/stock": rule(SUPPLIER, WAREHOUSE, OPS, ANALYST),
     }

@@ -7,9 +7,16 @@ Streams: ``warehouse-<id>``, ``stock-<sku>`` (all warehouses' balances of one SK
 from __future__ import annotations
 
 from services.inventory.api import make_router
+from services.inventory.exports import export_routes
 from services.inventory.ledger import StockLedger
 from services.inventory.policies import make_policies
-from services.inventory.projections import Reservations, StockAlerts, StockLevels, Warehouses
+from services.inventory.projections import (
+    Reservations,
+    StockAlerts,
+    StockLevels,
+    StockMovements,
+    Warehouses,
+)
 from shared.service.definition import ServiceContext, ServiceDefinition, ServiceParts
 
 
@@ -21,11 +28,13 @@ def build(context: ServiceContext) -> ServiceParts:
         Reservations(),
         StockAlerts(),
     )
+    movements = StockMovements()
     router = make_router(context, ledger, levels, warehouses, reservations, alerts)
+    router.include_router(export_routes(context, movements, warehouses))
     return ServiceParts(
         router=router,
         policies=make_policies(ledger, reservations, context),
-        projections=[levels, warehouses, reservations, alerts],
+        projections=[levels, warehouses, reservations, alerts, movements],
     )
 
 

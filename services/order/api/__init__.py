@@ -4,6 +4,7 @@ from fastapi import APIRouter
 
 from shared.service.imports import import_routes
 
+from ..exports import export_routes
 from ..imports import order_imports
 from .deps import OrderDeps
 from .orders import order_routes
@@ -17,4 +18,5 @@ def make_router(deps: OrderDeps) -> APIRouter:
     router.include_router(order_routes(deps))
     router.include_router(query_routes(deps))
     router.include_router(import_routes(order_imports(deps), tags=["parties", "imports"]))
+    router.include_router(export_routes(deps))
     return router
