@@ -46,6 +46,9 @@ def rules(*, login_rate: str, order_rate: str) -> dict[str, Rule]:
             BUYER, SUPPLIER, WAREHOUSE, CARRIER, OPS
         ),
         "GET /api/v1/webhooks/deliveries": rule(BUYER, SUPPLIER, WAREHOUSE, CARRIER, OPS),
+        # e-mail: which kinds the caller's party receives at its contact address
+        "GET /api/v1/notification-preferences": rule(BUYER, SUPPLIER),
+        "PUT /api/v1/notification-preferences": rule(BUYER, SUPPLIER),
         # order: parties
         "POST /api/v1/buyers": rule(OPS),
         "GET /api/v1/buyers": rule(SUPPLIER, OPS, ANALYST),

@@ -21,6 +21,7 @@ from runtime.demo_accounts import DEMO_PASSWORD, demo_logins, seed_demo_accounts
 from runtime.demo_data import build_world
 from runtime.embedded import EmbeddedSystem, mount_routes
 from runtime.health import Readiness, install_health_probes
+from runtime.notifications import Notifications, install_notifications
 from runtime.observability import install_observability
 from runtime.observability.logs import configure_logging
 from runtime.observability.settings import ObservabilitySettings
@@ -104,9 +105,23 @@ def app_for(system: EmbeddedSystem, settings: Settings | None = None) -> FastAPI
     identity database with ``await app.state.security.close()``."""
     settings = settings or Settings()
     app = _new_app(build_security(settings, system.data_dir))
+    _notifications(app, settings, system.data_dir)
     app.state.system = system
     mount_routes(app, system)
     return app
+
+
+def _notifications(app: FastAPI, settings: Settings, data_dir: Path) -> Notifications:
+    return install_notifications(
+        app,
+        data_dir,
+        smtp_host=settings.smtp_host,
+        smtp_port=settings.smtp_port,
+        smtp_username=settings.smtp_username,
+        smtp_password=settings.smtp_password,
+        smtp_starttls=settings.smtp_starttls,
+        settings=settings.mail_settings(),
+    )
 
 
 def create_app(
@@ -129,6 +144,7 @@ def create_app(
         mount_routes(app, system)
         app.openapi_schema = None
         background = await start_webhook_feed(system, security)
+        background += await notifications.start(system)
         if settings.development:
             await seed_demo_accounts(security.identity, build_world())
         readiness = app.state.readiness
@@ -144,8 +160,10 @@ def create_app(
             await cancel_all(background)
             await system.stop()
             await security.close()
+            await notifications.close()
 
     app = _new_app(security, lifespan)
+    notifications = _notifications(app, settings, settings.data_dir)
     if settings.development:
         app.state.demo_logins = demo_logins(build_world())
         app.state.demo_password = DEMO_PASSWORD
