@@ -25,6 +25,7 @@ from runtime.notifications import Notifications, install_notifications
 from runtime.observability import install_observability
 from runtime.observability.logs import configure_logging
 from runtime.observability.settings import ObservabilitySettings
+from runtime.ops.answers import HealthAnswer
 from runtime.security import build_security, install_security, start_webhook_feed
 from runtime.services import ALL_SERVICES
 from runtime.settings import Settings
@@ -32,6 +33,7 @@ from shared.service.auth.dependencies import authorize
 from shared.service.auth.security import Security
 from shared.service.definition import ServiceDefinition
 from shared.service.errors import install_error_handlers
+from shared.service.openapi_models import answers
 from shared.service.openapi_problems import document_problems
 from shared.service.tasks import cancel_all
 
@@ -53,7 +55,7 @@ def _new_app(security: Security, lifespan: Any = None) -> FastAPI:
     install_health_probes(app)
     install_contract_documents(app)
 
-    @app.get("/health", tags=["operations"])
+    @app.get("/health", **answers(HealthAnswer), tags=["operations"])
     async def health(request: Request) -> dict[str, Any]:
         """Liveness and the head position of every service's event store."""
         system: EmbeddedSystem = request.app.state.system

@@ -12,6 +12,9 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from runtime.ops.answers import LiveAnswer, ReadyAnswer
+from shared.service.openapi_models import answers
+
 
 class Readiness:
     """The startup steps a process still waits for; ready when none is left and none failed."""
@@ -55,7 +58,7 @@ def install_health_probes(app: FastAPI) -> Readiness:
     """Add ``/health/live`` and ``/health/ready`` to ``app``; the caller marks its startup steps."""
     readiness = readiness_of(app)
 
-    @app.get("/health/live", tags=["operations"])
+    @app.get("/health/live", **answers(LiveAnswer), tags=["operations"])
     async def live() -> dict[str, str]:
         """The process serves requests (restart it only when this stops answering)."""
         return {"status": "live"}
@@ -63,7 +66,11 @@ def install_health_probes(app: FastAPI) -> Readiness:
     @app.get(
         "/health/ready",
         tags=["operations"],
-        responses={503: {"description": "Still starting (or a startup step failed)"}},
+        response_model=None,
+        responses={
+            200: {"model": ReadyAnswer, "description": "Ready"},
+            503: {"description": "Still starting (or a startup step failed)"},
+        },
     )
     async def ready(request: Request) -> Any:
         """200 once startup work (stores, demo seed) is done; 503 with what is still under way."""

@@ -23,6 +23,23 @@ class MailKind(BaseModel):
 class MailPreferences(BaseModel):
     """The kinds of mail sent to the caller's party, each on or off."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "kinds": [
+                        {"kind": "order_placed", "label": "An order is placed", "enabled": True},
+                        {
+                            "kind": "order_shipped",
+                            "label": "A shipment leaves the warehouse",
+                            "enabled": False,
+                        },
+                    ]
+                }
+            ]
+        }
+    )
+
     kinds: list[MailKind]
 
 

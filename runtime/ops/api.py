@@ -10,21 +10,23 @@ from typing import Any
 
 from fastapi import APIRouter
 
+from runtime.ops.answers import DeadLetter, ProjectionLag, RetryOut
 from runtime.ops.dead_letters import DeadLetterNotFound, list_letters, retry_letter, show_letter
 from runtime.ops.deployment import Deployment
 from runtime.ops.status import projection_status
 from shared.service.errors import Problem
+from shared.service.openapi_models import answers
 
 
 def ops_router(deployment: Callable[[], Deployment]) -> APIRouter:
     router = APIRouter(prefix="/api/v1/ops", tags=["operations"])
 
-    @router.get("/dead-letters")
+    @router.get("/dead-letters", **answers(list[DeadLetter]))
     async def dead_letters() -> list[dict[str, Any]]:
         """Every service's dead letters (``b2b dead-letters list``)."""
         return await list_letters(deployment())
 
-    @router.get("/dead-letters/{letter_id}")
+    @router.get("/dead-letters/{letter_id}", **answers(DeadLetter))
     async def dead_letter(letter_id: str) -> dict[str, Any]:
         """One dead letter with its event data and the full error (``service:number``)."""
         try:
@@ -32,7 +34,7 @@ def ops_router(deployment: Callable[[], Deployment]) -> APIRouter:
         except DeadLetterNotFound as error:
             raise Problem(404, "Dead letter not found", str(error.args[0])) from error
 
-    @router.post("/dead-letters/{letter_id}/retry")
+    @router.post("/dead-letters/{letter_id}/retry", **answers(RetryOut))
     async def retry(letter_id: str) -> dict[str, str]:
         """Hand the event to its consumer again; on success the dead letter is removed (so a
         second retry of the same letter answers 404: it is safe to send twice)."""
@@ -49,7 +51,7 @@ def ops_router(deployment: Callable[[], Deployment]) -> APIRouter:
             ) from error
         return {"retried": letter_id, "outcome": outcome}
 
-    @router.get("/projections")
+    @router.get("/projections", **answers(list[ProjectionLag]))
     async def projections() -> list[dict[str, Any]]:
         """Each projection's version, positions, lag and dead letters (``b2b projections``)."""
         return [status.as_json() for status in await projection_status(deployment())]

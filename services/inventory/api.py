@@ -9,6 +9,13 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
+from services.inventory.answers import (
+    ReservationOut,
+    SkuStock,
+    StockAlertsOut,
+    StockLevelPage,
+    WarehousePage,
+)
 from services.inventory.domain import (
     AdjustStock,
     Command,
@@ -36,6 +43,7 @@ from shared.service.context import CommandContext
 from shared.service.definition import ServiceContext
 from shared.service.errors import Problem
 from shared.service.imports import import_routes
+from shared.service.openapi_models import Accepted, answers
 
 SkuPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
 
@@ -121,7 +129,7 @@ def make_router(
         payload = body.model_dump(mode="json")
         return respond(await context.idempotency.run(f"inventory:{scope}", key, payload, action))
 
-    @router.post("/warehouses", summary="Register (or update) a warehouse")
+    @router.post("/warehouses", summary="Register (or update) a warehouse", **answers(Accepted))
     async def register_warehouse(
         body: WarehouseIn, actor: ActorDep, key: IdempotencyKeyDep = None
     ) -> JSONResponse:
@@ -139,7 +147,9 @@ def make_router(
         stream = f"warehouse-{warehouse_id}"
         return await run("warehouses", key, body, command, actor, str(warehouse_id), stream)
 
-    @router.post("/stock/receipts", summary="Record goods received at a warehouse")
+    @router.post(
+        "/stock/receipts", summary="Record goods received at a warehouse", **answers(Accepted)
+    )
     async def receive(
         body: ReceiptIn, actor: ActorDep, key: IdempotencyKeyDep = None
     ) -> JSONResponse:
@@ -147,7 +157,11 @@ def make_router(
         command = ReceiveStock(body.warehouse_id, body.sku, body.quantity, body.reference)
         return await run("receipts", key, body, command, actor, body.sku, f"stock-{body.sku}")
 
-    @router.post("/stock/adjustments", summary="Correct on-hand stock (count, damage, loss...)")
+    @router.post(
+        "/stock/adjustments",
+        summary="Correct on-hand stock (count, damage, loss...)",
+        **answers(Accepted),
+    )
     async def adjust(
         body: AdjustmentIn, actor: ActorDep, if_match: IfMatchDep, key: IdempotencyKeyDep = None
     ) -> JSONResponse:
@@ -161,7 +175,11 @@ def make_router(
         stream = f"stock-{body.sku}"
         return await run("adjustments", key, body, command, actor, body.sku, stream, if_match)
 
-    @router.put("/stock/thresholds", summary="Set a reorder threshold for a SKU at a warehouse")
+    @router.put(
+        "/stock/thresholds",
+        summary="Set a reorder threshold for a SKU at a warehouse",
+        **answers(Accepted),
+    )
     async def set_threshold(
         body: ThresholdIn, actor: ActorDep, if_match: IfMatchDep, key: IdempotencyKeyDep = None
     ) -> JSONResponse:
@@ -187,7 +205,7 @@ def make_router(
             "low": row.low,
         }
 
-    @router.get("/stock", summary="Stock levels per SKU per warehouse")
+    @router.get("/stock", **answers(StockLevelPage), summary="Stock levels per SKU per warehouse")
     async def stock_levels(
         actor: ActorDep,
         sku: Annotated[Sku | None, Query()] = None,
@@ -207,7 +225,11 @@ def make_router(
             rows = (await conn.execute(query)).all()
         return {"items": [level(row) for row in rows]}
 
-    @router.get("/stock/alerts", summary="Low-stock alerts and replenishment requests")
+    @router.get(
+        "/stock/alerts",
+        **answers(StockAlertsOut),
+        summary="Low-stock alerts and replenishment requests",
+    )
     async def stock_alerts(
         actor: ActorDep,
         sku: Annotated[Sku | None, Query()] = None,
@@ -239,7 +261,11 @@ def make_router(
             ],
         }
 
-    @router.get("/stock/{sku}", summary="One SKU's stock at every warehouse, with totals")
+    @router.get(
+        "/stock/{sku}",
+        **answers(SkuStock),
+        summary="One SKU's stock at every warehouse, with totals",
+    )
     async def stock_of(
         sku: SkuPath, actor: ActorDep, min_position: MinPositionDep = 0, as_of: AsOfQuery = None
     ) -> dict[str, Any]:
@@ -276,7 +302,7 @@ def make_router(
         totals = {k: sum(i[k] for i in items) for k in ("on_hand", "reserved", "available")}
         return {"sku": sku, **totals, "warehouses": items}
 
-    @router.get("/warehouses", summary="Registered warehouses")
+    @router.get("/warehouses", **answers(WarehousePage), summary="Registered warehouses")
     async def list_warehouses(
         actor: ActorDep,
         supplier_id: Annotated[UUID | None, Query()] = None,
@@ -295,7 +321,9 @@ def make_router(
         return {"items": items}
 
     @router.get(
-        "/reservations/{order_id}", summary="An order's allocations and why those warehouses"
+        "/reservations/{order_id}",
+        **answers(ReservationOut),
+        summary="An order's allocations and why those warehouses",
     )
     async def reservation(order_id: UUID, min_position: MinPositionDep = 0) -> dict[str, Any]:
         await wait(reservations.name, min_position)

@@ -53,6 +53,7 @@ from shared.service.api import (
 from shared.service.context import CommandContext
 from shared.service.definition import ServiceContext
 from shared.service.errors import Problem
+from shared.service.openapi_models import Accepted, answers
 from shared.service.repository import CommandResult, Repository
 
 
@@ -127,7 +128,7 @@ def make_router(context: ServiceContext, repos: Repositories, reads: ReadModels)
         command = command_for(party)
         return await fulfil(scope, key, actor, body, shipment_id, order_id, command, if_match)
 
-    @router.post("/carriers", status_code=200)
+    @router.post("/carriers", status_code=200, **answers(Accepted))
     async def register_carrier(
         body: RegisterCarrierBody, actor: ActorDep, key: IdempotencyKeyDep = None
     ) -> JSONResponse:
@@ -143,7 +144,7 @@ def make_router(context: ServiceContext, repos: Repositories, reads: ReadModels)
 
         return await run("carriers", key, actor, body, carrier_id, action)
 
-    @router.post("/delivery-addresses", status_code=200)
+    @router.post("/delivery-addresses", status_code=200, **answers(Accepted))
     async def register_address(
         body: RegisterAddressBody, actor: ActorDep, key: IdempotencyKeyDep = None
     ) -> JSONResponse:
@@ -164,7 +165,7 @@ def make_router(context: ServiceContext, repos: Repositories, reads: ReadModels)
 
         return await run("addresses", key, actor, body, address_id, action)
 
-    @router.post("/shipments/{shipment_id}/ship")
+    @router.post("/shipments/{shipment_id}/ship", **answers(Accepted))
     async def ship(
         shipment_id: UUID,
         body: ShipBody,
@@ -190,7 +191,7 @@ def make_router(context: ServiceContext, repos: Repositories, reads: ReadModels)
         )
         return await fulfil("ship", key, actor, body, shipment_id, order_id, command, if_match)
 
-    @router.post("/shipments/{shipment_id}/tracking")
+    @router.post("/shipments/{shipment_id}/tracking", **answers(Accepted))
     async def tracking(
         shipment_id: UUID,
         body: TrackingBody,
@@ -206,7 +207,7 @@ def make_router(context: ServiceContext, repos: Repositories, reads: ReadModels)
             ),
         )  # fmt: skip
 
-    @router.post("/shipments/{shipment_id}/delay")
+    @router.post("/shipments/{shipment_id}/delay", **answers(Accepted))
     async def delay(
         shipment_id: UUID,
         body: DelayBody,
@@ -220,7 +221,7 @@ def make_router(context: ServiceContext, repos: Repositories, reads: ReadModels)
             lambda carrier: RecordDelay(shipment_id, carrier, body.reason, body.new_eta),
         )  # fmt: skip
 
-    @router.post("/shipments/{shipment_id}/damage")
+    @router.post("/shipments/{shipment_id}/damage", **answers(Accepted))
     async def damage(
         shipment_id: UUID,
         body: DamageBody,
@@ -234,7 +235,7 @@ def make_router(context: ServiceContext, repos: Repositories, reads: ReadModels)
             lambda carrier: RecordDamage(shipment_id, carrier, tuple(body.lines)),
         )  # fmt: skip
 
-    @router.post("/shipments/{shipment_id}/delivered")
+    @router.post("/shipments/{shipment_id}/delivered", **answers(Accepted))
     async def delivered(
         shipment_id: UUID,
         body: DeliveredBody,
@@ -250,7 +251,7 @@ def make_router(context: ServiceContext, repos: Repositories, reads: ReadModels)
             ),
         )  # fmt: skip
 
-    @router.post("/shipments/{shipment_id}/acceptance")
+    @router.post("/shipments/{shipment_id}/acceptance", **answers(Accepted))
     async def acceptance(
         shipment_id: UUID,
         body: AcceptanceBody,
@@ -269,7 +270,7 @@ def make_router(context: ServiceContext, repos: Repositories, reads: ReadModels)
             lambda buyer: InspectGoods(shipment_id, buyer, lines, remedy),
         )  # fmt: skip
 
-    @router.post("/returns/{return_id}/received")
+    @router.post("/returns/{return_id}/received", **answers(Accepted))
     async def return_received(
         return_id: UUID,
         body: ReturnReceivedBody,

@@ -10,12 +10,14 @@ from fastapi import APIRouter
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 
+from services.logistics.answers import Carrier, DeliveryAddress, ReturnOut, Shipment
 from services.logistics.projections.master_data import CarrierDirectory, DeliveryAddressBook
 from services.logistics.projections.returns import ReturnLog
 from services.logistics.projections.shipments import ShipmentTracking
 from shared.service.api import Actor, ActorDep, MinPositionDep
 from shared.service.definition import ServiceContext
 from shared.service.errors import Problem
+from shared.service.openapi_models import answers
 
 SOURCE = "logistics"
 
@@ -96,7 +98,7 @@ def make_query_router(context: ServiceContext, reads: ReadModels) -> APIRouter:
             )
         return rows
 
-    @router.get("/shipments")
+    @router.get("/shipments", **answers(list[Shipment]))
     async def shipments(
         actor: ActorDep,
         order_id: UUID | None = None,
@@ -119,7 +121,7 @@ def make_query_router(context: ServiceContext, reads: ReadModels) -> APIRouter:
         rows = await reads.tracking.search(engine, status=status, **chosen)
         return _json(await carrier_urls(rows))
 
-    @router.get("/shipments/{shipment_id}")
+    @router.get("/shipments/{shipment_id}", **answers(Shipment))
     async def shipment(
         shipment_id: UUID, actor: ActorDep, min_position: MinPositionDep = 0
     ) -> JSONResponse:
@@ -137,7 +139,7 @@ def make_query_router(context: ServiceContext, reads: ReadModels) -> APIRouter:
         (found,) = await carrier_urls([found])
         return _json(found, etag=found["stream_version"])
 
-    @router.get("/warehouses/{warehouse_id}/shipments")
+    @router.get("/warehouses/{warehouse_id}/shipments", **answers(list[Shipment]))
     async def pick_list(
         warehouse_id: UUID,
         actor: ActorDep,
@@ -153,7 +155,7 @@ def make_query_router(context: ServiceContext, reads: ReadModels) -> APIRouter:
         rows = await reads.tracking.search(engine, warehouse_id=str(warehouse_id), status=status)
         return _json(rows)
 
-    @router.get("/returns")
+    @router.get("/returns", **answers(list[ReturnOut]))
     async def returns(
         actor: ActorDep,
         order_id: UUID | None = None,
@@ -174,7 +176,7 @@ def make_query_router(context: ServiceContext, reads: ReadModels) -> APIRouter:
         )
         return _json(rows)
 
-    @router.get("/returns/{return_id}")
+    @router.get("/returns/{return_id}", **answers(ReturnOut))
     async def one_return(
         return_id: UUID, actor: ActorDep, min_position: MinPositionDep = 0
     ) -> JSONResponse:
@@ -184,12 +186,12 @@ def make_query_router(context: ServiceContext, reads: ReadModels) -> APIRouter:
             raise Problem(404, "Unknown return", f"no return {return_id}", field="return_id")
         return _json(rows[0])
 
-    @router.get("/carriers")
+    @router.get("/carriers", **answers(list[Carrier]))
     async def carriers(min_position: MinPositionDep = 0) -> JSONResponse:
         await reads.wait(reads.carriers.name, min_position)
         return _json(await reads.carriers.list(engine))
 
-    @router.get("/carriers/{carrier_id}")
+    @router.get("/carriers/{carrier_id}", **answers(Carrier))
     async def carrier(carrier_id: UUID, min_position: MinPositionDep = 0) -> JSONResponse:
         await reads.wait(reads.carriers.name, min_position)
         rows = await reads.carriers.list(engine, str(carrier_id))
@@ -197,7 +199,7 @@ def make_query_router(context: ServiceContext, reads: ReadModels) -> APIRouter:
             raise Problem(404, "Unknown carrier", f"no carrier {carrier_id}", field="carrier_id")
         return _json(rows[0])
 
-    @router.get("/delivery-addresses")
+    @router.get("/delivery-addresses", **answers(list[DeliveryAddress]))
     async def addresses(
         actor: ActorDep, buyer_id: UUID | None = None, min_position: MinPositionDep = 0
     ) -> JSONResponse:
@@ -206,7 +208,7 @@ def make_query_router(context: ServiceContext, reads: ReadModels) -> APIRouter:
         buyer = actor.party if actor.role == "buyer" else (str(buyer_id) if buyer_id else None)
         return _json(await reads.addresses.list(engine, buyer_id=buyer))
 
-    @router.get("/delivery-addresses/{address_id}")
+    @router.get("/delivery-addresses/{address_id}", **answers(DeliveryAddress))
     async def address(
         address_id: UUID, actor: ActorDep, min_position: MinPositionDep = 0
     ) -> JSONResponse:

@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from services.payment.access import require
+from services.payment.answers import PaymentAccepted, RefundAccepted
 from services.payment.domain.accounts import SetCreditLimit, SetPaymentTerms, account_id
 from services.payment.domain.errors import InvoiceAlreadySettled, InvoiceNotFound
 from services.payment.domain.invoice import Invoice, IssueRefund, RecordPayment
@@ -27,6 +28,7 @@ from shared.service.context import CommandContext
 from shared.service.definition import ServiceContext
 from shared.service.errors import PROBLEM_JSON, Problem
 from shared.service.idempotency import StoredResponse
+from shared.service.openapi_models import Accepted, answers
 from shared.service.repository import Repository
 
 _PAYMENTS = UUID("3c0f5a52-7d8e-5b8f-a3f7-4f3f8f0e2b61")
@@ -106,7 +108,7 @@ def make_router(
             raise InvoiceNotFound(f"no invoice {invoice_id}")
         return state.issued
 
-    @router.put("/payment-terms/{supplier_id}/{buyer_id}")
+    @router.put("/payment-terms/{supplier_id}/{buyer_id}", **answers(Accepted))
     async def set_payment_terms(
         supplier_id: UUID,
         buyer_id: UUID,
@@ -128,7 +130,7 @@ def make_router(
         payload = {"path": aggregate, **body.model_dump(mode="json")}
         return _answer(await context.idempotency.run("payment:terms", key, payload, action))
 
-    @router.put("/credit-limits/{supplier_id}/{buyer_id}")
+    @router.put("/credit-limits/{supplier_id}/{buyer_id}", **answers(Accepted))
     async def set_credit_limit(
         supplier_id: UUID,
         buyer_id: UUID,
@@ -150,7 +152,7 @@ def make_router(
         payload = {"path": aggregate, **body.model_dump(mode="json")}
         return _answer(await context.idempotency.run("payment:credit", key, payload, action))
 
-    @router.post("/invoices/{invoice_id}/payments")
+    @router.post("/invoices/{invoice_id}/payments", **answers(PaymentAccepted))
     async def record_bank_transfer(
         invoice_id: UUID,
         body: BankTransferBody,
@@ -173,7 +175,7 @@ def make_router(
         payload = {"invoice": str(invoice_id), **body.model_dump(mode="json")}
         return _answer(await context.idempotency.run("payment:transfer", key, payload, action))
 
-    @router.post("/invoices/{invoice_id}/charge")
+    @router.post("/invoices/{invoice_id}/charge", **answers(PaymentAccepted))
     async def charge(
         invoice_id: UUID,
         body: ChargeBody,
@@ -217,7 +219,7 @@ def make_router(
         payload = {"invoice": str(invoice_id), **body.model_dump(mode="json")}
         return _answer(await context.idempotency.run("payment:charge", key, payload, action))
 
-    @router.post("/refunds")
+    @router.post("/refunds", **answers(RefundAccepted))
     async def issue_refund(
         body: RefundBody, actor: ActorDep, key: IdempotencyKeyDep = None
     ) -> JSONResponse:

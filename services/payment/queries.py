@@ -11,6 +11,14 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
 from services.payment.access import scope
+from services.payment.answers import (
+    CreditLimitOut,
+    InvoiceOut,
+    PaymentOut,
+    PaymentTermsOut,
+    Receivables,
+    RefundOut,
+)
 from services.payment.domain.accounts import Account, account_id
 from services.payment.domain.invoice import Invoice
 from services.payment.domain.invoice import invoices as invoices_decider
@@ -19,6 +27,7 @@ from shared.service.api import Actor, ActorDep, MinPositionDep
 from shared.service.as_of import AsOfQuery, as_of_body, fold_as_of
 from shared.service.definition import ServiceContext
 from shared.service.errors import Problem
+from shared.service.openapi_models import answers
 from shared.service.repository import Repository
 
 Status = Literal["open", "settled", "overdue", "credited"]
@@ -59,7 +68,7 @@ def make_query_router(
         if actor.role in ("buyer", "supplier") and own != actor.party:
             raise Problem(404, "No such account", "you are not a party to it", field="buyer_id")
 
-    @router.get("/payment-terms/{supplier_id}/{buyer_id}")
+    @router.get("/payment-terms/{supplier_id}/{buyer_id}", **answers(PaymentTermsOut))
     async def payment_terms(supplier_id: UUID, buyer_id: UUID, actor: ActorDep) -> JSONResponse:
         """The buyer's terms with this supplier; ``default`` is true when none were set."""
         party_to(actor, supplier_id, buyer_id)
@@ -72,7 +81,7 @@ def make_query_router(
         }
         return JSONResponse(body, headers={"ETag": f'"{loaded.version}"'})
 
-    @router.get("/credit-limits/{supplier_id}/{buyer_id}")
+    @router.get("/credit-limits/{supplier_id}/{buyer_id}", **answers(CreditLimitOut))
     async def credit_limit(supplier_id: UUID, buyer_id: UUID, actor: ActorDep) -> JSONResponse:
         party_to(actor, supplier_id, buyer_id)
         loaded = await accounts.load(account_id(supplier_id, buyer_id))
@@ -86,7 +95,7 @@ def make_query_router(
         }
         return JSONResponse(body, headers={"ETag": f'"{loaded.version}"'})
 
-    @router.get("/invoices")
+    @router.get("/invoices", **answers(list[InvoiceOut]))
     async def list_invoices(
         actor: ActorDep,
         buyer_id: UUID | None = None,
@@ -111,7 +120,7 @@ def make_query_router(
             query = query.where(invoices.c.status == status)
         return [_invoice(row, day) for row in await rows(query)]
 
-    @router.get("/invoices/{invoice_id}")
+    @router.get("/invoices/{invoice_id}", **answers(InvoiceOut))
     async def get_invoice(
         invoice_id: UUID, actor: ActorDep, min_position: MinPositionDep = 0, as_of: AsOfQuery = None
     ) -> dict[str, Any]:
@@ -160,7 +169,7 @@ def make_query_router(
             query = query.where(invoices.c[column] == value)
         return bool(await rows(query))
 
-    @router.get("/payments")
+    @router.get("/payments", **answers(list[PaymentOut]))
     async def list_payments(
         actor: ActorDep,
         invoice_id: UUID | None = None,
@@ -178,7 +187,7 @@ def make_query_router(
             return await _listed(payments, payments.c.order_id, order_id)
         raise Problem(422, "Filter required", "give invoice_id or order_id", field="invoice_id")
 
-    @router.get("/refunds")
+    @router.get("/refunds", **answers(list[RefundOut]))
     async def list_refunds(
         actor: ActorDep,
         invoice_id: UUID | None = None,
@@ -196,7 +205,7 @@ def make_query_router(
             return await _listed(refunds, refunds.c.order_id, order_id)
         raise Problem(422, "Filter required", "give invoice_id or order_id", field="invoice_id")
 
-    @router.get("/receivables")
+    @router.get("/receivables", **answers(Receivables))
     async def receivables(
         actor: ActorDep,
         supplier_id: UUID,

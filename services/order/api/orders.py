@@ -13,6 +13,7 @@ from shared.events.values import OrderLine, Party
 from shared.service.api import Actor, ActorDep, IdempotencyKeyDep, IfMatchDep, accepted, respond
 from shared.service.context import CommandContext
 from shared.service.errors import Problem
+from shared.service.openapi_models import Accepted, answers
 
 from ..domain.commands import (
     AcceptAmendment,
@@ -25,6 +26,7 @@ from ..domain.commands import (
     RejectOrder,
 )
 from .access import check_role, check_sees
+from .answers import ProposalAccepted
 from .deps import OrderDeps
 from .models import AmendmentIn, ConfirmIn, OptionalReasonIn, PlaceOrderIn, ReasonIn
 
@@ -75,7 +77,7 @@ def order_routes(deps: OrderDeps) -> APIRouter:
         ctx = CommandContext(actor=str(actor), correlation_id=order_id)
         return accepted(order_id, await deps.orders.handle(order_id, command, ctx))
 
-    @router.post("/orders", status_code=201)
+    @router.post("/orders", status_code=201, **answers(Accepted, status=201))
     async def place_order(
         body: PlaceOrderIn, actor: ActorDep, key: IdempotencyKeyDep = None
     ) -> JSONResponse:
@@ -112,7 +114,7 @@ def order_routes(deps: OrderDeps) -> APIRouter:
         body = {**payload, "actor": str(actor)}
         return respond(await context.idempotency.run(scope, key, body, action))
 
-    @router.post("/orders/{order_id}/confirm")
+    @router.post("/orders/{order_id}/confirm", **answers(Accepted))
     async def confirm_order(
         order_id: UUID,
         body: ConfirmIn,
@@ -127,7 +129,7 @@ def order_routes(deps: OrderDeps) -> APIRouter:
             lambda _: ConfirmOrder(body.delivery_date), ("supplier", "operations"),
         )  # fmt: skip
 
-    @router.post("/orders/{order_id}/reject")
+    @router.post("/orders/{order_id}/reject", **answers(Accepted))
     async def reject_order(
         order_id: UUID,
         body: ReasonIn,
@@ -142,7 +144,7 @@ def order_routes(deps: OrderDeps) -> APIRouter:
             lambda party: RejectOrder(body.reason, party), ("supplier", "operations"),
         )  # fmt: skip
 
-    @router.post("/orders/{order_id}/cancel")
+    @router.post("/orders/{order_id}/cancel", **answers(Accepted))
     async def cancel_order(
         order_id: UUID,
         body: ReasonIn,
@@ -157,7 +159,7 @@ def order_routes(deps: OrderDeps) -> APIRouter:
             lambda party: CancelOrder(body.reason, party), ("buyer", "supplier", "operations"),
         )  # fmt: skip
 
-    @router.post("/orders/{order_id}/amendments")
+    @router.post("/orders/{order_id}/amendments", **answers(ProposalAccepted))
     async def propose_amendment(
         order_id: UUID,
         body: AmendmentIn,
@@ -203,7 +205,10 @@ def order_routes(deps: OrderDeps) -> APIRouter:
 
         route.__name__ = f"{path}_amendment"
         router.add_api_route(
-            f"/orders/{{order_id}}/amendments/{{proposal_id}}/{path}", route, methods=["POST"]
+            f"/orders/{{order_id}}/amendments/{{proposal_id}}/{path}",
+            route,
+            methods=["POST"],
+            **answers(Accepted),
         )
 
     answer_route("accept", lambda p, _: AcceptAmendment(p))

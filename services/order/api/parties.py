@@ -18,9 +18,11 @@ from shared.service.api import (
 )
 from shared.service.context import CommandContext
 from shared.service.errors import Problem
+from shared.service.openapi_models import Accepted, answers
 
 from ..domain.parties import RegisterBuyer, RegisterSupplier, SetAutoConfirmRule
 from .access import check_role
+from .answers import Buyer, Supplier
 from .deps import OrderDeps
 from .models import AutoConfirmIn, BuyerIn, SupplierIn
 
@@ -32,7 +34,7 @@ def party_routes(deps: OrderDeps) -> APIRouter:
     router = APIRouter(tags=["parties"])
     context = deps.context
 
-    @router.post("/buyers", status_code=201)
+    @router.post("/buyers", status_code=201, **answers(Accepted, status=201))
     async def register_buyer(
         body: BuyerIn, actor: ActorDep, key: IdempotencyKeyDep = None
     ) -> JSONResponse:
@@ -50,7 +52,7 @@ def party_routes(deps: OrderDeps) -> APIRouter:
         payload = body.model_dump(mode="json")
         return respond(await context.idempotency.run("buyers", key, payload, action), 201)
 
-    @router.post("/suppliers", status_code=201)
+    @router.post("/suppliers", status_code=201, **answers(Accepted, status=201))
     async def register_supplier(
         body: SupplierIn, actor: ActorDep, key: IdempotencyKeyDep = None
     ) -> JSONResponse:
@@ -70,7 +72,7 @@ def party_routes(deps: OrderDeps) -> APIRouter:
         payload = body.model_dump(mode="json")
         return respond(await context.idempotency.run("suppliers", key, payload, action), 201)
 
-    @router.put("/suppliers/{supplier_id}/auto-confirm")
+    @router.put("/suppliers/{supplier_id}/auto-confirm", **answers(Accepted))
     async def set_auto_confirm(
         supplier_id: UUID,
         body: AutoConfirmIn,
@@ -100,14 +102,14 @@ def party_routes(deps: OrderDeps) -> APIRouter:
     async def _wait(min_position: int) -> None:
         await context.positions.wait_for(deps.parties.name, "order", min_position)
 
-    @router.get("/buyers")
+    @router.get("/buyers", **answers(list[Buyer]))
     async def list_buyers(
         limit: Limit = 100, offset: Offset = 0, min_position: MinPositionDep = 0
     ) -> list[dict[str, Any]]:
         await _wait(min_position)
         return await deps.parties.page(context.engine, "buyers", limit, offset)
 
-    @router.get("/buyers/{buyer_id}")
+    @router.get("/buyers/{buyer_id}", **answers(Buyer))
     async def get_buyer(
         buyer_id: UUID, actor: ActorDep, min_position: MinPositionDep = 0
     ) -> dict[str, Any]:
@@ -117,7 +119,7 @@ def party_routes(deps: OrderDeps) -> APIRouter:
             raise Problem(404, "Buyer not found", f"no buyer {buyer_id}", field="buyer_id")
         return found
 
-    @router.get("/suppliers")
+    @router.get("/suppliers", **answers(list[Supplier]))
     async def list_suppliers(
         limit: Limit = 100, offset: Offset = 0, min_position: MinPositionDep = 0
     ) -> list[dict[str, Any]]:

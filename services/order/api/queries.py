@@ -12,8 +12,10 @@ from shared.service.api import Actor, ActorDep, MinPositionDep
 from shared.service.as_of import AsOfQuery, as_of_body, fold_as_of
 from shared.service.changes import changed
 from shared.service.errors import Problem
+from shared.service.openapi_models import answers
 
 from ..domain.decide import order_decider
+from .answers import OrderDetail, OrderSummary
 from .deps import OrderDeps
 
 AfterRevisionQuery = Annotated[
@@ -47,7 +49,7 @@ def query_routes(deps: OrderDeps) -> APIRouter:
         for projection in (deps.summaries.name, deps.details.name):
             await context.positions.wait_for(projection, source, min_position)
 
-    @router.get("/orders")
+    @router.get("/orders", **answers(list[OrderSummary]))
     async def list_orders(
         actor: ActorDep,
         buyer_id: UUID | None = None,
@@ -68,7 +70,7 @@ def query_routes(deps: OrderDeps) -> APIRouter:
             filters[f"{actor.role}_id"] = actor.party
         return await deps.summaries.query(context.engine, filters, limit, offset)
 
-    @router.get("/orders/{order_id}")
+    @router.get("/orders/{order_id}", **answers(OrderDetail))
     async def get_order(
         order_id: UUID,
         actor: ActorDep,
@@ -136,7 +138,7 @@ def query_routes(deps: OrderDeps) -> APIRouter:
             raise Problem(404, "Order not found", f"no order {order_id} by {as_of}", "order_id")
         return JSONResponse(as_of_body(folded, stream_id, as_of))
 
-    @router.get("/suppliers/{supplier_id}/queue")
+    @router.get("/suppliers/{supplier_id}/queue", **answers(list[OrderSummary]))
     async def supplier_queue(
         supplier_id: UUID, actor: ActorDep, min_position: MinPositionDep = 0
     ) -> list[dict[str, Any]]:

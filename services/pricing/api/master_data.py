@@ -37,6 +37,7 @@ from shared.events.pricing import (
 from shared.service.api import ActorDep, IdempotencyKeyDep, IfMatchDep
 from shared.service.definition import ServiceContext
 from shared.service.errors import Problem
+from shared.service.openapi_models import Accepted, answers
 
 
 def master_data_routes(context: ServiceContext, repos: Repositories) -> APIRouter:
@@ -49,7 +50,7 @@ def master_data_routes(context: ServiceContext, repos: Repositories) -> APIRoute
             raise Problem(422, "Unknown product", detail, field=field)
         return product
 
-    @router.post("/products")
+    @router.post("/products", **answers(Accepted))
     async def register_product(
         body: NewProduct, actor: ActorDep, key: IdempotencyKeyDep = None
     ) -> JSONResponse:
@@ -89,7 +90,7 @@ def master_data_routes(context: ServiceContext, repos: Repositories) -> APIRoute
             answer_id=lambda: sku,
         )
 
-    @router.put("/products/{sku}")
+    @router.put("/products/{sku}", **answers(Accepted))
     async def replace_product(
         sku: str,
         body: ProductReplacement,
@@ -103,7 +104,7 @@ def master_data_routes(context: ServiceContext, repos: Repositories) -> APIRoute
             sku, command, ["PUT", body.model_dump(mode="json")], actor, key, if_match
         )
 
-    @router.patch("/products/{sku}")
+    @router.patch("/products/{sku}", **answers(Accepted))
     async def patch_product(
         sku: str,
         body: ProductPatch,
@@ -117,7 +118,7 @@ def master_data_routes(context: ServiceContext, repos: Repositories) -> APIRoute
             sku, command, ["PATCH", body.model_dump(mode="json")], actor, key, if_match
         )
 
-    @router.post("/price-lists")
+    @router.post("/price-lists", **answers(Accepted))
     async def set_price_list(
         body: PriceListIn, actor: ActorDep, key: IdempotencyKeyDep = None
     ) -> JSONResponse:
@@ -152,7 +153,7 @@ def master_data_routes(context: ServiceContext, repos: Repositories) -> APIRoute
             actor=actor,
         )
 
-    @router.post("/customer-prices")
+    @router.post("/customer-prices", **answers(Accepted))
     async def set_customer_price(
         body: CustomerPriceIn, actor: ActorDep, key: IdempotencyKeyDep = None
     ) -> JSONResponse:
@@ -178,7 +179,7 @@ def master_data_routes(context: ServiceContext, repos: Repositories) -> APIRoute
             actor=actor,
         )
 
-    @router.post("/customer-tiers")
+    @router.post("/customer-tiers", **answers(Accepted))
     async def assign_tier(
         body: CustomerTierIn, actor: ActorDep, key: IdempotencyKeyDep = None
     ) -> JSONResponse:
@@ -195,7 +196,7 @@ def master_data_routes(context: ServiceContext, repos: Repositories) -> APIRoute
             actor=actor,
         )
 
-    @router.post("/promotions")
+    @router.post("/promotions", **answers(Accepted))
     async def create_promotion(
         body: PromotionIn, actor: ActorDep, key: IdempotencyKeyDep = None
     ) -> JSONResponse:
@@ -213,7 +214,7 @@ def master_data_routes(context: ServiceContext, repos: Repositories) -> APIRoute
             actor=actor,
         )
 
-    @router.post("/coupons")
+    @router.post("/coupons", **answers(Accepted))
     async def create_coupon(
         body: CouponIn, actor: ActorDep, key: IdempotencyKeyDep = None
     ) -> JSONResponse:

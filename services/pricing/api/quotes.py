@@ -6,6 +6,7 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
+from services.pricing.api.answers import QuoteOut
 from services.pricing.api.common import visible_buyer
 from services.pricing.api.models import QuoteIn
 from services.pricing.domain.pricing import QuoteLine, Unpriceable, price_lines
@@ -14,12 +15,13 @@ from services.pricing.projections.queries import pricing_book
 from shared.service.api import ActorDep, IdempotencyKeyDep, respond
 from shared.service.definition import ServiceContext
 from shared.service.errors import Problem
+from shared.service.openapi_models import answers
 
 
 def quote_routes(context: ServiceContext, catalog: Catalog) -> APIRouter:
     router = APIRouter(tags=["pricing"])
 
-    @router.post("/quotes")
+    @router.post("/quotes", **answers(QuoteOut))
     async def quote(body: QuoteIn, actor: ActorDep, key: IdempotencyKeyDep = None) -> JSONResponse:
         """Price a cart as an order placed now would be; 422 names each line that breaks a rule."""
         visible_buyer(actor, body.buyer_id)

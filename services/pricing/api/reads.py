@@ -8,6 +8,15 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
+from services.pricing.api.answers import (
+    CouponOut,
+    CustomerPricePage,
+    CustomerTierOut,
+    PriceListPage,
+    ProductOut,
+    ProductPage,
+    PromotionPage,
+)
 from services.pricing.api.common import sees_supplier_terms, visible_buyer
 from services.pricing.projections.catalog import Catalog
 from services.pricing.projections.queries import buyer_tier, coupon, promotions, tier_terms
@@ -15,6 +24,7 @@ from shared.events.values import Sku
 from shared.service.api import ActorDep, MinPositionDep
 from shared.service.definition import ServiceContext
 from shared.service.errors import Problem
+from shared.service.openapi_models import answers
 
 
 def read_routes(context: ServiceContext, catalog: Catalog) -> APIRouter:
@@ -36,7 +46,7 @@ def read_routes(context: ServiceContext, catalog: Catalog) -> APIRouter:
                 403, "Supplier terms", "only the supplier sees these", field="Authorization"
             )
 
-    @router.get("/products/{sku}")
+    @router.get("/products/{sku}", **answers(ProductOut))
     async def product(
         sku: Sku, actor: ActorDep, supplier_id: UUID | None = None, min_position: MinPositionDep = 0
     ) -> JSONResponse:
@@ -54,7 +64,7 @@ def read_routes(context: ServiceContext, catalog: Catalog) -> APIRouter:
             row.pop("cost_price")
         return JSONResponse(row, headers={"ETag": f'"{row["version"]}"'})
 
-    @router.get("/products")
+    @router.get("/products", **answers(ProductPage))
     async def products(
         supplier_id: UUID | None = None, min_position: MinPositionDep = 0
     ) -> dict[str, Any]:
@@ -64,7 +74,7 @@ def read_routes(context: ServiceContext, catalog: Catalog) -> APIRouter:
             query = query.where(t.products.c.supplier_id == str(supplier_id))
         return {"items": await rows(query.order_by(t.products.c.sku), min_position)}
 
-    @router.get("/price-lists")
+    @router.get("/price-lists", **answers(PriceListPage))
     async def price_lists(
         actor: ActorDep,
         supplier_id: UUID,
@@ -92,7 +102,7 @@ def read_routes(context: ServiceContext, catalog: Catalog) -> APIRouter:
             ]
         }
 
-    @router.get("/customer-prices")
+    @router.get("/customer-prices", **answers(CustomerPricePage))
     async def customer_prices(
         actor: ActorDep,
         supplier_id: UUID,
@@ -109,7 +119,7 @@ def read_routes(context: ServiceContext, catalog: Catalog) -> APIRouter:
             query = query.where(table.c.buyer_id == str(buyer))
         return {"items": await rows(query.order_by(table.c.buyer_id, table.c.sku), min_position)}
 
-    @router.get("/customer-tiers/{buyer_id}")
+    @router.get("/customer-tiers/{buyer_id}", **answers(CustomerTierOut))
     async def customer_tier(
         buyer_id: UUID, supplier_id: UUID, actor: ActorDep, min_position: MinPositionDep = 0
     ) -> dict[str, Any]:
@@ -122,7 +132,7 @@ def read_routes(context: ServiceContext, catalog: Catalog) -> APIRouter:
             tier = await buyer_tier(conn, t, supplier_id, buyer_id)
         return {"buyer_id": str(buyer_id), "supplier_id": str(supplier_id), "tier": tier}
 
-    @router.get("/promotions")
+    @router.get("/promotions", **answers(PromotionPage))
     async def list_promotions(
         supplier_id: UUID, min_position: MinPositionDep = 0
     ) -> dict[str, Any]:
@@ -144,7 +154,7 @@ def read_routes(context: ServiceContext, catalog: Catalog) -> APIRouter:
             ]
         }
 
-    @router.get("/coupons/{code}")
+    @router.get("/coupons/{code}", **answers(CouponOut))
     async def one_coupon(
         code: str, supplier_id: UUID, actor: ActorDep, min_position: MinPositionDep = 0
     ) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class ImportRowError(BaseModel):
@@ -18,6 +18,32 @@ class ImportRowError(BaseModel):
 
 class ImportJob(BaseModel):
     """An import of one file: validating, then applying (or rejected, with every row error)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "job_id": "5f0c2a7e-1b9d-4c3e-8a6f-2d4b6c8e0a13",
+                    "kind": "products",
+                    "status": "applying",
+                    "mode": "all",
+                    "file_sha256": "9f2c…",
+                    "file_format": "csv",
+                    "rows_total": 50000,
+                    "rows_validated": 50000,
+                    "rows_rejected": 0,
+                    "rows_to_apply": 50000,
+                    "rows_applied": 12500,
+                    "created_at": "2026-12-07T03:00:00Z",
+                    "updated_at": "2026-12-07T03:00:09Z",
+                    "finished_at": None,
+                    "message": None,
+                    "errors_total": 0,
+                    "errors": [],
+                }
+            ]
+        }
+    )
 
     job_id: str
     kind: str = Field(examples=["products"])
