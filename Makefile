@@ -10,7 +10,7 @@ PORT ?= 8000
 DATA_DIR ?= ./var
 export PORT DATA_DIR
 
-.PHONY: help install run up down test lint check unit contract service integration e2e bench lock schemas pg-up pg-down kafka-up kafka-down k8s-validate chromium screenshots translations audit clean
+.PHONY: help install run up down test lint check unit contract service integration e2e bench lock schemas asyncapi pg-up pg-down kafka-up kafka-down k8s-validate chromium screenshots translations audit clean
 
 help:
 	@echo "make run        the whole system embedded on http://127.0.0.1:$$PORT (data in $$DATA_DIR)"
@@ -18,7 +18,7 @@ help:
 	@echo "make test       install, start what tests need, run every tier and check, stop it all"
 	@echo "make bench      measure, write docs/BENCHMARKS.md"
 	@echo "make audit      pip-audit over requirements.lock (fails when no vulnerability source answers)"
-	@echo "make lint | unit | contract | service | integration | e2e | lock | schemas | pg-up | pg-down"
+	@echo "make lint | unit | contract | service | integration | e2e | lock | schemas | asyncapi | pg-up | pg-down"
 	@echo "make screenshots  capture the portal's main pages into docs/screenshots (Chromium)"
 	@echo "make translations extract the portal's messages and update every catalog (portal/locale)"
 
@@ -76,6 +76,9 @@ bench: install
 
 schemas: install
 	$(BIN)/python -m shared.events.export_schemas
+
+asyncapi: install
+	$(BIN)/python -m shared.events.asyncapi
 
 pg-up:
 	bash deploy/local/postgres/start.sh

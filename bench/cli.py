@@ -11,7 +11,7 @@ import tempfile
 import traceback
 from pathlib import Path
 
-from bench import distributed, eventstore, machine, ops, pipeline
+from bench import distributed, eventstore, imports, machine, ops, pipeline
 from bench.eventstore.contenders import PostgresBackend
 from bench.harness import BenchRun, Context
 from bench.report import Section, merge
@@ -22,6 +22,7 @@ MODULES: dict[str, BenchRun] = {
     pipeline.NAME: pipeline.run,
     distributed.NAME: distributed.run,
     ops.NAME: ops.run,
+    imports.NAME: imports.run,
 }
 """Every bench module by name, in report order. Register a new module here."""
 

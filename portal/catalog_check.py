@@ -29,8 +29,11 @@ def used_messages() -> dict[str, str]:
         ("portal/**.py", "python"),
         ("services/order/projections/facets.py", "python"),
         ("portal/templates/**.html", "jinja2"),
+        ("runtime/notifications/**.py", "python"),
+        ("runtime/notifications/templates/**", "jinja2"),
     ]
-    options = {"portal/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
+    jinja = {"extensions": "jinja2.ext.i18n"}
+    options = {"portal/templates/**.html": jinja, "runtime/notifications/templates/**": jinja}
     keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
     for filename, _line, message, _comments, _context in extract_from_dir(
         ROOT, method_map, options, keywords=keywords

@@ -14,15 +14,18 @@ from fastapi import Depends, FastAPI, Request
 
 from portal.auth import install_portal_auth
 from portal.web import mount as mount_portal
+from runtime.contracts import install_contract_documents
 from runtime.credentials import Credentials, MintedTokens
 from runtime.demo import seed
 from runtime.demo_accounts import DEMO_PASSWORD, demo_logins, seed_demo_accounts
 from runtime.demo_data import build_world
 from runtime.embedded import EmbeddedSystem, mount_routes
 from runtime.health import Readiness, install_health_probes
+from runtime.notifications import Notifications, install_notifications
 from runtime.observability import install_observability
 from runtime.observability.logs import configure_logging
 from runtime.observability.settings import ObservabilitySettings
+from runtime.ops.answers import HealthAnswer
 from runtime.security import build_security, install_security, start_webhook_feed
 from runtime.services import ALL_SERVICES
 from runtime.settings import Settings
@@ -31,6 +34,7 @@ from shared.service.auth.dependencies import authorize
 from shared.service.auth.security import Security
 from shared.service.definition import ServiceDefinition
 from shared.service.errors import install_error_handlers
+from shared.service.openapi_models import answers
 from shared.service.openapi_problems import document_problems
 from shared.service.tasks import cancel_all
 
@@ -50,8 +54,9 @@ def _new_app(security: Security, lifespan: Any = None) -> FastAPI:
     install_portal_auth(app)
     mount_portal(app)
     install_health_probes(app)
+    install_contract_documents(app)
 
-    @app.get("/health", openapi_extra=allow(PUBLIC), tags=["operations"])
+    @app.get("/health", openapi_extra=allow(PUBLIC), **answers(HealthAnswer), tags=["operations"])
     async def health(request: Request) -> dict[str, Any]:
         """Liveness and the head position of every service's event store."""
         system: EmbeddedSystem = request.app.state.system
@@ -103,9 +108,23 @@ def app_for(system: EmbeddedSystem, settings: Settings | None = None) -> FastAPI
     identity database with ``await app.state.security.close()``."""
     settings = settings or Settings()
     app = _new_app(build_security(settings, system.data_dir))
+    _notifications(app, settings, system.data_dir)
     app.state.system = system
     mount_routes(app, system)
     return app
+
+
+def _notifications(app: FastAPI, settings: Settings, data_dir: Path) -> Notifications:
+    return install_notifications(
+        app,
+        data_dir,
+        smtp_host=settings.smtp_host,
+        smtp_port=settings.smtp_port,
+        smtp_username=settings.smtp_username,
+        smtp_password=settings.smtp_password,
+        smtp_starttls=settings.smtp_starttls,
+        settings=settings.mail_settings(),
+    )
 
 
 def create_app(
@@ -128,6 +147,7 @@ def create_app(
         mount_routes(app, system)
         app.openapi_schema = None
         background = await start_webhook_feed(system, security)
+        background += await notifications.start(system)
         if settings.development:
             await seed_demo_accounts(security.identity, build_world())
         readiness = app.state.readiness
@@ -143,8 +163,10 @@ def create_app(
             await cancel_all(background)
             await system.stop()
             await security.close()
+            await notifications.close()
 
     app = _new_app(security, lifespan)
+    notifications = _notifications(app, settings, settings.data_dir)
     if settings.development:
         app.state.demo_logins = demo_logins(build_world())
         app.state.demo_password = DEMO_PASSWORD

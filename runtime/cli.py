@@ -10,6 +10,7 @@ import uvicorn
 from rich.console import Console
 
 from runtime.distributed.cli import register as register_distributed
+from runtime.import_cli import register as register_import
 from runtime.ops.cli import register as register_ops
 from runtime.settings import Settings
 
@@ -17,6 +18,7 @@ app = typer.Typer(help="B2B ordering platform: run it, drive it, inspect it.", n
 console = Console(stderr=True)
 register_ops(app)
 register_distributed(app)
+register_import(app)
 
 
 @app.callback()

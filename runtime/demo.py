@@ -84,7 +84,13 @@ def _party_jobs(client: Api, world: DemoWorld) -> list[Callable[[], Awaitable[No
             client,
             "POST",
             "/api/v1/suppliers",
-            {"supplier_id": str(s.supplier_id), "name": s.name, "currency": CURRENCY},
+            {
+                "supplier_id": str(s.supplier_id),
+                "name": s.name,
+                "currency": CURRENCY,
+                "contact_email": s.contact_email,
+                "language": s.language,
+            },
             f"supplier-{s.supplier_id}",
         )
         for s in world.suppliers
@@ -99,6 +105,8 @@ def _party_jobs(client: Api, world: DemoWorld) -> list[Callable[[], Awaitable[No
                 "name": b.name,
                 "tier": b.tier,
                 "delivery_region": b.region,
+                "contact_email": b.contact_email,
+                "language": b.language,
             },
             f"buyer-{b.buyer_id}",
         )

@@ -49,6 +49,8 @@ class Supplier:
     warehouses: tuple[Warehouse, ...]
     products: tuple[Product, ...]
     auto_confirm: bool
+    contact_email: str = ""
+    language: str = "zh-Hant"
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,8 @@ class Buyer:
     tier: str
     region: str
     terms: str
+    contact_email: str = ""
+    language: str = "zh-Hant"
 
 
 @dataclass(frozen=True)
@@ -270,6 +274,16 @@ def _sample(products: list[Product], scale: float) -> tuple[Product, ...]:
     return tuple(sorted(chosen, key=lambda p: p.sku))
 
 
+MAIL_LANGUAGES = ("zh-Hant", "en", "zh-Hans")
+"""The languages of the demo parties' mail, in turn (Lotus Hardware reads Traditional Chinese)."""
+
+
+def _mailbox(company: str) -> str:
+    """``Harbor Café Group`` → ``harbor-cafe-group``."""
+    plain = company.lower().replace("é", "e")
+    return "-".join("".join(c if c.isalnum() else " " for c in plain).split())
+
+
 def build_world(seed: int = 7, *, scale: float = 1.0) -> DemoWorld:
     """The demo world; ``scale`` < 1 shrinks the catalogs (tests seed a small world quickly)."""
     rng = random.Random(seed)
@@ -284,6 +298,8 @@ def build_world(seed: int = 7, *, scale: float = 1.0) -> DemoWorld:
         ),
         products=_sample(_products("HIS", _INDUSTRIAL, rng), scale),
         auto_confirm=False,
+        contact_email="orders@harbor-industrial.example",
+        language="zh-Hant",
     )
     foods = Supplier(
         supplier_id=demo_id("supplier", "jade"),
@@ -291,6 +307,8 @@ def build_world(seed: int = 7, *, scale: float = 1.0) -> DemoWorld:
         warehouses=(Warehouse(demo_id("warehouse", "taichung"), "Taichung Hub", REGIONS, 1, 1),),
         products=_sample(_products("JMF", _FOODS, rng), scale),
         auto_confirm=True,
+        contact_email="sales@jade-mountain.example",
+        language="en",
     )
     tiers = ["gold"] * 5 + ["silver"] * 7 + ["bronze"] * 8
     companies = [
@@ -322,6 +340,8 @@ def build_world(seed: int = 7, *, scale: float = 1.0) -> DemoWorld:
             tier=tier,
             region=REGIONS[index % len(REGIONS)],
             terms=TERMS_BY_TIER[tier],
+            contact_email=f"purchasing@{_mailbox(name)}.example",
+            language=MAIL_LANGUAGES[index % len(MAIL_LANGUAGES)],
         )
         for index, (name, tier) in enumerate(zip(companies, tiers, strict=True))
     )

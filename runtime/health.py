@@ -12,7 +12,9 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from runtime.ops.answers import LiveAnswer, ReadyAnswer
 from shared.service.auth.access import PUBLIC, allow
+from shared.service.openapi_models import answers
 
 
 class Readiness:
@@ -57,7 +59,9 @@ def install_health_probes(app: FastAPI) -> Readiness:
     """Add ``/health/live`` and ``/health/ready`` to ``app``; the caller marks its startup steps."""
     readiness = readiness_of(app)
 
-    @app.get("/health/live", openapi_extra=allow(PUBLIC), tags=["operations"])
+    @app.get(
+        "/health/live", openapi_extra=allow(PUBLIC), **answers(LiveAnswer), tags=["operations"]
+    )
     async def live() -> dict[str, str]:
         """The process serves requests (restart it only when this stops answering)."""
         return {"status": "live"}
@@ -66,7 +70,11 @@ def install_health_probes(app: FastAPI) -> Readiness:
         "/health/ready",
         openapi_extra=allow(PUBLIC),
         tags=["operations"],
-        responses={503: {"description": "Still starting (or a startup step failed)"}},
+        response_model=None,
+        responses={
+            200: {"model": ReadyAnswer, "description": "Ready"},
+            503: {"description": "Still starting (or a startup step failed)"},
+        },
     )
     async def ready(request: Request) -> Any:
         """200 once startup work (stores, demo seed) is done; 503 with what is still under way."""

@@ -8,6 +8,7 @@ from pathlib import Path
 from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from runtime.notifications.sender import MailSettings
 from shared.service.auth.destinations import DestinationPolicy, parse_networks
 from shared.service.auth.identity import Lockout
 
@@ -55,6 +56,25 @@ class Settings(BaseSettings):
         default=None, description="plain http webhooks (default: only in development)"
     )
 
+    smtp_host: str | None = Field(
+        default=None,
+        max_length=255,
+        description="send mail through this SMTP server; without one, mail is written as .eml "
+        "files to DATA_DIR/mail",
+    )
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_username: str | None = Field(default=None, max_length=255)
+    smtp_password: str | None = Field(default=None, max_length=1000)
+    smtp_starttls: bool = False
+    mail_from: str = Field(
+        default="B2B Ordering <orders@b2b-ordering.example>", min_length=3, max_length=255
+    )
+    public_url: str | None = Field(
+        default=None,
+        max_length=500,
+        description="the portal's address in mail links (default http://HOST:PORT)",
+    )
+
     @field_validator("webhook_allow_networks")
     @classmethod
     def _networks(cls, value: str) -> str:
@@ -74,6 +94,10 @@ class Settings(BaseSettings):
     @property
     def development(self) -> bool:
         return self.environment == "development"
+
+    def mail_settings(self) -> MailSettings:
+        base = self.public_url or f"http://{self.host}:{self.port}"
+        return MailSettings(sender=self.mail_from, base_url=base)
 
     def lockout(self) -> Lockout:
         minutes = timedelta(minutes=self.login_lockout_minutes)

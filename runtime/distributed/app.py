@@ -9,6 +9,7 @@ from typing import Any
 
 from fastapi import Depends, FastAPI, Request
 
+from runtime.contracts import install_contract_documents
 from runtime.demo_accounts import seed_demo_accounts
 from runtime.demo_data import build_world
 from runtime.distributed.node import ROLES, ServiceNode
@@ -63,6 +64,7 @@ def create_node_app(
     document_problems(app)
     install_security(app, security)
     install_health_probes(app).wait_for("startup")
+    install_contract_documents(app)
 
     @app.get("/health", openapi_extra=allow(PUBLIC), tags=["operations"])
     async def health(request: Request) -> dict[str, Any]:

@@ -9,6 +9,13 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
+from services.inventory.answers import (
+    ReservationOut,
+    SkuStock,
+    StockAlertsOut,
+    StockLevelPage,
+    WarehousePage,
+)
 from services.inventory.domain import (
     AdjustStock,
     Command,
@@ -18,6 +25,7 @@ from services.inventory.domain import (
 )
 from services.inventory.domain.state import SkuState, evolve_sku
 from services.inventory.domain.streams import StockStreams
+from services.inventory.imports import inventory_imports
 from services.inventory.projections import Reservations, StockAlerts, StockLevels, Warehouses
 from shared.events.base import PositiveQuantity, Quantity, QuantityChange
 from shared.events.inventory import AdjustmentReason
@@ -36,6 +44,8 @@ from shared.service.auth.access import ANALYST, OPS, SUPPLIER, WAREHOUSE, allow
 from shared.service.context import CommandContext
 from shared.service.definition import ServiceContext
 from shared.service.errors import Problem
+from shared.service.imports import import_routes
+from shared.service.openapi_models import Accepted, answers
 from shared.service.shapes import instant
 from shared.service.strict_json import StrictJson
 
@@ -103,6 +113,8 @@ def make_router(
     alerts: StockAlerts,
 ) -> APIRouter:
     router = APIRouter(prefix="/api/v1", tags=["inventory"])
+    imports = inventory_imports(context, ledger, levels, warehouses)
+    router.include_router(import_routes(imports, tags=["inventory", "imports"]))
 
     async def run(
         scope: str,
@@ -127,6 +139,7 @@ def make_router(
         "/warehouses",
         openapi_extra=allow(OPS, SUPPLIER),
         summary="Register (or update) a warehouse",
+        **answers(Accepted),
     )
     async def register_warehouse(
         body: StrictJson[WarehouseIn], actor: ActorDep, key: IdempotencyKeyDep = None
@@ -149,6 +162,7 @@ def make_router(
         "/stock/receipts",
         openapi_extra=allow(OPS, WAREHOUSE, webhook=True),
         summary="Record goods received at a warehouse",
+        **answers(Accepted),
     )
     async def receive(
         body: StrictJson[ReceiptIn], actor: ActorDep, key: IdempotencyKeyDep = None
@@ -161,6 +175,7 @@ def make_router(
         "/stock/adjustments",
         openapi_extra=allow(OPS, WAREHOUSE),
         summary="Correct on-hand stock (count, damage, loss...)",
+        **answers(Accepted),
     )
     async def adjust(
         body: StrictJson[AdjustmentIn],
@@ -182,6 +197,7 @@ def make_router(
         "/stock/thresholds",
         openapi_extra=allow(OPS, WAREHOUSE),
         summary="Set a reorder threshold for a SKU at a warehouse",
+        **answers(Accepted),
     )
     async def set_threshold(
         body: StrictJson[ThresholdIn],
@@ -215,6 +231,7 @@ def make_router(
         "/stock",
         openapi_extra=allow(ANALYST, OPS, WAREHOUSE),
         summary="Stock levels per SKU per warehouse",
+        **answers(StockLevelPage),
     )
     async def stock_levels(
         actor: ActorDep,
@@ -238,6 +255,7 @@ def make_router(
     @router.get(
         "/stock/alerts",
         openapi_extra=allow(ANALYST, OPS, SUPPLIER, WAREHOUSE),
+        **answers(StockAlertsOut),
         summary="Low-stock alerts and replenishment requests",
     )
     async def stock_alerts(
@@ -274,6 +292,7 @@ def make_router(
     @router.get(
         "/stock/{sku}",
         openapi_extra=allow(ANALYST, OPS, WAREHOUSE),
+        **answers(SkuStock),
         summary="One SKU's stock at every warehouse, with totals",
     )
     async def stock_of(
@@ -313,7 +332,10 @@ def make_router(
         return {"sku": sku, **totals, "warehouses": items}
 
     @router.get(
-        "/warehouses", openapi_extra=allow(ANALYST, OPS, SUPPLIER), summary="Registered warehouses"
+        "/warehouses",
+        openapi_extra=allow(ANALYST, OPS, SUPPLIER),
+        summary="Registered warehouses",
+        **answers(WarehousePage),
     )
     async def list_warehouses(
         actor: ActorDep,
@@ -335,6 +357,7 @@ def make_router(
     @router.get(
         "/reservations/{order_id}",
         openapi_extra=allow(ANALYST, OPS),
+        **answers(ReservationOut),
         summary="An order's allocations and why those warehouses",
     )
     async def reservation(order_id: UUID, min_position: MinPositionDep = 0) -> dict[str, Any]:

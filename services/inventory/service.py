@@ -17,8 +17,15 @@ from services.inventory.domain.streams import (
     no_directory,
     world_reader,
 )
+from services.inventory.exports import export_routes
 from services.inventory.policies import make_policies
-from services.inventory.projections import Reservations, StockAlerts, StockLevels, Warehouses
+from services.inventory.projections import (
+    Reservations,
+    StockAlerts,
+    StockLevels,
+    StockMovements,
+    Warehouses,
+)
 from shared.eventstore.port import EventStore
 from shared.service.definition import ServiceContext, ServiceDefinition, ServiceParts
 from shared.service.repository import MultiStreamRepository
@@ -48,11 +55,13 @@ def build(context: ServiceContext) -> ServiceParts:
         return await warehouses.of_supplier(context.engine, supplier_id)
 
     ledger = stock_streams(context.store, warehouses_of)
+    movements = StockMovements()
     router = make_router(context, ledger, levels, warehouses, reservations, alerts)
+    router.include_router(export_routes(context, movements, warehouses))
     return ServiceParts(
         router=router,
         policies=make_policies(ledger, reservations, context),
-        projections=[levels, warehouses, reservations, alerts],
+        projections=[levels, warehouses, reservations, alerts, movements],
     )
 
 

@@ -54,6 +54,7 @@ from shared.service.auth.access import BUYER, CARRIER, OPS, SUPPLIER, WAREHOUSE,
 from shared.service.context import CommandContext
 from shared.service.definition import ServiceContext
 from shared.service.errors import Problem
+from shared.service.openapi_models import Accepted, answers
 from shared.service.repository import CommandResult, Repository
 from shared.service.strict_json import StrictJson
 
@@ -129,7 +130,9 @@ def make_router(context: ServiceContext, repos: Repositories, reads: ReadModels)
         command = command_for(party)
         return await fulfil(scope, key, actor, body, shipment_id, order_id, command, if_match)
 
-    @router.post("/carriers", openapi_extra=allow(OPS, SUPPLIER), status_code=200)
+    @router.post(
+        "/carriers", openapi_extra=allow(OPS, SUPPLIER), status_code=200, **answers(Accepted)
+    )
     async def register_carrier(
         body: StrictJson[RegisterCarrierBody], actor: ActorDep, key: IdempotencyKeyDep = None
     ) -> JSONResponse:
@@ -145,7 +148,9 @@ def make_router(context: ServiceContext, repos: Repositories, reads: ReadModels)
 
         return await run("carriers", key, actor, body, carrier_id, action)
 
-    @router.post("/delivery-addresses", openapi_extra=allow(BUYER, OPS), status_code=200)
+    @router.post(
+        "/delivery-addresses", openapi_extra=allow(BUYER, OPS), status_code=200, **answers(Accepted)
+    )
     async def register_address(
         body: StrictJson[RegisterAddressBody], actor: ActorDep, key: IdempotencyKeyDep = None
     ) -> JSONResponse:
@@ -167,7 +172,9 @@ def make_router(context: ServiceContext, repos: Repositories, reads: ReadModels)
         return await run("addresses", key, actor, body, address_id, action)
 
     @router.post(
-        "/shipments/{shipment_id}/ship", openapi_extra=allow(SUPPLIER, WAREHOUSE, webhook=True)
+        "/shipments/{shipment_id}/ship",
+        openapi_extra=allow(SUPPLIER, WAREHOUSE, webhook=True),
+        **answers(Accepted),
     )
     async def ship(
         shipment_id: UUID,
@@ -194,7 +201,11 @@ def make_router(context: ServiceContext, repos: Repositories, reads: ReadModels)
         )
         return await fulfil("ship", key, actor, body, shipment_id, order_id, command, if_match)
 
-    @router.post("/shipments/{shipment_id}/tracking", openapi_extra=allow(CARRIER, webhook=True))
+    @router.post(
+        "/shipments/{shipment_id}/tracking",
+        openapi_extra=allow(CARRIER, webhook=True),
+        **answers(Accepted),
+    )
     async def tracking(
         shipment_id: UUID,
         body: StrictJson[TrackingBody],
@@ -210,7 +221,11 @@ def make_router(context: ServiceContext, repos: Repositories, reads: ReadModels)
             ),
         )  # fmt: skip
 
-    @router.post("/shipments/{shipment_id}/delay", openapi_extra=allow(CARRIER, webhook=True))
+    @router.post(
+        "/shipments/{shipment_id}/delay",
+        openapi_extra=allow(CARRIER, webhook=True),
+        **answers(Accepted),
+    )
     async def delay(
         shipment_id: UUID,
         body: StrictJson[DelayBody],
@@ -224,7 +239,11 @@ def make_router(context: ServiceContext, repos: Repositories, reads: ReadModels)
             lambda carrier: RecordDelay(shipment_id, carrier, body.reason, body.new_eta),
         )  # fmt: skip
 
-    @router.post("/shipments/{shipment_id}/damage", openapi_extra=allow(CARRIER, webhook=True))
+    @router.post(
+        "/shipments/{shipment_id}/damage",
+        openapi_extra=allow(CARRIER, webhook=True),
+        **answers(Accepted),
+    )
     async def damage(
         shipment_id: UUID,
         body: StrictJson[DamageBody],
@@ -238,7 +257,11 @@ def make_router(context: ServiceContext, repos: Repositories, reads: ReadModels)
             lambda carrier: RecordDamage(shipment_id, carrier, tuple(body.lines)),
         )  # fmt: skip
 
-    @router.post("/shipments/{shipment_id}/delivered", openapi_extra=allow(CARRIER, webhook=True))
+    @router.post(
+        "/shipments/{shipment_id}/delivered",
+        openapi_extra=allow(CARRIER, webhook=True),
+        **answers(Accepted),
+    )
     async def delivered(
         shipment_id: UUID,
         body: StrictJson[DeliveredBody],
@@ -254,7 +277,9 @@ def make_router(context: ServiceContext, repos: Repositories, reads: ReadModels)
             ),
         )  # fmt: skip
 
-    @router.post("/shipments/{shipment_id}/acceptance", openapi_extra=allow(BUYER))
+    @router.post(
+        "/shipments/{shipment_id}/acceptance", openapi_extra=allow(BUYER), **answers(Accepted)
+    )
     async def acceptance(
         shipment_id: UUID,
         body: StrictJson[AcceptanceBody],
@@ -273,7 +298,11 @@ def make_router(context: ServiceContext, repos: Repositories, reads: ReadModels)
             lambda buyer: InspectGoods(shipment_id, buyer, lines, remedy),
         )  # fmt: skip
 
-    @router.post("/returns/{return_id}/received", openapi_extra=allow(WAREHOUSE, webhook=True))
+    @router.post(
+        "/returns/{return_id}/received",
+        openapi_extra=allow(WAREHOUSE, webhook=True),
+        **answers(Accepted),
+    )
     async def return_received(
         return_id: UUID,
         body: StrictJson[ReturnReceivedBody],

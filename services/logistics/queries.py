@@ -10,6 +10,7 @@ from fastapi import APIRouter
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 
+from services.logistics.answers import Carrier, DeliveryAddress, ReturnOut, Shipment
 from services.logistics.projections.master_data import CarrierDirectory, DeliveryAddressBook
 from services.logistics.projections.returns import ReturnLog
 from services.logistics.projections.shipments import ShipmentTracking
@@ -17,6 +18,7 @@ from shared.service.api import Actor, ActorDep, MinPositionDep
 from shared.service.auth.access import ANALYST, BUYER, CARRIER, EVERYONE, OPS, WAREHOUSE, allow
 from shared.service.definition import ServiceContext
 from shared.service.errors import Problem
+from shared.service.openapi_models import answers
 
 SOURCE = "logistics"
 
@@ -97,7 +99,11 @@ def make_query_router(context: ServiceContext, reads: ReadModels) -> APIRouter:
             )
         return rows
 
-    @router.get("/shipments", openapi_extra=allow(ANALYST, BUYER, CARRIER, OPS, WAREHOUSE))
+    @router.get(
+        "/shipments",
+        openapi_extra=allow(ANALYST, BUYER, CARRIER, OPS, WAREHOUSE),
+        **answers(list[Shipment]),
+    )
     async def shipments(
         actor: ActorDep,
         order_id: UUID | None = None,
@@ -121,7 +127,9 @@ def make_query_router(context: ServiceContext, reads: ReadModels) -> APIRouter:
         return _json(await carrier_urls(rows))
 
     @router.get(
-        "/shipments/{shipment_id}", openapi_extra=allow(ANALYST, BUYER, CARRIER, OPS, WAREHOUSE)
+        "/shipments/{shipment_id}",
+        openapi_extra=allow(ANALYST, BUYER, CARRIER, OPS, WAREHOUSE),
+        **answers(Shipment),
     )
     async def shipment(
         shipment_id: UUID, actor: ActorDep, min_position: MinPositionDep = 0
@@ -141,7 +149,9 @@ def make_query_router(context: ServiceContext, reads: ReadModels) -> APIRouter:
         return _json(found, etag=found["stream_version"])
 
     @router.get(
-        "/warehouses/{warehouse_id}/shipments", openapi_extra=allow(ANALYST, OPS, WAREHOUSE)
+        "/warehouses/{warehouse_id}/shipments",
+        openapi_extra=allow(ANALYST, OPS, WAREHOUSE),
+        **answers(list[Shipment]),
     )
     async def pick_list(
         warehouse_id: UUID,
@@ -158,7 +168,9 @@ def make_query_router(context: ServiceContext, reads: ReadModels) -> APIRouter:
         rows = await reads.tracking.search(engine, warehouse_id=str(warehouse_id), status=status)
         return _json(rows)
 
-    @router.get("/returns", openapi_extra=allow(ANALYST, OPS, WAREHOUSE))
+    @router.get(
+        "/returns", openapi_extra=allow(ANALYST, OPS, WAREHOUSE), **answers(list[ReturnOut])
+    )
     async def returns(
         actor: ActorDep,
         order_id: UUID | None = None,
@@ -179,7 +191,9 @@ def make_query_router(context: ServiceContext, reads: ReadModels) -> APIRouter:
         )
         return _json(rows)
 
-    @router.get("/returns/{return_id}", openapi_extra=allow(ANALYST, OPS, WAREHOUSE))
+    @router.get(
+        "/returns/{return_id}", openapi_extra=allow(ANALYST, OPS, WAREHOUSE), **answers(ReturnOut)
+    )
     async def one_return(
         return_id: UUID, actor: ActorDep, min_position: MinPositionDep = 0
     ) -> JSONResponse:
@@ -189,12 +203,12 @@ def make_query_router(context: ServiceContext, reads: ReadModels) -> APIRouter:
             raise Problem(404, "Unknown return", f"no return {return_id}", field="return_id")
         return _json(rows[0])
 
-    @router.get("/carriers", openapi_extra=allow(*EVERYONE))
+    @router.get("/carriers", openapi_extra=allow(*EVERYONE), **answers(list[Carrier]))
     async def carriers(min_position: MinPositionDep = 0) -> JSONResponse:
         await reads.wait(reads.carriers.name, min_position)
         return _json(await reads.carriers.list(engine))
 
-    @router.get("/carriers/{carrier_id}", openapi_extra=allow(*EVERYONE))
+    @router.get("/carriers/{carrier_id}", openapi_extra=allow(*EVERYONE), **answers(Carrier))
     async def carrier(carrier_id: UUID, min_position: MinPositionDep = 0) -> JSONResponse:
         await reads.wait(reads.carriers.name, min_position)
         rows = await reads.carriers.list(engine, str(carrier_id))
@@ -202,7 +216,11 @@ def make_query_router(context: ServiceContext, reads: ReadModels) -> APIRouter:
             raise Problem(404, "Unknown carrier", f"no carrier {carrier_id}", field="carrier_id")
         return _json(rows[0])
 
-    @router.get("/delivery-addresses", openapi_extra=allow(ANALYST, BUYER, OPS))
+    @router.get(
+        "/delivery-addresses",
+        openapi_extra=allow(ANALYST, BUYER, OPS),
+        **answers(list[DeliveryAddress]),
+    )
     async def addresses(
         actor: ActorDep, buyer_id: UUID | None = None, min_position: MinPositionDep = 0
     ) -> JSONResponse:
@@ -211,7 +229,11 @@ def make_query_router(context: ServiceContext, reads: ReadModels) -> APIRouter:
         buyer = actor.party if actor.role == "buyer" else (str(buyer_id) if buyer_id else None)
         return _json(await reads.addresses.list(engine, buyer_id=buyer))
 
-    @router.get("/delivery-addresses/{address_id}", openapi_extra=allow(ANALYST, BUYER, OPS))
+    @router.get(
+        "/delivery-addresses/{address_id}",
+        openapi_extra=allow(ANALYST, BUYER, OPS),
+        **answers(DeliveryAddress),
+    )
     async def address(
         address_id: UUID, actor: ActorDep, min_position: MinPositionDep = 0
     ) -> JSONResponse:

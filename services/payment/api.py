@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from services.payment.access import require
+from services.payment.answers import PaymentAccepted, RefundAccepted
 from services.payment.domain.accounts import SetCreditLimit, SetPaymentTerms, account_id
 from services.payment.domain.errors import InvoiceAlreadySettled, InvoiceNotFound
 from services.payment.domain.invoice import Invoice, IssueRefund, RecordPayment
@@ -28,6 +29,7 @@ from shared.service.context import CommandContext
 from shared.service.definition import ServiceContext
 from shared.service.errors import PROBLEM_JSON, Problem
 from shared.service.idempotency import StoredResponse
+from shared.service.openapi_models import Accepted, answers
 from shared.service.repository import Repository
 from shared.service.strict_json import StrictJson
 
@@ -108,7 +110,11 @@ def make_router(
             raise InvoiceNotFound(f"no invoice {invoice_id}")
         return state.issued
 
-    @router.put("/payment-terms/{supplier_id}/{buyer_id}", openapi_extra=allow(OPS, SUPPLIER))
+    @router.put(
+        "/payment-terms/{supplier_id}/{buyer_id}",
+        openapi_extra=allow(OPS, SUPPLIER),
+        **answers(Accepted),
+    )
     async def set_payment_terms(
         supplier_id: UUID,
         buyer_id: UUID,
@@ -130,7 +136,11 @@ def make_router(
         payload = {"path": aggregate, **body.model_dump(mode="json")}
         return _answer(await context.idempotency.run("payment:terms", key, payload, action))
 
-    @router.put("/credit-limits/{supplier_id}/{buyer_id}", openapi_extra=allow(OPS, SUPPLIER))
+    @router.put(
+        "/credit-limits/{supplier_id}/{buyer_id}",
+        openapi_extra=allow(OPS, SUPPLIER),
+        **answers(Accepted),
+    )
     async def set_credit_limit(
         supplier_id: UUID,
         buyer_id: UUID,
@@ -152,7 +162,11 @@ def make_router(
         payload = {"path": aggregate, **body.model_dump(mode="json")}
         return _answer(await context.idempotency.run("payment:credit", key, payload, action))
 
-    @router.post("/invoices/{invoice_id}/payments", openapi_extra=allow(BANK, OPS, SUPPLIER))
+    @router.post(
+        "/invoices/{invoice_id}/payments",
+        openapi_extra=allow(BANK, OPS, SUPPLIER),
+        **answers(PaymentAccepted),
+    )
     async def record_bank_transfer(
         invoice_id: UUID,
         body: StrictJson[BankTransferBody],
@@ -175,7 +189,9 @@ def make_router(
         payload = {"invoice": str(invoice_id), **body.model_dump(mode="json")}
         return _answer(await context.idempotency.run("payment:transfer", key, payload, action))
 
-    @router.post("/invoices/{invoice_id}/charge", openapi_extra=allow(BUYER, OPS))
+    @router.post(
+        "/invoices/{invoice_id}/charge", openapi_extra=allow(BUYER, OPS), **answers(PaymentAccepted)
+    )
     async def charge(
         invoice_id: UUID,
         body: StrictJson[ChargeBody],
@@ -219,7 +235,7 @@ def make_router(
         payload = {"invoice": str(invoice_id), **body.model_dump(mode="json")}
         return _answer(await context.idempotency.run("payment:charge", key, payload, action))
 
-    @router.post("/refunds", openapi_extra=allow(OPS, SUPPLIER))
+    @router.post("/refunds", openapi_extra=allow(OPS, SUPPLIER), **answers(RefundAccepted))
     async def issue_refund(
         body: StrictJson[RefundBody], actor: ActorDep, key: IdempotencyKeyDep = None
     ) -> JSONResponse:

@@ -11,6 +11,14 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
 from services.payment.access import scope
+from services.payment.answers import (
+    CreditLimitOut,
+    InvoiceOut,
+    PaymentOut,
+    PaymentTermsOut,
+    Receivables,
+    RefundOut,
+)
 from services.payment.domain.accounts import Account, account_id
 from services.payment.domain.invoice import Invoice
 from services.payment.domain.invoice import invoices as invoices_decider
@@ -20,6 +28,7 @@ from shared.service.as_of import AsOfQuery, as_of_body, fold_as_of
 from shared.service.auth.access import ANALYST, BANK, BUYER, OPS, SUPPLIER, TRADERS, allow
 from shared.service.definition import ServiceContext
 from shared.service.errors import Problem
+from shared.service.openapi_models import answers
 from shared.service.repository import Repository
 from shared.service.shapes import instant, money
 
@@ -80,7 +89,11 @@ def make_query_router(
         if actor.role in ("buyer", "supplier") and own != actor.party:
             raise Problem(404, "No such account", "you are not a party to it", field="buyer_id")
 
-    @router.get("/payment-terms/{supplier_id}/{buyer_id}", openapi_extra=allow(*TRADERS))
+    @router.get(
+        "/payment-terms/{supplier_id}/{buyer_id}",
+        openapi_extra=allow(*TRADERS),
+        **answers(PaymentTermsOut),
+    )
     async def payment_terms(supplier_id: UUID, buyer_id: UUID, actor: ActorDep) -> JSONResponse:
         """The buyer's terms with this supplier; ``default`` is true when none were set."""
         party_to(actor, supplier_id, buyer_id)
@@ -93,7 +106,11 @@ def make_query_router(
         }
         return JSONResponse(body, headers={"ETag": f'"{loaded.version}"'})
 
-    @router.get("/credit-limits/{supplier_id}/{buyer_id}", openapi_extra=allow(*TRADERS))
+    @router.get(
+        "/credit-limits/{supplier_id}/{buyer_id}",
+        openapi_extra=allow(*TRADERS),
+        **answers(CreditLimitOut),
+    )
     async def credit_limit(supplier_id: UUID, buyer_id: UUID, actor: ActorDep) -> JSONResponse:
         party_to(actor, supplier_id, buyer_id)
         loaded = await accounts.load(account_id(supplier_id, buyer_id))
@@ -107,7 +124,11 @@ def make_query_router(
         }
         return JSONResponse(body, headers={"ETag": f'"{loaded.version}"'})
 
-    @router.get("/invoices", openapi_extra=allow(ANALYST, BANK, BUYER, OPS, SUPPLIER))
+    @router.get(
+        "/invoices",
+        openapi_extra=allow(ANALYST, BANK, BUYER, OPS, SUPPLIER),
+        **answers(list[InvoiceOut]),
+    )
     async def list_invoices(
         actor: ActorDep,
         buyer_id: UUID | None = None,
@@ -132,7 +153,11 @@ def make_query_router(
             query = query.where(invoices.c.status == status)
         return [_invoice(row, day) for row in await rows(query)]
 
-    @router.get("/invoices/{invoice_id}", openapi_extra=allow(ANALYST, BANK, BUYER, OPS, SUPPLIER))
+    @router.get(
+        "/invoices/{invoice_id}",
+        openapi_extra=allow(ANALYST, BANK, BUYER, OPS, SUPPLIER),
+        **answers(InvoiceOut),
+    )
     async def get_invoice(
         invoice_id: UUID, actor: ActorDep, min_position: MinPositionDep = 0, as_of: AsOfQuery = None
     ) -> dict[str, Any]:
@@ -181,7 +206,11 @@ def make_query_router(
             query = query.where(invoices.c[column] == value)
         return bool(await rows(query))
 
-    @router.get("/payments", openapi_extra=allow(ANALYST, BANK, BUYER, OPS, SUPPLIER))
+    @router.get(
+        "/payments",
+        openapi_extra=allow(ANALYST, BANK, BUYER, OPS, SUPPLIER),
+        **answers(list[PaymentOut]),
+    )
     async def list_payments(
         actor: ActorDep,
         invoice_id: UUID | None = None,
@@ -199,7 +228,11 @@ def make_query_router(
             return await _listed(payments, payments.c.order_id, order_id)
         raise Problem(422, "Filter required", "give invoice_id or order_id", field="invoice_id")
 
-    @router.get("/refunds", openapi_extra=allow(ANALYST, BANK, BUYER, OPS, SUPPLIER))
+    @router.get(
+        "/refunds",
+        openapi_extra=allow(ANALYST, BANK, BUYER, OPS, SUPPLIER),
+        **answers(list[RefundOut]),
+    )
     async def list_refunds(
         actor: ActorDep,
         invoice_id: UUID | None = None,
@@ -217,7 +250,7 @@ def make_query_router(
             return await _listed(refunds, refunds.c.order_id, order_id)
         raise Problem(422, "Filter required", "give invoice_id or order_id", field="invoice_id")
 
-    @router.get("/receivables", openapi_extra=allow(ANALYST, OPS, SUPPLIER))
+    @router.get("/receivables", openapi_extra=allow(ANALYST, OPS, SUPPLIER), **answers(Receivables))
     async def receivables(
         actor: ActorDep,
         supplier_id: UUID,

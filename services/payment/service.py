@@ -8,6 +8,7 @@ from services.payment.api import make_router
 from services.payment.domain.accounts import accounts
 from services.payment.domain.invoice import invoices
 from services.payment.domain.ports import PaymentProvider
+from services.payment.exports import export_routes
 from services.payment.ledger import Ledger
 from services.payment.policies import Invoicing
 from services.payment.projections import InvoiceBook
@@ -33,6 +34,7 @@ def build(context: ServiceContext, provider: PaymentProvider | None = None) -> S
         )
     )
     router.include_router(make_query_router(context, accounts=account_repo, book=book))
+    router.include_router(export_routes(context, book))
     invoicing = Invoicing(Ledger(context.engine), invoice_repo, account_repo)
     return ServiceParts(router=router, policies=invoicing.policies(), projections=[book])
 

@@ -89,6 +89,7 @@ from shared.events.logistics import (
 from shared.events.order import (
     AutoConfirmRuleSet,
     BuyerRegistered,
+    BuyerRegisteredV1,
     InvoiceStage,
     OrderAmendmentAccepted,
     OrderAmendmentDeclined,
@@ -110,6 +111,7 @@ from shared.events.order import (
     ReturnStage,
     ShipmentStage,
     SupplierRegistered,
+    SupplierRegisteredV1,
 )
 from shared.events.payment import (
     BankTransfer,
@@ -175,6 +177,7 @@ from shared.events.values import (
     CountryCode,
     CurrencyCode,
     Email,
+    LanguageTag,
     LineChange,
     LineNo,
     Lines,
@@ -205,6 +208,7 @@ __all__ = [
     "BalanceCause",
     "BankTransfer",
     "BuyerRegistered",
+    "BuyerRegisteredV1",
     "CancellationNoted",
     "CarrierRegistered",
     "Code",
@@ -239,6 +243,7 @@ __all__ = [
     "InvoiceLine",
     "InvoiceStage",
     "ItemCondition",
+    "LanguageTag",
     "LineChange",
     "LineDiscount",
     "LineNo",
@@ -327,6 +332,7 @@ __all__ = [
     "StockReserved",
     "StoredEvent",
     "SupplierRegistered",
+    "SupplierRegisteredV1",
     "Text",
     "TierPrice",
     "Transform",

@@ -18,6 +18,7 @@ def _identity(data: dict[str, Any]) -> dict[str, Any]:
 
 
 UPCASTERS: tuple[Upcaster, ...] = (
+    *order.UPCASTERS,
     *pricing.UPCASTERS,
     # v2 adds supplier_id and delivery_region, both unknown (null) for a v1 back-order.
     Upcaster("BackorderCreated", 1, 2, _identity),

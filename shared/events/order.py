@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import ClassVar
+from typing import Any, ClassVar
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from shared.events.base import DomainEvent, NonNegativeMoney, Units
+from shared.events.upcasting import Upcaster
 from shared.events.values import (
     AgreedLine,
     Code,
     CurrencyCode,
     Email,
+    LanguageTag,
     LineChange,
     Lines,
     OrderLine,
@@ -24,12 +26,7 @@ from shared.events.values import (
 )
 
 
-class BuyerRegistered(DomainEvent):
-    """A buyer company joined; ``tier`` is its starting price tier (pricing may reassign it)."""
-
-    event_type: ClassVar[str] = "BuyerRegistered"
-    schema_version: ClassVar[int] = 1
-
+class _BuyerFacts(DomainEvent):
     buyer_id: UUID
     name: Text
     tier: Code
@@ -38,17 +35,63 @@ class BuyerRegistered(DomainEvent):
     contact_email: Email | None = None
 
 
-class SupplierRegistered(DomainEvent):
-    """A supplier or distributor joined and sells in ``currency``."""
-
-    event_type: ClassVar[str] = "SupplierRegistered"
-    schema_version: ClassVar[int] = 1
-
+class _SupplierFacts(DomainEvent):
     supplier_id: UUID
     name: Text
     currency: CurrencyCode
     tax_id: Text | None = None
     contact_email: Email | None = None
+
+
+# Version 1 of the two party events (no language for the party's mail) stays for the data
+# stored with it and for its frozen schema; the upcasters below bring it to version 2 when read.
+
+
+class BuyerRegisteredV1(_BuyerFacts):
+    """A buyer company joined; ``tier`` is its starting price tier (pricing may reassign it)."""
+
+    model_config = ConfigDict(title="BuyerRegistered")
+    event_type: ClassVar[str] = "BuyerRegistered"
+    schema_version: ClassVar[int] = 1
+
+
+class SupplierRegisteredV1(_SupplierFacts):
+    """A supplier or distributor joined and sells in ``currency``."""
+
+    model_config = ConfigDict(title="SupplierRegistered")
+    event_type: ClassVar[str] = "SupplierRegistered"
+    schema_version: ClassVar[int] = 1
+
+
+class BuyerRegistered(_BuyerFacts):
+    """A buyer company joined; ``tier`` is its starting price tier (pricing may reassign it).
+    Mail to ``contact_email`` is written in ``language`` (BCP 47; none: Traditional Chinese)."""
+
+    event_type: ClassVar[str] = "BuyerRegistered"
+    schema_version: ClassVar[int] = 2
+
+    language: LanguageTag | None = None
+
+
+class SupplierRegistered(_SupplierFacts):
+    """A supplier or distributor joined and sells in ``currency``. Mail to ``contact_email``
+    is written in ``language`` (BCP 47; none: Traditional Chinese)."""
+
+    event_type: ClassVar[str] = "SupplierRegistered"
+    schema_version: ClassVar[int] = 2
+
+    language: LanguageTag | None = None
+
+
+def _without_language(data: dict[str, Any]) -> dict[str, Any]:
+    """v1 → v2: a party registered before mail languages has none (the default applies)."""
+    return {**data, "language": None}
+
+
+UPCASTERS = (
+    Upcaster("BuyerRegistered", 1, 2, _without_language),
+    Upcaster("SupplierRegistered", 1, 2, _without_language),
+)
 
 
 class AutoConfirmRuleSet(DomainEvent):
@@ -287,6 +330,8 @@ class OrderReturnProgressed(DomainEvent):
 
 
 EVENTS: tuple[type[DomainEvent], ...] = (
+    BuyerRegisteredV1,
+    SupplierRegisteredV1,
     BuyerRegistered,
     SupplierRegistered,
     AutoConfirmRuleSet,

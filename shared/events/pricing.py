@@ -6,7 +6,7 @@ from enum import StrEnum
 from typing import Annotated, Any, ClassVar, Self
 from uuid import UUID
 
-from pydantic import ConfigDict, Field, StringConstraints, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from shared.events.base import (
     MAX_AMOUNT,
@@ -18,7 +18,16 @@ from shared.events.base import (
     UtcDateTime,
 )
 from shared.events.upcasting import Upcaster
-from shared.events.values import Code, CurrencyCode, LineNo, Lines, Percentage, Sku, Text
+from shared.events.values import (
+    Code,
+    CurrencyCode,
+    LanguageTag,
+    LineNo,
+    Lines,
+    Percentage,
+    Sku,
+    Text,
+)
 
 
 def _in_currency(currency: str, *amounts: Money | None) -> None:
@@ -48,8 +57,6 @@ class _ProductFacts(DomainEvent):
 # Version 1 of the two product events (no names in other languages) stays for the data stored
 # with it and for its frozen schema; the upcasters below bring it to version 2 when read.
 
-LanguageTag = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$")]
-"""BCP 47: ``zh-Hant``, ``zh-Hans``, ``en``."""
 ProductNames = Annotated[dict[LanguageTag, Text], Field(max_length=20)]
 
 

@@ -42,6 +42,8 @@ CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 EMAIL_PATTERN = r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$"
 Email = Annotated[str, StringConstraints(max_length=254, pattern=EMAIL_PATTERN)]
 LineNo = Annotated[int, Field(gt=0, le=MAX_LINE_NO)]
+LanguageTag = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$")]
+"""BCP 47: ``zh-Hant``, ``zh-Hans``, ``en``."""
 """An order line's number, 1-based and unique within its order."""
 
 

@@ -37,6 +37,7 @@ from shared.service.auth.actor import Actor
 from shared.service.context import CommandContext
 from shared.service.errors import PROBLEM_JSON
 from shared.service.idempotency import IdempotencyStore, StoredResponse
+from shared.service.openapi_models import Accepted as AcceptedAnswer
 from shared.service.repository import CommandResult
 
 
@@ -101,11 +102,12 @@ class Edge:
         versioned: bool = False,
         webhook: bool = False,
         rate: str | None = None,
-        response_model: Any = CommandAccepted,
+        answer: Any = AcceptedAnswer,
         summary: str | None = None,
     ) -> Callable[[H], H]:
         """Declare a command route. The handler takes a ``Call`` first, then the route's path
-        parameters and body by name, and returns ``Accepted`` (or an ``Answer``)."""
+        parameters and body by name, and returns ``Accepted`` (or an ``Answer``); ``answer``
+        is the model the OpenAPI document shows for it."""
 
         def declare(handler: H) -> H:
             endpoint = _endpoint(self, handler, status, versioned)
@@ -114,7 +116,8 @@ class Edge:
                 endpoint,
                 methods=[method],
                 status_code=status,
-                response_model=response_model,
+                response_model=None,
+                responses={status: {"model": answer, "description": "The command was accepted"}},
                 summary=summary,
                 name=handler.__name__,
                 openapi_extra=allow(*roles, webhook=webhook, rate=rate),

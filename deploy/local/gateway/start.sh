@@ -59,7 +59,7 @@ write_config() {
     echo "  proxy_read_timeout 120s;"
     echo "  server {"
     echo "    listen 127.0.0.1:$PORT;"
-    echo "    client_max_body_size 10m;"
+    echo "    client_max_body_size 64m;"  # bulk imports (shared/service/imports/routes.py)
     while read -r prefix rest; do
       [[ -z "$prefix" || "$prefix" == \#* ]] && continue
       if [[ "$prefix" == "~" ]]; then

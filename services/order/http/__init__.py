@@ -2,7 +2,11 @@
 
 from fastapi import APIRouter
 
+from shared.service.imports import import_routes
+
 from .deps import OrderDeps
+from .exports import export_routes
+from .imports import order_imports
 from .orders import order_routes
 from .parties import party_routes
 from .queries import query_routes
@@ -13,4 +17,6 @@ def make_router(deps: OrderDeps) -> APIRouter:
     router.include_router(party_routes(deps))
     router.include_router(order_routes(deps))
     router.include_router(query_routes(deps))
+    router.include_router(import_routes(order_imports(deps), tags=["parties", "imports"]))
+    router.include_router(export_routes(deps))
     return router

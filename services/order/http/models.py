@@ -7,7 +7,17 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.events.base import MAX_LINES, NonNegativeMoney, PositiveQuantity
-from shared.events.values import Code, CurrencyCode, Email, LineChange, LineNo, OrderType, Sku, Text
+from shared.events.values import (
+    Code,
+    CurrencyCode,
+    Email,
+    LanguageTag,
+    LineChange,
+    LineNo,
+    OrderType,
+    Sku,
+    Text,
+)
 
 
 class Body(BaseModel):
@@ -21,6 +31,9 @@ class BuyerIn(Body):
     delivery_region: Code
     tax_id: Text | None = None
     contact_email: Email | None = None
+    language: LanguageTag | None = Field(
+        default=None, description="the language of its mail (BCP 47)", examples=["zh-Hant"]
+    )
 
 
 class SupplierIn(Body):
@@ -29,6 +42,9 @@ class SupplierIn(Body):
     currency: CurrencyCode
     tax_id: Text | None = None
     contact_email: Email | None = None
+    language: LanguageTag | None = Field(
+        default=None, description="the language of its mail (BCP 47)", examples=["en"]
+    )
 
 
 class AutoConfirmIn(Body):

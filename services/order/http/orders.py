@@ -25,6 +25,7 @@ from ..domain.commands import (
     RejectOrder,
 )
 from .access import check_sees, party_of
+from .answers import ProposalAccepted
 from .deps import OrderDeps
 from .models import AmendmentIn, ConfirmIn, OptionalReasonIn, PlaceOrderIn, ReasonIn
 
@@ -109,7 +110,13 @@ def order_routes(deps: OrderDeps) -> APIRouter:
         """Buyer or supplier calls the order off; refused once goods have shipped."""
         return await decide(call, order_id, lambda party: CancelOrder(body.reason, party))
 
-    @edge.command("POST", "/orders/{order_id}/amendments", roles=(SUPPLIER, OPS), versioned=True)
+    @edge.command(
+        "POST",
+        "/orders/{order_id}/amendments",
+        roles=(SUPPLIER, OPS),
+        versioned=True,
+        answer=ProposalAccepted,
+    )
     async def propose_amendment(
         call: Call, order_id: UUID, body: StrictJson[AmendmentIn]
     ) -> Accepted:

@@ -14,9 +14,11 @@ from shared.service.api import (
 from shared.service.auth.access import ANALYST, EVERYONE, OPS, SUPPLIER, TRADERS
 from shared.service.edge import Accepted, Call, Edge
 from shared.service.errors import Problem
+from shared.service.openapi_models import answers
 from shared.service.strict_json import StrictJson
 
 from ..domain.parties import RegisterBuyer, RegisterSupplier, SetAutoConfirmRule
+from .answers import Buyer, Supplier
 from .deps import OrderDeps
 from .models import AutoConfirmIn, BuyerIn, SupplierIn
 
@@ -71,14 +73,14 @@ def party_routes(deps: OrderDeps) -> APIRouter:
     async def _wait(min_position: int) -> None:
         await context.positions.wait_for(deps.parties.name, "order", min_position)
 
-    @edge.query("/buyers", roles=(SUPPLIER, OPS, ANALYST))
+    @edge.query("/buyers", roles=(SUPPLIER, OPS, ANALYST), **answers(list[Buyer]))
     async def list_buyers(
         limit: Limit = 100, offset: Offset = 0, min_position: MinPositionDep = 0
     ) -> list[dict[str, Any]]:
         await _wait(min_position)
         return await deps.parties.page(context.engine, "buyers", limit, offset)
 
-    @edge.query("/buyers/{buyer_id}", roles=TRADERS)
+    @edge.query("/buyers/{buyer_id}", roles=TRADERS, **answers(Buyer))
     async def get_buyer(
         buyer_id: UUID, actor: ActorDep, min_position: MinPositionDep = 0
     ) -> dict[str, Any]:
@@ -88,7 +90,7 @@ def party_routes(deps: OrderDeps) -> APIRouter:
             raise Problem(404, "Buyer not found", f"no buyer {buyer_id}", field="buyer_id")
         return found
 
-    @edge.query("/suppliers", roles=EVERYONE)
+    @edge.query("/suppliers", roles=EVERYONE, **answers(list[Supplier]))
     async def list_suppliers(
         limit: Limit = 100, offset: Offset = 0, min_position: MinPositionDep = 0
     ) -> list[dict[str, Any]]:

@@ -14,9 +14,11 @@ from shared.service.auth.access import ANALYST, OPS, SUPPLIER, TRADERS
 from shared.service.changes import changed
 from shared.service.edge import Edge
 from shared.service.errors import Problem
+from shared.service.openapi_models import answers
 
 from ..domain.decide import order_decider
 from ..views.timeline import empty_facets
+from .answers import OrderDetail, OrderSummary
 from .deps import OrderDeps
 
 AfterRevisionQuery = Annotated[
@@ -63,7 +65,7 @@ def query_routes(deps: OrderDeps) -> APIRouter:
         for projection in (deps.summaries.name, deps.details.name):
             await context.positions.wait_for(projection, source, min_position)
 
-    @edge.query("/orders", roles=TRADERS)
+    @edge.query("/orders", roles=TRADERS, **answers(list[OrderSummary]))
     async def list_orders(
         actor: ActorDep,
         buyer_id: UUID | None = None,
@@ -84,7 +86,7 @@ def query_routes(deps: OrderDeps) -> APIRouter:
             filters[f"{actor.role}_id"] = actor.party
         return await deps.summaries.query(context.engine, filters, limit, offset)
 
-    @edge.query("/orders/{order_id}", roles=TRADERS)
+    @edge.query("/orders/{order_id}", roles=TRADERS, **answers(OrderDetail))
     async def get_order(
         order_id: UUID,
         actor: ActorDep,
@@ -169,7 +171,11 @@ def query_routes(deps: OrderDeps) -> APIRouter:
             raise Problem(404, "Order not found", f"no order {order_id} by {as_of}", "order_id")
         return JSONResponse(as_of_body(folded, stream_id, as_of))
 
-    @edge.query("/suppliers/{supplier_id}/queue", roles=(ANALYST, OPS, SUPPLIER))
+    @edge.query(
+        "/suppliers/{supplier_id}/queue",
+        roles=(ANALYST, OPS, SUPPLIER),
+        **answers(list[OrderSummary]),
+    )
     async def supplier_queue(
         supplier_id: UUID, actor: ActorDep, min_position: MinPositionDep = 0
     ) -> list[dict[str, Any]]:

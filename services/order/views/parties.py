@@ -18,7 +18,7 @@ class PartyDirectory(Projection):
     """Every registered buyer and supplier of the order service."""
 
     name = "order_parties"
-    version = 1
+    version = 2
     sources = ("order",)
     event_types = ("BuyerRegistered", "SupplierRegistered", "AutoConfirmRuleSet")
 
@@ -32,6 +32,7 @@ class PartyDirectory(Projection):
             Column("delivery_region", String(64), nullable=False),
             Column("tax_id", String(1000)),
             Column("contact_email", String(254)),
+            Column("language", String(40)),
             Column("registered_at", String(40), nullable=False),
         )
         self.suppliers = Table(
@@ -42,6 +43,7 @@ class PartyDirectory(Projection):
             Column("currency", String(3), nullable=False),
             Column("tax_id", String(1000)),
             Column("contact_email", String(254)),
+            Column("language", String(40)),
             Column("registered_at", String(40), nullable=False),
             Column("auto_confirm_enabled", Boolean, nullable=False, default=False),
             Column("auto_confirm", Text),

@@ -9,6 +9,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 from sqlalchemy import func, or_, select
 
+from services.pricing.api.answers import CatalogItem, CatalogPage
 from services.pricing.api.common import own_supplier, visible_buyer
 from services.pricing.domain.book import PricingBook, ProductTerms
 from services.pricing.domain.pricing import Quote, QuoteLine, price_lines
@@ -19,6 +20,7 @@ from shared.service.api import ActorDep, MinPositionDep
 from shared.service.auth.access import TRADERS, allow
 from shared.service.definition import ServiceContext
 from shared.service.errors import Problem
+from shared.service.openapi_models import answers
 
 
 def catalog_routes(context: ServiceContext, catalog: Catalog) -> APIRouter:
@@ -48,7 +50,7 @@ def catalog_routes(context: ServiceContext, catalog: Catalog) -> APIRouter:
     async def wait(min_position: int) -> None:
         await context.positions.wait_for(catalog.name, "pricing", min_position)
 
-    @router.get("/catalog", openapi_extra=allow(*TRADERS))
+    @router.get("/catalog", openapi_extra=allow(*TRADERS), **answers(CatalogPage))
     async def browse(
         actor: ActorDep,
         min_position: MinPositionDep = 0,
@@ -87,7 +89,7 @@ def catalog_routes(context: ServiceContext, catalog: Catalog) -> APIRouter:
             rows = list((await conn.execute(query)).mappings())
         return {"items": await items(rows, buyer), "limit": limit, "offset": offset}
 
-    @router.get("/catalog/{sku}", openapi_extra=allow(*TRADERS))
+    @router.get("/catalog/{sku}", openapi_extra=allow(*TRADERS), **answers(CatalogItem))
     async def one(
         sku: Sku,
         actor: ActorDep,

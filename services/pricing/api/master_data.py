@@ -38,6 +38,7 @@ from shared.service.api import ActorDep, IdempotencyKeyDep, IfMatchDep
 from shared.service.auth.access import OPS, SUPPLIER, allow
 from shared.service.definition import ServiceContext
 from shared.service.errors import Problem
+from shared.service.openapi_models import Accepted, answers
 from shared.service.strict_json import StrictJson
 
 
@@ -51,7 +52,7 @@ def master_data_routes(context: ServiceContext, repos: Repositories) -> APIRoute
             raise Problem(422, "Unknown product", detail, field=field)
         return product
 
-    @router.post("/products", openapi_extra=allow(OPS, SUPPLIER))
+    @router.post("/products", openapi_extra=allow(OPS, SUPPLIER), **answers(Accepted))
     async def register_product(
         body: StrictJson[NewProduct], actor: ActorDep, key: IdempotencyKeyDep = None
     ) -> JSONResponse:
@@ -91,7 +92,7 @@ def master_data_routes(context: ServiceContext, repos: Repositories) -> APIRoute
             answer_id=lambda: sku,
         )
 
-    @router.put("/products/{sku}", openapi_extra=allow(OPS, SUPPLIER))
+    @router.put("/products/{sku}", openapi_extra=allow(OPS, SUPPLIER), **answers(Accepted))
     async def replace_product(
         sku: str,
         body: StrictJson[ProductReplacement],
@@ -105,7 +106,7 @@ def master_data_routes(context: ServiceContext, repos: Repositories) -> APIRoute
             sku, command, ["PUT", body.model_dump(mode="json")], actor, key, if_match
         )
 
-    @router.patch("/products/{sku}", openapi_extra=allow(OPS, SUPPLIER))
+    @router.patch("/products/{sku}", openapi_extra=allow(OPS, SUPPLIER), **answers(Accepted))
     async def patch_product(
         sku: str,
         body: StrictJson[ProductPatch],
@@ -119,7 +120,7 @@ def master_data_routes(context: ServiceContext, repos: Repositories) -> APIRoute
             sku, command, ["PATCH", body.model_dump(mode="json")], actor, key, if_match
         )
 
-    @router.post("/price-lists", openapi_extra=allow(OPS, SUPPLIER))
+    @router.post("/price-lists", openapi_extra=allow(OPS, SUPPLIER), **answers(Accepted))
     async def set_price_list(
         body: StrictJson[PriceListIn], actor: ActorDep, key: IdempotencyKeyDep = None
     ) -> JSONResponse:
@@ -154,7 +155,7 @@ def master_data_routes(context: ServiceContext, repos: Repositories) -> APIRoute
             actor=actor,
         )
 
-    @router.post("/customer-prices", openapi_extra=allow(OPS, SUPPLIER))
+    @router.post("/customer-prices", openapi_extra=allow(OPS, SUPPLIER), **answers(Accepted))
     async def set_customer_price(
         body: StrictJson[CustomerPriceIn], actor: ActorDep, key: IdempotencyKeyDep = None
     ) -> JSONResponse:
@@ -180,7 +181,7 @@ def master_data_routes(context: ServiceContext, repos: Repositories) -> APIRoute
             actor=actor,
         )
 
-    @router.post("/customer-tiers", openapi_extra=allow(OPS, SUPPLIER))
+    @router.post("/customer-tiers", openapi_extra=allow(OPS, SUPPLIER), **answers(Accepted))
     async def assign_tier(
         body: StrictJson[CustomerTierIn], actor: ActorDep, key: IdempotencyKeyDep = None
     ) -> JSONResponse:
@@ -197,7 +198,7 @@ def master_data_routes(context: ServiceContext, repos: Repositories) -> APIRoute
             actor=actor,
         )
 
-    @router.post("/promotions", openapi_extra=allow(OPS, SUPPLIER))
+    @router.post("/promotions", openapi_extra=allow(OPS, SUPPLIER), **answers(Accepted))
     async def create_promotion(
         body: StrictJson[PromotionIn], actor: ActorDep, key: IdempotencyKeyDep = None
     ) -> JSONResponse:
@@ -215,7 +216,7 @@ def master_data_routes(context: ServiceContext, repos: Repositories) -> APIRoute
             actor=actor,
         )
 
-    @router.post("/coupons", openapi_extra=allow(OPS, SUPPLIER))
+    @router.post("/coupons", openapi_extra=allow(OPS, SUPPLIER), **answers(Accepted))
     async def create_coupon(
         body: StrictJson[CouponIn], actor: ActorDep, key: IdempotencyKeyDep = None
     ) -> JSONResponse:

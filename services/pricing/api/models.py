@@ -8,8 +8,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from shared.events.base import NonNegativeMoney, PositiveQuantity, UtcDateTime
-from shared.events.pricing import LanguageTag
-from shared.events.values import Code, CurrencyCode, LineNo, Percentage, Sku, Text
+from shared.events.values import Code, CurrencyCode, LanguageTag, LineNo, Percentage, Sku, Text
 
 
 class Body(BaseModel):

@@ -6,6 +6,7 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
+from services.pricing.api.answers import QuoteOut
 from services.pricing.api.common import visible_buyer
 from services.pricing.api.models import QuoteIn
 from services.pricing.domain.pricing import QuoteLine, Unpriceable, price_lines
@@ -16,13 +17,14 @@ from shared.service.api import ActorDep, IdempotencyKeyDep, respond
 from shared.service.auth.access import BUYER, OPS, allow
 from shared.service.definition import ServiceContext
 from shared.service.errors import Problem
+from shared.service.openapi_models import answers
 from shared.service.strict_json import StrictJson
 
 
 def quote_routes(context: ServiceContext, catalog: Catalog) -> APIRouter:
     router = APIRouter(tags=["pricing"])
 
-    @router.post("/quotes", openapi_extra=allow(BUYER, OPS))
+    @router.post("/quotes", openapi_extra=allow(BUYER, OPS), **answers(QuoteOut))
     async def quote(
         body: StrictJson[QuoteIn], actor: ActorDep, key: IdempotencyKeyDep = None
     ) -> JSONResponse:

@@ -8,6 +8,15 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
+from services.pricing.api.answers import (
+    CouponOut,
+    CustomerPricePage,
+    CustomerTierOut,
+    PriceListPage,
+    ProductOut,
+    ProductPage,
+    PromotionPage,
+)
 from services.pricing.api.common import sees_supplier_terms, visible_buyer
 from services.pricing.projections.catalog import Catalog
 from services.pricing.projections.queries import buyer_tier, coupon, promotions, tier_terms
@@ -16,6 +25,7 @@ from shared.service.api import ActorDep, MinPositionDep
 from shared.service.auth.access import BUYER, OPS, SUPPLIER, TRADERS, allow
 from shared.service.definition import ServiceContext
 from shared.service.errors import Problem
+from shared.service.openapi_models import answers
 from shared.service.shapes import money
 
 
@@ -38,7 +48,7 @@ def read_routes(context: ServiceContext, catalog: Catalog) -> APIRouter:
                 403, "Supplier terms", "only the supplier sees these", field="Authorization"
             )
 
-    @router.get("/products/{sku}", openapi_extra=allow(*TRADERS))
+    @router.get("/products/{sku}", openapi_extra=allow(*TRADERS), **answers(ProductOut))
     async def product(
         sku: Sku, actor: ActorDep, supplier_id: UUID | None = None, min_position: MinPositionDep = 0
     ) -> JSONResponse:
@@ -56,7 +66,7 @@ def read_routes(context: ServiceContext, catalog: Catalog) -> APIRouter:
             row.pop("cost_price")
         return JSONResponse(row, headers={"ETag": f'"{row["version"]}"'})
 
-    @router.get("/products", openapi_extra=allow(*TRADERS))
+    @router.get("/products", openapi_extra=allow(*TRADERS), **answers(ProductPage))
     async def products(
         supplier_id: UUID | None = None, min_position: MinPositionDep = 0
     ) -> dict[str, Any]:
@@ -67,7 +77,7 @@ def read_routes(context: ServiceContext, catalog: Catalog) -> APIRouter:
         found = await rows(query.order_by(t.products.c.sku), min_position)
         return {"items": [_product(row) for row in found]}
 
-    @router.get("/price-lists", openapi_extra=allow(OPS, SUPPLIER))
+    @router.get("/price-lists", openapi_extra=allow(OPS, SUPPLIER), **answers(PriceListPage))
     async def price_lists(
         actor: ActorDep,
         supplier_id: UUID,
@@ -96,7 +106,9 @@ def read_routes(context: ServiceContext, catalog: Catalog) -> APIRouter:
             ]
         }
 
-    @router.get("/customer-prices", openapi_extra=allow(BUYER, OPS, SUPPLIER))
+    @router.get(
+        "/customer-prices", openapi_extra=allow(BUYER, OPS, SUPPLIER), **answers(CustomerPricePage)
+    )
     async def customer_prices(
         actor: ActorDep,
         supplier_id: UUID,
@@ -116,7 +128,11 @@ def read_routes(context: ServiceContext, catalog: Catalog) -> APIRouter:
             "items": [{**r, "unit_price": money(r["unit_price"], r["currency"])} for r in found]
         }
 
-    @router.get("/customer-tiers/{buyer_id}", openapi_extra=allow(BUYER, OPS, SUPPLIER))
+    @router.get(
+        "/customer-tiers/{buyer_id}",
+        openapi_extra=allow(BUYER, OPS, SUPPLIER),
+        **answers(CustomerTierOut),
+    )
     async def customer_tier(
         buyer_id: UUID, supplier_id: UUID, actor: ActorDep, min_position: MinPositionDep = 0
     ) -> dict[str, Any]:
@@ -129,7 +145,7 @@ def read_routes(context: ServiceContext, catalog: Catalog) -> APIRouter:
             tier = await buyer_tier(conn, t, supplier_id, buyer_id)
         return {"buyer_id": str(buyer_id), "supplier_id": str(supplier_id), "tier": tier}
 
-    @router.get("/promotions", openapi_extra=allow(*TRADERS))
+    @router.get("/promotions", openapi_extra=allow(*TRADERS), **answers(PromotionPage))
     async def list_promotions(
         supplier_id: UUID, min_position: MinPositionDep = 0
     ) -> dict[str, Any]:
@@ -151,7 +167,7 @@ def read_routes(context: ServiceContext, catalog: Catalog) -> APIRouter:
             ]
         }
 
-    @router.get("/coupons/{code}", openapi_extra=allow(OPS, SUPPLIER))
+    @router.get("/coupons/{code}", openapi_extra=allow(OPS, SUPPLIER), **answers(CouponOut))
     async def one_coupon(
         code: str, supplier_id: UUID, actor: ActorDep, min_position: MinPositionDep = 0
     ) -> dict[str, Any]:

@@ -31,6 +31,21 @@ class UserIn(BaseModel):
 
 
 class UserOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "username": "buyer-01",
+                    "role": "buyer",
+                    "party": "1b3f6f55-3c8e-5d1b-a0d2-2f1b7c9d8e11",
+                    "active": True,
+                    "created_at": "2026-12-01T08:00:00Z",
+                    "locked_until": None,
+                }
+            ]
+        }
+    )
+
     username: str
     role: str
     party: str
@@ -50,6 +65,21 @@ class ApiKeyIn(BaseModel):
 
 
 class ApiKeyOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "key_id": "k_7Hq2",
+                    "api_key": "b2bk_k_7Hq2_…",
+                    "signing_secret": "whsec_…",
+                    "role": "warehouse",
+                    "party": "9d1c0f0e-5d2a-5d1e-9a3b-3e0f4c2b1a77",
+                    "expires_at": None,
+                }
+            ]
+        }
+    )
+
     key_id: str
     api_key: str = Field(description="shown once: send it as X-API-Key")
     signing_secret: str = Field(description="signs your webhooks (Standard Webhooks), shown once")
@@ -60,6 +90,23 @@ class ApiKeyOut(BaseModel):
 
 class ApiKeyInfo(BaseModel):
     """A key's public facts: never the key or its signing secret."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "key_id": "k_7Hq2",
+                    "role": "warehouse",
+                    "party": "9d1c0f0e-5d2a-5d1e-9a3b-3e0f4c2b1a77",
+                    "name": "Keelung DC scanner",
+                    "created_at": "2026-12-01T08:00:00Z",
+                    "expires_at": None,
+                    "last_used_at": "2026-12-07T03:10:00Z",
+                    "revoked_at": None,
+                }
+            ]
+        }
+    )
 
     key_id: str
     role: str

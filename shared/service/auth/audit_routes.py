@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from shared.service.auth.access import OPS, allow
 from shared.service.auth.audit import AuditQuery, as_csv, as_json_lines
@@ -22,6 +22,21 @@ AuditType = Literal[
 
 
 class AuditEntry(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "position": 12,
+                    "at": "2026-12-07T03:10:00Z",
+                    "event_type": "LoginSucceeded",
+                    "actor": "buyer:1b3f6f55-3c8e-5d1b-a0d2-2f1b7c9d8e11",
+                    "subject": "buyer-01",
+                    "data": {"channel": "api"},
+                }
+            ]
+        }
+    )
+
     position: int
     at: datetime
     event_type: str

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Form, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from shared.service.auth.access import EVERYONE, PUBLIC, allow
 from shared.service.auth.account_routes import account_routes
@@ -19,6 +19,20 @@ from shared.service.errors import Problem
 
 
 class TokenOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "access_token": "eyJhbGciOiJIUzI1NiJ9.…",
+                    "token_type": "bearer",
+                    "expires_in": 3600,
+                    "role": "buyer",
+                    "party": "1b3f6f55-3c8e-5d1b-a0d2-2f1b7c9d8e11",
+                }
+            ]
+        }
+    )
+
     access_token: str
     token_type: Literal["bearer"] = "bearer"
     expires_in: int
@@ -27,6 +41,19 @@ class TokenOut(BaseModel):
 
 
 class Me(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "role": "buyer",
+                    "party": "1b3f6f55-3c8e-5d1b-a0d2-2f1b7c9d8e11",
+                    "via": "token",
+                    "subject": "buyer-01",
+                }
+            ]
+        }
+    )
+
     role: str
     party: str
     via: str

@@ -28,6 +28,20 @@ class SubscriptionIn(BaseModel):
 
 
 class SubscriptionOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "subscription_id": "3c2b1a09-8f7e-4d6c-b5a4-93827160f5e4",
+                    "url": "https://erp.example.com/hooks/b2b",
+                    "event_types": ["Shipped", "Delivered"],
+                    "party": "buyer:1b3f6f55-3c8e-5d1b-a0d2-2f1b7c9d8e11",
+                    "secret": "whsec_…",
+                }
+            ]
+        }
+    )
+
     subscription_id: str
     url: str
     event_types: list[str]
@@ -36,6 +50,23 @@ class SubscriptionOut(BaseModel):
 
 
 class DeliveryOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "msg_id": "msg_2f1b7c9d8e114f0a9b3c5d7e1f2a4b6c",
+                    "subscription_id": "3c2b1a09-8f7e-4d6c-b5a4-93827160f5e4",
+                    "event_type": "Shipped",
+                    "status": "delivered",
+                    "attempts": 1,
+                    "last_attempt_at": "2026-12-07T03:10:00Z",
+                    "next_attempt_at": None,
+                    "delivered_at": "2026-12-07T03:10:00Z",
+                }
+            ]
+        }
+    )
+
     msg_id: str
     subscription_id: str
     event_type: str

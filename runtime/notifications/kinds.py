@@ -1,0 +1,49 @@
+"""The kinds of mail the platform sends, which event sends each, and to whom.
+
+"Order held" and "RFQ received" are not here: no service records such an event yet."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Role = Literal["buyer", "supplier"]
+
+
+def N_(message: str) -> str:
+    """Mark a message for the catalogs (``make translations``); translated when rendered."""
+    return message
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    source: str
+    event_type: str
+    recipients: tuple[Role, ...]
+    subject: str
+    """A catalog message with ``%(order)s`` / ``%(invoice)s`` placeholders."""
+    label: str
+    """What the kind is called where a user switches it on or off."""
+
+
+KINDS: tuple[Kind, ...] = (
+    Kind("order_placed", "order", "OrderPlaced", ("buyer", "supplier"),
+         N_("Order %(order)s placed"), N_("An order is placed")),
+    Kind("order_confirmed", "order", "OrderConfirmed", ("buyer",),
+         N_("Order %(order)s confirmed"), N_("An order is confirmed")),
+    Kind("order_shipped", "logistics", "Shipped", ("buyer",),
+         N_("Order %(order)s shipped"), N_("A shipment leaves the warehouse")),
+    Kind("shipment_delayed", "logistics", "ShipmentDelayed", ("buyer", "supplier"),
+         N_("Order %(order)s delayed"), N_("A shipment is delayed")),
+    Kind("order_delivered", "logistics", "Delivered", ("buyer", "supplier"),
+         N_("Order %(order)s delivered"), N_("A shipment is delivered")),
+    Kind("invoice_issued", "payment", "InvoiceIssued", ("buyer",),
+         N_("Invoice %(invoice)s for order %(order)s"), N_("An invoice is issued")),
+    Kind("invoice_overdue", "payment", "", ("buyer", "supplier"),
+         N_("Invoice %(invoice)s is overdue"), N_("An invoice is overdue")),
+)  # fmt: skip
+BY_NAME = {kind.name: kind for kind in KINDS}
+BY_EVENT = {(kind.source, kind.event_type): kind for kind in KINDS if kind.event_type}
+OVERDUE = BY_NAME["invoice_overdue"]
+"""Sent once an open invoice is past its due date (a time, not an event, makes it due)."""

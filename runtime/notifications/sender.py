@@ -1,0 +1,207 @@
+"""Delivers the mail outbox: each due row is addressed (the party's contact address and
+language, as the directory knows them when it is sent), rendered and handed to the transport;
+a refusal is retried with exponential backoff. Overdue invoices are queued here too, once."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr
+from typing import Any
+
+import structlog
+
+from runtime.notifications.kinds import OVERDUE
+from runtime.notifications.render import render, short
+from runtime.notifications.store import MailStore, utc
+from runtime.notifications.transport import Transport, Undeliverable
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class Backoff:
+    base: float = 2.0
+    cap: float = 3600.0
+    max_attempts: int = 8
+
+    def delay(self, attempts: int) -> timedelta:
+        return timedelta(seconds=min(self.cap, self.base * 2 ** (attempts - 1)))
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    sender: str = "B2B Ordering <orders@b2b-ordering.example>"
+    base_url: str = "http://127.0.0.1:8000"
+    directory_wait: timedelta = timedelta(minutes=10)
+    """How long a mail waits for its order or party to reach the directory (another source's
+    dispatcher may be behind) before it is given up."""
+    overdue_every: float = 300.0
+    """Seconds between looks for invoices that fell due."""
+
+
+DEFAULT_MAIL = MailSettings()
+DEFAULT_BACKOFF = Backoff()
+
+
+class MailSender:
+    def __init__(
+        self,
+        store: MailStore,
+        transport: Transport,
+        settings: MailSettings = DEFAULT_MAIL,
+        backoff: Backoff = DEFAULT_BACKOFF,
+    ) -> None:
+        self.store = store
+        self.transport = transport
+        self.settings = settings
+        self.backoff = backoff
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        """Something may be due now (the notification database committed)."""
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Send what is due; sleep until woken, the next retry or the next overdue look."""
+        overdue_at = 0.0
+        loop = asyncio.get_running_loop()
+        while True:
+            self._wake.clear()
+            try:
+                if loop.time() >= overdue_at:
+                    await self.queue_overdue(datetime.now(UTC).date())
+                    overdue_at = loop.time() + self.settings.overdue_every
+                await self.send_due()
+                pause = await self._until_next(overdue_at - loop.time())
+            except Exception:
+                log.exception("mail sender failed; retrying")
+                pause = 5.0
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(max(0.05, pause)):
+                    await self._wake.wait()
+
+    async def _until_next(self, overdue_in: float) -> float:
+        due = await self.store.due(datetime.now(UTC) + timedelta(days=3650), 1)
+        if not due:
+            return overdue_in
+        first = utc(due[0]["next_attempt_at"])
+        assert first is not None
+        return min(overdue_in, (first - datetime.now(UTC)).total_seconds())
+
+    async def send_due(self, now: datetime | None = None, limit: int = 50) -> int:
+        """Deliver every due row (a batch at a time); how many were sent."""
+        sent = 0
+        while True:
+            rows = await self.store.due(now or datetime.now(UTC), limit)
+            for row in rows:
+                sent += await self._deliver(row, now or datetime.now(UTC))
+            if len(rows) < limit:
+                return sent
+
+    async def queue_overdue(self, today: date) -> int:
+        """Queue the overdue mail of every open invoice past its due date, once each."""
+        found = await self.store.overdue(today)
+        for invoice in found:
+            data = json.loads(invoice["data"])
+            async with self.store.database.begin():
+                for role in OVERDUE.recipients:
+                    await self.store.enqueue(
+                        OVERDUE.name,
+                        role,
+                        invoice["order_id"],
+                        f"overdue:{invoice['invoice_id']}",
+                        data,
+                    )
+                await self.store.overdue_queued(invoice["invoice_id"])
+        return len(found)
+
+    async def _deliver(self, row: dict[str, Any], now: datetime) -> int:
+        order = await self.store.lookup_order(row["order_id"])
+        party_id: str | None = None if order is None else order[f"{row['role']}_id"]
+        party = None if party_id is None else await self.store.lookup_party(party_id)
+        if order is None or party is None or party_id is None:
+            created = utc(row["created_at"])
+            assert created is not None
+            if now - created > self.settings.directory_wait:
+                await self.store.mark(row["msg_id"], status="skipped", last_error="no such party")
+            else:
+                await self.store.mark(row["msg_id"], next_attempt_at=now + timedelta(seconds=2))
+            return 0
+        if not party["email"]:
+            await self.store.mark(row["msg_id"], status="skipped", last_error="no contact address")
+            return 0
+        if row["kind"] in await self.store.switched_off(row["role"], party_id):
+            await self.store.mark(row["msg_id"], status="skipped", last_error="switched off")
+            return 0
+        attempts = row["attempts"] + 1
+        try:
+            message = await self._message(row, order, party)
+        except Exception as error:  # a template that cannot render this mail: never retried
+            log.exception("mail not rendered", msg_id=row["msg_id"], kind=row["kind"])
+            reason = f"not rendered: {type(error).__name__}: {error}"[:500]
+            await self.store.mark(
+                row["msg_id"], status="failed", attempts=attempts, last_error=reason
+            )
+            return 0
+        try:
+            await self.transport.send(message)
+        except Undeliverable as error:
+            failed = attempts >= self.backoff.max_attempts
+            log.warning("mail not delivered", msg_id=row["msg_id"], error=str(error))
+            await self.store.mark(
+                row["msg_id"],
+                status="failed" if failed else "retrying",
+                attempts=attempts,
+                last_error=str(error)[:500],
+                next_attempt_at=now + self.backoff.delay(attempts),
+            )
+            return 0
+        await self.store.mark(
+            row["msg_id"],
+            status="sent",
+            attempts=attempts,
+            sent_at=datetime.now(UTC),
+            to_address=party["email"],
+            subject=str(message["Subject"])[:500],
+            last_error=None,
+        )
+        return 1
+
+    async def _message(
+        self, row: dict[str, Any], order: dict[str, Any], party: dict[str, Any]
+    ) -> EmailMessage:
+        buyer = await self.store.lookup_party(order["buyer_id"])
+        supplier = await self.store.lookup_party(order["supplier_id"])
+        data = json.loads(row["data"])
+        values: dict[str, Any] = {
+            "recipient": party["name"],
+            "buyer": buyer["name"] if buyer else short(order["buyer_id"]),
+            "supplier": supplier["name"] if supplier else short(order["supplier_id"]),
+            "order": short(order["order_id"]),
+            "order_id": order["order_id"],
+            "data": data,
+            "link": f"{self.settings.base_url.rstrip('/')}/portal/orders/{order['order_id']}",
+        }
+        if "invoice_id" in data:
+            values["invoice"] = short(data["invoice_id"])
+        mail = await asyncio.to_thread(render, row["kind"], row["role"], party["language"], values)
+        message = EmailMessage()
+        message["From"] = self.settings.sender
+        message["To"] = formataddr((party["name"], party["email"]))
+        message["Subject"] = mail.subject
+        message["Date"] = format_datetime(datetime.now(UTC))
+        message["Message-ID"] = f"<{row['msg_id']}@b2b-ordering>"
+        message["X-B2B-Mail-Id"] = row["msg_id"]
+        message["X-B2B-Kind"] = row["kind"]
+        queued = utc(row["created_at"])
+        assert queued is not None
+        message["X-B2B-Queued"] = queued.strftime("%Y%m%dT%H%M%S")
+        message.set_content(mail.text)
+        message.add_alternative(mail.html, subtype="html")
+        message["Content-Language"] = mail.language  # after the body: set_content drops it
+        return message

@@ -1,0 +1,252 @@
+"""The notification database: the parties' contacts and the orders and invoices mail is about
+(copied from the services' events), the mail outbox, and each party's switched-off kinds."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    bindparam,
+    select,
+    update,
+)
+
+from shared.service.sql import upsert
+from shared.sql import Database
+
+metadata = MetaData()
+MAIL_NAMESPACE = uuid.UUID("0e5d7b8a-33c4-4f7e-9b1d-6a2f8c4e1d90")
+
+parties = Table(
+    "notify_parties",
+    metadata,
+    Column("party_id", String(36), primary_key=True),
+    Column("role", String(16), nullable=False),
+    Column("name", String(1000), nullable=False),
+    Column("email", String(254)),
+    Column("language", String(40)),
+)
+orders = Table(
+    "notify_orders",
+    metadata,
+    Column("order_id", String(36), primary_key=True),
+    Column("buyer_id", String(36), nullable=False),
+    Column("supplier_id", String(36), nullable=False),
+    Column("reference", String(1000)),
+)
+invoices = Table(
+    "notify_invoices",
+    metadata,
+    Column("invoice_id", String(36), primary_key=True),
+    Column("order_id", String(36), nullable=False),
+    Column("data", Text, nullable=False),
+    Column("due_on", String(10), nullable=False, index=True),
+    Column("settled", Boolean, nullable=False),
+    Column("overdue_queued", Boolean, nullable=False),
+)
+outbox = Table(
+    "mail_outbox",
+    metadata,
+    Column("msg_id", String(36), primary_key=True),
+    Column("kind", String(40), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("order_id", String(36), nullable=False),
+    Column("event_id", String(36), nullable=False),
+    Column("data", Text, nullable=False),
+    Column("status", String(16), nullable=False, index=True),
+    Column("attempts", Integer, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("sent_at", DateTime(timezone=True)),
+    Column("to_address", String(254)),
+    Column("subject", String(500)),
+    Column("last_error", String(500)),
+)
+preferences = Table(
+    "mail_preferences",
+    metadata,
+    Column("role", String(16), primary_key=True),
+    Column("party", String(100), primary_key=True),
+    Column("kind", String(40), primary_key=True),
+    Column("enabled", Boolean, nullable=False),
+    Column("updated_by", String(200), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+_OUTBOX_ROW = select(outbox.c.msg_id).where(outbox.c.msg_id == bindparam("msg_id"))
+_PARTY = select(parties).where(parties.c.party_id == bindparam("party_id"))
+_ORDER = select(orders).where(orders.c.order_id == bindparam("order_id"))
+
+
+def message_id(event_id: str, role: str) -> str:
+    """One mail per (event, recipient role), whatever number of times the event arrives."""
+    return str(uuid.uuid5(MAIL_NAMESPACE, f"{event_id}/{role}"))
+
+
+def utc(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+class MailStore:
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    async def create_tables(self) -> None:
+        await self.database.create_all(metadata)
+
+    # --- written by the feed, inside the dispatcher's unit of work ----------------------------
+
+    async def party(self, party_id: str, role: str, name: str, email: Any, lang: Any) -> None:
+        row = {"party_id": party_id, "role": role, "name": name, "email": email, "language": lang}
+        async with self.database.begin() as tx:
+            await upsert(tx, parties, row, key=("party_id",))
+
+    async def order(self, order_id: str, buyer_id: str, supplier_id: str, ref: Any) -> None:
+        row = {"order_id": order_id, "buyer_id": buyer_id, "supplier_id": supplier_id}
+        async with self.database.begin() as tx:
+            await upsert(tx, orders, {**row, "reference": ref}, key=("order_id",))
+
+    async def invoice(self, invoice_id: str, order_id: str, data: dict[str, Any]) -> None:
+        row = {
+            "invoice_id": invoice_id,
+            "order_id": order_id,
+            "data": json.dumps(data),
+            "due_on": data["due_on"],
+            "settled": False,
+            "overdue_queued": False,
+        }
+        async with self.database.begin() as tx:
+            found = await tx.execute(select(invoices.c.invoice_id).where(
+                invoices.c.invoice_id == invoice_id
+            ))  # fmt: skip
+            if found.first() is None:
+                await tx.execute(invoices.insert(), row)
+
+    async def settled(self, invoice_id: str) -> None:
+        async with self.database.begin() as tx:
+            await tx.execute(
+                update(invoices).where(invoices.c.invoice_id == invoice_id).values(settled=True)
+            )
+
+    async def enqueue(
+        self, kind: str, role: str, order_id: str, event_id: str, data: dict[str, Any]
+    ) -> bool:
+        """Queue one mail unless this event already queued it for this role."""
+        msg_id = message_id(event_id, role)
+        now = datetime.now(UTC)
+        async with self.database.begin() as tx:
+            if (await tx.execute(_OUTBOX_ROW, {"msg_id": msg_id})).first() is not None:
+                return False
+            await tx.execute(
+                outbox.insert(),
+                {
+                    "msg_id": msg_id,
+                    "kind": kind,
+                    "role": role,
+                    "order_id": order_id,
+                    "event_id": event_id,
+                    "data": json.dumps(data, default=str),
+                    "status": "pending",
+                    "attempts": 0,
+                    "created_at": now,
+                    "next_attempt_at": now,
+                },
+            )
+        return True
+
+    # --- read and updated by the sender ----------------------------------------------------
+
+    async def due(self, now: datetime, limit: int) -> list[dict[str, Any]]:
+        query = (
+            select(outbox)
+            .where(outbox.c.status.in_(("pending", "retrying")), outbox.c.next_attempt_at <= now)
+            .order_by(outbox.c.next_attempt_at, outbox.c.msg_id)
+            .limit(limit)
+        )
+        async with self.database.connect() as conn:
+            return [dict(r) for r in (await conn.execute(query)).mappings().all()]
+
+    async def lookup_party(self, party_id: str) -> dict[str, Any] | None:
+        async with self.database.connect() as conn:
+            row = (await conn.execute(_PARTY, {"party_id": party_id})).mappings().first()
+        return None if row is None else dict(row)
+
+    async def lookup_order(self, order_id: str) -> dict[str, Any] | None:
+        async with self.database.connect() as conn:
+            row = (await conn.execute(_ORDER, {"order_id": order_id})).mappings().first()
+        return None if row is None else dict(row)
+
+    async def mark(self, msg_id: str, **values: Any) -> None:
+        async with self.database.begin() as tx:
+            await tx.execute(update(outbox).where(outbox.c.msg_id == msg_id).values(**values))
+
+    async def overdue(self, today: date, limit: int = 200) -> list[dict[str, Any]]:
+        query = (
+            select(invoices)
+            .where(
+                invoices.c.settled.is_(False),
+                invoices.c.overdue_queued.is_(False),
+                invoices.c.due_on < today.isoformat(),
+            )
+            .limit(limit)
+        )
+        async with self.database.connect() as conn:
+            return [dict(r) for r in (await conn.execute(query)).mappings().all()]
+
+    async def overdue_queued(self, invoice_id: str) -> None:
+        async with self.database.begin() as tx:
+            await tx.execute(
+                update(invoices)
+                .where(invoices.c.invoice_id == invoice_id)
+                .values(overdue_queued=True)
+            )
+
+    async def mails(self, order_id: str | None = None) -> list[dict[str, Any]]:
+        query = select(outbox).order_by(outbox.c.created_at, outbox.c.msg_id)
+        if order_id is not None:
+            query = query.where(outbox.c.order_id == order_id)
+        async with self.database.connect() as conn:
+            return [dict(r) for r in (await conn.execute(query)).mappings().all()]
+
+    # --- preferences ---------------------------------------------------------------------------
+
+    async def switched_off(self, role: str, party: str) -> set[str]:
+        query = select(preferences.c.kind).where(
+            preferences.c.role == role,
+            preferences.c.party == party,
+            preferences.c.enabled.is_(False),
+        )
+        async with self.database.connect() as conn:
+            return {r[0] for r in (await conn.execute(query)).all()}
+
+    async def set_preferences(self, role: str, party: str, kinds: dict[str, bool], by: str) -> None:
+        now = datetime.now(UTC)
+        async with self.database.begin() as tx:
+            for kind, enabled in kinds.items():
+                row = {
+                    "role": role,
+                    "party": party,
+                    "kind": kind,
+                    "enabled": enabled,
+                    "updated_by": by,
+                    "updated_at": now,
+                }
+                await upsert(tx, preferences, row, key=("role", "party", "kind"))
+
+
+def rows_of(found: Sequence[Any]) -> list[dict[str, Any]]:
+    return [dict(r) for r in found]

@@ -1,0 +1,62 @@
+"""Where mail goes: an SMTP server (aiosmtplib), or a directory of .eml files that a person can
+open (``make run`` writes to ``$DATA_DIR/mail`` unless an SMTP server is configured)."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Protocol
+
+import aiosmtplib
+
+
+class Undeliverable(Exception):
+    """The transport did not take the mail; the sender retries later."""
+
+
+class Transport(Protocol):
+    async def send(self, message: EmailMessage) -> None: ...
+
+
+@dataclass(frozen=True)
+class SmtpTransport:
+    host: str
+    port: int = 25
+    username: str | None = None
+    password: str | None = None
+    starttls: bool = False
+    timeout: float = 30.0
+
+    async def send(self, message: EmailMessage) -> None:
+        try:
+            await aiosmtplib.send(
+                message,
+                hostname=self.host,
+                port=self.port,
+                username=self.username,
+                password=self.password,
+                start_tls=self.starttls,
+                timeout=self.timeout,
+            )
+        except (aiosmtplib.SMTPException, OSError, TimeoutError) as error:
+            raise Undeliverable(f"{type(error).__name__}: {error}") from error
+
+
+@dataclass(frozen=True)
+class DirectoryTransport:
+    """One ``<time>-<message id>.eml`` file per mail (any mail program opens them)."""
+
+    directory: Path
+
+    async def send(self, message: EmailMessage) -> None:
+        name = f"{message['X-B2B-Queued']}-{message['X-B2B-Mail-Id']}.eml"
+        await asyncio.to_thread(self._write, name, bytes(message))
+
+    def _write(self, name: str, content: bytes) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        target = self.directory / name
+        partial = target.with_suffix(".part")
+        partial.write_bytes(content)
+        partial.replace(target)

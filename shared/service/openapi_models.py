@@ -1,0 +1,58 @@
+"""Documenting what a route answers: ``@router.get(path, **answers(Model))``.
+
+The route's own return value is served as it is (no second validation or filtering on the
+way out); ``tests/fuzz`` checks every real answer against the documented model. Answer models
+allow fields they do not name, so a new field never breaks a client generated from them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from shared.service.api import CommandAccepted
+
+
+class Answer(BaseModel):
+    """Base of the documented answers: every field optional, unknown ones allowed."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class Amount(Answer):
+    """Money as the API shows it: a decimal string and an ISO 4217 currency."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"amount": "12.50", "currency": "USD"}]}
+    )
+
+    amount: str | None = None
+    currency: str | None = None
+
+
+class Accepted(CommandAccepted):
+    """A command's answer: the aggregate's id, its new version (also the ETag), the store
+    position to pass as ``min_position`` to a read, and the events it recorded."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "6b4c772b-6021-5731-b2e5-8faadd38374a",
+                    "stream_version": 1,
+                    "position": 24,
+                    "events": ["OrderPlaced"],
+                }
+            ]
+        }
+    )
+
+
+def answers(
+    model: Any, status: int = 200, description: str = "Successful Response"
+) -> dict[str, Any]:
+    """Decorator arguments that document ``model`` as the answer with ``status``."""
+    return {
+        "response_model": None,
+        "responses": {status: {"model": model, "description": description}},
+    }
