@@ -6,6 +6,7 @@ from typing import Any
 from uuid import UUID
 
 from shared.events import inventory, logistics, payment, pricing
+from shared.events.base import DomainEvent
 from shared.events.envelope import Envelope
 from shared.events.logistics import Remedy
 from shared.events.order import InvoiceStage, ReturnStage, ShipmentStage
@@ -78,19 +79,28 @@ def _command(event: Any, rule: AutoConfirmRule | None) -> Command | None:
     return None
 
 
-FOLLOWED = {
-    "pricing": ("OrderPriced", "OrderPricingFailed"),
-    "inventory": ("StockReserved", "StockReservationFailed", "BackorderCreated"),
-    "logistics": (
-        "ShipmentPlanned", "Shipped", "Delivered", "GoodsAccepted", "GoodsRejected",
-        "ReturnAuthorized", "ReturnReceived",
+FOLLOWED: dict[str, tuple[type[DomainEvent], ...]] = {
+    "pricing": (pricing.OrderPriced, pricing.OrderPricingFailed),
+    "inventory": (
+        inventory.StockReserved,
+        inventory.StockReservationFailed,
+        inventory.BackorderCreated,
     ),
-    "payment": ("InvoiceIssued", "PaymentSettled"),
-}  # fmt: skip
-_NEEDS_RULE = frozenset({"OrderPriced", "StockReserved"})
+    "logistics": (
+        logistics.ShipmentPlanned,
+        logistics.Shipped,
+        logistics.Delivered,
+        logistics.GoodsAccepted,
+        logistics.GoodsRejected,
+        logistics.ReturnAuthorized,
+        logistics.ReturnReceived,
+    ),
+    "payment": (payment.InvoiceIssued, payment.PaymentSettled),
+}
+_NEEDS_RULE = (pricing.OrderPriced, inventory.StockReserved)
 
 
-def order_policies(
+def reactions(
     orders: Repository[Command, OrderState], parties: Repository[PartyCommand, PartyState]
 ) -> list[Policy]:
     """One policy per followed service, each recording that service's facts on the order."""
@@ -101,7 +111,7 @@ def order_policies(
         async def handle(envelope: Envelope) -> None:
             order_id: UUID = envelope.event.order_id  # type: ignore[attr-defined]
             rule = None
-            if envelope.event_type in _NEEDS_RULE:
+            if isinstance(envelope.event, _NEEDS_RULE):
                 order = await orders.load(order_id)
                 rule = (await parties.load(order.state.supplier_id)).state.rule
             command = _command(envelope.event, rule)

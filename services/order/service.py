@@ -7,9 +7,9 @@ from shared.service.repository import Repository
 
 from .domain.decide import order_decider
 from .domain.parties import party_decider
-from .http import make_router
+from .http import routes
 from .http.deps import OrderDeps
-from .reactions import order_policies
+from .reactions import reactions
 from .views.analytics import OrderFacts
 from .views.details import OrderDetails
 from .views.parties import PartyDirectory
@@ -30,8 +30,8 @@ def build(context: ServiceContext) -> ServiceParts:
         details=OrderDetails(),
     )
     return ServiceParts(
-        router=make_router(deps),
-        policies=order_policies(deps.orders, deps.suppliers),
+        router=routes(deps),
+        policies=reactions(deps.orders, deps.suppliers),
         projections=[deps.products, deps.parties, deps.summaries, deps.details, OrderFacts()],
     )
 

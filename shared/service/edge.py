@@ -77,6 +77,70 @@ H = TypeVar("H", bound=Handler)
 R = TypeVar("R", bound=Callable[..., Any])
 
 
+@dataclass(frozen=True)
+class CommandRoute:
+    """How a command handler is reached: method, path, roles and what it answers."""
+
+    method: str
+    path: str
+    roles: tuple[str, ...]
+    status: int = 200
+    versioned: bool = False
+    webhook: bool = False
+    rate: str | None = None
+    answer: Any = AcceptedAnswer
+    summary: str | None = None
+
+
+@dataclass(frozen=True)
+class QueryRoute:
+    """How any other route is reached: its roles, and FastAPI's own options."""
+
+    method: str
+    path: str
+    roles: tuple[str, ...]
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+_DECLARED = "__edge_route__"
+
+
+def command(
+    method: str,
+    path: str,
+    *,
+    roles: Sequence[str],
+    status: int = 200,
+    versioned: bool = False,
+    webhook: bool = False,
+    rate: str | None = None,
+    answer: Any = AcceptedAnswer,
+    summary: str | None = None,
+) -> Callable[[H], H]:
+    """Declare a command route on a handler (a function, or a method of a route class). The
+    handler takes a ``Call`` first, then the route's path parameters and body by name, and
+    returns ``Accepted`` (or an ``Answer``); ``answer`` is the model the OpenAPI document shows."""
+    route = CommandRoute(
+        method, path, tuple(roles), status, versioned, webhook, rate, answer, summary
+    )
+    return _declare(route)
+
+
+def query(
+    path: str, *, roles: Sequence[str], method: str = "GET", **options: Any
+) -> Callable[[R], R]:
+    """Declare any other route (reads, uploads): its roles, and FastAPI's own options."""
+    return _declare(QueryRoute(method, path, tuple(roles), options))
+
+
+def _declare(route: CommandRoute | QueryRoute) -> Callable[[R], R]:
+    def mark(handler: R) -> R:
+        setattr(handler, _DECLARED, route)
+        return handler
+
+    return mark
+
+
 class Edge:
     """One service's routes: commands through one shared path, queries with their roles."""
 
@@ -92,46 +156,57 @@ class Edge:
         self.idempotency = idempotency
         self.router = APIRouter(prefix=prefix, tags=list(tags or [service]))
 
-    def command(
-        self,
-        method: str,
-        path: str,
-        *,
-        roles: Sequence[str],
-        status: int = 200,
-        versioned: bool = False,
-        webhook: bool = False,
-        rate: str | None = None,
-        answer: Any = AcceptedAnswer,
-        summary: str | None = None,
-    ) -> Callable[[H], H]:
-        """Declare a command route. The handler takes a ``Call`` first, then the route's path
-        parameters and body by name, and returns ``Accepted`` (or an ``Answer``); ``answer``
-        is the model the OpenAPI document shows for it."""
+    def include(self, handlers: object) -> APIRouter:
+        """Add every declared route of ``handlers`` (an object whose methods carry
+        ``@command``/``@query``), in the order they are written; the router."""
+        seen: set[str] = set()
+        for cls in type(handlers).__mro__:
+            for name, member in vars(cls).items():
+                route = getattr(member, _DECLARED, None)
+                if route is not None and name not in seen:
+                    seen.add(name)
+                    self.add(getattr(handlers, name), route)
+        return self.router
 
-        def declare(handler: H) -> H:
-            endpoint = _endpoint(self, handler, status, versioned)
+    def add(self, handler: Callable[..., Any], route: CommandRoute | QueryRoute) -> None:
+        if isinstance(route, QueryRoute):
+            extra = allow(*route.roles, rate=route.options.get("rate"))
+            options = {k: v for k, v in route.options.items() if k != "rate"}
             self.router.add_api_route(
-                path,
-                endpoint,
-                methods=[method],
-                status_code=status,
-                response_model=None,
-                responses={status: {"model": answer, "description": "The command was accepted"}},
-                summary=summary,
-                name=handler.__name__,
-                openapi_extra=allow(*roles, webhook=webhook, rate=rate),
+                route.path, handler, methods=[route.method], openapi_extra=extra, **options
             )
+            return
+        self.router.add_api_route(
+            route.path,
+            _endpoint(self, handler, route.status, route.versioned),
+            methods=[route.method],
+            status_code=route.status,
+            response_model=None,
+            responses={
+                route.status: {"model": route.answer, "description": "The command was accepted"}
+            },
+            summary=route.summary,
+            name=handler.__name__,
+            openapi_extra=allow(*route.roles, webhook=route.webhook, rate=route.rate),
+        )
+
+    def command(self, method: str, path: str, **declared: Any) -> Callable[[H], H]:
+        """``@edge.command(...)``: declare and add a command route at once."""
+
+        def add(handler: H) -> H:
+            self.add(handler, getattr(command(method, path, **declared)(handler), _DECLARED))
             return handler
 
-        return declare
+        return add
 
-    def query(
-        self, path: str, *, roles: Sequence[str], method: str = "GET", **options: Any
-    ) -> Callable[[R], R]:
-        """Declare any other route (reads, uploads): its roles, and FastAPI's own options."""
-        extra = allow(*roles, rate=options.pop("rate", None))
-        return self.router.api_route(path, methods=[method], openapi_extra=extra, **options)
+    def query(self, path: str, **declared: Any) -> Callable[[R], R]:
+        """``@edge.query(...)``: declare and add any other route at once."""
+
+        def add(handler: R) -> R:
+            self.add(handler, getattr(query(path, **declared)(handler), _DECLARED))
+            return handler
+
+        return add
 
 
 def _endpoint(edge: Edge, handler: Handler, status: int, versioned: bool) -> Callable[..., Any]:

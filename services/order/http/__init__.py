@@ -12,7 +12,7 @@ from .parties import party_routes
 from .queries import query_routes
 
 
-def make_router(deps: OrderDeps) -> APIRouter:
+def routes(deps: OrderDeps) -> APIRouter:
     router = APIRouter(prefix="/api/v1")
     router.include_router(party_routes(deps))
     router.include_router(order_routes(deps))

@@ -14,7 +14,8 @@ from fastapi.responses import StreamingResponse
 from sqlalchemy import select
 
 from shared.service.api import ActorDep, MinPositionDep
-from shared.service.auth.access import ANALYST, BUYER, OPS, SUPPLIER, allow
+from shared.service.auth.access import ANALYST, BUYER, OPS, SUPPLIER
+from shared.service.edge import Edge, query
 from shared.service.exports import (
     FILE_RESPONSES,
     FormatQuery,
@@ -37,40 +38,44 @@ LINE_COLUMNS = (
 )  # fmt: skip
 
 
-def export_routes(deps: OrderDeps) -> APIRouter:
-    router = APIRouter(tags=["exports"])
-    table = deps.summaries.orders
+class OrderExports:
+    """Orders and order lines of a period as CSV or XLSX (a buyer or supplier only its own)."""
+
+    def __init__(self, deps: OrderDeps) -> None:
+        self.deps = deps
+        self.table = deps.summaries.orders
 
     async def page(
-        period: Period, scope: dict[str, str | None], offset: int, limit: int
+        self, period: Period, scope: dict[str, str | None], offset: int, limit: int
     ) -> Sequence[Any]:
         query = (
-            select(table)
+            select(self.table)
             .where(
-                table.c.placed_at >= period.start.isoformat(),
-                table.c.placed_at < period.end.isoformat(),
+                self.table.c.placed_at >= period.start.isoformat(),
+                self.table.c.placed_at < period.end.isoformat(),
             )
-            .order_by(table.c.placed_at, table.c.order_id)
+            .order_by(self.table.c.placed_at, self.table.c.order_id)
             .limit(limit)
             .offset(offset)
         )
         if scope["buyer"] is not None:
-            query = query.where(table.c.buyer_id == scope["buyer"])
+            query = query.where(self.table.c.buyer_id == scope["buyer"])
         if scope["supplier"] is not None:
-            query = query.where(table.c.supplier_id == scope["supplier"])
-        async with deps.context.engine.connect() as conn:
+            query = query.where(self.table.c.supplier_id == scope["supplier"])
+        async with self.deps.context.engine.connect() as conn:
             return (await conn.execute(query)).mappings().all()
 
-    async def wait(min_position: int) -> None:
-        await deps.context.positions.wait_for(deps.summaries.name, "order", min_position)
+    async def wait(self, min_position: int) -> None:
+        await self.deps.context.positions.wait_for(self.deps.summaries.name, "order", min_position)
 
-    @router.get(
+    @query(
         "/exports/orders",
-        openapi_extra=allow(BUYER, SUPPLIER, OPS, ANALYST),
+        roles=(BUYER, SUPPLIER, OPS, ANALYST),
         response_class=StreamingResponse,
         responses=FILE_RESPONSES,
     )
     async def export_orders(
+        self,
         actor: ActorDep,
         period: PeriodDep,
         format: FormatQuery = "csv",
@@ -80,21 +85,22 @@ def export_routes(deps: OrderDeps) -> APIRouter:
     ) -> StreamingResponse:
         """Orders placed from ``from`` to ``to`` (UTC days): one row each, with its total."""
         scope = party_scope(actor, buyer_id, supplier_id)
-        await wait(min_position)
+        await self.wait(min_position)
 
         async def rows() -> AsyncIterator[list[Any]]:
-            async for order in paged(lambda offset, limit: page(period, scope, offset, limit)):
+            async for order in paged(lambda offset, limit: self.page(period, scope, offset, limit)):
                 yield _order(order)
 
         return export_response("orders", period, format, ORDER_COLUMNS, rows())
 
-    @router.get(
+    @query(
         "/exports/order-lines",
-        openapi_extra=allow(BUYER, SUPPLIER, OPS, ANALYST),
+        roles=(BUYER, SUPPLIER, OPS, ANALYST),
         response_class=StreamingResponse,
         responses=FILE_RESPONSES,
     )
     async def export_order_lines(
+        self,
         actor: ActorDep,
         period: PeriodDep,
         format: FormatQuery = "csv",
@@ -104,16 +110,19 @@ def export_routes(deps: OrderDeps) -> APIRouter:
     ) -> StreamingResponse:
         """The lines of the orders placed in the period: quantity, agreed unit price, total."""
         scope = party_scope(actor, buyer_id, supplier_id)
-        await wait(min_position)
+        await self.wait(min_position)
 
         async def rows() -> AsyncIterator[list[Any]]:
-            async for order in paged(lambda offset, limit: page(period, scope, offset, limit)):
+            async for order in paged(lambda offset, limit: self.page(period, scope, offset, limit)):
                 for line in _lines(order):
                     yield line
 
         return export_response("order-lines", period, format, LINE_COLUMNS, rows())
 
-    return router
+
+def export_routes(deps: OrderDeps) -> APIRouter:
+    edge = Edge("order", deps.context.idempotency, prefix="", tags=["exports"])
+    return edge.include(OrderExports(deps))
 
 
 def _money(value: str | None) -> tuple[str | None, str | None]:

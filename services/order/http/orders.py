@@ -10,7 +10,7 @@ from fastapi import APIRouter
 from shared.events.envelope import new_event_id
 from shared.events.values import OrderLine, Party
 from shared.service.auth.access import BUYER, OPS, SUPPLIER
-from shared.service.edge import Accepted, Call, Edge
+from shared.service.edge import Accepted, Call, Edge, command
 from shared.service.errors import Problem
 from shared.service.strict_json import StrictJson
 
@@ -39,37 +39,43 @@ def order_id_for(buyer_id: UUID, key: str | None) -> UUID:
     return uuid.uuid5(ORDER_IDS, f"{buyer_id}:{key}") if key else new_event_id()
 
 
-def order_routes(deps: OrderDeps) -> APIRouter:
-    edge = Edge("order", deps.context.idempotency, prefix="", tags=["orders"])
+class OrderCommands:
+    """What buyers, suppliers and operations do to an order."""
+
+    def __init__(self, deps: OrderDeps) -> None:
+        self.deps = deps
 
     async def decide(
+        self,
         call: Call,
         order_id: UUID,
         make: Callable[[Party], Command],
         extra: dict[str, Any] | None = None,
     ) -> Accepted:
         """Send a command to an order the caller is a party to (404 for anyone else's)."""
-        check_sees(call.actor, (await deps.orders.load(order_id)).state, order_id)
-        command = make(party_of(call.actor))
-        result = await deps.orders.handle(
-            order_id, command, call.context(order_id), expected_version=call.expected_version
+        check_sees(call.actor, (await self.deps.orders.load(order_id)).state, order_id)
+        sent = make(party_of(call.actor))
+        result = await self.deps.orders.handle(
+            order_id, sent, call.context(order_id), expected_version=call.expected_version
         )
         return Accepted(order_id, result, extra or {})
 
-    @edge.command("POST", "/orders", roles=(BUYER, OPS), status=201, rate="orders")
-    async def place_order(call: Call, body: StrictJson[PlaceOrderIn]) -> Accepted:
+    @command("POST", "/orders", roles=(BUYER, OPS), status=201, rate="orders")
+    async def place_order(self, call: Call, body: StrictJson[PlaceOrderIn]) -> Accepted:
         """A buyer places an order with one supplier; lines must fit pack sizes and MOQs."""
         if call.actor.role == BUYER and call.actor.party != str(body.buyer_id):
             raise Problem(422, "Not your company", "a buyer orders for itself", field="buyer_id")
-        command = await placement(body, order_id_for(body.buyer_id, call.key))
-        result = await deps.orders.handle(command.order_id, command, call.context(command.order_id))
-        return Accepted(command.order_id, result)
+        placed = await self.placement(body, order_id_for(body.buyer_id, call.key))
+        result = await self.deps.orders.handle(
+            placed.order_id, placed, call.context(placed.order_id)
+        )
+        return Accepted(placed.order_id, result)
 
-    async def placement(body: PlaceOrderIn, order_id: UUID) -> PlaceOrder:
-        buyer = (await deps.buyers.load(body.buyer_id)).state
+    async def placement(self, body: PlaceOrderIn, order_id: UUID) -> PlaceOrder:
+        buyer = (await self.deps.buyers.load(body.buyer_id)).state
         if not buyer.registered:
             raise Problem(422, "Unknown buyer", f"no buyer {body.buyer_id}", field="buyer_id")
-        supplier = (await deps.suppliers.load(body.supplier_id)).state
+        supplier = (await self.deps.suppliers.load(body.supplier_id)).state
         if not supplier.registered:
             detail = f"no supplier {body.supplier_id}"
             raise Problem(422, "Unknown supplier", detail, field="supplier_id")
@@ -80,7 +86,9 @@ def order_routes(deps: OrderDeps) -> APIRouter:
         if len({line.line_no for line in lines}) != len(lines):
             raise Problem(422, "Invalid request", "each line number once", field="lines")
         skus = {line.sku for line in lines}
-        catalog = await deps.products.rules_for(deps.context.engine, body.supplier_id, skus)
+        catalog = await self.deps.products.rules_for(
+            self.deps.context.engine, body.supplier_id, skus
+        )
         return PlaceOrder(
             order_id=order_id,
             buyer_id=body.buyer_id,
@@ -95,22 +103,28 @@ def order_routes(deps: OrderDeps) -> APIRouter:
             buyer_reference=body.buyer_reference,
         )
 
-    @edge.command("POST", "/orders/{order_id}/confirm", roles=(SUPPLIER, OPS), versioned=True)
-    async def confirm_order(call: Call, order_id: UUID, body: StrictJson[ConfirmIn]) -> Accepted:
+    @command("POST", "/orders/{order_id}/confirm", roles=(SUPPLIER, OPS), versioned=True)
+    async def confirm_order(
+        self, call: Call, order_id: UUID, body: StrictJson[ConfirmIn]
+    ) -> Accepted:
         """The supplier commits to the agreed lines and prices."""
-        return await decide(call, order_id, lambda _: ConfirmOrder(body.delivery_date))
+        return await self.decide(call, order_id, lambda _: ConfirmOrder(body.delivery_date))
 
-    @edge.command("POST", "/orders/{order_id}/reject", roles=(SUPPLIER, OPS), versioned=True)
-    async def reject_order(call: Call, order_id: UUID, body: StrictJson[ReasonIn]) -> Accepted:
+    @command("POST", "/orders/{order_id}/reject", roles=(SUPPLIER, OPS), versioned=True)
+    async def reject_order(
+        self, call: Call, order_id: UUID, body: StrictJson[ReasonIn]
+    ) -> Accepted:
         """The supplier turns the order down, saying why."""
-        return await decide(call, order_id, lambda party: RejectOrder(body.reason, party))
+        return await self.decide(call, order_id, lambda party: RejectOrder(body.reason, party))
 
-    @edge.command("POST", "/orders/{order_id}/cancel", roles=(BUYER, SUPPLIER, OPS), versioned=True)
-    async def cancel_order(call: Call, order_id: UUID, body: StrictJson[ReasonIn]) -> Accepted:
+    @command("POST", "/orders/{order_id}/cancel", roles=(BUYER, SUPPLIER, OPS), versioned=True)
+    async def cancel_order(
+        self, call: Call, order_id: UUID, body: StrictJson[ReasonIn]
+    ) -> Accepted:
         """Buyer or supplier calls the order off; refused once goods have shipped."""
-        return await decide(call, order_id, lambda party: CancelOrder(body.reason, party))
+        return await self.decide(call, order_id, lambda party: CancelOrder(body.reason, party))
 
-    @edge.command(
+    @command(
         "POST",
         "/orders/{order_id}/amendments",
         roles=(SUPPLIER, OPS),
@@ -118,36 +132,41 @@ def order_routes(deps: OrderDeps) -> APIRouter:
         answer=ProposalAccepted,
     )
     async def propose_amendment(
-        call: Call, order_id: UUID, body: StrictJson[AmendmentIn]
+        self, call: Call, order_id: UUID, body: StrictJson[AmendmentIn]
     ) -> Accepted:
         """The supplier proposes changes to quantities, prices or dates; the buyer answers."""
         proposal_id = new_event_id()
         proposal = ProposeAmendment(proposal_id, body.changes, body.note)
-        return await decide(call, order_id, lambda _: proposal, {"proposal_id": str(proposal_id)})
+        return await self.decide(
+            call, order_id, lambda _: proposal, {"proposal_id": str(proposal_id)}
+        )
 
-    @edge.command(
+    @command(
         "POST",
         "/orders/{order_id}/amendments/{proposal_id}/accept",
         roles=(BUYER, OPS),
         versioned=True,
     )
     async def accept_amendment(
-        call: Call, order_id: UUID, proposal_id: UUID, body: OptionalReason = None
+        self, call: Call, order_id: UUID, proposal_id: UUID, body: OptionalReason = None
     ) -> Accepted:
         """The buyer accepts the supplier's proposal: the order takes its lines and prices."""
-        return await decide(call, order_id, lambda _: AcceptAmendment(proposal_id))
+        return await self.decide(call, order_id, lambda _: AcceptAmendment(proposal_id))
 
-    @edge.command(
+    @command(
         "POST",
         "/orders/{order_id}/amendments/{proposal_id}/decline",
         roles=(BUYER, OPS),
         versioned=True,
     )
     async def decline_amendment(
-        call: Call, order_id: UUID, proposal_id: UUID, body: OptionalReason = None
+        self, call: Call, order_id: UUID, proposal_id: UUID, body: OptionalReason = None
     ) -> Accepted:
         """The buyer declines the proposal (saying why, if it likes); the order stays as it was."""
         reason = body.reason if body else None
-        return await decide(call, order_id, lambda _: DeclineAmendment(proposal_id, reason))
+        return await self.decide(call, order_id, lambda _: DeclineAmendment(proposal_id, reason))
 
-    return edge.router
+
+def order_routes(deps: OrderDeps) -> APIRouter:
+    edge = Edge("order", deps.context.idempotency, prefix="", tags=["orders"])
+    return edge.include(OrderCommands(deps))

@@ -12,7 +12,7 @@ from shared.service.api import (
     MinPositionDep,
 )
 from shared.service.auth.access import ANALYST, EVERYONE, OPS, SUPPLIER, TRADERS
-from shared.service.edge import Accepted, Call, Edge
+from shared.service.edge import Accepted, Call, Edge, command, query
 from shared.service.errors import Problem
 from shared.service.openapi_models import answers
 from shared.service.strict_json import StrictJson
@@ -26,21 +26,24 @@ Limit = Annotated[int, Query(ge=1, le=500)]
 Offset = Annotated[int, Query(ge=0)]
 
 
-def party_routes(deps: OrderDeps) -> APIRouter:
-    edge = Edge("order", deps.context.idempotency, prefix="", tags=["parties"])
-    context = deps.context
+class PartyRoutes:
+    """Buyers and suppliers: registration, auto-confirm rules, the directory."""
 
-    @edge.command("POST", "/buyers", roles=(OPS,), status=201)
-    async def register_buyer(call: Call, body: StrictJson[BuyerIn]) -> Accepted:
+    def __init__(self, deps: OrderDeps) -> None:
+        self.deps = deps
+        self.context = deps.context
+
+    @command("POST", "/buyers", roles=(OPS,), status=201)
+    async def register_buyer(self, call: Call, body: StrictJson[BuyerIn]) -> Accepted:
         """Register a buyer company (operations)."""
         buyer_id = body.buyer_id or new_event_id()
         event = BuyerRegistered(**body.model_dump(exclude={"buyer_id"}), buyer_id=buyer_id)
         return Accepted(
-            buyer_id, await deps.buyers.handle(buyer_id, RegisterBuyer(event), call.context())
+            buyer_id, await self.deps.buyers.handle(buyer_id, RegisterBuyer(event), call.context())
         )
 
-    @edge.command("POST", "/suppliers", roles=(OPS,), status=201)
-    async def register_supplier(call: Call, body: StrictJson[SupplierIn]) -> Accepted:
+    @command("POST", "/suppliers", roles=(OPS,), status=201)
+    async def register_supplier(self, call: Call, body: StrictJson[SupplierIn]) -> Accepted:
         """Register a supplier or distributor (operations)."""
         supplier_id = body.supplier_id or new_event_id()
         event = SupplierRegistered(
@@ -48,14 +51,12 @@ def party_routes(deps: OrderDeps) -> APIRouter:
         )
         command = RegisterSupplier(event)
         return Accepted(
-            supplier_id, await deps.suppliers.handle(supplier_id, command, call.context())
+            supplier_id, await self.deps.suppliers.handle(supplier_id, command, call.context())
         )
 
-    @edge.command(
-        "PUT", "/suppliers/{supplier_id}/auto-confirm", roles=(SUPPLIER, OPS), versioned=True
-    )
+    @command("PUT", "/suppliers/{supplier_id}/auto-confirm", roles=(SUPPLIER, OPS), versioned=True)
     async def set_auto_confirm(
-        call: Call, supplier_id: UUID, body: StrictJson[AutoConfirmIn]
+        self, call: Call, supplier_id: UUID, body: StrictJson[AutoConfirmIn]
     ) -> Accepted:
         """Set the supplier's rule for confirming orders without a person."""
         if call.actor.role == SUPPLIER and call.actor.party != str(supplier_id):
@@ -65,36 +66,39 @@ def party_routes(deps: OrderDeps) -> APIRouter:
         command = SetAutoConfirmRule(
             supplier_id, body.enabled, body.order_types, body.max_order_total
         )
-        result = await deps.suppliers.handle(
+        result = await self.deps.suppliers.handle(
             supplier_id, command, call.context(), expected_version=call.expected_version
         )
         return Accepted(supplier_id, result)
 
-    async def _wait(min_position: int) -> None:
-        await context.positions.wait_for(deps.parties.name, "order", min_position)
+    async def _wait(self, min_position: int) -> None:
+        await self.context.positions.wait_for(self.deps.parties.name, "order", min_position)
 
-    @edge.query("/buyers", roles=(SUPPLIER, OPS, ANALYST), **answers(list[Buyer]))
+    @query("/buyers", roles=(SUPPLIER, OPS, ANALYST), **answers(list[Buyer]))
     async def list_buyers(
-        limit: Limit = 100, offset: Offset = 0, min_position: MinPositionDep = 0
+        self, limit: Limit = 100, offset: Offset = 0, min_position: MinPositionDep = 0
     ) -> list[dict[str, Any]]:
-        await _wait(min_position)
-        return await deps.parties.page(context.engine, "buyers", limit, offset)
+        await self._wait(min_position)
+        return await self.deps.parties.page(self.context.engine, "buyers", limit, offset)
 
-    @edge.query("/buyers/{buyer_id}", roles=TRADERS, **answers(Buyer))
+    @query("/buyers/{buyer_id}", roles=TRADERS, **answers(Buyer))
     async def get_buyer(
-        buyer_id: UUID, actor: ActorDep, min_position: MinPositionDep = 0
+        self, buyer_id: UUID, actor: ActorDep, min_position: MinPositionDep = 0
     ) -> dict[str, Any]:
-        await _wait(min_position)
-        found = await deps.parties.get(context.engine, "buyers", str(buyer_id))
+        await self._wait(min_position)
+        found = await self.deps.parties.get(self.context.engine, "buyers", str(buyer_id))
         if found is None or (actor.role == "buyer" and actor.party != str(buyer_id)):
             raise Problem(404, "Buyer not found", f"no buyer {buyer_id}", field="buyer_id")
         return found
 
-    @edge.query("/suppliers", roles=EVERYONE, **answers(list[Supplier]))
+    @query("/suppliers", roles=EVERYONE, **answers(list[Supplier]))
     async def list_suppliers(
-        limit: Limit = 100, offset: Offset = 0, min_position: MinPositionDep = 0
+        self, limit: Limit = 100, offset: Offset = 0, min_position: MinPositionDep = 0
     ) -> list[dict[str, Any]]:
-        await _wait(min_position)
-        return await deps.parties.page(context.engine, "suppliers", limit, offset)
+        await self._wait(min_position)
+        return await self.deps.parties.page(self.context.engine, "suppliers", limit, offset)
 
-    return edge.router
+
+def party_routes(deps: OrderDeps) -> APIRouter:
+    edge = Edge("order", deps.context.idempotency, prefix="", tags=["parties"])
+    return edge.include(PartyRoutes(deps))

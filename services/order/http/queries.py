@@ -12,7 +12,7 @@ from shared.service.api import Actor, ActorDep, MinPositionDep
 from shared.service.as_of import AsOfQuery, as_of_body, fold_as_of
 from shared.service.auth.access import ANALYST, OPS, SUPPLIER, TRADERS
 from shared.service.changes import changed
-from shared.service.edge import Edge
+from shared.service.edge import Edge, query
 from shared.service.errors import Problem
 from shared.service.openapi_models import answers
 
@@ -57,16 +57,20 @@ STATUSES = (
 )
 
 
-def query_routes(deps: OrderDeps) -> APIRouter:
-    edge = Edge("order", deps.context.idempotency, prefix="", tags=["orders"])
-    context = deps.context
+class OrderQueries:
+    """The order list, an order with its cross-service timeline, and a supplier's work queue."""
 
-    async def wait(min_position: int, source: str = "order") -> None:
-        for projection in (deps.summaries.name, deps.details.name):
-            await context.positions.wait_for(projection, source, min_position)
+    def __init__(self, deps: OrderDeps) -> None:
+        self.deps = deps
+        self.context = deps.context
 
-    @edge.query("/orders", roles=TRADERS, **answers(list[OrderSummary]))
+    async def wait(self, min_position: int, source: str = "order") -> None:
+        for projection in (self.deps.summaries.name, self.deps.details.name):
+            await self.context.positions.wait_for(projection, source, min_position)
+
+    @query("/orders", roles=TRADERS, **answers(list[OrderSummary]))
     async def list_orders(
+        self,
         actor: ActorDep,
         buyer_id: UUID | None = None,
         supplier_id: UUID | None = None,
@@ -76,7 +80,7 @@ def query_routes(deps: OrderDeps) -> APIRouter:
         min_position: MinPositionDep = 0,
     ) -> list[dict[str, Any]]:
         """Orders, newest first; a buyer or supplier sees only its own."""
-        await wait(min_position)
+        await self.wait(min_position)
         filters = {
             "buyer_id": str(buyer_id) if buyer_id else None,
             "supplier_id": str(supplier_id) if supplier_id else None,
@@ -84,10 +88,11 @@ def query_routes(deps: OrderDeps) -> APIRouter:
         }
         if actor.role in ("buyer", "supplier"):
             filters[f"{actor.role}_id"] = actor.party
-        return await deps.summaries.query(context.engine, filters, limit, offset)
+        return await self.deps.summaries.query(self.context.engine, filters, limit, offset)
 
-    @edge.query("/orders/{order_id}", roles=TRADERS, **answers(OrderDetail))
+    @query("/orders/{order_id}", roles=TRADERS, **answers(OrderDetail))
     async def get_order(
+        self,
         order_id: UUID,
         actor: ActorDep,
         min_position: MinPositionDep = 0,
@@ -112,8 +117,8 @@ def query_routes(deps: OrderDeps) -> APIRouter:
         and ``until_returns`` returns (those given), or after ``wait`` seconds with what it has.
         The server re-checks on every change of the order, so the caller asks once."""
         if as_of is not None:
-            return await order_as_of(order_id, actor, as_of)
-        await wait(min_position, position_of)
+            return await self.order_as_of(order_id, actor, as_of)
+        await self.wait(min_position, position_of)
         counts = {"shipments": until_shipments, "invoices": until_invoices}
         counts["returns"] = until_returns
         key = str(order_id)
@@ -123,38 +128,41 @@ def query_routes(deps: OrderDeps) -> APIRouter:
             if until_status and summary["status"] not in until_status:
                 return False
             since = after_revision
-            if since is not None and await deps.details.revision(context.engine, key) <= since:
+            if (
+                since is not None
+                and await self.deps.details.revision(self.context.engine, key) <= since
+            ):
                 return False
             if any(n is not None for n in counts.values()):
-                facets = await deps.details.facets(context.engine, key)
+                facets = await self.deps.details.facets(self.context.engine, key)
                 return all(n is None or len(facets.get(f) or ()) >= n for f, n in counts.items())
             return True
 
         loop = asyncio.get_running_loop()
         deadline = loop.time() + wait_seconds
-        with context.changes.watch(deps.details.name, key) as change:
+        with self.context.changes.watch(self.deps.details.name, key) as change:
             while True:
-                summary, version = await found(order_id, actor)
+                summary, version = await self.found(order_id, actor)
                 if await reached(summary) or not await changed(change, deadline - loop.time()):
                     break
                 change.clear()
-        facets, timeline = await deps.details.get(context.engine, key)
+        facets, timeline = await self.deps.details.get(self.context.engine, key)
         body = {**summary, **empty_facets(), **facets, "timeline": timeline}
         body.update(version=version, revision=len(timeline))
         return JSONResponse(body, headers={"ETag": f'"{version}"'})
 
-    async def found(order_id: UUID, actor: Actor) -> tuple[dict[str, Any], int]:
+    async def found(self, order_id: UUID, actor: Actor) -> tuple[dict[str, Any], int]:
         """The order's summary and stream version, or 404 (also for another party's order)."""
-        key, stream_id = str(order_id), deps.orders.stream_id(order_id)
-        summary = await deps.summaries.get(context.engine, key)
-        version = await context.store.stream_version(stream_id)
+        key, stream_id = str(order_id), self.deps.orders.stream_id(order_id)
+        summary = await self.deps.summaries.get(self.context.engine, key)
+        version = await self.context.store.stream_version(stream_id)
         if version and (summary is None or summary["version"] < version):
             # The caller may have just written it: let the read models catch up (bounded).
-            [last] = await context.store.read_stream(stream_id, from_version=version, limit=1)
-            await wait(last.position)
-            summary = await deps.summaries.get(context.engine, key)
+            [last] = await self.context.store.read_stream(stream_id, from_version=version, limit=1)
+            await self.wait(last.position)
+            summary = await self.deps.summaries.get(self.context.engine, key)
             # Read after the summary, so the ETag is never older than what the body shows.
-            version = await context.store.stream_version(stream_id)
+            version = await self.context.store.stream_version(stream_id)
         own = summary and {"buyer": summary["buyer_id"], "supplier": summary["supplier_id"]}
         if summary is None or (
             actor.role in ("buyer", "supplier") and own and own[actor.role] != actor.party
@@ -162,22 +170,22 @@ def query_routes(deps: OrderDeps) -> APIRouter:
             raise Problem(404, "Order not found", f"no order {order_id}", field="order_id")
         return summary, version
 
-    async def order_as_of(order_id: UUID, actor: Actor, as_of: datetime) -> JSONResponse:
-        stream_id = deps.orders.stream_id(order_id)
+    async def order_as_of(self, order_id: UUID, actor: Actor, as_of: datetime) -> JSONResponse:
+        stream_id = self.deps.orders.stream_id(order_id)
         evolve, initial = order_decider.evolve, order_decider.initial_state()
-        folded = await fold_as_of(context.store, stream_id, evolve, initial, as_of)
+        folded = await fold_as_of(self.context.store, stream_id, evolve, initial, as_of)
         owner = {"buyer": str(folded.state.buyer_id), "supplier": str(folded.state.supplier_id)}
         if folded.version == 0 or owner.get(actor.role, actor.party) != actor.party:
             raise Problem(404, "Order not found", f"no order {order_id} by {as_of}", "order_id")
         return JSONResponse(as_of_body(folded, stream_id, as_of))
 
-    @edge.query(
+    @query(
         "/suppliers/{supplier_id}/queue",
         roles=(ANALYST, OPS, SUPPLIER),
         **answers(list[OrderSummary]),
     )
     async def supplier_queue(
-        supplier_id: UUID, actor: ActorDep, min_position: MinPositionDep = 0
+        self, supplier_id: UUID, actor: ActorDep, min_position: MinPositionDep = 0
     ) -> list[dict[str, Any]]:
         """Orders waiting for the supplier's decision, the buyer's answer or the buyer's
         prepayment, oldest first."""
@@ -187,7 +195,10 @@ def query_routes(deps: OrderDeps) -> APIRouter:
             raise Problem(
                 404, "Supplier not found", f"no supplier {supplier_id}", field="supplier_id"
             )
-        await wait(min_position)
-        return await deps.summaries.queue(context.engine, str(supplier_id))
+        await self.wait(min_position)
+        return await self.deps.summaries.queue(self.context.engine, str(supplier_id))
 
-    return edge.router
+
+def query_routes(deps: OrderDeps) -> APIRouter:
+    edge = Edge("order", deps.context.idempotency, prefix="", tags=["orders"])
+    return edge.include(OrderQueries(deps))

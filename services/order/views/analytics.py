@@ -22,10 +22,22 @@ from shared.service.projection import FoldingProjection
 from shared.service.rows import Rows, order_keys
 
 MILESTONES = (
-    "placed_at", "priced_at", "reserved_at", "ready_at", "backordered_at", "confirmed_at",
-    "rejected_at", "cancelled_at", "planned_at", "shipped_at", "delivered_at", "accepted_at",
-    "invoiced_at", "settled_at", "completed_at",
-)  # fmt: skip
+    "placed_at",
+    "priced_at",
+    "reserved_at",
+    "ready_at",
+    "backordered_at",
+    "confirmed_at",
+    "rejected_at",
+    "cancelled_at",
+    "planned_at",
+    "shipped_at",
+    "delivered_at",
+    "accepted_at",
+    "invoiced_at",
+    "settled_at",
+    "completed_at",
+)
 """The earliest time each happened (UTC ISO 8601); ``settled_at`` is the latest settlement."""
 
 AMOUNTS = ("list_cents", "priced_cents", "confirmed_cents", "invoiced_cents", "paid_cents",
@@ -44,12 +56,27 @@ DAILY_COUNTS = ("orders", "confirmed", "rejected", "cancelled", "shipped", "deli
 DAILY_SUMS = (*UNITS, *AMOUNTS[1:], "confirm_lead_ms", "order_to_delivery_ms")
 
 TRACKED = (
-    "OrderPlaced", "OrderReadyForConfirmation", "OrderBackordered", "OrderAmendmentProposed",
-    "OrderConfirmed", "OrderRejected", "OrderCancelled", "OrderCompleted",
-    "OrderPriced", "StockReserved", "ShipmentPlanned", "Shipped", "Delivered",
-    "GoodsAccepted", "GoodsRejected", "InvoiceIssued", "PaymentSettled", "PaymentFailed",
-    "RefundIssued", "CreditNoteIssued",
-)  # fmt: skip
+    order.OrderPlaced,
+    order.OrderReadyForConfirmation,
+    order.OrderBackordered,
+    order.OrderAmendmentProposed,
+    order.OrderConfirmed,
+    order.OrderRejected,
+    order.OrderCancelled,
+    order.OrderCompleted,
+    pricing.OrderPriced,
+    inventory.StockReserved,
+    logistics.ShipmentPlanned,
+    logistics.Shipped,
+    logistics.Delivered,
+    logistics.GoodsAccepted,
+    logistics.GoodsRejected,
+    payment.InvoiceIssued,
+    payment.PaymentSettled,
+    payment.PaymentFailed,
+    payment.RefundIssued,
+    payment.CreditNoteIssued,
+)
 
 
 def cents(money: Money) -> int:

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Column, Integer, MetaData, String, Table, Text, bindparam, func, select
 
+from shared.events import inventory, logistics, order, payment, pricing
 from shared.events.envelope import Envelope
 from shared.service.projection import FoldingProjection
 from shared.service.rows import Rows, order_keys
@@ -16,19 +17,44 @@ from shared.sql import Database
 from .timeline import describe, fold_facets, service_of, summarize
 
 TRACKED = (
-    "OrderPlaced", "OrderPricingRecorded", "OrderStockSecured", "OrderReadyForConfirmation",
-    "OrderBackordered", "OrderAmendmentProposed", "OrderAmendmentAccepted",
-    "OrderAmendmentDeclined", "OrderConfirmed", "OrderRejected", "OrderCancelled",
-    "OrderCompleted",
-    "OrderPriced", "OrderPricingFailed",
-    "StockReserved", "StockReservationFailed", "StockReleased", "StockCommitted",
-    "BackorderCreated",
-    "ShipmentPlanned", "Shipped", "ShipmentStatusUpdated", "ShipmentDelayed", "ShipmentDamaged",
-    "Delivered", "GoodsAccepted", "GoodsRejected", "ReturnAuthorized", "ReturnReceived",
-    "ShipmentCancelled",
-    "InvoiceIssued", "PaymentSettled", "PaymentFailed", "RefundIssued", "CreditNoteIssued",
-    "WarehouseRegistered", "CarrierRegistered",
-)  # fmt: skip
+    order.OrderPlaced,
+    order.OrderPricingRecorded,
+    order.OrderStockSecured,
+    order.OrderReadyForConfirmation,
+    order.OrderBackordered,
+    order.OrderAmendmentProposed,
+    order.OrderAmendmentAccepted,
+    order.OrderAmendmentDeclined,
+    order.OrderConfirmed,
+    order.OrderRejected,
+    order.OrderCancelled,
+    order.OrderCompleted,
+    pricing.OrderPriced,
+    pricing.OrderPricingFailed,
+    inventory.StockReserved,
+    inventory.StockReservationFailed,
+    inventory.StockReleased,
+    inventory.StockCommitted,
+    inventory.BackorderCreated,
+    logistics.ShipmentPlanned,
+    logistics.Shipped,
+    logistics.ShipmentStatusUpdated,
+    logistics.ShipmentDelayed,
+    logistics.ShipmentDamaged,
+    logistics.Delivered,
+    logistics.GoodsAccepted,
+    logistics.GoodsRejected,
+    logistics.ReturnAuthorized,
+    logistics.ReturnReceived,
+    logistics.ShipmentCancelled,
+    payment.InvoiceIssued,
+    payment.PaymentSettled,
+    payment.PaymentFailed,
+    payment.RefundIssued,
+    payment.CreditNoteIssued,
+    inventory.WarehouseRegistered,
+    logistics.CarrierRegistered,
+)
 NAMED = ("WarehouseRegistered", "CarrierRegistered")
 """Master data whose names the timeline uses instead of ids ("shipment planned from Keelung DC")."""
 

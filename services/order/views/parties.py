@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Boolean, Column, MetaData, String, Table, Text, select, update
 
+from shared.events import order
 from shared.events.envelope import Envelope
 from shared.events.order import AutoConfirmRuleSet, BuyerRegistered, SupplierRegistered
 from shared.service.projection import Projection
@@ -20,7 +21,7 @@ class PartyDirectory(Projection):
     name = "order_parties"
     version = 2
     sources = ("order",)
-    event_types = ("BuyerRegistered", "SupplierRegistered", "AutoConfirmRuleSet")
+    event_types = (order.BuyerRegistered, order.SupplierRegistered, order.AutoConfirmRuleSet)
 
     def define_tables(self, metadata: MetaData) -> None:
         self.buyers = Table(

@@ -8,6 +8,7 @@ from uuid import UUID
 from sqlalchemy import Boolean, Column, Integer, MetaData, String, Table, select
 
 from services.order.domain.commands import ProductRules
+from shared.events import pricing
 from shared.events.envelope import Envelope
 from shared.events.pricing import ProductRegistered, ProductUpdated
 from shared.service.projection import Projection
@@ -21,7 +22,7 @@ class OrderableProducts(Projection):
     name = "order_products"
     version = 1
     sources = ("pricing",)
-    event_types = ("ProductRegistered", "ProductUpdated")
+    event_types = (pricing.ProductRegistered, pricing.ProductUpdated)
 
     def define_tables(self, metadata: MetaData) -> None:
         self.products = Table(

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Column, Integer, MetaData, String, Table, Text, bindparam, select
 
 from services.order.domain.evolve import amend, lines_total_amount
+from shared.events import order
 from shared.events.base import Money
 from shared.events.envelope import Envelope
 from shared.events.order import (
@@ -60,12 +61,23 @@ class OrderSummaries(FoldingProjection):
     version = 2  # 2: an accepted amendment's lines and total; awaiting_prepayment
     sources = ("order",)
     event_types = (
-        "OrderPlaced", "OrderPricingRecorded", "OrderReadyForConfirmation", "OrderBackordered",
-        "OrderAmendmentProposed", "OrderAmendmentAccepted", "OrderAmendmentDeclined",
-        "OrderConfirmed", "OrderRejected", "OrderCancelled", "OrderCompleted",
-        "OrderShipmentProgressed", "OrderGoodsResolved", "OrderInvoiceProgressed",
-        "OrderStockSecured", "OrderReturnProgressed",
-    )  # fmt: skip
+        order.OrderPlaced,
+        order.OrderPricingRecorded,
+        order.OrderReadyForConfirmation,
+        order.OrderBackordered,
+        order.OrderAmendmentProposed,
+        order.OrderAmendmentAccepted,
+        order.OrderAmendmentDeclined,
+        order.OrderConfirmed,
+        order.OrderRejected,
+        order.OrderCancelled,
+        order.OrderCompleted,
+        order.OrderShipmentProgressed,
+        order.OrderGoodsResolved,
+        order.OrderInvoiceProgressed,
+        order.OrderStockSecured,
+        order.OrderReturnProgressed,
+    )
 
     def define_tables(self, metadata: MetaData) -> None:
         self.orders = Table(
@@ -210,8 +222,13 @@ def _fold(row: dict[str, Any], event: object, at: str) -> None:
 
 
 FULFILMENT_STATUSES = (
-    "confirmed", "awaiting_prepayment", "shipped", "delivered", "accepted", "invoiced",
-)  # fmt: skip
+    "confirmed",
+    "awaiting_prepayment",
+    "shipped",
+    "delivered",
+    "accepted",
+    "invoiced",
+)
 
 
 def _invoiced(row: dict[str, Any], event: OrderInvoiceProgressed) -> None:
