@@ -24,6 +24,7 @@ from portal.i18n import (
     when,
 )
 from portal.session import PortalUser, csrf_token
+from shared.events.statuses import TERMINAL as STATUS_TERMINAL
 
 HERE = Path(__file__).parent
 templates = install_gettext(Jinja2Templates(directory=HERE / "templates"))
@@ -52,7 +53,7 @@ STATUS_TONES = {
     "healthy": "ok",
     "failing": "bad",
 }
-TERMINAL = frozenset({"completed", "rejected", "cancelled"})
+TERMINAL = STATUS_TERMINAL
 
 
 CODES = {
@@ -62,6 +63,7 @@ CODES = {
     "backordered": N_("Back-ordered"),
     "amendment_proposed": N_("Amendment proposed"),
     "confirmed": N_("Confirmed"),
+    "awaiting_prepayment": N_("Awaiting prepayment"),
     "shipped": N_("Shipped"),
     "in_transit": N_("In transit"),
     "planned": N_("Planned"),

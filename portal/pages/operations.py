@@ -15,11 +15,11 @@ from portal.backend import ApiError
 from portal.deps import Page, StaffPage
 from portal.i18n import _
 from portal.session import CsrfChecked
+from shared.events.statuses import OPEN
 
 router = APIRouter(prefix="/ops")
 STUCK_AFTER = timedelta(minutes=15)
-WAITING = ("placed", "awaiting_confirmation", "backordered", "amendment_proposed", "confirmed",
-           "awaiting_prepayment", "shipped", "delivered", "accepted", "invoiced")  # fmt: skip
+WAITING = OPEN
 OPTIONAL = {
     "dead_letters": ("/api/v1/ops/dead-letters", "b2b dead-letters list"),
     "projections": ("/api/v1/ops/projections", "b2b projections"),

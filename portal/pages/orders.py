@@ -14,18 +14,36 @@ from portal.backend import ApiError
 from portal.deps import Page, PageDep
 from portal.i18n import _
 from portal.templating import TERMINAL
+from shared.events.statuses import OrderStatus
 
 router = APIRouter()
 STATUS_FILTERS = (
-    "awaiting_confirmation", "amendment_proposed", "awaiting_prepayment", "confirmed", "shipped",
-    "delivered", "invoiced", "completed", "rejected", "cancelled",
-)  # fmt: skip
+    OrderStatus.AWAITING_CONFIRMATION,
+    OrderStatus.AMENDMENT_PROPOSED,
+    OrderStatus.AWAITING_PREPAYMENT,
+    OrderStatus.CONFIRMED,
+    OrderStatus.SHIPPED,
+    OrderStatus.DELIVERED,
+    OrderStatus.INVOICED,
+    OrderStatus.COMPLETED,
+    OrderStatus.REJECTED,
+    OrderStatus.CANCELLED,
+)
 STEPS = ("placed", "confirmed", "shipped", "delivered", "accepted", "invoiced", "completed")
 REACHED = {
-    "placed": 0, "awaiting_confirmation": 0, "backordered": 0, "amendment_proposed": 0,
-    "confirmed": 1, "awaiting_prepayment": 1, "shipped": 2, "delivered": 3, "accepted": 4,
-    "invoiced": 5, "completed": 6,
-}  # fmt: skip
+    OrderStatus.PLACED: 0,
+    OrderStatus.AWAITING_CONFIRMATION: 0,
+    OrderStatus.BACKORDERED: 0,
+    OrderStatus.AMENDMENT_PROPOSED: 0,
+    OrderStatus.CONFIRMED: 1,
+    OrderStatus.AWAITING_PREPAYMENT: 1,
+    OrderStatus.SHIPPED: 2,
+    OrderStatus.DELIVERED: 3,
+    OrderStatus.ACCEPTED: 4,
+    OrderStatus.INVOICED: 5,
+    OrderStatus.COMPLETED: 6,
+}
+"""How far along the steps an order of each status is (rejected and cancelled ones stopped)."""
 
 
 @router.get("/orders", response_class=HTMLResponse)

@@ -8,6 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
+from shared.events.statuses import OrderStatus
 from shared.service.api import Actor, ActorDep, MinPositionDep
 from shared.service.as_of import AsOfQuery, as_of_body, fold_as_of
 from shared.service.auth.access import ANALYST, OPS, SUPPLIER, TRADERS
@@ -33,14 +34,11 @@ WaitQuery = Annotated[
     float,
     Query(alias="wait", ge=0, le=30, description="seconds to wait for that change (long poll)"),
 ]
-OrderStatus = Literal[
-    "placed", "awaiting_confirmation", "backordered", "confirmed", "awaiting_prepayment",
-    "amendment_proposed",
-    "shipped", "delivered", "accepted", "invoiced", "completed", "rejected", "cancelled",
-]  # fmt: skip
 UntilStatusQuery = Annotated[
     list[OrderStatus] | None,
-    Query(max_length=13, description="long poll: answer once the status is one of these"),
+    Query(
+        max_length=len(OrderStatus), description="long poll: answer once the status is one of these"
+    ),
 ]
 UntilCount = Annotated[
     int | None, Query(ge=1, le=1000, description="long poll: answer once there are this many")
@@ -49,12 +47,6 @@ PositionSource = Annotated[
     Literal["order", "pricing", "inventory", "logistics", "payment"],
     Query(description="the service whose store min_position refers to"),
 ]
-
-STATUSES = (
-    "placed|awaiting_confirmation|backordered|confirmed|awaiting_prepayment|amendment_proposed"
-    "|shipped|delivered"
-    "|accepted|invoiced|completed|rejected|cancelled"
-)
 
 
 class OrderQueries:
@@ -74,7 +66,7 @@ class OrderQueries:
         actor: ActorDep,
         buyer_id: UUID | None = None,
         supplier_id: UUID | None = None,
-        status: Annotated[str | None, Query(pattern=f"^({STATUSES})$")] = None,
+        status: Annotated[OrderStatus | None, Query()] = None,
         limit: Annotated[int, Query(ge=1, le=500)] = 50,
         offset: Annotated[int, Query(ge=0)] = 0,
         min_position: MinPositionDep = 0,

@@ -30,28 +30,29 @@ from shared.events.order import (
     OrderRejected,
     OrderShipmentProgressed,
 )
+from shared.events.statuses import FULFILMENT, SUPPLIER_QUEUE, OrderStatus
 from shared.events.values import AgreedLine
 from shared.service.projection import FoldingProjection
 from shared.service.rows import Rows, order_keys
 from shared.sql import Database
 
 _COUNTERS = ("planned", "shipped", "delivered", "resolutions", "invoices", "settled")
-QUEUE_STATUSES = ("awaiting_confirmation", "amendment_proposed", "awaiting_prepayment")
+QUEUE_STATUSES = SUPPLIER_QUEUE
 
 
-def fulfilment_status(row: dict[str, Any]) -> str:
+def fulfilment_status(row: dict[str, Any]) -> OrderStatus:
     """The status of a confirmed order from how far its shipments and invoices have come."""
     if row.get("prepayment_invoice") and not row.get("prepayment_settled") and not row["shipped"]:
-        return "awaiting_prepayment"
+        return OrderStatus.AWAITING_PREPAYMENT
     if row["invoices"]:
-        return "invoiced"
+        return OrderStatus.INVOICED
     if row["resolutions"]:
-        return "accepted"
+        return OrderStatus.ACCEPTED
     if row["planned"] and row["delivered"] >= row["planned"]:
-        return "delivered"
+        return OrderStatus.DELIVERED
     if row["shipped"]:
-        return "shipped"
-    return "confirmed"
+        return OrderStatus.SHIPPED
+    return OrderStatus.CONFIRMED
 
 
 class OrderSummaries(FoldingProjection):
@@ -118,7 +119,7 @@ class OrderSummaries(FoldingProjection):
                     buyer_id=str(event.buyer_id),
                     supplier_id=str(event.supplier_id),
                     order_type=event.order_type.value,
-                    status="placed",
+                    status=OrderStatus.PLACED,
                     delivery_region=event.delivery_region,
                     lines=json.dumps([line.model_dump(mode="json") for line in event.lines]),
                     placed_at=at,
@@ -192,25 +193,26 @@ def _fold(row: dict[str, Any], event: object, at: str) -> None:
             _priced(row, event)
         case OrderReadyForConfirmation():
             _priced(row, event)
-            row.update(status="awaiting_confirmation", waiting_since=at)
+            row.update(status=OrderStatus.AWAITING_CONFIRMATION, waiting_since=at)
         case OrderBackordered():
-            row["status"] = "backordered"
+            row["status"] = OrderStatus.BACKORDERED
         case OrderAmendmentProposed():
-            row["status"] = "amendment_proposed"
+            row["status"] = OrderStatus.AMENDMENT_PROPOSED
         case OrderAmendmentAccepted():
             _amended(row, event)
-            row["status"] = "awaiting_confirmation"
+            row["status"] = OrderStatus.AWAITING_CONFIRMATION
         case OrderAmendmentDeclined():
-            row["status"] = "awaiting_confirmation"
+            row["status"] = OrderStatus.AWAITING_CONFIRMATION
         case OrderConfirmed():
-            row.update(status="confirmed", waiting_since=at)
+            row.update(status=OrderStatus.CONFIRMED, waiting_since=at)
             _agreed(row, event.lines, event.total)
             row["confirmed_by_rule"] = int(event.by_auto_confirm_rule)
         case OrderRejected() | OrderCancelled():
-            row["status"] = "rejected" if isinstance(event, OrderRejected) else "cancelled"
+            rejected = isinstance(event, OrderRejected)
+            row["status"] = OrderStatus.REJECTED if rejected else OrderStatus.CANCELLED
             row.update(waiting_since=None, outcome=json.dumps(event.model_dump(mode="json")))
         case OrderCompleted():
-            row["status"] = "completed"
+            row["status"] = OrderStatus.COMPLETED
         case OrderShipmentProgressed():
             row[event.stage.value] += 1
         case OrderGoodsResolved():
@@ -221,14 +223,7 @@ def _fold(row: dict[str, Any], event: object, at: str) -> None:
         row["status"] = fulfilment_status(row)
 
 
-FULFILMENT_STATUSES = (
-    "confirmed",
-    "awaiting_prepayment",
-    "shipped",
-    "delivered",
-    "accepted",
-    "invoiced",
-)
+FULFILMENT_STATUSES = FULFILMENT
 
 
 def _invoiced(row: dict[str, Any], event: OrderInvoiceProgressed) -> None:
