@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from shared.events import inventory, logistics, order, payment, pricing, security
+from shared.service.auth.access import rule_of
 from shared.service.definition import ServiceParts
 from shared.service.policy import event_names
 
@@ -42,8 +43,9 @@ def reactions(parts: Mapping[str, ServiceParts]) -> list[Reaction]:
     found = []
     for service, declared in parts.items():
         for projection in declared.projections:
-            names = tuple(sorted(event_names(projection.event_types)))
+            every = event_names(projection.event_types)
             for source in projection.sources:
+                names = tuple(sorted(n for n in every if owner_of(n) in (source, "?")))
                 found.append(Reaction(service, source, "projection", projection.name, names))
         for policy in declared.policies:
             names = tuple(sorted(policy.event_names))
@@ -92,10 +94,11 @@ def markdown(parts: Mapping[str, ServiceParts]) -> str:
             f"| {event} | {owner_of(event)} | {', '.join(policies) or '—'} "
             f"| {', '.join(views) or '—'} |"
         )
-    lines += ["", "## Handlers by service", ""]
-    for service in parts:
-        lines.append(f"### {service}")
-        lines.append("")
+    lines += ["", "## Services: their commands, the events they own, their handlers", ""]
+    for service, declared in parts.items():
+        lines += [f"### {service}", "", *_commands(declared), ""]
+        owned = sorted({m.event_type for m in getattr(CATALOG.get(service), "EVENTS", ())})
+        lines += [f"Owns: {', '.join(owned) or '—'}", ""]
         for reaction in (r for r in found if r.service == service):
             lines.append(
                 f"- {reaction.kind} `{reaction.name}` ← {reaction.source}: "
@@ -103,3 +106,15 @@ def markdown(parts: Mapping[str, ServiceParts]) -> str:
             )
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _commands(declared: ServiceParts) -> list[str]:
+    """The service's write routes with the roles that may call them (from their declarations)."""
+    found = []
+    for route in getattr(declared.router, "routes", ()):
+        methods = sorted(set(getattr(route, "methods", ())) - {"GET", "HEAD"})
+        rule = rule_of(route)
+        if methods and rule is not None:
+            roles = ", ".join(sorted(rule.roles))
+            found.append(f"- `{' '.join(methods)} {route.path}` ({roles})")
+    return ["Commands:", "", *sorted(found)] if found else ["Commands: —"]
