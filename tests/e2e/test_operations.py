@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 import pytest
 from playwright.sync_api import expect
 
+from services.order.views.parties import PartyDirectory
 from tests.e2e.server import Login, Server
 
 pytestmark = pytest.mark.browser
@@ -26,7 +27,7 @@ def dead_letter_for_the_first_order_event(server: Server) -> str:
         cursor = db.execute(
             "INSERT INTO dead_letters (consumer, source, position, event_id, event_type, "
             "stream_id, error, attempts, data, failed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            ("projection:order_parties:v1", "order", position, str(uuid.UUID(event_id)),
+            (PartyDirectory().consumer_name, "order", position, str(uuid.UUID(event_id)),
              event_type, stream_id, "OperationalError: disk I/O error", 5, data,
              datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")),
         )  # fmt: skip
