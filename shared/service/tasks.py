@@ -26,21 +26,3 @@ async def cancel_all(tasks: Iterable[asyncio.Task[Any]], *, grace: float = 5.0) 
     for task in tasks:
         with contextlib.suppress(asyncio.CancelledError, Exception):
             task.result()
-
-
-async def end_stuck_connection_closes() -> None:
-    """End SQLAlchemy's shielded graceful-close tasks that can never finish.
-
-    A connection whose task is cancelled mid-query is closed by SQLAlchemy in a shielded task;
-    with aiosqlite that task can wait forever on a worker thread a forced close already stopped,
-    and then the event loop never closes. Cancelling it again ends it; call this after closing
-    the stores.
-    """
-    stuck = [
-        task
-        for task in asyncio.all_tasks()
-        if "_terminate_graceful_close" in getattr(task.get_coro(), "__qualname__", "")
-    ]
-    if stuck:
-        log.info("ending connection closes left by cancelled queries", tasks=len(stuck))
-        await cancel_all(stuck, grace=0.5)
