@@ -384,10 +384,38 @@ class Receivables(Answer):
 class PaymentAccepted(Accepted):
     """The command's answer, with the payment it recorded."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "13cd9557-fed6-5bbd-93b0-8a6a4fa1b937",
+                    "stream_version": 3,
+                    "position": 105,
+                    "events": ["PaymentSettled"],
+                    "payment_id": "167db877-28ba-5deb-9171-df5a856474a0",
+                }
+            ]
+        }
+    )
+
     payment_id: str
 
 
 class RefundAccepted(Accepted):
     """The command's answer, with the refund it recorded."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "13cd9557-fed6-5bbd-93b0-8a6a4fa1b937",
+                    "stream_version": 4,
+                    "position": 106,
+                    "events": ["RefundIssued"],
+                    "refund_id": "2feb5ae7-31d2-53f9-8caf-e3ccfb56d14c",
+                }
+            ]
+        }
+    )
 
     refund_id: str

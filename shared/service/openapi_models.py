@@ -36,9 +36,9 @@ class Accepted(CommandAccepted):
         json_schema_extra={
             "examples": [
                 {
-                    "id": "6b4c772b-6021-5731-b2e5-8faadd38374a",
+                    "id": "4dee679d-ab66-5287-93a7-9a38d1ed3ed2",
                     "stream_version": 1,
-                    "position": 24,
+                    "position": 749,
                     "events": ["OrderPlaced"],
                 }
             ]

@@ -1030,4 +1030,18 @@ class OrderDetail(Answer):
 class ProposalAccepted(Accepted):
     """The command's answer, with the id of the amendment proposal."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "4dee679d-ab66-5287-93a7-9a38d1ed3ed2",
+                    "stream_version": 4,
+                    "position": 752,
+                    "events": ["OrderAmendmentProposed"],
+                    "proposal_id": "01a24ebd-a649-75d5-9cc6-6af483a3c1c9",
+                }
+            ]
+        }
+    )
+
     proposal_id: str
