@@ -238,7 +238,8 @@ class Lifecycle:
         run.order_id = placed.json()["id"]
         order = await self._await_order(
             run.order_id,
-            "until_status=awaiting_confirmation&until_status=confirmed&until_status=rejected",
+            "until_status=awaiting_confirmation&until_status=confirmed"
+            "&until_status=awaiting_prepayment&until_status=rejected",
             "pricing and reservation",
         )
         if order["status"] == "rejected":
@@ -265,7 +266,7 @@ class Lifecycle:
         path = f"/api/v1/orders/{run.order_id}"
         supplier_actor = f"supplier:{supplier.supplier_id}"
         buyer_actor = f"buyer:{buyer.buyer_id}"
-        if order["status"] == "confirmed":  # an auto-confirm rule already did
+        if order["status"] in ("confirmed", "awaiting_prepayment"):  # an auto-confirm rule did
             if run.scenario in ("cancel", "reject", "amend_accept", "amend_decline"):
                 run.scenario = "happy"
             return None

@@ -186,7 +186,11 @@ def make_query_router(
                    "supplier_id": issued and str(issued.supplier_id)}  # fmt: skip
         if issued is None or any(v and parties[k] != v for k, v in visible.items()):
             raise Problem(404, "Invoice not found", f"no invoice {invoice_id} by {as_of}")
-        return as_of_body(folded, stream_id, as_of)
+        body = as_of_body(folded, stream_id, as_of)
+        currency = issued.total.currency
+        for key in ("credited", "refunded"):
+            body["state"][key] = money(getattr(folded.state, key), currency)
+        return body
 
     async def _listed(table: Any, column: Any, value: UUID) -> list[dict[str, Any]]:
         found = await rows(select(table).where(column == str(value)).order_by(table.c.at))

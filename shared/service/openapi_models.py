@@ -1,8 +1,11 @@
 """Documenting what a route answers: ``@router.get(path, **answers(Model))``.
 
 The route's own return value is served as it is (no second validation or filtering on the
-way out); ``tests/fuzz`` checks every real answer against the documented model. Answer models
-allow fields they do not name, so a new field never breaks a client generated from them."""
+way out); ``tests/fuzz`` checks every real answer against the documented model, and
+``tests/service/test_answer_models.py`` checks each model's example and the answers of a system
+after full lifecycles against it. Answer models allow fields they do not name, so a new field
+never breaks a client generated from them. An amount is an ``Amount`` (the ``Money`` schema),
+an instant a ``datetime`` (``date-time``, with its offset), a calendar day a ``date``."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from shared.events.base import Money
 from shared.service.api import CommandAccepted
 
 
@@ -19,15 +23,9 @@ class Answer(BaseModel):
     model_config = ConfigDict(extra="allow")
 
 
-class Amount(Answer):
-    """Money as the API shows it: a decimal string and an ISO 4217 currency."""
-
-    model_config = ConfigDict(
-        json_schema_extra={"examples": [{"amount": "12.50", "currency": "USD"}]}
-    )
-
-    amount: str | None = None
-    currency: str | None = None
+Amount = Money
+"""Money as every answer shows it, ``{"amount": "12.50", "currency": "EUR"}``: the contracts'
+own ``Money``, so requests, answers and events share one schema in the document."""
 
 
 class Accepted(CommandAccepted):
@@ -38,9 +36,9 @@ class Accepted(CommandAccepted):
         json_schema_extra={
             "examples": [
                 {
-                    "id": "6b4c772b-6021-5731-b2e5-8faadd38374a",
+                    "id": "4dee679d-ab66-5287-93a7-9a38d1ed3ed2",
                     "stream_version": 1,
-                    "position": 24,
+                    "position": 749,
                     "events": ["OrderPlaced"],
                 }
             ]

@@ -130,7 +130,7 @@ async def test_an_xlsx_sheet_imports_like_csv(client: httpx.AsyncClient) -> None
         "/api/v1/products/XL-00003", params={"supplier_id": party}, headers=supplier(party)
     )
     assert product.status_code == 200, product.text
-    assert (product.json()["list_price"], product.json()["currency"]) == ("19.5", "EUR")
+    assert product.json()["list_price"] == {"amount": "19.5", "currency": "EUR"}
     assert product.json()["pack_size"] == 6
 
 

@@ -16,6 +16,7 @@ from shared.service.changes import changed
 from shared.service.edge import Edge, query
 from shared.service.errors import Problem
 from shared.service.openapi_models import answers
+from shared.service.shapes import money
 
 from ..domain.decide import order_decider
 from ..views.timeline import empty_facets
@@ -169,7 +170,10 @@ class OrderQueries:
         owner = {"buyer": str(folded.state.buyer_id), "supplier": str(folded.state.supplier_id)}
         if folded.version == 0 or owner.get(actor.role, actor.party) != actor.party:
             raise Problem(404, "Order not found", f"no order {order_id} by {as_of}", "order_id")
-        return JSONResponse(as_of_body(folded, stream_id, as_of))
+        body = as_of_body(folded, stream_id, as_of)
+        total = folded.state.total  # the order discount is in the order's currency, once priced
+        body["state"]["discount"] = money(folded.state.discount, total.currency if total else None)
+        return JSONResponse(body)
 
     @query(
         "/suppliers/{supplier_id}/queue",
