@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from services.inventory.api import make_router
+from services.inventory.http.queries import make_router
 from services.inventory.domain import decide, stream_for
 from services.inventory.domain.streams import (
     StockStreams,
@@ -17,9 +17,9 @@ from services.inventory.domain.streams import (
     no_directory,
     world_reader,
 )
-from services.inventory.exports import export_routes
-from services.inventory.policies import make_policies
-from services.inventory.projections import (
+from services.inventory.http.exports import export_routes
+from services.inventory.reactions import make_policies
+from services.inventory.views import (
     Reservations,
     StockAlerts,
     StockLevels,

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from services.logistics.api import Repositories, make_router
-from services.logistics.domain.fulfilment import fulfilment_decider
+from services.logistics.http.commands import Repositories, make_router
+from services.logistics.domain.decide import fulfilment_decider
 from services.logistics.domain.master_data import address_decider, carrier_decider
-from services.logistics.policies import build_policies
-from services.logistics.projections.master_data import (
+from services.logistics.reactions import build_policies
+from services.logistics.views.master_data import (
     CarrierDirectory,
     DeliveryAddressBook,
     PaymentTermsCopy,
 )
-from services.logistics.projections.returns import ReturnLog
-from services.logistics.projections.shipments import ShipmentTracking
-from services.logistics.queries import ReadModels
+from services.logistics.views.returns import ReturnLog
+from services.logistics.views.shipments import ShipmentTracking
+from services.logistics.http.queries import ReadModels
 from shared.service.definition import ServiceContext, ServiceDefinition, ServiceParts
 from shared.service.repository import Repository
 

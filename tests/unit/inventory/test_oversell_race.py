@@ -8,8 +8,8 @@ from pathlib import Path
 from uuid import uuid4
 
 from services.inventory.domain import ReceiveStock, RegisterWarehouse
-from services.inventory.policies import ORDERS, make_policies
-from services.inventory.projections import Reservations
+from services.inventory.reactions import ORDERS, make_policies
+from services.inventory.views import Reservations
 from services.inventory.service import StockStreams, stock_streams
 from shared.events.envelope import Envelope
 from shared.events.order import OrderCancelled, OrderPlaced

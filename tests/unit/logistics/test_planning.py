@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import uuid4
 
-from services.logistics.domain.fulfilment import fulfilment_decider
+from services.logistics.domain.decide import fulfilment_decider
 from services.logistics.domain.planning import (
     NoteCancellation,
     NoteConfirmation,

@@ -7,7 +7,7 @@ from uuid import uuid4
 import pytest
 
 from services.logistics.domain import errors
-from services.logistics.domain.fulfilment import fulfilment_decider
+from services.logistics.domain.decide import fulfilment_decider
 from services.logistics.domain.shipping import (
     RecordDamage,
     RecordDelay,

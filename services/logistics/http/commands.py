@@ -12,7 +12,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from services.logistics.domain.fulfilment import FulfilmentCommand
+from services.logistics.domain.decide import FulfilmentCommand
 from services.logistics.domain.inspection import InspectedLine, InspectGoods, ReceiveReturn
 from services.logistics.domain.master_data import (
     Address,
@@ -28,8 +28,8 @@ from services.logistics.domain.shipping import (
     ShipShipment,
 )
 from services.logistics.domain.state import Fulfilment
-from services.logistics.queries import ReadModels, make_query_router
-from services.logistics.requests import (
+from services.logistics.http.queries import ReadModels, make_query_router
+from services.logistics.http.models import (
     REMEDIES,
     AcceptanceBody,
     DamageBody,

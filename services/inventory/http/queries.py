@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
-from services.inventory.answers import (
+from services.inventory.http.answers import (
     ReservationOut,
     SkuStock,
     StockAlertsOut,
@@ -25,8 +25,8 @@ from services.inventory.domain import (
 )
 from services.inventory.domain.state import SkuState, evolve_sku
 from services.inventory.domain.streams import StockStreams
-from services.inventory.imports import inventory_imports
-from services.inventory.projections import Reservations, StockAlerts, StockLevels, Warehouses
+from services.inventory.http.imports import inventory_imports
+from services.inventory.views import Reservations, StockAlerts, StockLevels, Warehouses
 from shared.events.base import PositiveQuantity, Quantity, QuantityChange
 from shared.events.inventory import AdjustmentReason
 from shared.events.values import Code, Sku, Text

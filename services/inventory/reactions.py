@@ -14,7 +14,7 @@ from services.inventory.domain import (
 )
 from services.inventory.domain.commands import order_of, skus_of
 from services.inventory.domain.streams import StockStreams
-from services.inventory.projections import Reservations
+from services.inventory.views import Reservations
 from shared.events.envelope import Envelope
 from shared.events.inventory import ReleaseReason, StockAdjusted, StockReceived, StockReleased
 from shared.events.logistics import ItemCondition, ReturnReceived, Shipped

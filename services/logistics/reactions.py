@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
-from services.logistics.domain.fulfilment import FulfilmentCommand
+from services.logistics.domain.decide import FulfilmentCommand
 from services.logistics.domain.planning import (
     NoteCancellation,
     NoteConfirmation,
@@ -16,7 +16,7 @@ from services.logistics.domain.planning import (
     PlanningCommand,
 )
 from services.logistics.domain.state import Fulfilment
-from services.logistics.projections.master_data import PaymentTermsCopy
+from services.logistics.views.master_data import PaymentTermsCopy
 from shared.events.envelope import Envelope
 from shared.events.inventory import StockReleased, StockReserved
 from shared.events.logistics import PrepaymentStage

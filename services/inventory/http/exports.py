@@ -11,7 +11,7 @@ from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 from sqlalchemy import select
 
-from services.inventory.projections import StockMovements, Warehouses
+from services.inventory.views import StockMovements, Warehouses
 from shared.events.values import Sku
 from shared.service.api import ActorDep, MinPositionDep
 from shared.service.auth.access import ANALYST, OPS, SUPPLIER, WAREHOUSE, allow

@@ -15,7 +15,7 @@ from sqlalchemy import select, tuple_
 
 from services.inventory.domain import AdjustStock, ReceiveStock, SetReorderThreshold
 from services.inventory.domain.streams import StockStreams
-from services.inventory.projections import StockLevels, Warehouses
+from services.inventory.views import StockLevels, Warehouses
 from shared.events.base import PositiveQuantity, Quantity
 from shared.events.inventory import AdjustmentReason
 from shared.events.values import Sku, Text

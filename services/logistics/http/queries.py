@@ -10,10 +10,10 @@ from fastapi import APIRouter
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 
-from services.logistics.answers import Carrier, DeliveryAddress, ReturnOut, Shipment
-from services.logistics.projections.master_data import CarrierDirectory, DeliveryAddressBook
-from services.logistics.projections.returns import ReturnLog
-from services.logistics.projections.shipments import ShipmentTracking
+from services.logistics.http.answers import Carrier, DeliveryAddress, ReturnOut, Shipment
+from services.logistics.views.master_data import CarrierDirectory, DeliveryAddressBook
+from services.logistics.views.returns import ReturnLog
+from services.logistics.views.shipments import ShipmentTracking
 from shared.service.api import Actor, ActorDep, MinPositionDep
 from shared.service.auth.access import ANALYST, BUYER, CARRIER, EVERYONE, OPS, WAREHOUSE, allow
 from shared.service.definition import ServiceContext
