@@ -2,34 +2,35 @@
 and returns. Every POST takes an Idempotency-Key; shipment commands take If-Match (the version
 of the order's fulfilment stream, as the shipment's ETag shows it)."""
 
+from __future__ import annotations
+
 import uuid
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable
 from uuid import UUID
 
 from fastapi import APIRouter
-from fastapi.responses import JSONResponse
-from pydantic import BaseModel
 
-from services.logistics.domain.decide import FulfilmentCommand
-from services.logistics.domain.inspection import InspectedLine, InspectGoods, ReceiveReturn
-from services.logistics.domain.master_data import (
-    Address,
-    Carrier,
-    RegisterCarrier,
-    RegisterDeliveryAddress,
-)
-from services.logistics.domain.shipping import (
+from shared.events.logistics import CarrierRegistered, DeliveryAddressRegistered
+from shared.service.auth.access import BUYER, CARRIER, OPS, SUPPLIER, WAREHOUSE
+from shared.service.edge import Accepted, Call, Edge, command
+from shared.service.errors import Problem
+from shared.service.strict_json import StrictJson
+
+from ..domain.commands import (
+    FulfilmentCommand,
+    InspectedLine,
+    InspectGoods,
+    ReceiveReturn,
     RecordDamage,
     RecordDelay,
     RecordDelivery,
     RecordTracking,
     ShipShipment,
 )
-from services.logistics.domain.state import Fulfilment
-from services.logistics.http.queries import ReadModels, make_query_router
-from services.logistics.http.models import (
+from ..domain.master_data import RegisterCarrier, RegisterDeliveryAddress
+from .access import acting_party, party_id
+from .deps import LogisticsDeps
+from .models import (
     REMEDIES,
     AcceptanceBody,
     DamageBody,
@@ -41,157 +42,79 @@ from services.logistics.http.models import (
     ShipBody,
     TrackingBody,
 )
-from shared.events.logistics import CarrierRegistered, DeliveryAddressRegistered
-from shared.service.api import (
-    Actor,
-    ActorDep,
-    IdempotencyKeyDep,
-    IfMatchDep,
-    accepted,
-    respond,
-)
-from shared.service.auth.access import BUYER, CARRIER, OPS, SUPPLIER, WAREHOUSE, allow
-from shared.service.context import CommandContext
-from shared.service.definition import ServiceContext
-from shared.service.errors import Problem
-from shared.service.openapi_models import Accepted, answers
-from shared.service.repository import CommandResult, Repository
-from shared.service.strict_json import StrictJson
+
+Report = Callable[[UUID], FulfilmentCommand]
+"""A report's command, given the id of the party reporting."""
 
 
-@dataclass(frozen=True)
-class Repositories:
-    fulfilments: Repository[FulfilmentCommand, Fulfilment]
-    carriers: Repository[RegisterCarrier, Carrier]
-    addresses: Repository[RegisterDeliveryAddress, Address]
+class MasterDataCommands:
+    """Carriers and delivery addresses, registered once each."""
 
+    def __init__(self, deps: LogisticsDeps) -> None:
+        self.deps = deps
 
-def party_of(actor: Actor, *roles: str) -> UUID | None:
-    """The actor's party id when it has one of ``roles``; operations act for anyone (None)."""
-    if actor.role == "operations" and "operations" in roles:
-        return None
-    if actor.role not in roles:
-        raise Problem(
-            403, "Forbidden", f"only {' or '.join(roles)} may do this", field="Authorization"
+    @command("POST", "/carriers", roles=(OPS, SUPPLIER))
+    async def register_carrier(self, call: Call, body: StrictJson[RegisterCarrierBody]) -> Accepted:
+        """Register a carrier (operations or a supplier)."""
+        party_id(call.actor)
+        carrier_id = body.carrier_id or uuid.uuid4()
+        event = CarrierRegistered(carrier_id=carrier_id, **body.model_dump(exclude={"carrier_id"}))
+        result = await self.deps.carriers.handle(carrier_id, RegisterCarrier(event), call.context())
+        return Accepted(carrier_id, result)
+
+    @command("POST", "/delivery-addresses", roles=(BUYER, OPS))
+    async def register_address(self, call: Call, body: StrictJson[RegisterAddressBody]) -> Accepted:
+        """Register a delivery address (its buyer, or operations)."""
+        buyer = party_id(call.actor)
+        if buyer is not None and buyer != body.buyer_id:
+            detail = "a buyer registers only its own addresses"
+            raise Problem(403, "Forbidden", detail, field="buyer_id")
+        address_id = body.address_id or uuid.uuid4()
+        details = body.model_dump(exclude={"address_id"})
+        registered = RegisterDeliveryAddress(
+            DeliveryAddressRegistered(address_id=address_id, **details)
         )
-    try:
-        return UUID(actor.party)
-    except ValueError:
-        raise Problem(403, "Forbidden", "the party must be an id", field="Authorization") from None
+        result = await self.deps.addresses.handle(address_id, registered, call.context())
+        return Accepted(address_id, result)
 
 
-def make_router(context: ServiceContext, repos: Repositories, reads: ReadModels) -> APIRouter:
-    router = APIRouter(prefix="/api/v1", tags=["logistics"])
+class FulfilmentCommands:
+    """What warehouses, carriers and buyers report about shipments and returns."""
 
-    async def run(
-        scope: str,
-        key: str | None,
-        actor: Actor,
-        body: BaseModel,
-        resource_id: UUID,
-        action: Callable[[], Awaitable[CommandResult]],
-    ) -> JSONResponse:
-        async def answer() -> tuple[int, dict[str, Any]]:
-            return accepted(resource_id, await action())
-
-        payload = {"actor": str(actor), "body": body.model_dump(mode="json")}
-        return respond(await context.idempotency.run(f"logistics.{scope}", key, payload, answer))
+    def __init__(self, deps: LogisticsDeps) -> None:
+        self.deps = deps
 
     async def fulfil(
-        scope: str,
-        key: str | None,
-        actor: Actor,
-        body: BaseModel,
-        resource_id: UUID,
-        order_id: UUID,
-        command: FulfilmentCommand,
-        if_match: int | None,
-    ) -> JSONResponse:
-        async def action() -> CommandResult:
-            ctx = CommandContext(actor=str(actor), correlation_id=order_id)
-            return await repos.fulfilments.handle(order_id, command, ctx, expected_version=if_match)
+        self, call: Call, resource_id: UUID, order_id: UUID, sent: FulfilmentCommand
+    ) -> Accepted:
+        """Decide ``sent`` on the order's fulfilment (If-Match: its version)."""
+        result = await self.deps.fulfilments.handle(
+            order_id, sent, call.context(order_id), expected_version=call.expected_version
+        )
+        return Accepted(resource_id, result)
 
-        return await run(f"{scope}:{resource_id}", key, actor, body, resource_id, action)
-
-    async def report(
-        scope: str,
-        role: str,
-        shipment_id: UUID,
-        body: BaseModel,
-        actor: Actor,
-        if_match: int | None,
-        key: str | None,
-        command_for: Callable[[UUID], FulfilmentCommand],
-    ) -> JSONResponse:
+    async def report(self, call: Call, shipment_id: UUID, report: Report) -> Accepted:
         """A party to the shipment (its carrier, or its buyer) reports on it."""
-        party = party_of(actor, role)
-        assert party is not None
-        order_id = await reads.order_of_shipment(shipment_id)
-        command = command_for(party)
-        return await fulfil(scope, key, actor, body, shipment_id, order_id, command, if_match)
+        party = acting_party(call.actor)
+        order_id = await self.deps.order_of_shipment(shipment_id)
+        return await self.fulfil(call, shipment_id, order_id, report(party))
 
-    @router.post(
-        "/carriers", openapi_extra=allow(OPS, SUPPLIER), status_code=200, **answers(Accepted)
-    )
-    async def register_carrier(
-        body: StrictJson[RegisterCarrierBody], actor: ActorDep, key: IdempotencyKeyDep = None
-    ) -> JSONResponse:
-        """Register a carrier (operations or a supplier)."""
-        party_of(actor, "operations", "supplier")
-        details = body.model_dump(exclude={"carrier_id"})
-        carrier_id = body.carrier_id or uuid.uuid4()
-
-        async def action() -> CommandResult:
-            event = CarrierRegistered(carrier_id=carrier_id, **details)
-            ctx = CommandContext(actor=str(actor))
-            return await repos.carriers.handle(carrier_id, RegisterCarrier(event), ctx)
-
-        return await run("carriers", key, actor, body, carrier_id, action)
-
-    @router.post(
-        "/delivery-addresses", openapi_extra=allow(BUYER, OPS), status_code=200, **answers(Accepted)
-    )
-    async def register_address(
-        body: StrictJson[RegisterAddressBody], actor: ActorDep, key: IdempotencyKeyDep = None
-    ) -> JSONResponse:
-        """Register a delivery address (its buyer, or operations)."""
-        buyer = party_of(actor, "buyer", "operations")
-        if buyer is not None and buyer != body.buyer_id:
-            raise Problem(
-                403, "Forbidden", "a buyer registers only its own addresses", field="buyer_id"
-            )
-        details = body.model_dump(exclude={"address_id"})
-        address_id = body.address_id or uuid.uuid4()
-
-        async def action() -> CommandResult:
-            event = DeliveryAddressRegistered(address_id=address_id, **details)
-            ctx = CommandContext(actor=str(actor))
-            command = RegisterDeliveryAddress(event)
-            return await repos.addresses.handle(address_id, command, ctx)
-
-        return await run("addresses", key, actor, body, address_id, action)
-
-    @router.post(
+    @command(
+        "POST",
         "/shipments/{shipment_id}/ship",
-        openapi_extra=allow(SUPPLIER, WAREHOUSE, webhook=True),
-        **answers(Accepted),
+        roles=(SUPPLIER, WAREHOUSE),
+        webhook=True,
+        versioned=True,
     )
-    async def ship(
-        shipment_id: UUID,
-        body: StrictJson[ShipBody],
-        actor: ActorDep,
-        if_match: IfMatchDep,
-        key: IdempotencyKeyDep = None,
-    ) -> JSONResponse:
+    async def ship(self, call: Call, shipment_id: UUID, body: StrictJson[ShipBody]) -> Accepted:
         """The shipment's warehouse hands it to a carrier (as that warehouse: its API key or a
         warehouse token), or the order's supplier does so for its own warehouse."""
-        party = party_of(actor, "warehouse", "supplier")
-        assert party is not None
-        order_id = await reads.order_of_shipment(shipment_id)
-        if (await repos.carriers.load(body.carrier_id)).state is None:
+        party = acting_party(call.actor)
+        order_id = await self.deps.order_of_shipment(shipment_id)
+        if (await self.deps.carriers.load(body.carrier_id)).state is None:
             raise Problem(422, "Unknown carrier", "register the carrier first", field="carrier_id")
-        by_supplier = actor.role == "supplier"
-        command = ShipShipment(
+        by_supplier = call.actor.role == "supplier"
+        shipped = ShipShipment(
             shipment_id,
             None if by_supplier else party,
             body.carrier_id,
@@ -199,123 +122,100 @@ def make_router(context: ServiceContext, repos: Repositories, reads: ReadModels)
             body.eta,
             supplier_id=party if by_supplier else None,
         )
-        return await fulfil("ship", key, actor, body, shipment_id, order_id, command, if_match)
+        return await self.fulfil(call, shipment_id, order_id, shipped)
 
-    @router.post(
+    @command(
+        "POST",
         "/shipments/{shipment_id}/tracking",
-        openapi_extra=allow(CARRIER, webhook=True),
-        **answers(Accepted),
+        roles=(CARRIER,),
+        webhook=True,
+        versioned=True,
     )
     async def tracking(
-        shipment_id: UUID,
-        body: StrictJson[TrackingBody],
-        actor: ActorDep,
-        if_match: IfMatchDep,
-        key: IdempotencyKeyDep = None,
-    ) -> JSONResponse:
+        self, call: Call, shipment_id: UUID, body: StrictJson[TrackingBody]
+    ) -> Accepted:
         """A carrier reports progress (as that carrier: its API key or a carrier token)."""
-        return await report(
-            "tracking", "carrier", shipment_id, body, actor, if_match, key,
+        return await self.report(
+            call,
+            shipment_id,
             lambda carrier: RecordTracking(
                 shipment_id, carrier, body.status, body.reported_at, body.location, body.eta
             ),
-        )  # fmt: skip
+        )
 
-    @router.post(
-        "/shipments/{shipment_id}/delay",
-        openapi_extra=allow(CARRIER, webhook=True),
-        **answers(Accepted),
+    @command(
+        "POST", "/shipments/{shipment_id}/delay", roles=(CARRIER,), webhook=True, versioned=True
     )
-    async def delay(
-        shipment_id: UUID,
-        body: StrictJson[DelayBody],
-        actor: ActorDep,
-        if_match: IfMatchDep,
-        key: IdempotencyKeyDep = None,
-    ) -> JSONResponse:
+    async def delay(self, call: Call, shipment_id: UUID, body: StrictJson[DelayBody]) -> Accepted:
         """A carrier announces a later arrival (as that carrier: its API key or a carrier token)."""
-        return await report(
-            "delay", "carrier", shipment_id, body, actor, if_match, key,
+        return await self.report(
+            call,
+            shipment_id,
             lambda carrier: RecordDelay(shipment_id, carrier, body.reason, body.new_eta),
-        )  # fmt: skip
+        )
 
-    @router.post(
-        "/shipments/{shipment_id}/damage",
-        openapi_extra=allow(CARRIER, webhook=True),
-        **answers(Accepted),
+    @command(
+        "POST", "/shipments/{shipment_id}/damage", roles=(CARRIER,), webhook=True, versioned=True
     )
-    async def damage(
-        shipment_id: UUID,
-        body: StrictJson[DamageBody],
-        actor: ActorDep,
-        if_match: IfMatchDep,
-        key: IdempotencyKeyDep = None,
-    ) -> JSONResponse:
+    async def damage(self, call: Call, shipment_id: UUID, body: StrictJson[DamageBody]) -> Accepted:
         """A carrier reports damaged units (as that carrier: its API key or a carrier token)."""
-        return await report(
-            "damage", "carrier", shipment_id, body, actor, if_match, key,
+        return await self.report(
+            call,
+            shipment_id,
             lambda carrier: RecordDamage(shipment_id, carrier, tuple(body.lines)),
-        )  # fmt: skip
+        )
 
-    @router.post(
+    @command(
+        "POST",
         "/shipments/{shipment_id}/delivered",
-        openapi_extra=allow(CARRIER, webhook=True),
-        **answers(Accepted),
+        roles=(CARRIER,),
+        webhook=True,
+        versioned=True,
     )
     async def delivered(
-        shipment_id: UUID,
-        body: StrictJson[DeliveredBody],
-        actor: ActorDep,
-        if_match: IfMatchDep,
-        key: IdempotencyKeyDep = None,
-    ) -> JSONResponse:
+        self, call: Call, shipment_id: UUID, body: StrictJson[DeliveredBody]
+    ) -> Accepted:
         """A carrier reports the delivery (as that carrier: its API key or a carrier token)."""
-        return await report(
-            "delivered", "carrier", shipment_id, body, actor, if_match, key,
+        return await self.report(
+            call,
+            shipment_id,
             lambda carrier: RecordDelivery(
                 shipment_id, carrier, body.delivered_at, body.received_by
             ),
-        )  # fmt: skip
+        )
 
-    @router.post(
-        "/shipments/{shipment_id}/acceptance", openapi_extra=allow(BUYER), **answers(Accepted)
-    )
+    @command("POST", "/shipments/{shipment_id}/acceptance", roles=(BUYER,), versioned=True)
     async def acceptance(
-        shipment_id: UUID,
-        body: StrictJson[AcceptanceBody],
-        actor: ActorDep,
-        if_match: IfMatchDep,
-        key: IdempotencyKeyDep = None,
-    ) -> JSONResponse:
+        self, call: Call, shipment_id: UUID, body: StrictJson[AcceptanceBody]
+    ) -> Accepted:
         """The buyer accepts and/or rejects the delivered units, per line (as that buyer)."""
         lines = tuple(
             InspectedLine(line.line_no, line.sku, line.accepted, line.rejected, line.reason)
             for line in body.lines
         )
         remedy = REMEDIES[body.remedy] if body.remedy else None
-        return await report(
-            "acceptance", "buyer", shipment_id, body, actor, if_match, key,
-            lambda buyer: InspectGoods(shipment_id, buyer, lines, remedy),
-        )  # fmt: skip
+        return await self.report(
+            call, shipment_id, lambda buyer: InspectGoods(shipment_id, buyer, lines, remedy)
+        )
 
-    @router.post(
+    @command(
+        "POST",
         "/returns/{return_id}/received",
-        openapi_extra=allow(WAREHOUSE, webhook=True),
-        **answers(Accepted),
+        roles=(WAREHOUSE,),
+        webhook=True,
+        versioned=True,
     )
     async def return_received(
-        return_id: UUID,
-        body: StrictJson[ReturnReceivedBody],
-        actor: ActorDep,
-        if_match: IfMatchDep,
-        key: IdempotencyKeyDep = None,
-    ) -> JSONResponse:
+        self, call: Call, return_id: UUID, body: StrictJson[ReturnReceivedBody]
+    ) -> Accepted:
         """The return's warehouse received the goods (as that warehouse)."""
-        warehouse_id = party_of(actor, "warehouse")
-        assert warehouse_id is not None
-        order_id = await reads.order_of_return(return_id)
-        command = ReceiveReturn(return_id, warehouse_id, tuple(body.lines))
-        return await fulfil("return", key, actor, body, return_id, order_id, command, if_match)
+        warehouse_id = acting_party(call.actor)
+        order_id = await self.deps.order_of_return(return_id)
+        received = ReceiveReturn(return_id, warehouse_id, tuple(body.lines))
+        return await self.fulfil(call, return_id, order_id, received)
 
-    router.include_router(make_query_router(context, reads))
-    return router
+
+def command_routes(deps: LogisticsDeps) -> APIRouter:
+    edge = Edge("logistics", deps.context.idempotency, prefix="", tags=["logistics"])
+    edge.include(MasterDataCommands(deps))
+    return edge.include(FulfilmentCommands(deps))

@@ -1,8 +1,9 @@
 """HTTP queries of the logistics service. ``min_position`` waits for the read model
 (read-your-writes); buyers, warehouses and carriers see only what is theirs."""
 
+from __future__ import annotations
+
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any, Literal
 from uuid import UUID
 
@@ -10,17 +11,15 @@ from fastapi import APIRouter
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 
-from services.logistics.http.answers import Carrier, DeliveryAddress, ReturnOut, Shipment
-from services.logistics.views.master_data import CarrierDirectory, DeliveryAddressBook
-from services.logistics.views.returns import ReturnLog
-from services.logistics.views.shipments import ShipmentTracking
+from shared.events.logistics import ShipmentDamaged, ShipmentDelayed
 from shared.service.api import Actor, ActorDep, MinPositionDep
-from shared.service.auth.access import ANALYST, BUYER, CARRIER, EVERYONE, OPS, WAREHOUSE, allow
-from shared.service.definition import ServiceContext
+from shared.service.auth.access import ANALYST, BUYER, CARRIER, EVERYONE, OPS, WAREHOUSE
+from shared.service.edge import Edge, query
 from shared.service.errors import Problem
 from shared.service.openapi_models import answers
 
-SOURCE = "logistics"
+from .answers import Carrier, DeliveryAddress, ReturnOut, Shipment
+from .deps import LogisticsDeps
 
 ShipmentStatusName = Literal[
     "planned",
@@ -32,44 +31,7 @@ ShipmentStatusName = Literal[
     "rejected",
     "cancelled",
 ]
-
-
-@dataclass(frozen=True)
-class ReadModels:
-    context: ServiceContext
-    carriers: CarrierDirectory
-    addresses: DeliveryAddressBook
-    tracking: ShipmentTracking
-    returns: ReturnLog
-
-    async def wait(self, projection: str, position: int) -> None:
-        await self.context.positions.wait_for(projection, SOURCE, position)
-
-    async def _order_of(self, projection: str, find: Any, what: str, ident: UUID) -> UUID:
-        """The order an id belongs to; waits once for the read model to reach the store's head."""
-        rows = await find()
-        if not rows:
-            await self.wait(projection, await self.context.store.head_position())
-            rows = await find()
-        if not rows:
-            raise Problem(404, f"Unknown {what}", f"no {what} {ident}", field=f"{what}_id")
-        return UUID(rows[0]["order_id"])
-
-    async def order_of_shipment(self, shipment_id: UUID) -> UUID:
-        engine = self.context.engine
-
-        async def find() -> list[dict[str, Any]]:
-            return await self.tracking.search(engine, shipment_id=str(shipment_id))
-
-        return await self._order_of(self.tracking.name, find, "shipment", shipment_id)
-
-    async def order_of_return(self, return_id: UUID) -> UUID:
-        engine = self.context.engine
-
-        async def find() -> list[dict[str, Any]]:
-            return await self.returns.search(engine, return_id=str(return_id))
-
-        return await self._order_of(self.returns.name, find, "return", return_id)
+SHIPMENT_READERS = (ANALYST, BUYER, CARRIER, OPS, WAREHOUSE)
 
 
 def _scope(actor: Actor) -> dict[str, str]:
@@ -83,28 +45,16 @@ def _json(rows: Sequence[dict[str, Any]] | dict[str, Any], etag: int | None = No
     return JSONResponse(jsonable_encoder(rows), headers=headers)
 
 
-def make_query_router(context: ServiceContext, reads: ReadModels) -> APIRouter:
-    router = APIRouter()
-    engine = context.engine
+class ShipmentQueries:
+    """Shipments with their tracking state, a warehouse's pick list, and returns."""
 
-    async def carrier_urls(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        templates = {
-            c["carrier_id"]: c["tracking_url_template"] for c in await reads.carriers.list(engine)
-        }
-        for row in rows:
-            template = templates.get(row.get("carrier_id"))
-            number = row.get("tracking_number")
-            row["tracking_url"] = (
-                template.replace("{tracking_number}", number) if template and number else None
-            )
-        return rows
+    def __init__(self, deps: LogisticsDeps) -> None:
+        self.deps = deps
+        self.engine = deps.context.engine
 
-    @router.get(
-        "/shipments",
-        openapi_extra=allow(ANALYST, BUYER, CARRIER, OPS, WAREHOUSE),
-        **answers(list[Shipment]),
-    )
+    @query("/shipments", roles=SHIPMENT_READERS, **answers(list[Shipment]))
     async def shipments(
+        self,
         actor: ActorDep,
         order_id: UUID | None = None,
         warehouse_id: UUID | None = None,
@@ -114,7 +64,7 @@ def make_query_router(context: ServiceContext, reads: ReadModels) -> APIRouter:
         min_position: MinPositionDep = 0,
     ) -> JSONResponse:
         """Shipments with their tracking state, filtered."""
-        await reads.wait(reads.tracking.name, min_position)
+        await self.deps.wait(self.deps.tracking.name, min_position)
         filters = {
             "order_id": order_id,
             "warehouse_id": warehouse_id,
@@ -123,37 +73,34 @@ def make_query_router(context: ServiceContext, reads: ReadModels) -> APIRouter:
         }
         chosen = {k: str(v) for k, v in filters.items() if v is not None}
         chosen.update(_scope(actor))
-        rows = await reads.tracking.search(engine, status=status, **chosen)
-        return _json(await carrier_urls(rows))
+        rows = await self.deps.tracking.search(self.engine, status=status, **chosen)
+        return _json(await self.deps.carrier_directory.with_tracking_urls(self.engine, rows))
 
-    @router.get(
-        "/shipments/{shipment_id}",
-        openapi_extra=allow(ANALYST, BUYER, CARRIER, OPS, WAREHOUSE),
-        **answers(Shipment),
-    )
+    @query("/shipments/{shipment_id}", roles=SHIPMENT_READERS, **answers(Shipment))
     async def shipment(
-        shipment_id: UUID, actor: ActorDep, min_position: MinPositionDep = 0
+        self, shipment_id: UUID, actor: ActorDep, min_position: MinPositionDep = 0
     ) -> JSONResponse:
         """One shipment with its tracking history, ETA, delays and damage; ETag for If-Match."""
-        await reads.wait(reads.tracking.name, min_position)
-        found = await reads.tracking.find(engine, str(shipment_id))
+        await self.deps.wait(self.deps.tracking.name, min_position)
+        found = await self.deps.tracking.find(self.engine, str(shipment_id))
         scope = _scope(actor)
         if found is None or any(found.get(k) != v for k, v in scope.items()):
             raise Problem(
                 404, "Unknown shipment", f"no shipment {shipment_id}", field="shipment_id"
             )
         history = found["history"]
-        found["delays"] = [h for h in history if h["event_type"] == "ShipmentDelayed"]
-        found["damage"] = [h for h in history if h["event_type"] == "ShipmentDamaged"]
-        (found,) = await carrier_urls([found])
+        found["delays"] = [h for h in history if h["event_type"] == ShipmentDelayed.event_type]
+        found["damage"] = [h for h in history if h["event_type"] == ShipmentDamaged.event_type]
+        (found,) = await self.deps.carrier_directory.with_tracking_urls(self.engine, [found])
         return _json(found, etag=found["stream_version"])
 
-    @router.get(
+    @query(
         "/warehouses/{warehouse_id}/shipments",
-        openapi_extra=allow(ANALYST, OPS, WAREHOUSE),
+        roles=(ANALYST, OPS, WAREHOUSE),
         **answers(list[Shipment]),
     )
     async def pick_list(
+        self,
         warehouse_id: UUID,
         actor: ActorDep,
         status: ShipmentStatusName | None = None,
@@ -164,14 +111,15 @@ def make_query_router(context: ServiceContext, reads: ReadModels) -> APIRouter:
             raise Problem(
                 403, "Forbidden", "a warehouse sees only its own shipments", field="Authorization"
             )
-        await reads.wait(reads.tracking.name, min_position)
-        rows = await reads.tracking.search(engine, warehouse_id=str(warehouse_id), status=status)
+        await self.deps.wait(self.deps.tracking.name, min_position)
+        rows = await self.deps.tracking.search(
+            self.engine, warehouse_id=str(warehouse_id), status=status
+        )
         return _json(rows)
 
-    @router.get(
-        "/returns", openapi_extra=allow(ANALYST, OPS, WAREHOUSE), **answers(list[ReturnOut])
-    )
+    @query("/returns", roles=(ANALYST, OPS, WAREHOUSE), **answers(list[ReturnOut]))
     async def returns(
+        self,
         actor: ActorDep,
         order_id: UUID | None = None,
         warehouse_id: UUID | None = None,
@@ -179,70 +127,80 @@ def make_query_router(context: ServiceContext, reads: ReadModels) -> APIRouter:
         min_position: MinPositionDep = 0,
     ) -> JSONResponse:
         """Returns authorised after rejections, and what came back."""
-        await reads.wait(reads.returns.name, min_position)
+        await self.deps.wait(self.deps.returns.name, min_position)
         warehouse = str(warehouse_id) if warehouse_id else None
         if actor.role == "warehouse":
             warehouse = actor.party
-        rows = await reads.returns.search(
-            engine,
+        rows = await self.deps.returns.search(
+            self.engine,
             order_id=str(order_id) if order_id else None,
             warehouse_id=warehouse,
             status=status,
         )
         return _json(rows)
 
-    @router.get(
-        "/returns/{return_id}", openapi_extra=allow(ANALYST, OPS, WAREHOUSE), **answers(ReturnOut)
-    )
+    @query("/returns/{return_id}", roles=(ANALYST, OPS, WAREHOUSE), **answers(ReturnOut))
     async def one_return(
-        return_id: UUID, actor: ActorDep, min_position: MinPositionDep = 0
+        self, return_id: UUID, actor: ActorDep, min_position: MinPositionDep = 0
     ) -> JSONResponse:
-        await reads.wait(reads.returns.name, min_position)
-        rows = await reads.returns.search(engine, return_id=str(return_id))
+        await self.deps.wait(self.deps.returns.name, min_position)
+        rows = await self.deps.returns.search(self.engine, return_id=str(return_id))
         if not rows or (actor.role == "warehouse" and rows[0]["warehouse_id"] != actor.party):
             raise Problem(404, "Unknown return", f"no return {return_id}", field="return_id")
         return _json(rows[0])
 
-    @router.get("/carriers", openapi_extra=allow(*EVERYONE), **answers(list[Carrier]))
-    async def carriers(min_position: MinPositionDep = 0) -> JSONResponse:
-        await reads.wait(reads.carriers.name, min_position)
-        return _json(await reads.carriers.list(engine))
 
-    @router.get("/carriers/{carrier_id}", openapi_extra=allow(*EVERYONE), **answers(Carrier))
-    async def carrier(carrier_id: UUID, min_position: MinPositionDep = 0) -> JSONResponse:
-        await reads.wait(reads.carriers.name, min_position)
-        rows = await reads.carriers.list(engine, str(carrier_id))
+class MasterDataQueries:
+    """Carriers (everyone) and delivery addresses (a buyer its own)."""
+
+    def __init__(self, deps: LogisticsDeps) -> None:
+        self.deps = deps
+        self.engine = deps.context.engine
+
+    @query("/carriers", roles=EVERYONE, **answers(list[Carrier]))
+    async def carriers(self, min_position: MinPositionDep = 0) -> JSONResponse:
+        await self.deps.wait(self.deps.carrier_directory.name, min_position)
+        return _json(await self.deps.carrier_directory.list(self.engine))
+
+    @query("/carriers/{carrier_id}", roles=EVERYONE, **answers(Carrier))
+    async def carrier(self, carrier_id: UUID, min_position: MinPositionDep = 0) -> JSONResponse:
+        await self.deps.wait(self.deps.carrier_directory.name, min_position)
+        rows = await self.deps.carrier_directory.list(self.engine, str(carrier_id))
         if not rows:
             raise Problem(404, "Unknown carrier", f"no carrier {carrier_id}", field="carrier_id")
         return _json(rows[0])
 
-    @router.get(
+    @query(
         "/delivery-addresses",
-        openapi_extra=allow(ANALYST, BUYER, OPS),
+        roles=(ANALYST, BUYER, OPS),
         **answers(list[DeliveryAddress]),
     )
     async def addresses(
-        actor: ActorDep, buyer_id: UUID | None = None, min_position: MinPositionDep = 0
+        self, actor: ActorDep, buyer_id: UUID | None = None, min_position: MinPositionDep = 0
     ) -> JSONResponse:
         """Delivery addresses; a buyer sees only its own."""
-        await reads.wait(reads.addresses.name, min_position)
+        await self.deps.wait(self.deps.address_book.name, min_position)
         buyer = actor.party if actor.role == "buyer" else (str(buyer_id) if buyer_id else None)
-        return _json(await reads.addresses.list(engine, buyer_id=buyer))
+        return _json(await self.deps.address_book.list(self.engine, buyer_id=buyer))
 
-    @router.get(
+    @query(
         "/delivery-addresses/{address_id}",
-        openapi_extra=allow(ANALYST, BUYER, OPS),
+        roles=(ANALYST, BUYER, OPS),
         **answers(DeliveryAddress),
     )
     async def address(
-        address_id: UUID, actor: ActorDep, min_position: MinPositionDep = 0
+        self, address_id: UUID, actor: ActorDep, min_position: MinPositionDep = 0
     ) -> JSONResponse:
-        await reads.wait(reads.addresses.name, min_position)
-        rows = await reads.addresses.list(engine, address_id=str(address_id))
+        await self.deps.wait(self.deps.address_book.name, min_position)
+        rows = await self.deps.address_book.list(self.engine, address_id=str(address_id))
         if not rows or (actor.role == "buyer" and rows[0]["buyer_id"] != actor.party):
             raise Problem(
                 404, "Unknown delivery address", f"no address {address_id}", field="address_id"
             )
         return _json(rows[0])
 
-    return router
+
+def query_routes(deps: LogisticsDeps) -> APIRouter:
+    edge = Edge("logistics", deps.context.idempotency, prefix="", tags=["logistics"])
+    edge.include(ShipmentQueries(deps))
+    return edge.include(MasterDataQueries(deps))

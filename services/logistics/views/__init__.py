@@ -1,1 +1,1 @@
-"""Read models of the logistics service: carriers, addresses, shipments with tracking, returns."""
+"""The logistics service's read models: shipments, returns, carriers, addresses, payment terms."""
