@@ -8,27 +8,26 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from services.inventory.api import make_router
-from services.inventory.domain import decide, stream_for
-from services.inventory.domain.streams import (
+from shared.eventstore.port import EventStore
+from shared.service.definition import ServiceContext, ServiceDefinition, ServiceParts
+from shared.service.repository import MultiStreamRepository
+
+from .domain import decide, stream_for
+from .domain.streams import (
     StockStreams,
     WarehouseDirectory,
     fold_of,
     no_directory,
     world_reader,
 )
-from services.inventory.exports import export_routes
-from services.inventory.policies import make_policies
-from services.inventory.projections import (
-    Reservations,
-    StockAlerts,
-    StockLevels,
-    StockMovements,
-    Warehouses,
-)
-from shared.eventstore.port import EventStore
-from shared.service.definition import ServiceContext, ServiceDefinition, ServiceParts
-from shared.service.repository import MultiStreamRepository
+from .http import routes
+from .http.deps import InventoryDeps
+from .reactions import reactions
+from .views.alerts import StockAlerts
+from .views.movements import StockMovements
+from .views.reservations import Reservations
+from .views.stock import StockLevels
+from .views.warehouses import Warehouses
 
 
 def stock_streams(
@@ -44,24 +43,24 @@ def stock_streams(
 
 
 def build(context: ServiceContext) -> ServiceParts:
-    levels, warehouses, reservations, alerts = (
-        StockLevels(),
-        Warehouses(),
-        Reservations(),
-        StockAlerts(),
-    )
+    warehouses = Warehouses()
 
     async def warehouses_of(supplier_id: UUID) -> list[UUID]:
         return await warehouses.of_supplier(context.engine, supplier_id)
 
-    ledger = stock_streams(context.store, warehouses_of)
-    movements = StockMovements()
-    router = make_router(context, ledger, levels, warehouses, reservations, alerts)
-    router.include_router(export_routes(context, movements, warehouses))
+    deps = InventoryDeps(
+        context=context,
+        streams=stock_streams(context.store, warehouses_of),
+        levels=StockLevels(),
+        warehouses=warehouses,
+        reservations=Reservations(),
+        alerts=StockAlerts(),
+        movements=StockMovements(),
+    )
     return ServiceParts(
-        router=router,
-        policies=make_policies(ledger, reservations, context),
-        projections=[levels, warehouses, reservations, alerts, movements],
+        router=routes(deps),
+        policies=reactions(deps.streams, deps.reservations, context.engine),
+        projections=[deps.levels, warehouses, deps.reservations, deps.alerts, deps.movements],
     )
 
 

@@ -2,41 +2,38 @@
 
 from __future__ import annotations
 
-from services.logistics.api import Repositories, make_router
-from services.logistics.domain.fulfilment import fulfilment_decider
-from services.logistics.domain.master_data import address_decider, carrier_decider
-from services.logistics.policies import build_policies
-from services.logistics.projections.master_data import (
-    CarrierDirectory,
-    DeliveryAddressBook,
-    PaymentTermsCopy,
-)
-from services.logistics.projections.returns import ReturnLog
-from services.logistics.projections.shipments import ShipmentTracking
-from services.logistics.queries import ReadModels
 from shared.service.definition import ServiceContext, ServiceDefinition, ServiceParts
 from shared.service.repository import Repository
+
+from .domain.decide import fulfilment_decider
+from .domain.master_data import address_decider, carrier_decider
+from .http import routes
+from .http.deps import LogisticsDeps
+from .reactions import reactions
+from .views.addresses import DeliveryAddressBook
+from .views.carriers import CarrierDirectory
+from .views.payment_terms import PaymentTermsCopy
+from .views.returns import ReturnLog
+from .views.shipments import ShipmentTracking
 
 
 def build(context: ServiceContext) -> ServiceParts:
     """Streams: ``fulfilment-<order id>``, ``carrier-<id>``, ``delivery-address-<id>``."""
-    repos = Repositories(
+    deps = LogisticsDeps(
+        context=context,
         fulfilments=Repository(context.store, fulfilment_decider, "fulfilment"),
         carriers=Repository(context.store, carrier_decider, "carrier"),
         addresses=Repository(context.store, address_decider, "delivery-address"),
-    )
-    terms = PaymentTermsCopy()
-    reads = ReadModels(
-        context=context,
-        carriers=CarrierDirectory(),
-        addresses=DeliveryAddressBook(),
+        carrier_directory=CarrierDirectory(),
+        address_book=DeliveryAddressBook(),
         tracking=ShipmentTracking(),
         returns=ReturnLog(),
     )
+    terms = PaymentTermsCopy()
     return ServiceParts(
-        router=make_router(context, repos, reads),
-        policies=build_policies(repos.fulfilments, terms, context.engine),
-        projections=[reads.carriers, reads.addresses, reads.tracking, reads.returns, terms],
+        router=routes(deps),
+        policies=reactions(deps.fulfilments, terms, context.engine),
+        projections=[deps.carrier_directory, deps.address_book, deps.tracking, deps.returns, terms],
     )
 
 

@@ -7,10 +7,10 @@ from the same warehouse (its id derives from the rejected shipment's id).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from services.logistics.domain.commands import InspectedLine, InspectGoods, ReceiveReturn
 from services.logistics.domain.errors import (
     GoodsAlreadyInspected,
     InvalidLines,
@@ -30,39 +30,10 @@ from shared.events.logistics import (
     RejectedLine,
     Remedy,
     ReturnAuthorized,
-    ReturnedLine,
     ReturnReceived,
     ShipmentPlanned,
 )
 from shared.events.values import OrderLine
-
-
-@dataclass(frozen=True)
-class InspectedLine:
-    line_no: int
-    sku: str
-    accepted: int
-    rejected: int
-    reason: str | None = None
-
-
-@dataclass(frozen=True)
-class InspectGoods:
-    """Sent by the order's buyer (``buyer_id`` is who asks) once per delivered shipment."""
-
-    shipment_id: UUID
-    buyer_id: UUID
-    lines: tuple[InspectedLine, ...]
-    remedy: Remedy | None = None
-
-
-@dataclass(frozen=True)
-class ReceiveReturn:
-    """Sent by the warehouse the return was authorised to (``warehouse_id`` is who asks)."""
-
-    return_id: UUID
-    warehouse_id: UUID
-    lines: tuple[ReturnedLine, ...]
 
 
 def _check_lines(shipment: Shipment, lines: tuple[InspectedLine, ...]) -> None:

@@ -3,10 +3,17 @@ both the confirmation and a reservation covering it are known, in whichever orde
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
 from uuid import UUID
 
+from services.logistics.domain.commands import (
+    NoteCancellation,
+    NoteConfirmation,
+    NoteDeliveryDetails,
+    NotePrepayment,
+    NoteRelease,
+    NoteReservation,
+    PlanningCommand,
+)
 from services.logistics.domain.ids import shipment_id_for
 from services.logistics.domain.state import Fulfilment, ShipmentStage, evolve
 from shared.events.base import DomainEvent
@@ -21,71 +28,7 @@ from shared.events.logistics import (
     ShipmentCancelled,
     ShipmentPlanned,
 )
-from shared.events.values import Allocation, OrderLine
-
-
-@dataclass(frozen=True)
-class NoteDeliveryDetails:
-    order_id: UUID
-    buyer_id: UUID
-    supplier_id: UUID
-    delivery_region: str
-    delivery_address_id: UUID | None = None
-    requested_delivery_date: date | None = None
-
-
-@dataclass(frozen=True)
-class NoteReservation:
-    order_id: UUID
-    cause_id: UUID
-    allocations: tuple[Allocation, ...]
-    delivery_region: str
-
-
-@dataclass(frozen=True)
-class NoteRelease:
-    order_id: UUID
-    cause_id: UUID
-    releases: tuple[Allocation, ...]
-
-
-@dataclass(frozen=True)
-class NoteConfirmation:
-    """``lines`` are the confirmed quantities (after any amendment); they are what ships.
-    ``prepaid``: the buyer's terms with the supplier are prepaid, so shipping waits for it."""
-
-    order_id: UUID
-    cause_id: UUID
-    lines: tuple[OrderLine, ...]
-    delivery_date: date | None = None
-    prepaid: bool = False
-
-
-@dataclass(frozen=True)
-class NotePrepayment:
-    """Payment billed the order up front (``invoiced``) or was paid (``received``)."""
-
-    order_id: UUID
-    cause_id: UUID
-    stage: PrepaymentStage
-    invoice_id: UUID
-
-
-@dataclass(frozen=True)
-class NoteCancellation:
-    order_id: UUID
-    cause_id: UUID
-    reason: str
-
-
-PlanningCommand = (
-    NoteDeliveryDetails
-    | NoteReservation
-    | NoteRelease
-    | NoteConfirmation
-    | NoteCancellation
-    | NotePrepayment
-)
+from shared.events.values import OrderLine
 
 
 def decide_planning(command: PlanningCommand, state: Fulfilment) -> list[DomainEvent]:

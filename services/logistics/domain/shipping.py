@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from services.logistics.domain.commands import (
+    RecordDamage,
+    RecordDelay,
+    RecordDelivery,
+    RecordTracking,
+    ShippingCommand,
+    ShipShipment,
+)
 from services.logistics.domain.errors import (
     AwaitingPrepayment,
     InvalidLines,
@@ -17,65 +24,12 @@ from services.logistics.domain.errors import (
 from services.logistics.domain.state import MOVING, Fulfilment, Shipment, ShipmentStage
 from shared.events.base import DomainEvent
 from shared.events.logistics import (
-    DamagedLine,
     Delivered,
     ShipmentDamaged,
     ShipmentDelayed,
-    ShipmentStatus,
     ShipmentStatusUpdated,
     Shipped,
 )
-
-
-@dataclass(frozen=True)
-class ShipShipment:
-    """Sent by the shipment's warehouse (``warehouse_id`` is who asks), or by the order's
-    supplier for its own warehouse (``supplier_id`` is who asks, ``warehouse_id`` is None)."""
-
-    shipment_id: UUID
-    warehouse_id: UUID | None
-    carrier_id: UUID
-    tracking_number: str
-    eta: datetime | None = None
-    supplier_id: UUID | None = None
-
-
-@dataclass(frozen=True)
-class RecordTracking:
-    """Sent by the carrier that took the shipment (``carrier_id`` is who asks)."""
-
-    shipment_id: UUID
-    carrier_id: UUID
-    status: ShipmentStatus
-    reported_at: datetime
-    location: str | None = None
-    eta: datetime | None = None
-
-
-@dataclass(frozen=True)
-class RecordDelay:
-    shipment_id: UUID
-    carrier_id: UUID
-    reason: str
-    new_eta: datetime
-
-
-@dataclass(frozen=True)
-class RecordDamage:
-    shipment_id: UUID
-    carrier_id: UUID
-    lines: tuple[DamagedLine, ...]
-
-
-@dataclass(frozen=True)
-class RecordDelivery:
-    shipment_id: UUID
-    carrier_id: UUID
-    delivered_at: datetime
-    received_by: str | None = None
-
-
-ShippingCommand = ShipShipment | RecordTracking | RecordDelay | RecordDamage | RecordDelivery
 
 
 def shipment_of(state: Fulfilment, shipment_id: UUID) -> Shipment:

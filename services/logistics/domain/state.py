@@ -22,7 +22,6 @@ from shared.events.logistics import (
     ReturnAuthorized,
     ReturnReceived,
     ShipmentCancelled,
-    ShipmentDamaged,
     ShipmentDelayed,
     ShipmentPlanned,
     ShipmentStatusUpdated,
@@ -141,6 +140,41 @@ def _inspected(state: Fulfilment, event: GoodsAccepted | GoodsRejected) -> Fulfi
 
 def evolve(state: Fulfilment, event: DomainEvent) -> Fulfilment:
     match event:
+        case (
+            DeliveryDetailsNoted()
+            | ReservationNoted()
+            | ReleaseNoted()
+            | ConfirmationNoted()
+            | PrepaymentNoted()
+            | CancellationNoted()
+        ):
+            return _note(state, event)
+        case ReturnAuthorized():
+            returns = dict(state.returns)
+            returns[event.return_id] = Return(
+                event.return_id, event.shipment_id, event.warehouse_id, event.lines
+            )
+            return replace(state, returns=returns)
+        case ReturnReceived():
+            returns = dict(state.returns)
+            returns[event.return_id] = replace(returns[event.return_id], received=True)
+            return replace(state, returns=returns)
+    return _shipment_event(state, event)
+
+
+_Noted = (
+    DeliveryDetailsNoted
+    | ReservationNoted
+    | ReleaseNoted
+    | ConfirmationNoted
+    | PrepaymentNoted
+    | CancellationNoted
+)
+
+
+def _note(state: Fulfilment, event: _Noted) -> Fulfilment:
+    """What another service decided about the order, as logistics noted it."""
+    match event:
         case DeliveryDetailsNoted():
             return replace(
                 state,
@@ -172,6 +206,12 @@ def evolve(state: Fulfilment, event: DomainEvent) -> Fulfilment:
             )
         case CancellationNoted():
             return _noted(state, event.source_event_id, order_id=event.order_id, cancelled=True)
+    return state
+
+
+def _shipment_event(state: Fulfilment, event: DomainEvent) -> Fulfilment:
+    """A shipment planned, cancelled, moving, delivered or inspected."""
+    match event:
         case ShipmentPlanned():
             shipments = dict(state.shipments)
             shipments[event.shipment_id] = Shipment(
@@ -197,16 +237,4 @@ def evolve(state: Fulfilment, event: DomainEvent) -> Fulfilment:
             return _with_shipment(state, event.shipment_id, stage=ShipmentStage.DELIVERED)
         case GoodsAccepted() | GoodsRejected():
             return _inspected(state, event)
-        case ReturnAuthorized():
-            returns = dict(state.returns)
-            returns[event.return_id] = Return(
-                event.return_id, event.shipment_id, event.warehouse_id, event.lines
-            )
-            return replace(state, returns=returns)
-        case ReturnReceived():
-            returns = dict(state.returns)
-            returns[event.return_id] = replace(returns[event.return_id], received=True)
-            return replace(state, returns=returns)
-        case ShipmentDamaged():
-            return state
-    return state
+    return state  # ShipmentDamaged changes nothing logistics decides on

@@ -8,17 +8,15 @@ from pathlib import Path
 from uuid import uuid4
 
 from services.inventory.domain import ReceiveStock, RegisterWarehouse
-from services.inventory.policies import ORDERS, make_policies
-from services.inventory.projections import Reservations
+from services.inventory.reactions import ORDERS, reactions
 from services.inventory.service import StockStreams, stock_streams
+from services.inventory.views.reservations import Reservations
 from shared.events.envelope import Envelope
 from shared.events.order import OrderCancelled, OrderPlaced
 from shared.events.values import OrderLine, OrderType, Party
 from shared.eventstore.sqlite import SqliteEventStore
 from shared.service.codec import to_envelope
 from shared.service.context import CommandContext
-from shared.service.definition import ServiceContext
-from shared.service.idempotency import IdempotencyStore
 
 from .fixtures import NEAR, SUPPLIER
 
@@ -56,10 +54,9 @@ async def test_concurrent_orders_never_oversell(tmp_path: Path) -> None:
         await setup.handle(RegisterWarehouse(NEAR, SUPPLIER, "main", ("EU",), 1, 1), context, "w")
         await setup.handle(ReceiveStock(NEAR, "HOT", 10), context, "stock-HOT")
         # Five ledgers stand for five processes, each with its own cache of the streams.
-        service = ServiceContext("inventory", store, store.engine, IdempotencyStore(store.engine))
 
         def reserving(ledger: StockStreams) -> Callable[[Envelope], Awaitable[None]]:
-            policies = make_policies(ledger, Reservations(), service)
+            policies = reactions(ledger, Reservations(), store.engine)
             return next(p.handle for p in policies if p.name == ORDERS)
 
         handlers = [reserving(stock_streams(store)) for _ in range(5)]

@@ -5,9 +5,9 @@ from __future__ import annotations
 from uuid import uuid4
 
 from services.logistics.domain import errors
-from services.logistics.domain.fulfilment import fulfilment_decider
+from services.logistics.domain.commands import InspectedLine, InspectGoods, ReceiveReturn
+from services.logistics.domain.decide import fulfilment_decider
 from services.logistics.domain.ids import replacement_shipment_id, return_id_for
-from services.logistics.domain.inspection import InspectedLine, InspectGoods, ReceiveReturn
 from shared.events.logistics import (
     GoodsAccepted,
     GoodsRejected,

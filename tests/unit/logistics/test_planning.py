@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from uuid import uuid4
 
-from services.logistics.domain.fulfilment import fulfilment_decider
-from services.logistics.domain.planning import (
+from services.logistics.domain.commands import (
     NoteCancellation,
     NoteConfirmation,
     NoteDeliveryDetails,
     NoteRelease,
     NoteReservation,
 )
+from services.logistics.domain.decide import fulfilment_decider
 from shared.events.logistics import (
     CancellationNoted,
     ConfirmationNoted,

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from uuid import uuid4
 
-from services.logistics.domain.planning import NoteCancellation, NoteConfirmation, NoteReservation
-from services.logistics.policies import inventory_command, order_command
+from services.logistics.domain.commands import NoteCancellation, NoteConfirmation, NoteReservation
+from services.logistics.reactions import inventory_command, order_command
 from shared.events.base import DomainEvent, Money
 from shared.events.envelope import Envelope
 from shared.events.inventory import RoutingCandidate, RoutingDecision, StockReserved

@@ -6,9 +6,8 @@ from __future__ import annotations
 from uuid import UUID, uuid4
 
 from services.logistics.domain import errors
-from services.logistics.domain.fulfilment import fulfilment_decider
-from services.logistics.domain.planning import NoteConfirmation, NotePrepayment
-from services.logistics.domain.shipping import ShipShipment
+from services.logistics.domain.commands import NoteConfirmation, NotePrepayment, ShipShipment
+from services.logistics.domain.decide import fulfilment_decider
 from shared.events.logistics import (
     ConfirmationNoted,
     PrepaymentNoted,

@@ -7,14 +7,14 @@ from uuid import uuid4
 import pytest
 
 from services.logistics.domain import errors
-from services.logistics.domain.fulfilment import fulfilment_decider
-from services.logistics.domain.shipping import (
+from services.logistics.domain.commands import (
     RecordDamage,
     RecordDelay,
     RecordDelivery,
     RecordTracking,
     ShipShipment,
 )
+from services.logistics.domain.decide import fulfilment_decider
 from shared.events.logistics import (
     DamagedLine,
     Delivered,

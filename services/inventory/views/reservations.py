@@ -96,10 +96,13 @@ def _status(doc: dict[str, Any], event: Any) -> str:
 
 
 class Reservations(FoldingProjection):
+    """Each order's reservation document (GET /reservations/{order_id}) and the back-orders
+    waiting for stock."""
+
     name = "reservations"
     version = 2  # 2: a back-order keeps its preferred warehouse, so stock arriving can fill it
     sources = ("inventory",)
-    event_types = tuple(t.event_type for t in _TYPES)
+    event_types = _TYPES
 
     def define_tables(self, metadata: MetaData) -> None:
         self.reservations = Table(
@@ -142,6 +145,13 @@ class Reservations(FoldingProjection):
         )
         values = {"order_id": order_id, "status": doc["status"], "document": json.dumps(doc)}
         rows.put(self.reservations, values)
+
+    async def document(self, engine: Database, order_id: str) -> dict[str, Any] | None:
+        """An order's reservation: allocations, routing, shortages, back-orders, history."""
+        t = self.reservations
+        async with engine.connect() as conn:
+            row = (await conn.execute(select(t.c.document).where(t.c.order_id == order_id))).first()
+        return None if row is None else dict(json.loads(row[0]))
 
     async def backordered(self, engine: Database, skus: Collection[str]) -> list[Backorder]:
         """Back-ordered orders waiting for any of ``skus``, oldest first."""

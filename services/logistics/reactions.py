@@ -5,18 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
-from services.logistics.domain.fulfilment import FulfilmentCommand
-from services.logistics.domain.planning import (
-    NoteCancellation,
-    NoteConfirmation,
-    NoteDeliveryDetails,
-    NotePrepayment,
-    NoteRelease,
-    NoteReservation,
-    PlanningCommand,
-)
-from services.logistics.domain.state import Fulfilment
-from services.logistics.projections.master_data import PaymentTermsCopy
+from shared.events.base import DomainEvent
 from shared.events.envelope import Envelope
 from shared.events.inventory import StockReleased, StockReserved
 from shared.events.logistics import PrepaymentStage
@@ -27,6 +16,19 @@ from shared.service.context import CommandContext
 from shared.service.policy import Policy
 from shared.service.repository import Repository
 from shared.sql import Database
+
+from .domain.commands import (
+    FulfilmentCommand,
+    NoteCancellation,
+    NoteConfirmation,
+    NoteDeliveryDetails,
+    NotePrepayment,
+    NoteRelease,
+    NoteReservation,
+    PlanningCommand,
+)
+from .domain.state import Fulfilment
+from .views.payment_terms import PaymentTermsCopy
 
 ORDER_FACTS = "logistics.order_facts"
 RESERVATIONS = "logistics.reservations"
@@ -93,7 +95,7 @@ async def _as_is(command: PlanningCommand) -> PlanningCommand:
 def _policy(
     name: str,
     source: str,
-    event_types: set[str],
+    event_types: tuple[type[DomainEvent], ...],
     translate: Callable[[Envelope], PlanningCommand | None],
     repository: Fulfilments,
     complete: Callable[[PlanningCommand], Awaitable[PlanningCommand]] = _as_is,
@@ -112,12 +114,11 @@ def _policy(
     return Policy(name=name, source=source, event_types=event_types, handle=handle)
 
 
-def build_policies(
-    fulfilments: Fulfilments, terms: PaymentTermsCopy, engine: Database
-) -> list[Policy]:
-    order_types = {"OrderPlaced", "OrderConfirmed", "OrderCancelled", "OrderRejected"}
-    stock_types = {"StockReserved", "StockReleased"}
-    payment_types = {"InvoiceIssued", "PaymentSettled"}
+def reactions(fulfilments: Fulfilments, terms: PaymentTermsCopy, engine: Database) -> list[Policy]:
+    """Note what order, inventory and payment decided about an order, on its fulfilment."""
+    order_types = (OrderPlaced, OrderConfirmed, OrderCancelled, OrderRejected)
+    stock_types = (StockReserved, StockReleased)
+    payment_types = (InvoiceIssued, PaymentSettled)
 
     async def on_prepaid_terms(command: PlanningCommand) -> PlanningCommand:
         """A confirmation on the buyer's prepaid terms makes its shipping wait for payment."""

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table
+from typing import Any
+
+from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, select
 
 from shared.events.envelope import Envelope
 from shared.events.inventory import ReplenishmentRequested, StockLow
 from shared.service.projection import Projection
+from shared.service.shapes import instant
 from shared.service.sql import upsert
-from shared.sql import Connection
+from shared.sql import Connection, Database
 
 
 class StockAlerts(Projection):
     name = "stock_alerts"
     sources = ("inventory",)
-    event_types = ("StockLow", "ReplenishmentRequested")
+    event_types = (StockLow, ReplenishmentRequested)
 
     def define_tables(self, metadata: MetaData) -> None:
         self.alerts = Table(
@@ -64,3 +67,23 @@ class StockAlerts(Projection):
                 "position": envelope.position,
             }
             await upsert(conn, self.requests, values, key=("request_id",))
+
+    async def find(self, engine: Database, sku: str | None, within: Any = None) -> dict[str, Any]:
+        """Alerts and replenishment requests, newest first: of one SKU, if given, and of the
+        warehouses ``within`` (a list of ids or a subquery), if given."""
+        a, r = self.alerts, self.requests
+        qa = select(a).order_by(a.c.position.desc())
+        qr = select(r).order_by(r.c.position.desc())
+        if sku is not None:
+            qa, qr = qa.where(a.c.sku == sku), qr.where(r.c.sku == sku)
+        if within is not None:
+            qa, qr = qa.where(a.c.warehouse_id.in_(within)), qr.where(r.c.warehouse_id.in_(within))
+        async with engine.connect() as conn:
+            found = (await conn.execute(qa)).mappings().all()
+            requests = (await conn.execute(qr)).mappings().all()
+        return {
+            "alerts": [{**row, "raised_at": instant(row["raised_at"])} for row in found],
+            "replenishment_requests": [
+                {**row, "requested_at": instant(row["requested_at"])} for row in requests
+            ],
+        }

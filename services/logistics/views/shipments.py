@@ -11,35 +11,64 @@ from sqlalchemy import JSON, Boolean, Column, Integer, MetaData, String, Table, 
 from services.logistics.domain.ids import replacement_shipment_id, return_id_for
 from shared.events.envelope import Envelope
 from shared.events.logistics import (
+    CancellationNoted,
+    ConfirmationNoted,
+    Delivered,
     DeliveryDetailsNoted,
+    GoodsAccepted,
+    GoodsRejected,
     PrepaymentNoted,
     PrepaymentStage,
+    ReleaseNoted,
     Remedy,
+    ReservationNoted,
+    ReturnAuthorized,
+    ReturnReceived,
+    ShipmentCancelled,
+    ShipmentDamaged,
+    ShipmentDelayed,
     ShipmentPlanned,
+    ShipmentStatusUpdated,
+    Shipped,
 )
 from shared.service.projection import FoldingProjection
 from shared.service.rows import Rows, order_keys
 from shared.sql import Database
 
 TRACKED = (
-    "ShipmentCancelled",
-    "Shipped",
-    "ShipmentStatusUpdated",
-    "ShipmentDelayed",
-    "ShipmentDamaged",
-    "Delivered",
-    "GoodsAccepted",
-    "GoodsRejected",
+    ShipmentCancelled,
+    Shipped,
+    ShipmentStatusUpdated,
+    ShipmentDelayed,
+    ShipmentDamaged,
+    Delivered,
+    GoodsAccepted,
+    GoodsRejected,
 )
 """Events that change one shipment and enter its history."""
 
 _STATUS = {
-    "ShipmentCancelled": "cancelled",
-    "Shipped": "shipped",
-    "ShipmentStatusUpdated": "in_transit",
-    "Delivered": "delivered",
-    "GoodsAccepted": "accepted",
+    ShipmentCancelled.event_type: "cancelled",
+    Shipped.event_type: "shipped",
+    ShipmentStatusUpdated.event_type: "in_transit",
+    Delivered.event_type: "delivered",
+    GoodsAccepted.event_type: "accepted",
 }
+_PICKED = {
+    ShipmentCancelled.event_type: {"cancel_reason": "reason"},
+    Shipped.event_type: {
+        "carrier_id": "carrier_id",
+        "tracking_number": "tracking_number",
+        "shipped_at": "shipped_at",
+        "eta": "eta",
+    },
+    ShipmentStatusUpdated.event_type: {"carrier_status": "status", "location": "location"},
+    ShipmentDelayed.event_type: {"eta": "new_eta"},
+    Delivered.event_type: {"delivered_at": "delivered_at", "received_by": "received_by"},
+    GoodsAccepted.event_type: {"accepted_lines": "lines"},
+    GoodsRejected.event_type: {"rejected_lines": "lines", "remedy": "remedy"},
+}
+"""Per event type: the shipment's columns it sets, from which of its fields."""
 
 
 class ShipmentTracking(FoldingProjection):
@@ -49,15 +78,15 @@ class ShipmentTracking(FoldingProjection):
     version = 2  # 2: awaiting_prepayment
     sources = ("logistics",)
     event_types = (
-        "DeliveryDetailsNoted",
-        "PrepaymentNoted",
-        "ReservationNoted",
-        "ReleaseNoted",
-        "ConfirmationNoted",
-        "CancellationNoted",
-        "ShipmentPlanned",
-        "ReturnAuthorized",
-        "ReturnReceived",
+        DeliveryDetailsNoted,
+        PrepaymentNoted,
+        ReservationNoted,
+        ReleaseNoted,
+        ConfirmationNoted,
+        CancellationNoted,
+        ShipmentPlanned,
+        ReturnAuthorized,
+        ReturnReceived,
         *TRACKED,
     )
 
@@ -125,7 +154,7 @@ class ShipmentTracking(FoldingProjection):
             await self._prepayment(rows, event)
         elif isinstance(event, ShipmentPlanned):
             await self._planned(rows, envelope, event)
-        elif envelope.event_type in TRACKED:
+        elif isinstance(event, TRACKED):
             await self._tracked(rows, envelope)
         order_id = getattr(event, "order_id", None)
         if order_id is not None:
@@ -183,24 +212,11 @@ class ShipmentTracking(FoldingProjection):
     def _changes(
         self, event_type: str, shipment: dict[str, Any], data: dict[str, Any]
     ) -> dict[str, Any]:
-        picked = {
-            "ShipmentCancelled": {"cancel_reason": "reason"},
-            "Shipped": {
-                "carrier_id": "carrier_id",
-                "tracking_number": "tracking_number",
-                "shipped_at": "shipped_at",
-                "eta": "eta",
-            },
-            "ShipmentStatusUpdated": {"carrier_status": "status", "location": "location"},
-            "ShipmentDelayed": {"eta": "new_eta"},
-            "Delivered": {"delivered_at": "delivered_at", "received_by": "received_by"},
-            "GoodsAccepted": {"accepted_lines": "lines"},
-            "GoodsRejected": {"rejected_lines": "lines", "remedy": "remedy"},
-        }.get(event_type, {})
+        picked = _PICKED.get(event_type, {})
         changes = {column: data[key] for column, key in picked.items()}
-        if event_type == "ShipmentStatusUpdated" and data.get("eta"):
+        if event_type == ShipmentStatusUpdated.event_type and data.get("eta"):
             changes["eta"] = data["eta"]
-        if event_type == "GoodsRejected":
+        if event_type == GoodsRejected.event_type:
             changes.update(self._rejected(shipment, data))
         return changes
 
@@ -246,3 +262,11 @@ class ShipmentTracking(FoldingProjection):
                 query = query.where(self.shipments.c[column] == value)
         async with engine.connect() as conn:
             return [dict(row._mapping) for row in await conn.execute(query)]
+
+    async def order_of(self, engine: Database, shipment_id: str) -> str | None:
+        """The order a shipment belongs to, if the read model holds it."""
+        t = self.shipments
+        async with engine.connect() as conn:
+            found = await conn.execute(select(t.c.order_id).where(t.c.shipment_id == shipment_id))
+            order_id: str | None = found.scalar_one_or_none()
+        return order_id

@@ -18,7 +18,7 @@ class ReturnLog(Projection):
 
     name = "logistics_returns"
     sources = ("logistics",)
-    event_types = ("ReturnAuthorized", "ReturnReceived")
+    event_types = (ReturnAuthorized, ReturnReceived)
 
     def define_tables(self, metadata: MetaData) -> None:
         self.returns = Table(
@@ -58,3 +58,11 @@ class ReturnLog(Projection):
                 query = query.where(self.returns.c[column] == value)
         async with engine.connect() as conn:
             return [dict(row._mapping) for row in await conn.execute(query)]
+
+    async def order_of(self, engine: Database, return_id: str) -> str | None:
+        """The order a return belongs to, if the read model holds it."""
+        t = self.returns
+        async with engine.connect() as conn:
+            found = await conn.execute(select(t.c.order_id).where(t.c.return_id == return_id))
+            order_id: str | None = found.scalar_one_or_none()
+        return order_id

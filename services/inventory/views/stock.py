@@ -1,13 +1,11 @@
-"""Stock levels per SKU and warehouse, and the registered warehouses."""
+"""Stock levels per SKU and warehouse: on hand, reserved, available, reorder rule (GET /stock)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any, TypeGuard
-from uuid import UUID
 
-from sqlalchemy import Boolean, Column, Integer, MetaData, String, Table, Text, select
+from sqlalchemy import Boolean, Column, Integer, MetaData, String, Table, select, tuple_
 
 from shared.events.envelope import Envelope
 from shared.events.inventory import (
@@ -16,12 +14,10 @@ from shared.events.inventory import (
     StockBalanceChanged,
     StockLow,
     StockReceived,
-    WarehouseRegistered,
 )
-from shared.service.projection import FoldingProjection, Projection
+from shared.service.projection import FoldingProjection
 from shared.service.rows import Rows
-from shared.service.sql import upsert
-from shared.sql import Connection, Database
+from shared.sql import Database
 
 _Touching = StockReceived | StockAdjusted | StockBalanceChanged | ReorderThresholdSet | StockLow
 
@@ -36,11 +32,11 @@ class StockLevels(FoldingProjection):
     name = "stock_levels"
     sources = ("inventory",)
     event_types = (
-        "StockReceived",
-        "StockAdjusted",
-        "StockBalanceChanged",
-        "ReorderThresholdSet",
-        "StockLow",
+        StockReceived,
+        StockAdjusted,
+        StockBalanceChanged,
+        ReorderThresholdSet,
+        StockLow,
     )
 
     def define_tables(self, metadata: MetaData) -> None:
@@ -85,42 +81,43 @@ class StockLevels(FoldingProjection):
             values["low"] = False
         rows.put(self.levels, values)
 
-
-class Warehouses(Projection):
-    """Registered warehouses with their regions, speed and lead time (GET /warehouses)."""
-
-    name = "warehouses"
-    sources = ("inventory",)
-    event_types = ("WarehouseRegistered",)
-
-    def define_tables(self, metadata: MetaData) -> None:
-        self.warehouses = Table(
-            self.table_name("inventory_warehouses"),
-            metadata,
-            Column("warehouse_id", String(36), primary_key=True),
-            Column("supplier_id", String(36), nullable=False, index=True),
-            Column("name", Text, nullable=False),
-            Column("regions_served", Text, nullable=False),
-            Column("speed_rank", Integer, nullable=False),
-            Column("lead_time_days", Integer, nullable=False),
-        )
-
-    async def apply(self, conn: Connection, envelope: Envelope) -> None:
-        event = envelope.event
-        if isinstance(event, WarehouseRegistered):
-            values = {
-                "warehouse_id": str(event.warehouse_id),
-                "supplier_id": str(event.supplier_id),
-                "name": event.name,
-                "regions_served": json.dumps(list(event.regions_served)),
-                "speed_rank": event.speed_rank,
-                "lead_time_days": event.lead_time_days,
-            }
-            await upsert(conn, self.warehouses, values, key=("warehouse_id",))
-
-    async def of_supplier(self, engine: Database, supplier_id: UUID) -> list[UUID]:
-        """The ids of a supplier's registered warehouses."""
-        t = self.warehouses
-        query = select(t.c.warehouse_id).where(t.c.supplier_id == str(supplier_id))
+    async def find(
+        self, engine: Database, *, sku: str | None = None, warehouse_id: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Levels by SKU, then warehouse (one SKU's, one warehouse's, if given)."""
+        t = self.levels
+        query = select(t).order_by(t.c.sku, t.c.warehouse_id)
+        if sku is not None:
+            query = query.where(t.c.sku == sku)
+        if warehouse_id is not None:
+            query = query.where(t.c.warehouse_id == warehouse_id)
         async with engine.connect() as conn:
-            return [UUID(warehouse_id) for (warehouse_id,) in await conn.execute(query)]
+            rows = (await conn.execute(query)).all()
+        return [_level(row) for row in rows]
+
+    async def reserved(
+        self, engine: Database, keys: set[tuple[str, str]]
+    ) -> dict[tuple[str, str], int]:
+        """Units reserved per (SKU, warehouse id) of ``keys``."""
+        if not keys:
+            return {}
+        t = self.levels
+        query = select(t.c.sku, t.c.warehouse_id, t.c.reserved).where(
+            tuple_(t.c.sku, t.c.warehouse_id).in_(list(keys))
+        )
+        async with engine.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        return {(r[0], r[1]): int(r[2]) for r in rows}
+
+
+def _level(row: Any) -> dict[str, Any]:
+    return {
+        "sku": row.sku,
+        "warehouse_id": row.warehouse_id,
+        "on_hand": row.on_hand,
+        "reserved": row.reserved,
+        "available": row.on_hand - row.reserved,
+        "threshold": row.threshold,
+        "reorder_quantity": row.reorder_quantity,
+        "low": row.low,
+    }

@@ -11,19 +11,17 @@ from typing import Any, Self
 from uuid import UUID
 
 from pydantic import model_validator
-from sqlalchemy import select, tuple_
 
-from services.inventory.domain import AdjustStock, ReceiveStock, SetReorderThreshold
-from services.inventory.domain.streams import StockStreams
-from services.inventory.projections import StockLevels, Warehouses
 from shared.events.base import PositiveQuantity, Quantity
 from shared.events.inventory import AdjustmentReason
 from shared.events.values import Sku, Text
 from shared.service.auth.access import OPS, SUPPLIER
 from shared.service.auth.actor import Actor
 from shared.service.context import CommandContext
-from shared.service.definition import ServiceContext
 from shared.service.imports import ImportKind, Imports, Parsed, RowError, RowModel
+
+from ..domain.commands import AdjustStock, ReceiveStock, SetReorderThreshold
+from .deps import InventoryDeps
 
 
 class StockRow(RowModel):
@@ -42,19 +40,8 @@ class StockRow(RowModel):
 
 
 class StockImporter:
-    def __init__(
-        self,
-        context: ServiceContext,
-        ledger: StockStreams,
-        levels: StockLevels,
-        warehouses: Warehouses,
-        actor: Actor,
-        job_id: str,
-    ) -> None:
-        self.context = context
-        self.ledger = ledger
-        self.levels = levels
-        self.warehouses = warehouses
+    def __init__(self, deps: InventoryDeps, actor: Actor, job_id: str) -> None:
+        self.deps = deps
         self.actor = actor
         self.job_id = job_id
         self.command_context = CommandContext(actor=str(actor))
@@ -64,13 +51,11 @@ class StockImporter:
     async def _owners(self) -> dict[str, str]:
         """Warehouse id → its supplier, once every inventory event so far is projected."""
         if self.owners is None:
-            head = await self.context.store.head_position()
-            for name in (self.levels.name, self.warehouses.name):
-                await self.context.positions.wait_for(name, "inventory", head, timeout=30.0)
-            w = self.warehouses.warehouses
-            async with self.context.engine.connect() as conn:
-                rows = (await conn.execute(select(w.c.warehouse_id, w.c.supplier_id))).all()
-            self.owners = {str(r[0]): str(r[1]) for r in rows}
+            context = self.deps.context
+            head = await context.store.head_position()
+            for name in (self.deps.levels.name, self.deps.warehouses.name):
+                await context.positions.wait_for(name, "inventory", head, timeout=30.0)
+            self.owners = await self.deps.warehouses.owners(context.engine)
         return self.owners
 
     async def check(self, rows: Sequence[Parsed]) -> list[RowError]:
@@ -88,24 +73,14 @@ class StockImporter:
             else:
                 self.seen.add((warehouse, row.sku))
                 wanted[number] = row
-        reserved = await self._reserved({(r.sku, str(r.warehouse_id)) for r in wanted.values()})
+        keys = {(r.sku, str(r.warehouse_id)) for r in wanted.values()}
+        reserved = await self.deps.levels.reserved(self.deps.context.engine, keys)
         for number, row in wanted.items():
             held = reserved.get((row.sku, str(row.warehouse_id)), 0)
             if row.on_hand < held:
                 reason = f"{held} units are reserved for orders: on hand cannot be less"
                 errors.append(RowError(number, "on_hand", reason))
         return errors
-
-    async def _reserved(self, keys: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
-        if not keys:
-            return {}
-        t = self.levels.levels
-        query = select(t.c.sku, t.c.warehouse_id, t.c.reserved).where(
-            tuple_(t.c.sku, t.c.warehouse_id).in_(list(keys))
-        )
-        async with self.context.engine.connect() as conn:
-            rows = (await conn.execute(query)).all()
-        return {(r[0], r[1]): int(r[2]) for r in rows}
 
     async def apply(self, rows: Sequence[Parsed]) -> int:
         for number, row in rows:
@@ -115,7 +90,7 @@ class StockImporter:
     async def _count(self, number: int, row: StockRow) -> None:
         stream = f"stock-{row.sku}"
         reference = row.reference or f"stock import {self.job_id} row {number}"
-        world, _ = await self.ledger.load(ReceiveStock(row.warehouse_id, row.sku, 1))
+        world, _ = await self.deps.streams.load(ReceiveStock(row.warehouse_id, row.sku, 1))
         on_hand = world.sku(row.sku).balance(row.warehouse_id).on_hand
         delta = row.on_hand - on_hand
         command: ReceiveStock | AdjustStock | None = None
@@ -125,28 +100,24 @@ class StockImporter:
             reason = AdjustmentReason.COUNT_CORRECTION
             command = AdjustStock(row.warehouse_id, row.sku, delta, reason, reference)
         if command is not None:
-            await self.ledger.handle(command, self.command_context, stream)
+            await self.deps.streams.handle(command, self.command_context, stream)
         if row.threshold is not None and row.reorder_quantity is not None:
             rule = SetReorderThreshold(
                 row.warehouse_id, row.sku, row.threshold, row.reorder_quantity
             )
-            await self.ledger.handle(rule, self.command_context, stream)
+            await self.deps.streams.handle(rule, self.command_context, stream)
 
     async def finish(self) -> int:
         return 0
 
 
-def inventory_imports(
-    context: ServiceContext, ledger: StockStreams, levels: StockLevels, warehouses: Warehouses
-) -> Imports:
+def inventory_imports(deps: InventoryDeps) -> Imports:
     kind = ImportKind(
         roles=(SUPPLIER, OPS),
         name="stock",
         summary="Counted stock per warehouse and SKU: the difference to the record becomes a "
         "receipt or a count correction; optionally the SKU's reorder threshold.",
         row_model=StockRow,
-        start=lambda actor, job_id: StockImporter(
-            context, ledger, levels, warehouses, actor, job_id
-        ),
+        start=lambda actor, job_id: StockImporter(deps, actor, job_id),
     )
-    return Imports(context.engine, [kind])
+    return Imports(deps.context.engine, [kind])

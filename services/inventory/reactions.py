@@ -3,18 +3,6 @@ fill back-orders when stock arrives."""
 
 from __future__ import annotations
 
-from services.inventory.domain import (
-    ChangeReservedQuantity,
-    Command,
-    CommitShipment,
-    FillBackorder,
-    ReleaseStock,
-    ReserveStock,
-    RestockReturn,
-)
-from services.inventory.domain.commands import order_of, skus_of
-from services.inventory.domain.streams import StockStreams
-from services.inventory.projections import Reservations
 from shared.events.envelope import Envelope
 from shared.events.inventory import ReleaseReason, StockAdjusted, StockReceived, StockReleased
 from shared.events.logistics import ItemCondition, ReturnReceived, Shipped
@@ -25,8 +13,22 @@ from shared.events.order import (
     OrderRejected,
 )
 from shared.service.context import CommandContext
-from shared.service.definition import ServiceContext
 from shared.service.policy import Policy, reaction_context
+from shared.sql import Database
+
+from .domain.commands import (
+    ChangeReservedQuantity,
+    Command,
+    CommitShipment,
+    FillBackorder,
+    ReleaseStock,
+    ReserveStock,
+    RestockReturn,
+    order_of,
+    skus_of,
+)
+from .domain.streams import StockStreams
+from .views.reservations import Reservations
 
 ORDERS = "inventory.reservations"
 SHIPMENTS = "inventory.shipments"
@@ -94,18 +96,18 @@ def _stream(command: Command) -> str:
     return f"reservation-{order_id}" if order_id else f"stock-{skus_of(command)[0]}"
 
 
-def make_policies(
-    ledger: StockStreams, reservations: Reservations, context: ServiceContext
-) -> list[Policy]:
+def reactions(streams: StockStreams, reservations: Reservations, engine: Database) -> list[Policy]:
+    """Reserve for orders, commit what ships, restock returns, fill back-orders."""
+
     async def on_order(envelope: Envelope) -> None:
         command = order_command(envelope)
         if command is not None:
-            await ledger.handle(command, reaction_context(ORDERS, envelope), _stream(command))
+            await streams.handle(command, reaction_context(ORDERS, envelope), _stream(command))
 
     async def on_shipment(envelope: Envelope) -> None:
         command = shipment_command(envelope)
         if command is not None:
-            await ledger.handle(command, reaction_context(SHIPMENTS, envelope), _stream(command))
+            await streams.handle(command, reaction_context(SHIPMENTS, envelope), _stream(command))
 
     async def on_restock(envelope: Envelope) -> None:
         skus = restocked(envelope.event)
@@ -113,7 +115,7 @@ def make_policies(
             return
         # The back-order list is a read model of this same source: the dispatcher folded this
         # batch into it, in this transaction, before any policy runs.
-        waiting = await reservations.backordered(context.engine, skus)
+        waiting = await reservations.backordered(engine, skus)
         for backorder in waiting[:FILLS_PER_DELIVERY]:
             order_id = backorder.order_id
             # Event ids from (cause, order): a redelivered cause repeats exactly these ids.
@@ -121,30 +123,22 @@ def make_policies(
                 BACKORDERS, envelope.event_id, order_id, offset=(order_id.int % 10**9) * 1000
             )
             command = FillBackorder(order_id, backorder.warehouse_id, backorder.lines)
-            await ledger.handle(command, reaction, f"reservation-{order_id}")
+            await streams.handle(command, reaction, f"reservation-{order_id}")
 
     return [
         Policy(
             ORDERS,
             source="order",
-            event_types={
-                "OrderPlaced",
-                "OrderCancelled",
-                "OrderRejected",
-                "OrderAmendmentAccepted",
-            },
+            event_types=(OrderPlaced, OrderCancelled, OrderRejected, OrderAmendmentAccepted),
             handle=on_order,
         ),
         Policy(
-            SHIPMENTS,
-            source="logistics",
-            event_types={"Shipped", "ReturnReceived"},
-            handle=on_shipment,
+            SHIPMENTS, source="logistics", event_types=(Shipped, ReturnReceived), handle=on_shipment
         ),
         Policy(
             BACKORDERS,
             source="inventory",
-            event_types={"StockReceived", "StockAdjusted", "StockReleased"},
+            event_types=(StockReceived, StockAdjusted, StockReleased),
             handle=on_restock,
         ),
     ]

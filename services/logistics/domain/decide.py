@@ -6,28 +6,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from services.logistics.domain.inspection import (
+from shared.events.base import DomainEvent
+from shared.service.decider import Decider
+
+from .commands import (
+    FulfilmentCommand,
     InspectGoods,
-    ReceiveReturn,
-    decide_inspection,
-    decide_return,
-)
-from services.logistics.domain.planning import (
     NoteCancellation,
     NoteConfirmation,
     NoteDeliveryDetails,
     NotePrepayment,
     NoteRelease,
     NoteReservation,
-    PlanningCommand,
-    decide_planning,
+    ReceiveReturn,
 )
-from services.logistics.domain.shipping import ShippingCommand, decide_shipping
-from services.logistics.domain.state import Fulfilment, evolve
-from shared.events.base import DomainEvent
-from shared.service.decider import Decider
-
-FulfilmentCommand = PlanningCommand | ShippingCommand | InspectGoods | ReceiveReturn
+from .inspection import decide_inspection, decide_return
+from .planning import decide_planning
+from .shipping import decide_shipping
+from .state import Fulfilment, evolve
 
 _PLANNING = (
     NoteDeliveryDetails,

@@ -19,7 +19,7 @@ class StockMovements(Projection):
 
     name = "stock_movements"
     sources = ("inventory",)
-    event_types = ("StockReceived", "StockAdjusted", "StockBalanceChanged")
+    event_types = (StockReceived, StockAdjusted, StockBalanceChanged)
 
     def define_tables(self, metadata: MetaData) -> None:
         self.movements = Table(

@@ -1,0 +1,1 @@
+"""The inventory service's read models: stock levels, warehouses, reservations, alerts."""

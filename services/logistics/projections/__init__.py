@@ -1,1 +1,0 @@
-"""Read models of the logistics service: carriers, addresses, shipments with tracking, returns."""

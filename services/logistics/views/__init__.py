@@ -1,0 +1,1 @@
+"""The logistics service's read models: shipments, returns, carriers, addresses, payment terms."""
