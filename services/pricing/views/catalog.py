@@ -1,15 +1,18 @@
 """The catalog projection: pricing's master data, buyers' tiers (order) and live stock (inventory).
 
-Pricing's policy reads its terms from here, and the catalog and quote queries read it too.
+Pricing's reaction reads its terms from here (``catalog_queries``), and so do the catalog and
+quote routes. Money is kept as decimal strings, times as ISO-8601 UTC strings.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import MetaData, delete, update
+from sqlalchemy import Boolean, Column, Integer, MetaData, String, Table, Text, delete, update
 
 from services.pricing.domain.book import coupon_key
 from shared.events import inventory, order, pricing
@@ -18,7 +21,144 @@ from shared.service.projection import FoldingProjection
 from shared.service.rows import Key, Rows, key_of
 from shared.sql import Connection
 
-from .tables import CatalogTables, define
+
+@dataclass(frozen=True)
+class CatalogTables:
+    products: Table
+    tier_prices: Table
+    customer_prices: Table
+    buyers: Table
+    suppliers: Table
+    customer_tiers: Table
+    promotions: Table
+    coupons: Table
+    warehouses: Table
+    stock: Table
+
+
+MONEY = String(40)
+"""An amount as a decimal string."""
+
+TableOf = Callable[..., Table]
+"""Declares one table: its base name, then its columns."""
+
+
+def _id(name: str) -> Column[Any]:
+    return Column(name, String(64), primary_key=True)
+
+
+def define(metadata: MetaData, name: str = "{}") -> CatalogTables:
+    """Declare the tables; ``name`` formats each base name (a projection's suffix)."""
+
+    def table(base: str, *columns: Column[Any]) -> Table:
+        return Table(name.format(base), metadata, *columns)
+
+    return CatalogTables(**_prices(table), **_parties(table), **_offers(table), **_stock(table))
+
+
+def _prices(table: TableOf) -> dict[str, Table]:
+    """Products and their prices: list, tier (with breaks) and agreed with a buyer."""
+    return {
+        "products": table(
+            "pricing_products",
+            _id("supplier_id"),
+            _id("sku"),
+            Column("name", Text, nullable=False),
+            Column("names", Text, nullable=False),  # JSON: {"zh-Hant": ..., "en": ...}
+            Column("category", String(64), nullable=False),
+            Column("unit", String(64), nullable=False),
+            Column("pack_size", Integer, nullable=False),
+            Column("min_order_qty", Integer, nullable=False),
+            Column("list_price", MONEY, nullable=False),
+            Column("currency", String(3), nullable=False),
+            Column("cost_price", MONEY),
+            Column("active", Boolean, nullable=False),
+            Column("version", Integer, nullable=False),
+        ),
+        "tier_prices": table(
+            "pricing_tier_prices",
+            _id("supplier_id"),
+            _id("tier"),
+            _id("sku"),
+            Column("unit_price", MONEY, nullable=False),
+            Column("currency", String(3), nullable=False),
+            Column("breaks", Text, nullable=False),
+        ),
+        "customer_prices": table(
+            "pricing_customer_prices",
+            _id("supplier_id"),
+            _id("buyer_id"),
+            _id("sku"),
+            Column("unit_price", MONEY, nullable=False),
+            Column("currency", String(3), nullable=False),
+        ),
+    }
+
+
+def _parties(table: TableOf) -> dict[str, Table]:
+    """Buyers with their starting tier, suppliers with their currency, tiers assigned."""
+    return {
+        "buyers": table(
+            "pricing_buyers", _id("buyer_id"), Column("tier", String(64), nullable=False)
+        ),
+        "suppliers": table(
+            "pricing_suppliers", _id("supplier_id"), Column("currency", String(3), nullable=False)
+        ),
+        "customer_tiers": table(
+            "pricing_customer_tiers",
+            _id("supplier_id"),
+            _id("buyer_id"),
+            Column("tier", String(64), nullable=False),
+        ),
+    }
+
+
+def _offers(table: TableOf) -> dict[str, Table]:
+    """Promotions and coupons (with their redemptions so far)."""
+    return {
+        "promotions": table(
+            "pricing_promotions",
+            _id("promotion_id"),
+            Column("supplier_id", String(64), nullable=False, index=True),
+            Column("name", Text, nullable=False),
+            Column("category", String(64), nullable=False),
+            Column("percent_off", MONEY, nullable=False),
+            Column("starts_at", String(40), nullable=False),
+            Column("ends_at", String(40), nullable=False),
+        ),
+        "coupons": table(
+            "pricing_coupons",
+            _id("supplier_id"),
+            _id("code"),
+            Column("coupon_id", String(64), nullable=False, unique=True),
+            Column("percent_off", MONEY),
+            Column("amount_off", MONEY),
+            Column("currency", String(3)),
+            Column("min_order_total", MONEY),
+            Column("valid_from", String(40), nullable=False),
+            Column("valid_until", String(40), nullable=False),
+            Column("max_redemptions", Integer),
+            Column("redemptions", Integer, nullable=False),
+        ),
+    }
+
+
+def _stock(table: TableOf) -> dict[str, Table]:
+    """The supplier's warehouses and what each holds and has reserved per SKU."""
+    return {
+        "warehouses": table(
+            "pricing_warehouses",
+            _id("warehouse_id"),
+            Column("supplier_id", String(64), nullable=False, index=True),
+        ),
+        "stock": table(
+            "pricing_stock",
+            _id("warehouse_id"),
+            _id("sku"),
+            Column("on_hand", Integer, nullable=False),
+            Column("reserved", Integer, nullable=False),
+        ),
+    }
 
 
 def _money(value: object) -> str | None:
@@ -32,25 +172,23 @@ class Catalog(FoldingProjection):
     name = "pricing_catalog"
     version = 2
     sources = ("pricing", "order", "inventory")
-    event_types = frozenset(
-        {
-            "ProductRegistered",
-            "ProductUpdated",
-            "PriceListSet",
-            "CustomerPriceSet",
-            "CustomerTierAssigned",
-            "PromotionCreated",
-            "CouponCreated",
-            "OrderPriced",
-            "BuyerRegistered",
-            "SupplierRegistered",
-            "WarehouseRegistered",
-            "StockReceived",
-            "StockAdjusted",
-            "StockReserved",
-            "StockReleased",
-            "StockCommitted",
-        }
+    event_types = (
+        pricing.ProductRegistered,
+        pricing.ProductUpdated,
+        pricing.PriceListSet,
+        pricing.CustomerPriceSet,
+        pricing.CustomerTierAssigned,
+        pricing.PromotionCreated,
+        pricing.CouponCreated,
+        pricing.OrderPriced,
+        order.BuyerRegistered,
+        order.SupplierRegistered,
+        inventory.WarehouseRegistered,
+        inventory.StockReceived,
+        inventory.StockAdjusted,
+        inventory.StockReserved,
+        inventory.StockReleased,
+        inventory.StockCommitted,
     )
 
     def define_tables(self, metadata: MetaData) -> None:

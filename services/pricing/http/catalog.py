@@ -9,27 +9,33 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 from sqlalchemy import func, or_, select
 
-from services.pricing.api.answers import CatalogItem, CatalogPage
-from services.pricing.api.common import own_supplier, visible_buyer
-from services.pricing.domain.book import PricingBook, ProductTerms
-from services.pricing.domain.pricing import Quote, QuoteLine, price_lines
-from services.pricing.projections.catalog import Catalog
-from services.pricing.projections.queries import available_stock, pricing_book
 from shared.events.values import Code, Sku
 from shared.service.api import ActorDep, MinPositionDep
-from shared.service.auth.access import TRADERS, allow
-from shared.service.definition import ServiceContext
+from shared.service.auth.access import TRADERS
+from shared.service.edge import Edge, query
 from shared.service.errors import Problem
 from shared.service.openapi_models import answers
 
+from ..domain.book import PricingBook, ProductTerms
+from ..domain.pricing import Quote, QuoteLine, price_lines
+from ..views.catalog_queries import available_stock, pricing_book
+from .access import own_supplier, visible_buyer
+from .answers import CatalogItem, CatalogPage
+from .deps import PricingDeps
 
-def catalog_routes(context: ServiceContext, catalog: Catalog) -> APIRouter:
-    router = APIRouter(tags=["pricing"])
-    t = catalog.t
 
-    def products_with_stock() -> Any:
-        stock = available_stock(t)
-        p = t.products
+class CatalogQueries:
+    """The catalog as a buyer sees it: its own prices, quantity breaks, promotions and stock."""
+
+    def __init__(self, deps: PricingDeps) -> None:
+        self.deps = deps
+        self.context = deps.context
+        self.catalog = deps.catalog
+        self.t = deps.catalog.t
+
+    def products_with_stock(self) -> Any:
+        stock = available_stock(self.t)
+        p = self.t.products
         return (
             select(p, func.coalesce(stock.c.available, 0).label("available"))
             .outerjoin(stock, (stock.c.supplier_id == p.c.supplier_id) & (stock.c.sku == p.c.sku))
@@ -37,21 +43,22 @@ def catalog_routes(context: ServiceContext, catalog: Catalog) -> APIRouter:
         ), stock
 
     async def items(
-        rows: Sequence[Mapping[str, Any]], buyer_id: UUID | None
+        self, rows: Sequence[Mapping[str, Any]], buyer_id: UUID | None
     ) -> list[dict[str, Any]]:
         now = datetime.now(UTC)
         books: dict[str, PricingBook] = {}
-        async with context.engine.connect() as conn:
+        async with self.context.engine.connect() as conn:
             for supplier in {r["supplier_id"] for r in rows}:
                 skus = {r["sku"] for r in rows if r["supplier_id"] == supplier}
-                books[supplier] = await pricing_book(conn, t, UUID(supplier), buyer_id, skus)
+                books[supplier] = await pricing_book(conn, self.t, UUID(supplier), buyer_id, skus)
         return [_item(r, books[r["supplier_id"]], now) for r in rows]
 
-    async def wait(min_position: int) -> None:
-        await context.positions.wait_for(catalog.name, "pricing", min_position)
+    async def wait(self, min_position: int) -> None:
+        await self.context.positions.wait_for(self.catalog.name, "pricing", min_position)
 
-    @router.get("/catalog", openapi_extra=allow(*TRADERS), **answers(CatalogPage))
+    @query("/catalog", roles=TRADERS, **answers(CatalogPage))
     async def browse(
+        self,
         actor: ActorDep,
         min_position: MinPositionDep = 0,
         buyer_id: UUID | None = None,
@@ -66,9 +73,9 @@ def catalog_routes(context: ServiceContext, catalog: Catalog) -> APIRouter:
         buyer = visible_buyer(actor, buyer_id)
         if buyer is not None:
             supplier_id = own_supplier(actor, supplier_id)
-        await wait(min_position)
-        query, stock = products_with_stock()
-        p = t.products
+        await self.wait(min_position)
+        query, stock = self.products_with_stock()
+        p = self.t.products
         if q:
             pattern = f"%{q.lower()}%"
             query = query.where(
@@ -85,12 +92,13 @@ def catalog_routes(context: ServiceContext, catalog: Catalog) -> APIRouter:
         if in_stock:
             query = query.where(func.coalesce(stock.c.available, 0) > 0)
         query = query.order_by(p.c.name, p.c.sku, p.c.supplier_id).limit(limit).offset(offset)
-        async with context.engine.connect() as conn:
+        async with self.context.engine.connect() as conn:
             rows = list((await conn.execute(query)).mappings())
-        return {"items": await items(rows, buyer), "limit": limit, "offset": offset}
+        return {"items": await self.items(rows, buyer), "limit": limit, "offset": offset}
 
-    @router.get("/catalog/{sku}", openapi_extra=allow(*TRADERS), **answers(CatalogItem))
+    @query("/catalog/{sku}", roles=TRADERS, **answers(CatalogItem))
     async def one(
+        self,
         sku: Sku,
         actor: ActorDep,
         min_position: MinPositionDep = 0,
@@ -101,12 +109,12 @@ def catalog_routes(context: ServiceContext, catalog: Catalog) -> APIRouter:
         buyer = visible_buyer(actor, buyer_id)
         if buyer is not None:
             supplier_id = own_supplier(actor, supplier_id)
-        await wait(min_position)
-        query, _ = products_with_stock()
-        query = query.where(t.products.c.sku == sku)
+        await self.wait(min_position)
+        query, _ = self.products_with_stock()
+        query = query.where(self.t.products.c.sku == sku)
         if supplier_id:
-            query = query.where(t.products.c.supplier_id == str(supplier_id))
-        async with context.engine.connect() as conn:
+            query = query.where(self.t.products.c.supplier_id == str(supplier_id))
+        async with self.context.engine.connect() as conn:
             rows = list((await conn.execute(query)).mappings())
         if not rows:
             raise Problem(404, "Unknown product", f"no product {sku} in the catalog", field="sku")
@@ -117,9 +125,12 @@ def catalog_routes(context: ServiceContext, catalog: Catalog) -> APIRouter:
                 "several suppliers sell it; give supplier_id",
                 field="supplier_id",
             )
-        return (await items(rows, buyer))[0]
+        return (await self.items(rows, buyer))[0]
 
-    return router
+
+def catalog_routes(deps: PricingDeps) -> APIRouter:
+    edge = Edge("pricing", deps.context.idempotency, prefix="", tags=["pricing"])
+    return edge.include(CatalogQueries(deps))
 
 
 def _first_valid(product: ProductTerms, at_least: int) -> int:

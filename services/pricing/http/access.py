@@ -1,16 +1,10 @@
-"""What every pricing route shares: who may act for a supplier or buyer, running a command."""
+"""Object-level checks of pricing's routes: who may act for a supplier, whose prices one sees
+(the roles of a route are declared on it)."""
 
-from collections.abc import Callable
-from typing import Any
 from uuid import UUID
 
-from fastapi.responses import JSONResponse
-
-from shared.service.api import Actor, accepted, respond
-from shared.service.context import CommandContext
-from shared.service.definition import ServiceContext
+from shared.service.api import Actor
 from shared.service.errors import Problem
-from shared.service.repository import Repository
 
 STAFF = frozenset({"operations", "system"})
 
@@ -62,31 +56,3 @@ def visible_buyer(actor: Actor, buyer_id: UUID | None) -> UUID | None:
         raise Problem(
             422, "Invalid credential", "a buyer acts as buyer:<uuid>", field="Authorization"
         ) from None
-
-
-async def run_command(
-    context: ServiceContext,
-    *,
-    scope: str,
-    key: str | None,
-    payload: Any,
-    repository: Repository[Any, Any],
-    aggregate_id: str,
-    command: Any,
-    actor: Actor,
-    expected_version: int | None = None,
-    answer_id: Callable[[], object] | None = None,
-) -> JSONResponse:
-    """Decide and append under ``Idempotency-Key``; answer with the new version and position."""
-
-    async def action() -> tuple[int, Any]:
-        result = await repository.handle(
-            aggregate_id,
-            command,
-            CommandContext(actor=str(actor)),
-            expected_version=expected_version,
-        )
-        return accepted(answer_id() if answer_id else aggregate_id, result)
-
-    stored = await context.idempotency.run(f"pricing:{scope}", key, payload, action)
-    return respond(stored)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from services.pricing.domain.order_pricing import OrderPricing, PriceOrder
+from services.pricing.domain.commands import PriceOrder
 from services.pricing.domain.pricing import QuoteLine
-from services.pricing.projections.catalog import Catalog
-from services.pricing.projections.queries import pricing_book
+from services.pricing.domain.state import OrderPricing
+from services.pricing.views.catalog import Catalog
+from services.pricing.views.catalog_queries import pricing_book
 from shared.events.envelope import Envelope
 from shared.events.order import OrderPlaced
 from shared.service.definition import ServiceContext
@@ -17,9 +18,9 @@ from shared.service.repository import Repository
 POLICY = "pricing.price_placed_order"
 
 
-def price_placed_orders(
+def reactions(
     context: ServiceContext, catalog: Catalog, orders: Repository[PriceOrder, OrderPricing]
-) -> Policy:
+) -> list[Policy]:
     """Prices each placed order once, with the terms known when it was placed (its occurred_at)."""
 
     async def ready(_placed: Sequence[Envelope]) -> None:
@@ -50,6 +51,6 @@ def price_placed_orders(
         )
         await orders.handle(placed.order_id, command, reaction_context(POLICY, envelope))
 
-    return Policy(
-        name=POLICY, source="order", event_types={"OrderPlaced"}, handle=handle, ready=ready
-    )
+    return [
+        Policy(name=POLICY, source="order", event_types={OrderPlaced}, handle=handle, ready=ready)
+    ]

@@ -1,4 +1,4 @@
-"""Reads of the catalog projection: a buyer's pricing book, tiers, products and stock."""
+"""Reads of the catalog view: a buyer's pricing book, tiers, promotions, coupons and stock."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from services.pricing.domain.book import (
 )
 from shared.sql import Connection
 
-from .tables import CatalogTables
+from .catalog import CatalogTables
 
 
 def _decimal(value: str | None) -> Decimal | None:

@@ -8,7 +8,17 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
-from services.pricing.api.answers import (
+from shared.events.values import Sku
+from shared.service.api import ActorDep, MinPositionDep
+from shared.service.auth.access import BUYER, OPS, SUPPLIER, TRADERS
+from shared.service.edge import Edge, query
+from shared.service.errors import Problem
+from shared.service.openapi_models import answers
+from shared.service.shapes import money
+
+from ..views.catalog_queries import buyer_tier, coupon, promotions, tier_terms
+from .access import sees_supplier_terms, visible_buyer
+from .answers import (
     CouponOut,
     CustomerPricePage,
     CustomerTierOut,
@@ -17,46 +27,47 @@ from services.pricing.api.answers import (
     ProductPage,
     PromotionPage,
 )
-from services.pricing.api.common import sees_supplier_terms, visible_buyer
-from services.pricing.projections.catalog import Catalog
-from services.pricing.projections.queries import buyer_tier, coupon, promotions, tier_terms
-from shared.events.values import Sku
-from shared.service.api import ActorDep, MinPositionDep
-from shared.service.auth.access import BUYER, OPS, SUPPLIER, TRADERS, allow
-from shared.service.definition import ServiceContext
-from shared.service.errors import Problem
-from shared.service.openapi_models import answers
-from shared.service.shapes import money
+from .deps import PricingDeps
 
 
-def read_routes(context: ServiceContext, catalog: Catalog) -> APIRouter:
-    router = APIRouter(tags=["pricing"])
-    t = catalog.t
+class PricingQueries:
+    """Products, price lists, customer terms and offers; cost prices and tier lists only for
+    the supplier."""
 
-    async def rows(query: Any, min_position: int) -> list[dict[str, Any]]:
-        await context.positions.wait_for(catalog.name, "pricing", min_position)
-        async with context.engine.connect() as conn:
+    def __init__(self, deps: PricingDeps) -> None:
+        self.deps = deps
+        self.context = deps.context
+        self.catalog = deps.catalog
+        self.t = deps.catalog.t
+
+    async def rows(self, query: Any, min_position: int) -> list[dict[str, Any]]:
+        await self.context.positions.wait_for(self.catalog.name, "pricing", min_position)
+        async with self.context.engine.connect() as conn:
             found = [dict(r) for r in (await conn.execute(query)).mappings()]
         for row in found:
             if "names" in row:
                 row["names"] = json.loads(row["names"] or "{}")
         return found
 
-    def staff_only(actor: Any, supplier_id: UUID | None) -> None:
+    def staff_only(self, actor: Any, supplier_id: UUID | None) -> None:
         if not sees_supplier_terms(actor, supplier_id):
             raise Problem(
                 403, "Supplier terms", "only the supplier sees these", field="Authorization"
             )
 
-    @router.get("/products/{sku}", openapi_extra=allow(*TRADERS), **answers(ProductOut))
+    @query("/products/{sku}", roles=TRADERS, **answers(ProductOut))
     async def product(
-        sku: Sku, actor: ActorDep, supplier_id: UUID | None = None, min_position: MinPositionDep = 0
+        self,
+        sku: Sku,
+        actor: ActorDep,
+        supplier_id: UUID | None = None,
+        min_position: MinPositionDep = 0,
     ) -> JSONResponse:
         """One product; its cost price only for its supplier and operations."""
-        query = select(t.products).where(t.products.c.sku == sku)
+        query = select(self.t.products).where(self.t.products.c.sku == sku)
         if supplier_id:
-            query = query.where(t.products.c.supplier_id == str(supplier_id))
-        found = await rows(query, min_position)
+            query = query.where(self.t.products.c.supplier_id == str(supplier_id))
+        found = await self.rows(query, min_position)
         if not found:
             raise Problem(404, "Unknown product", f"no product {sku}", field="sku")
         if len(found) > 1:
@@ -66,30 +77,35 @@ def read_routes(context: ServiceContext, catalog: Catalog) -> APIRouter:
             row.pop("cost_price")
         return JSONResponse(row, headers={"ETag": f'"{row["version"]}"'})
 
-    @router.get("/products", openapi_extra=allow(*TRADERS), **answers(ProductPage))
+    @query("/products", roles=TRADERS, **answers(ProductPage))
     async def products(
-        supplier_id: UUID | None = None, min_position: MinPositionDep = 0
+        self, supplier_id: UUID | None = None, min_position: MinPositionDep = 0
     ) -> dict[str, Any]:
         """Products (without cost prices), e.g. of one supplier."""
-        query = select(*(c for c in t.products.c if c.name != "cost_price"))
+        query = select(*(c for c in self.t.products.c if c.name != "cost_price"))
         if supplier_id:
-            query = query.where(t.products.c.supplier_id == str(supplier_id))
-        found = await rows(query.order_by(t.products.c.sku), min_position)
+            query = query.where(self.t.products.c.supplier_id == str(supplier_id))
+        found = await self.rows(query.order_by(self.t.products.c.sku), min_position)
         return {"items": [_product(row) for row in found]}
 
-    @router.get("/price-lists", openapi_extra=allow(OPS, SUPPLIER), **answers(PriceListPage))
+    @query("/price-lists", roles=(OPS, SUPPLIER), **answers(PriceListPage))
     async def price_lists(
+        self,
         actor: ActorDep,
         supplier_id: UUID,
         tier: str | None = None,
         min_position: MinPositionDep = 0,
     ) -> dict[str, Any]:
         """A supplier's tier prices, for the supplier and operations only."""
-        staff_only(actor, supplier_id)
-        query = select(t.tier_prices).where(t.tier_prices.c.supplier_id == str(supplier_id))
+        self.staff_only(actor, supplier_id)
+        query = select(self.t.tier_prices).where(
+            self.t.tier_prices.c.supplier_id == str(supplier_id)
+        )
         if tier:
-            query = query.where(t.tier_prices.c.tier == tier)
-        found = await rows(query.order_by(t.tier_prices.c.tier, t.tier_prices.c.sku), min_position)
+            query = query.where(self.t.tier_prices.c.tier == tier)
+        found = await self.rows(
+            query.order_by(self.t.tier_prices.c.tier, self.t.tier_prices.c.sku), min_position
+        )
         return {
             "items": [
                 {
@@ -106,10 +122,9 @@ def read_routes(context: ServiceContext, catalog: Catalog) -> APIRouter:
             ]
         }
 
-    @router.get(
-        "/customer-prices", openapi_extra=allow(BUYER, OPS, SUPPLIER), **answers(CustomerPricePage)
-    )
+    @query("/customer-prices", roles=(BUYER, OPS, SUPPLIER), **answers(CustomerPricePage))
     async def customer_prices(
+        self,
         actor: ActorDep,
         supplier_id: UUID,
         buyer_id: UUID | None = None,
@@ -118,41 +133,41 @@ def read_routes(context: ServiceContext, catalog: Catalog) -> APIRouter:
         """Prices agreed with buyers; a buyer sees only its own."""
         buyer = visible_buyer(actor, buyer_id)
         if actor.role != "buyer":
-            staff_only(actor, supplier_id)
-        table = t.customer_prices
+            self.staff_only(actor, supplier_id)
+        table = self.t.customer_prices
         query = select(table).where(table.c.supplier_id == str(supplier_id))
         if buyer is not None:
             query = query.where(table.c.buyer_id == str(buyer))
-        found = await rows(query.order_by(table.c.buyer_id, table.c.sku), min_position)
+        found = await self.rows(query.order_by(table.c.buyer_id, table.c.sku), min_position)
         return {
             "items": [{**r, "unit_price": money(r["unit_price"], r["currency"])} for r in found]
         }
 
-    @router.get(
+    @query(
         "/customer-tiers/{buyer_id}",
-        openapi_extra=allow(BUYER, OPS, SUPPLIER),
+        roles=(BUYER, OPS, SUPPLIER),
         **answers(CustomerTierOut),
     )
     async def customer_tier(
-        buyer_id: UUID, supplier_id: UUID, actor: ActorDep, min_position: MinPositionDep = 0
+        self, buyer_id: UUID, supplier_id: UUID, actor: ActorDep, min_position: MinPositionDep = 0
     ) -> dict[str, Any]:
         """The tier a buyer's prices come from with one supplier."""
         visible_buyer(actor, buyer_id)
         if actor.role == "supplier":
-            staff_only(actor, supplier_id)
-        await context.positions.wait_for(catalog.name, "pricing", min_position)
-        async with context.engine.connect() as conn:
-            tier = await buyer_tier(conn, t, supplier_id, buyer_id)
+            self.staff_only(actor, supplier_id)
+        await self.context.positions.wait_for(self.catalog.name, "pricing", min_position)
+        async with self.context.engine.connect() as conn:
+            tier = await buyer_tier(conn, self.t, supplier_id, buyer_id)
         return {"buyer_id": str(buyer_id), "supplier_id": str(supplier_id), "tier": tier}
 
-    @router.get("/promotions", openapi_extra=allow(*TRADERS), **answers(PromotionPage))
+    @query("/promotions", roles=TRADERS, **answers(PromotionPage))
     async def list_promotions(
-        supplier_id: UUID, min_position: MinPositionDep = 0
+        self, supplier_id: UUID, min_position: MinPositionDep = 0
     ) -> dict[str, Any]:
         """A supplier's promotions, current and past."""
-        await context.positions.wait_for(catalog.name, "pricing", min_position)
-        async with context.engine.connect() as conn:
-            found = await promotions(conn, t, supplier_id)
+        await self.context.positions.wait_for(self.catalog.name, "pricing", min_position)
+        async with self.context.engine.connect() as conn:
+            found = await promotions(conn, self.t, supplier_id)
         return {
             "items": [
                 {
@@ -167,15 +182,15 @@ def read_routes(context: ServiceContext, catalog: Catalog) -> APIRouter:
             ]
         }
 
-    @router.get("/coupons/{code}", openapi_extra=allow(OPS, SUPPLIER), **answers(CouponOut))
+    @query("/coupons/{code}", roles=(OPS, SUPPLIER), **answers(CouponOut))
     async def one_coupon(
-        code: str, supplier_id: UUID, actor: ActorDep, min_position: MinPositionDep = 0
+        self, code: str, supplier_id: UUID, actor: ActorDep, min_position: MinPositionDep = 0
     ) -> dict[str, Any]:
         """A coupon with its redemptions, for the supplier and operations."""
-        staff_only(actor, supplier_id)
-        await context.positions.wait_for(catalog.name, "pricing", min_position)
-        async with context.engine.connect() as conn:
-            found = await coupon(conn, t, supplier_id, code)
+        self.staff_only(actor, supplier_id)
+        await self.context.positions.wait_for(self.catalog.name, "pricing", min_position)
+        async with self.context.engine.connect() as conn:
+            found = await coupon(conn, self.t, supplier_id, code)
         if found is None:
             raise Problem(404, "Unknown coupon", f"no coupon {code}", field="code")
         return {
@@ -190,7 +205,10 @@ def read_routes(context: ServiceContext, catalog: Catalog) -> APIRouter:
             "redemptions": found.redemptions,
         }
 
-    return router
+
+def query_routes(deps: PricingDeps) -> APIRouter:
+    edge = Edge("pricing", deps.context.idempotency, prefix="", tags=["pricing"])
+    return edge.include(PricingQueries(deps))
 
 
 def _product(row: dict[str, Any]) -> dict[str, Any]:

@@ -9,9 +9,10 @@ from typing import Annotated, Any
 from pydantic import Field
 from sqlalchemy import select, tuple_
 
-from services.pricing.projections.catalog import Catalog
 from shared.events.base import DecimalString
 from shared.service.definition import ServiceContext
+
+from ...views.catalog import Catalog
 
 Price = Annotated[DecimalString, Field(ge=0, decimal_places=4)]
 

@@ -11,9 +11,6 @@ from uuid import UUID
 
 from pydantic import model_validator
 
-from services.pricing.api.models import percent_of
-from services.pricing.domain.terms import Replace
-from services.pricing.repositories import Repositories
 from shared.events.base import Money, PositiveQuantity
 from shared.events.pricing import CustomerPriceSet, PriceListSet, QuantityBreak, TierPrice
 from shared.events.values import Code, CurrencyCode, Percentage, Sku
@@ -22,6 +19,9 @@ from shared.service.auth.actor import Actor
 from shared.service.context import CommandContext
 from shared.service.imports import ImportKind, Parsed, RowError, RowModel, acting_for
 
+from ...domain.commands import Replace
+from ..deps import PricingDeps
+from ..models import percent_of
 from .common import CatalogReads, Price
 
 
@@ -68,8 +68,8 @@ class _PriceImporter:
 
     columns: tuple[str, ...] = ("sku",)
 
-    def __init__(self, repos: Repositories, reads: CatalogReads, actor: Actor) -> None:
-        self.repos = repos
+    def __init__(self, deps: PricingDeps, reads: CatalogReads, actor: Actor) -> None:
+        self.deps = deps
         self.reads = reads
         self.actor = actor
         self.context = CommandContext(actor=str(actor))
@@ -126,8 +126,8 @@ class _PriceImporter:
 class _PriceListMerge(_PriceImporter):
     """Gathers rows per (supplier, tier) and appends one PriceListSet per tier at the end."""
 
-    def __init__(self, repos: Repositories, reads: CatalogReads, actor: Actor) -> None:
-        super().__init__(repos, reads, actor)
+    def __init__(self, deps: PricingDeps, reads: CatalogReads, actor: Actor) -> None:
+        super().__init__(deps, reads, actor)
         self.currencies: dict[tuple[str, str], str] = {}
         self.gathered: dict[tuple[str, str], list[Any]] = defaultdict(list)
 
@@ -150,7 +150,7 @@ class _PriceListMerge(_PriceImporter):
         applied = 0
         for (supplier, tier), rows in self.gathered.items():
             stream = f"{supplier}-{tier}"
-            current = (await self.repos.price_lists.load(stream)).state
+            current = (await self.deps.price_lists.load(stream)).state
             prices = {p.sku: p for p in current.prices} if current is not None else {}
             currency = (
                 current.currency if current is not None else self.currency(supplier, rows[0].sku)
@@ -162,7 +162,7 @@ class _PriceListMerge(_PriceImporter):
                 currency=currency,
                 prices=tuple(prices[sku] for sku in sorted(prices)),
             )
-            await self.repos.price_lists.handle(stream, Replace(event), self.context)
+            await self.deps.price_lists.handle(stream, Replace(event), self.context)
             applied += len(rows)
         return applied
 
@@ -258,7 +258,7 @@ class CustomerPriceImporter(_PriceImporter):
                 unit_price=Money(amount=row.unit_price, currency=currency),
             )
             stream = f"{supplier}-{row.buyer_id}-{row.sku}"
-            await self.repos.customer_prices.handle(stream, Replace(event), self.context)
+            await self.deps.customer_prices.handle(stream, Replace(event), self.context)
         return len(rows)
 
     async def _currency(self, supplier: str, sku: str) -> str:
@@ -267,7 +267,7 @@ class CustomerPriceImporter(_PriceImporter):
         return self.currency(supplier, sku)
 
 
-def price_kinds(repos: Repositories, reads: CatalogReads) -> list[ImportKind]:
+def price_kinds(deps: PricingDeps, reads: CatalogReads) -> list[ImportKind]:
     return [
         ImportKind(
             roles=(SUPPLIER, OPS),
@@ -275,7 +275,7 @@ def price_kinds(repos: Repositories, reads: CatalogReads) -> list[ImportKind]:
             summary="Set tier prices (a unit price or a percentage off the list price); each "
             "tier's price list keeps the SKUs the file does not name, and their breaks.",
             row_model=TierPriceRow,
-            start=lambda actor, _job: TierPriceImporter(repos, reads, actor),
+            start=lambda actor, _job: TierPriceImporter(deps, reads, actor),
         ),
         ImportKind(
             roles=(SUPPLIER, OPS),
@@ -283,13 +283,13 @@ def price_kinds(repos: Repositories, reads: CatalogReads) -> list[ImportKind]:
             summary="Replace the quantity breaks of the named SKUs in a tier (one row per "
             "break: from min_quantity units, a unit price or a percentage off the list price).",
             row_model=BreakRow,
-            start=lambda actor, _job: BreakImporter(repos, reads, actor),
+            start=lambda actor, _job: BreakImporter(deps, reads, actor),
         ),
         ImportKind(
             roles=(SUPPLIER, OPS),
             name="customer-prices",
             summary="Set prices agreed with one buyer for one SKU (they beat the tier price).",
             row_model=CustomerPriceRow,
-            start=lambda actor, _job: CustomerPriceImporter(repos, reads, actor),
+            start=lambda actor, _job: CustomerPriceImporter(deps, reads, actor),
         ),
     ]

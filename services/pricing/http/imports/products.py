@@ -7,8 +7,6 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from services.pricing.domain.catalog import ChangeProduct, RegisterProduct
-from services.pricing.repositories import Repositories, product_key
 from shared.events.base import Money, PositiveQuantity
 from shared.events.values import Code, CurrencyCode, Sku, Text
 from shared.service.auth.access import OPS, SUPPLIER
@@ -16,6 +14,8 @@ from shared.service.auth.actor import Actor
 from shared.service.context import CommandContext
 from shared.service.imports import ImportKind, Parsed, RowError, RowModel, acting_for
 
+from ...domain.commands import ChangeProduct, RegisterProduct, product_key
+from ..deps import PricingDeps
 from .common import Price
 
 
@@ -41,8 +41,8 @@ class ProductRow(RowModel):
 
 
 class ProductImporter:
-    def __init__(self, repos: Repositories, actor: Actor) -> None:
-        self.repos = repos
+    def __init__(self, deps: PricingDeps, actor: Actor) -> None:
+        self.deps = deps
         self.actor = actor
         self.context = CommandContext(actor=str(actor))
         self.seen: set[tuple[str, str]] = set()
@@ -70,7 +70,7 @@ class ProductImporter:
 
     async def _upsert(self, supplier_id: UUID, row: ProductRow) -> None:
         key = product_key(supplier_id, row.sku)
-        known = (await self.repos.products.load(key)).state.facts is not None
+        known = (await self.deps.products.load(key)).state.facts is not None
         list_price = Money(amount=row.list_price, currency=row.currency)
         cost = (
             None if row.cost_price is None else Money(amount=row.cost_price, currency=row.currency)
@@ -92,9 +92,9 @@ class ProductImporter:
             command = ChangeProduct(**facts, clear_cost_price=cost is None, active=row.active)
         else:
             command = RegisterProduct(**facts)
-        await self.repos.products.handle(key, command, self.context)
+        await self.deps.products.handle(key, command, self.context)
         if not known and not row.active:
-            await self.repos.products.handle(
+            await self.deps.products.handle(
                 key, ChangeProduct(supplier_id, row.sku, active=False), self.context
             )
 
@@ -102,11 +102,11 @@ class ProductImporter:
         return 0
 
 
-def products_kind(repos: Repositories) -> ImportKind:
+def products_kind(deps: PricingDeps) -> ImportKind:
     return ImportKind(
         roles=(SUPPLIER, OPS),
         name="products",
         summary="Register new products and replace the facts of known ones (by SKU).",
         row_model=ProductRow,
-        start=lambda actor, _job: ProductImporter(repos, actor),
+        start=lambda actor, _job: ProductImporter(deps, actor),
     )
