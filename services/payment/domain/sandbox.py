@@ -1,11 +1,14 @@
-"""A deterministic payment-provider adapter for development and tests (no network)."""
+"""The sandbox payment provider: a deterministic adapter of the provider port (``ports.py``) for
+development and tests, in process (no network, no clock); a real provider is passed to the
+service's build by a composition root."""
 
 from __future__ import annotations
 
 from uuid import UUID, uuid5
 
-from services.payment.domain.ports import ChargeResult
 from shared.events.base import Money
+
+from .ports import ChargeResult
 
 _NAMESPACE = UUID("5f1c1a3e-8a54-5a0e-9a43-0d6b3c2f7a10")
 

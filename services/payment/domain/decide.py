@@ -1,101 +1,60 @@
-"""The invoice: issued once per acceptance, settled once, then refunded or credited."""
+"""Payment's deciders: an account's terms and limit, and an invoice's life."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
-from uuid import UUID
 
-from services.payment.domain.billing import due_on
-from services.payment.domain.errors import (
+from shared.events.base import DomainEvent, Money
+from shared.events.payment import (
+    CreditLimitSet,
+    CreditNoteIssued,
+    InvoiceIssued,
+    PaymentFailed,
+    PaymentSettled,
+    PaymentTermsSet,
+    RefundIssued,
+)
+from shared.service.decider import Decider
+
+from .billing import due_on
+from .commands import (
+    AccountCommand,
+    InvoiceCommand,
+    IssueCreditNote,
+    IssueInvoice,
+    IssueRefund,
+    RecordPayment,
+    SetCreditLimit,
+    SetPaymentTerms,
+)
+from .errors import (
     AmountDoesNotMatch,
     InvoiceAlreadySettled,
     InvoiceNotFound,
     InvoiceNotSettled,
     RefundExceedsPayment,
 )
-from shared.events.base import DomainEvent, Money
-from shared.events.payment import (
-    CreditNoteIssued,
-    InvoiceIssued,
-    InvoiceLine,
-    PaymentFailed,
-    PaymentMethod,
-    PaymentSettled,
-    RefundIssued,
+from .state import Account, Invoice, evolve_account, evolve_invoice
+
+
+def decide_account(command: AccountCommand, state: Account, now: datetime) -> Sequence[DomainEvent]:
+    """Setting what is already set changes nothing (a repeated PUT is a no-op)."""
+    match command:
+        case SetPaymentTerms(supplier_id, buyer_id, terms):
+            if state.terms == terms:
+                return []
+            return [PaymentTermsSet(supplier_id=supplier_id, buyer_id=buyer_id, terms=terms)]
+        case SetCreditLimit(supplier_id, buyer_id, limit):
+            if state.credit_limit == limit:
+                return []
+            return [CreditLimitSet(supplier_id=supplier_id, buyer_id=buyer_id, limit=limit)]
+
+
+account_decider: Decider[AccountCommand, Account, DomainEvent] = Decider(
+    decide_account, evolve_account, Account
 )
-from shared.events.values import PaymentTerms
-from shared.service.decider import Decider
-
-
-@dataclass(frozen=True)
-class IssueInvoice:
-    """Bill accepted goods of a shipment; without ``shipment_id``, a prepayment of the whole
-    order, whose ``total`` (the confirmed one, after order discounts) may be below its lines'."""
-
-    invoice_id: UUID
-    order_id: UUID
-    shipment_id: UUID | None
-    supplier_id: UUID
-    buyer_id: UUID
-    lines: tuple[InvoiceLine, ...]
-    terms: PaymentTerms
-    issued_on: date
-    total: Money | None = None
-
-
-@dataclass(frozen=True)
-class RecordPayment:
-    """A settlement (with ``failure``: a failed attempt), known by its method's reference."""
-
-    payment_id: UUID
-    method: PaymentMethod
-    amount: Money
-    failure: str | None = None
-
-
-@dataclass(frozen=True)
-class IssueRefund:
-    refund_id: UUID
-    amount: Money
-    reason: str
-    return_id: UUID | None = None
-
-
-@dataclass(frozen=True)
-class IssueCreditNote:
-    """Credit what is still open on an invoice not settled (e.g. its order was cancelled)."""
-
-    credit_note_id: UUID
-    reason: str
-
-
-InvoiceCommand = IssueInvoice | RecordPayment | IssueRefund | IssueCreditNote
-
-
-@dataclass(frozen=True)
-class Invoice:
-    issued: InvoiceIssued | None = None
-    settlement: PaymentSettled | None = None
-    failed: frozenset[str] = frozenset()
-    credited: Decimal = Decimal(0)
-    refunded: Decimal = Decimal(0)
-    refund_ids: frozenset[UUID] = frozenset()
-    credit_note_ids: frozenset[UUID] = frozenset()
-
-    @property
-    def open_amount(self) -> Decimal:
-        if self.issued is None or self.settlement is not None:
-            return Decimal(0)
-        return self.issued.total.amount - self.credited
-
-    @property
-    def refundable(self) -> Decimal:
-        return (
-            Decimal(0) if self.settlement is None else self.settlement.amount.amount - self.refunded
-        )
 
 
 def _issue(command: IssueInvoice, state: Invoice) -> list[DomainEvent]:
@@ -188,7 +147,7 @@ def _credit(command: IssueCreditNote, issued: InvoiceIssued, state: Invoice) -> 
     ]
 
 
-def decide(command: InvoiceCommand, state: Invoice, now: datetime) -> Sequence[DomainEvent]:
+def decide_invoice(command: InvoiceCommand, state: Invoice, now: datetime) -> Sequence[DomainEvent]:
     if isinstance(command, IssueInvoice):
         return _issue(command, state)
     if state.issued is None:
@@ -202,28 +161,6 @@ def decide(command: InvoiceCommand, state: Invoice, now: datetime) -> Sequence[D
             return _credit(command, state.issued, state)
 
 
-def evolve(state: Invoice, event: DomainEvent) -> Invoice:
-    match event:
-        case InvoiceIssued():
-            return replace(state, issued=event)
-        case PaymentSettled():
-            return replace(state, settlement=event)
-        case PaymentFailed(method=method):
-            return replace(state, failed=state.failed | {method.reference})
-        case CreditNoteIssued(credit_note_id=credit_note_id, amount=amount):
-            return replace(
-                state,
-                credited=state.credited + amount.amount,
-                credit_note_ids=state.credit_note_ids | {credit_note_id},
-            )
-        case RefundIssued(refund_id=refund_id, amount=amount):
-            return replace(
-                state,
-                refunded=state.refunded + amount.amount,
-                refund_ids=state.refund_ids | {refund_id},
-            )
-        case _:
-            return state
-
-
-invoices: Decider[InvoiceCommand, Invoice, DomainEvent] = Decider(decide, evolve, Invoice)
+invoice_decider: Decider[InvoiceCommand, Invoice, DomainEvent] = Decider(
+    decide_invoice, evolve_invoice, Invoice
+)

@@ -8,10 +8,20 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
-from sqlalchemy import select
 
-from services.payment.access import scope
-from services.payment.answers import (
+from shared.service.api import Actor, ActorDep, MinPositionDep
+from shared.service.as_of import AsOfQuery, as_of_body, fold_as_of
+from shared.service.auth.access import ANALYST, BANK, BUYER, OPS, SUPPLIER, TRADERS
+from shared.service.edge import Edge, query
+from shared.service.errors import Problem
+from shared.service.openapi_models import answers
+from shared.service.shapes import instant, money
+
+from ..domain.decide import invoice_decider
+from ..domain.state import Invoice, account_id
+from ..views.invoices import Status
+from .access import scope
+from .answers import (
     CreditLimitOut,
     InvoiceOut,
     PaymentOut,
@@ -19,20 +29,11 @@ from services.payment.answers import (
     Receivables,
     RefundOut,
 )
-from services.payment.domain.accounts import Account, account_id
-from services.payment.domain.invoice import Invoice
-from services.payment.domain.invoice import invoices as invoices_decider
-from services.payment.projections import InvoiceBook
-from shared.service.api import Actor, ActorDep, MinPositionDep
-from shared.service.as_of import AsOfQuery, as_of_body, fold_as_of
-from shared.service.auth.access import ANALYST, BANK, BUYER, OPS, SUPPLIER, TRADERS, allow
-from shared.service.definition import ServiceContext
-from shared.service.errors import Problem
-from shared.service.openapi_models import answers
-from shared.service.repository import Repository
-from shared.service.shapes import instant, money
+from .deps import PaymentDeps
 
-Status = Literal["open", "settled", "overdue", "credited"]
+MONEY_READERS = (ANALYST, BANK, BUYER, OPS, SUPPLIER)
+"""Who reads invoices and their money: the traders and the bank (not warehouses, carriers)."""
+Listed = Literal["payments", "refunds"]
 
 
 def _bucket(as_of: date, due_on: date) -> str:
@@ -71,33 +72,30 @@ def _money_row(row: Any) -> dict[str, Any]:
     return parsed
 
 
-def make_query_router(
-    context: ServiceContext, *, accounts: Repository[Any, Account], book: InvoiceBook
-) -> APIRouter:
-    router = APIRouter(prefix="/api/v1", tags=["payment"])
-    invoices, payments, refunds = book.invoices, book.payments, book.refunds
+class PaymentQueries:
+    """Accounts (terms, limits), invoices with their money, receivables by age."""
 
-    async def caught_up(position: int) -> None:
-        await context.positions.wait_for(book.name, "payment", position)
+    def __init__(self, deps: PaymentDeps) -> None:
+        self.deps = deps
+        self.engine = deps.context.engine
+        self.book = deps.book
 
-    async def rows(query: Any) -> list[Any]:
-        async with context.engine.connect() as conn:
-            return list((await conn.execute(query)).mappings().all())
+    async def caught_up(self, position: int) -> None:
+        await self.deps.context.positions.wait_for(self.book.name, "payment", position)
 
+    @staticmethod
     def party_to(actor: Actor, supplier_id: UUID, buyer_id: UUID) -> None:
         own = {"buyer": str(buyer_id), "supplier": str(supplier_id)}.get(actor.role)
         if actor.role in ("buyer", "supplier") and own != actor.party:
             raise Problem(404, "No such account", "you are not a party to it", field="buyer_id")
 
-    @router.get(
-        "/payment-terms/{supplier_id}/{buyer_id}",
-        openapi_extra=allow(*TRADERS),
-        **answers(PaymentTermsOut),
-    )
-    async def payment_terms(supplier_id: UUID, buyer_id: UUID, actor: ActorDep) -> JSONResponse:
+    @query("/payment-terms/{supplier_id}/{buyer_id}", roles=TRADERS, **answers(PaymentTermsOut))
+    async def payment_terms(
+        self, supplier_id: UUID, buyer_id: UUID, actor: ActorDep
+    ) -> JSONResponse:
         """The buyer's terms with this supplier; ``default`` is true when none were set."""
-        party_to(actor, supplier_id, buyer_id)
-        loaded = await accounts.load(account_id(supplier_id, buyer_id))
+        self.party_to(actor, supplier_id, buyer_id)
+        loaded = await self.deps.accounts.load(account_id(supplier_id, buyer_id))
         body = {
             "supplier_id": str(supplier_id),
             "buyer_id": str(buyer_id),
@@ -106,14 +104,12 @@ def make_query_router(
         }
         return JSONResponse(body, headers={"ETag": f'"{loaded.version}"'})
 
-    @router.get(
-        "/credit-limits/{supplier_id}/{buyer_id}",
-        openapi_extra=allow(*TRADERS),
-        **answers(CreditLimitOut),
-    )
-    async def credit_limit(supplier_id: UUID, buyer_id: UUID, actor: ActorDep) -> JSONResponse:
-        party_to(actor, supplier_id, buyer_id)
-        loaded = await accounts.load(account_id(supplier_id, buyer_id))
+    @query("/credit-limits/{supplier_id}/{buyer_id}", roles=TRADERS, **answers(CreditLimitOut))
+    async def credit_limit(
+        self, supplier_id: UUID, buyer_id: UUID, actor: ActorDep
+    ) -> JSONResponse:
+        self.party_to(actor, supplier_id, buyer_id)
+        loaded = await self.deps.accounts.load(account_id(supplier_id, buyer_id))
         limit = loaded.state.credit_limit
         if limit is None:
             raise Problem(404, "No credit limit", "none was set for this buyer", field="buyer_id")
@@ -124,12 +120,9 @@ def make_query_router(
         }
         return JSONResponse(body, headers={"ETag": f'"{loaded.version}"'})
 
-    @router.get(
-        "/invoices",
-        openapi_extra=allow(ANALYST, BANK, BUYER, OPS, SUPPLIER),
-        **answers(list[InvoiceOut]),
-    )
+    @query("/invoices", roles=MONEY_READERS, **answers(list[InvoiceOut]))
     async def list_invoices(
+        self,
         actor: ActorDep,
         buyer_id: UUID | None = None,
         supplier_id: UUID | None = None,
@@ -139,47 +132,40 @@ def make_query_router(
         min_position: MinPositionDep = 0,
     ) -> list[dict[str, Any]]:
         """Invoices, newest due first; ``overdue`` means open and past due on ``as_of``."""
-        await caught_up(min_position)
+        await self.caught_up(min_position)
         day = as_of or date.today()
-        query = select(invoices).order_by(invoices.c.due_on.desc(), invoices.c.invoice_id)
-        for column, value in scope(actor, buyer_id, supplier_id).items():
-            if value is not None:
-                query = query.where(invoices.c[column] == value)
-        if order_id is not None:
-            query = query.where(invoices.c.order_id == str(order_id))
-        if status == "overdue":
-            query = query.where(invoices.c.status == "open", invoices.c.due_on < day)
-        elif status is not None:
-            query = query.where(invoices.c.status == status)
-        return [_invoice(row, day) for row in await rows(query)]
+        parties = scope(actor, buyer_id, supplier_id)
+        found = await self.book.find(self.engine, parties, order_id, status, day)
+        return [_invoice(row, day) for row in found]
 
-    @router.get(
-        "/invoices/{invoice_id}",
-        openapi_extra=allow(ANALYST, BANK, BUYER, OPS, SUPPLIER),
-        **answers(InvoiceOut),
-    )
+    @query("/invoices/{invoice_id}", roles=MONEY_READERS, **answers(InvoiceOut))
     async def get_invoice(
-        invoice_id: UUID, actor: ActorDep, min_position: MinPositionDep = 0, as_of: AsOfQuery = None
+        self,
+        invoice_id: UUID,
+        actor: ActorDep,
+        min_position: MinPositionDep = 0,
+        as_of: AsOfQuery = None,
     ) -> dict[str, Any]:
         """One invoice with its payment attempts and its refunds or credit notes; with
         ``as_of``, the invoice's state folded from its events recorded by then."""
         if as_of is not None:
-            return await invoice_as_of(invoice_id, actor, as_of)
-        await caught_up(min_position)
-        found = await rows(select(invoices).where(invoices.c.invoice_id == str(invoice_id)))
+            return await self.invoice_as_of(invoice_id, actor, as_of)
+        await self.caught_up(min_position)
+        found = await self.book.invoice(self.engine, invoice_id)
         visible = scope(actor, None, None)
-        if not found or any(v and found[0][k] != v for k, v in visible.items()):
+        if found is None or any(v and found[k] != v for k, v in visible.items()):
             raise Problem(404, "Invoice not found", f"no invoice {invoice_id}", field="invoice_id")
-        body = _invoice(found[0], date.today())
-        body["payments"] = await _listed(payments, payments.c.invoice_id, invoice_id)
-        body["refunds"] = await _listed(refunds, refunds.c.invoice_id, invoice_id)
+        body = _invoice(found, date.today())
+        body["payments"] = await self.listed("payments", "invoice_id", invoice_id)
+        body["refunds"] = await self.listed("refunds", "invoice_id", invoice_id)
         return body
 
-    async def invoice_as_of(invoice_id: UUID, actor: Actor, as_of: datetime) -> dict[str, Any]:
+    async def invoice_as_of(
+        self, invoice_id: UUID, actor: Actor, as_of: datetime
+    ) -> dict[str, Any]:
         stream_id = f"invoice-{invoice_id}"
-        folded = await fold_as_of(
-            context.store, stream_id, invoices_decider.evolve, Invoice(), as_of
-        )
+        store, evolve = self.deps.context.store, invoice_decider.evolve
+        folded = await fold_as_of(store, stream_id, evolve, Invoice(), as_of)
         issued = folded.state.issued
         visible = scope(actor, None, None)
         parties = {"buyer_id": issued and str(issued.buyer_id),
@@ -188,30 +174,29 @@ def make_query_router(
             raise Problem(404, "Invoice not found", f"no invoice {invoice_id} by {as_of}")
         return as_of_body(folded, stream_id, as_of)
 
-    async def _listed(table: Any, column: Any, value: UUID) -> list[dict[str, Any]]:
-        found = await rows(select(table).where(column == str(value)).order_by(table.c.at))
-        return [_money_row(row) for row in found]
+    async def listed(
+        self, kind: Listed, column: Literal["invoice_id", "order_id"], value: UUID
+    ) -> list[dict[str, Any]]:
+        return [_money_row(row) for row in await self.book.listed(self.engine, kind, column, value)]
 
-    async def sees(actor: Actor, invoice_id: UUID | None, order_id: UUID | None) -> bool:
-        """A buyer or supplier sees the money of its own invoices (and their orders) only."""
+    async def money_of(
+        self, kind: Listed, actor: Actor, invoice_id: UUID | None, order_id: UUID | None
+    ) -> list[dict[str, Any]]:
+        """Payments (or refunds) of an invoice or an order; a buyer or supplier sees those of
+        its own invoices only (an empty list for anyone else's)."""
         visible = {k: v for k, v in scope(actor, None, None).items() if v}
-        if not visible or (invoice_id is None and order_id is None):
-            return True
-        query = select(invoices.c.invoice_id).limit(1)
+        mine = not visible or (invoice_id is None and order_id is None)
+        if not mine and not await self.book.holds(self.engine, visible, invoice_id, order_id):
+            return []
         if invoice_id is not None:
-            query = query.where(invoices.c.invoice_id == str(invoice_id))
+            return await self.listed(kind, "invoice_id", invoice_id)
         if order_id is not None:
-            query = query.where(invoices.c.order_id == str(order_id))
-        for column, value in visible.items():
-            query = query.where(invoices.c[column] == value)
-        return bool(await rows(query))
+            return await self.listed(kind, "order_id", order_id)
+        raise Problem(422, "Filter required", "give invoice_id or order_id", field="invoice_id")
 
-    @router.get(
-        "/payments",
-        openapi_extra=allow(ANALYST, BANK, BUYER, OPS, SUPPLIER),
-        **answers(list[PaymentOut]),
-    )
+    @query("/payments", roles=MONEY_READERS, **answers(list[PaymentOut]))
     async def list_payments(
+        self,
         actor: ActorDep,
         invoice_id: UUID | None = None,
         order_id: UUID | None = None,
@@ -219,21 +204,12 @@ def make_query_router(
     ) -> list[dict[str, Any]]:
         """Payment attempts (settled or failed) of an invoice or an order; a buyer or supplier
         sees only those of its own invoices (an empty list for anyone else's)."""
-        await caught_up(min_position)
-        if not await sees(actor, invoice_id, order_id):
-            return []
-        if invoice_id is not None:
-            return await _listed(payments, payments.c.invoice_id, invoice_id)
-        if order_id is not None:
-            return await _listed(payments, payments.c.order_id, order_id)
-        raise Problem(422, "Filter required", "give invoice_id or order_id", field="invoice_id")
+        await self.caught_up(min_position)
+        return await self.money_of("payments", actor, invoice_id, order_id)
 
-    @router.get(
-        "/refunds",
-        openapi_extra=allow(ANALYST, BANK, BUYER, OPS, SUPPLIER),
-        **answers(list[RefundOut]),
-    )
+    @query("/refunds", roles=MONEY_READERS, **answers(list[RefundOut]))
     async def list_refunds(
+        self,
         actor: ActorDep,
         invoice_id: UUID | None = None,
         order_id: UUID | None = None,
@@ -241,17 +217,12 @@ def make_query_router(
     ) -> list[dict[str, Any]]:
         """Refunds and credit notes of an invoice or an order; a buyer or supplier sees only
         those of its own invoices (an empty list for anyone else's)."""
-        await caught_up(min_position)
-        if not await sees(actor, invoice_id, order_id):
-            return []
-        if invoice_id is not None:
-            return await _listed(refunds, refunds.c.invoice_id, invoice_id)
-        if order_id is not None:
-            return await _listed(refunds, refunds.c.order_id, order_id)
-        raise Problem(422, "Filter required", "give invoice_id or order_id", field="invoice_id")
+        await self.caught_up(min_position)
+        return await self.money_of("refunds", actor, invoice_id, order_id)
 
-    @router.get("/receivables", openapi_extra=allow(ANALYST, OPS, SUPPLIER), **answers(Receivables))
+    @query("/receivables", roles=(ANALYST, OPS, SUPPLIER), **answers(Receivables))
     async def receivables(
+        self,
         actor: ActorDep,
         supplier_id: UUID,
         as_of: Annotated[
@@ -264,13 +235,10 @@ def make_query_router(
             raise Problem(
                 403, "Forbidden", "this belongs to another supplier", field="Authorization"
             )
-        await caught_up(min_position)
+        await self.caught_up(min_position)
         day = as_of or date.today()
-        query = select(invoices).where(
-            invoices.c.supplier_id == str(supplier_id), invoices.c.status == "open"
-        )
         buyers: dict[tuple[str, str], dict[str, Decimal]] = {}
-        for row in await rows(query):
+        for row in await self.book.open_of(self.engine, supplier_id):
             sums = buyers.setdefault((row["buyer_id"], row["currency"]), _empty())
             amount = Decimal(row["open_amount"])
             sums["open"] += amount
@@ -285,7 +253,10 @@ def make_query_router(
         ]
         return {"supplier_id": str(supplier_id), "as_of": day.isoformat(), "buyers": listed}
 
-    return router
+
+def query_routes(deps: PaymentDeps) -> APIRouter:
+    edge = Edge("payment", deps.context.idempotency, prefix="", tags=["payment"])
+    return edge.include(PaymentQueries(deps))
 
 
 def _empty() -> dict[str, Decimal]:

@@ -10,12 +10,10 @@ from uuid import UUID
 
 from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
-from sqlalchemy import select
 
-from services.payment.projections import InvoiceBook
 from shared.service.api import ActorDep, MinPositionDep
-from shared.service.auth.access import ANALYST, BUYER, OPS, SUPPLIER, allow
-from shared.service.definition import ServiceContext
+from shared.service.auth.access import ANALYST, BUYER, OPS, SUPPLIER
+from shared.service.edge import Edge, query
 from shared.service.exports import (
     FILE_RESPONSES,
     FormatQuery,
@@ -25,6 +23,8 @@ from shared.service.exports import (
     party_scope,
 )
 
+from .deps import PaymentDeps
+
 COLUMNS = (
     "invoice_id", "order_id", "shipment_id", "buyer_id", "supplier_id", "issued_on", "due_on",
     "terms", "status", "overdue", "currency", "total", "credited", "refunded", "open_amount",
@@ -32,17 +32,20 @@ COLUMNS = (
 )  # fmt: skip
 
 
-def export_routes(context: ServiceContext, book: InvoiceBook) -> APIRouter:
-    router = APIRouter(prefix="/api/v1", tags=["exports"])
-    t = book.invoices
+class InvoiceExports:
+    """The invoices of a period as CSV or XLSX (a buyer or supplier only its own)."""
 
-    @router.get(
+    def __init__(self, deps: PaymentDeps) -> None:
+        self.deps = deps
+
+    @query(
         "/exports/invoices",
-        openapi_extra=allow(BUYER, SUPPLIER, OPS, ANALYST),
+        roles=(BUYER, SUPPLIER, OPS, ANALYST),
         response_class=StreamingResponse,
         responses=FILE_RESPONSES,
     )
     async def export_invoices(
+        self,
         actor: ActorDep,
         period: PeriodDep,
         format: FormatQuery = "csv",
@@ -52,23 +55,13 @@ def export_routes(context: ServiceContext, book: InvoiceBook) -> APIRouter:
     ) -> StreamingResponse:
         """Invoices issued from ``from`` to ``to``, with what is still open and whether late."""
         scope = party_scope(actor, buyer_id, supplier_id)
-        await context.positions.wait_for(book.name, "payment", min_position)
+        parties = {"buyer_id": scope["buyer"], "supplier_id": scope["supplier"]}
+        book, engine = self.deps.book, self.deps.context.engine
+        await self.deps.context.positions.wait_for(book.name, "payment", min_position)
         today = datetime.now(UTC).date()
 
         async def fetch(offset: int, limit: int) -> Sequence[Any]:
-            query = (
-                select(t)
-                .where(t.c.issued_on >= period.first, t.c.issued_on <= period.last)
-                .order_by(t.c.issued_on, t.c.invoice_id)
-                .limit(limit)
-                .offset(offset)
-            )
-            if scope["buyer"] is not None:
-                query = query.where(t.c.buyer_id == scope["buyer"])
-            if scope["supplier"] is not None:
-                query = query.where(t.c.supplier_id == scope["supplier"])
-            async with context.engine.connect() as conn:
-                return (await conn.execute(query)).mappings().all()
+            return await book.issued(engine, period.first, period.last, parties, offset, limit)
 
         async def rows() -> AsyncIterator[list[Any]]:
             async for r in paged(fetch):
@@ -77,4 +70,7 @@ def export_routes(context: ServiceContext, book: InvoiceBook) -> APIRouter:
 
         return export_response("invoices", period, format, COLUMNS, rows())
 
-    return router
+
+def export_routes(deps: PaymentDeps) -> APIRouter:
+    edge = Edge("payment", deps.context.idempotency, prefix="", tags=["exports"])
+    return edge.include(InvoiceExports(deps))

@@ -8,30 +8,30 @@ from uuid import UUID, uuid5
 
 import structlog
 
-from services.payment.domain.accounts import account_id
-from services.payment.domain.billing import invoice_lines
-from services.payment.domain.invoice import IssueCreditNote, IssueInvoice, IssueRefund
-from services.payment.ledger import (
-    Acceptance,
-    Ledger,
-    ReturnCopy,
-    invoice_id_for,
-    prepayment_id_for,
+from services.payment.domain.billing import invoice_lines, prepayment_id_for
+from services.payment.domain.commands import (
+    AccountCommand,
+    InvoiceCommand,
+    IssueCreditNote,
+    IssueInvoice,
+    IssueRefund,
 )
+from services.payment.domain.state import Account, Invoice, account_id
+from services.payment.views.ledger import Ledger
 from shared.events.base import Money
 from shared.events.envelope import Envelope
 from shared.events.logistics import (
     GoodsAccepted,
     GoodsRejected,
     Remedy,
-    ReturnAuthorized,
     ReturnReceived,
 )
-from shared.events.order import OrderCancelled, OrderConfirmed, OrderPlaced
+from shared.events.order import OrderCancelled, OrderConfirmed
 from shared.events.values import OrderLine, PaymentTerms
 from shared.service.context import CommandContext
 from shared.service.policy import Policy
 from shared.service.repository import Repository
+from shared.sql import Database
 
 log = structlog.get_logger(__name__)
 
@@ -41,14 +41,30 @@ _CREDITS = UUID("3f0c8a52-6d1e-5b7a-9c44-1e2f3a4b5c6d")
 """Namespace of refund and credit note ids derived from their cause's event id."""
 
 
+def reactions(
+    ledger: Ledger,
+    engine: Database,
+    invoices: Repository[InvoiceCommand, Invoice],
+    accounts: Repository[AccountCommand, Account],
+) -> list[Policy]:
+    """Invoicing: one policy per followed service (orders, logistics)."""
+    return Invoicing(ledger, engine, invoices, accounts).policies()
+
+
 class Invoicing:
     """Joins the order's agreement (order service) with acceptances (logistics): whichever
-    arrives last issues the invoice, so neither feed has to be ahead of the other."""
+    arrives last issues the invoice, so neither feed has to be ahead of the other. What each
+    feed brought is in the ledger view (folded before the reactions, in the same unit)."""
 
     def __init__(
-        self, ledger: Ledger, invoices: Repository[Any, Any], accounts: Repository[Any, Any]
+        self,
+        ledger: Ledger,
+        engine: Database,
+        invoices: Repository[InvoiceCommand, Invoice],
+        accounts: Repository[AccountCommand, Account],
     ):
         self.ledger = ledger
+        self.engine = engine
         self.invoices = invoices
         self.accounts = accounts
 
@@ -57,23 +73,25 @@ class Invoicing:
             Policy(
                 INVOICING + ".orders",
                 "order",
-                {"OrderPlaced", "OrderConfirmed", "OrderCancelled"},
+                {OrderConfirmed, OrderCancelled},
                 self.on_order,
             ),
             Policy(
                 INVOICING + ".logistics",
                 "logistics",
-                {"GoodsAccepted", "GoodsRejected", "ReturnAuthorized", "ReturnReceived"},
+                {GoodsAccepted, GoodsRejected, ReturnReceived},
                 self.on_logistics,
             ),
         ]
 
+    async def prepaid(self, order_id: UUID) -> Invoice | None:
+        """The order's prepayment invoice, if its terms were prepaid when it was confirmed."""
+        invoice = (await self.invoices.load(prepayment_id_for(order_id))).state
+        return None if invoice.issued is None else invoice
+
     async def on_order(self, envelope: Envelope) -> None:
         match envelope.event:
-            case OrderPlaced(order_id=order_id, buyer_id=buyer_id, supplier_id=supplier_id):
-                await self.ledger.record_order(order_id, buyer_id, supplier_id)
-            case OrderConfirmed(order_id=order_id, lines=lines) as confirmed:
-                await self.ledger.record_agreement(order_id, lines)
+            case OrderConfirmed(order_id=order_id) as confirmed:
                 await self.prepay(envelope, confirmed)
                 await self.issue_pending(order_id)
             case OrderCancelled(order_id=order_id, reason=reason):
@@ -82,14 +100,13 @@ class Invoicing:
     async def prepay(self, envelope: Envelope, confirmed: OrderConfirmed) -> None:
         """On prepaid terms the whole order is billed when the supplier confirms it: due at
         once, and its goods ship once it is paid (logistics waits for the settlement)."""
-        order = await self.ledger.order(confirmed.order_id)
+        order = await self.ledger.order(self.engine, confirmed.order_id)
         if order is None:
             return
         account = await self.accounts.load(account_id(order.supplier_id, order.buyer_id))
         if account.state.effective_terms is not PaymentTerms.PREPAID:
             return
         invoice_id = prepayment_id_for(confirmed.order_id)
-        await self.ledger.record_prepayment(confirmed.order_id, invoice_id)
         ordered = tuple(
             OrderLine(line_no=line.line_no, sku=line.sku, quantity=line.quantity)
             for line in confirmed.lines
@@ -111,10 +128,10 @@ class Invoicing:
     async def withdraw_prepayment(self, envelope: Envelope, order_id: UUID, reason: str) -> None:
         """A cancelled prepaid order owes nothing: what is open is credited, what was paid is
         refunded."""
-        invoice_id = await self.ledger.prepayment(order_id)
-        if invoice_id is None:
+        state = await self.prepaid(order_id)
+        if state is None:
             return
-        state = (await self.invoices.load(invoice_id)).state
+        invoice_id = prepayment_id_for(order_id)
         context = CommandContext.reaction(PREPAYING, envelope.event_id, order_id)
         note = f"order cancelled: {reason}"
         if state.settlement is None:
@@ -130,11 +147,10 @@ class Invoicing:
     ) -> None:
         """Refused goods of a prepaid order were paid for: their value is refunded (at most what
         the payment still holds)."""
-        invoice_id = await self.ledger.prepayment(order_id)
-        order = await self.ledger.order(order_id)
-        if invoice_id is None or order is None or order.agreed is None:
+        state = await self.prepaid(order_id)
+        order = await self.ledger.order(self.engine, order_id)
+        if state is None or order is None or order.agreed is None:
             return
-        state = (await self.invoices.load(invoice_id)).state
         value = sum(
             (line.line_total.amount for line in invoice_lines(order.agreed, lines)), Decimal(0)
         )
@@ -149,7 +165,7 @@ class Invoicing:
             **ids,
         )
         context = CommandContext.reaction(PREPAYING, envelope.event_id, order_id)
-        await self.invoices.handle(invoice_id, refund, context)
+        await self.invoices.handle(prepayment_id_for(order_id), refund, context)
 
     async def on_logistics(self, envelope: Envelope) -> None:
         match envelope.event:
@@ -162,35 +178,21 @@ class Invoicing:
                 await self.refund_prepaid(
                     envelope, rejected.order_id, refused, "goods refused at inspection"
                 )
-            case GoodsAccepted(order_id=order_id, shipment_id=shipment_id, lines=lines):
-                acceptance = Acceptance(
-                    envelope.event_id,
-                    order_id,
-                    shipment_id,
-                    invoice_id_for(envelope.event_id),
-                    lines,
-                    envelope.occurred_at.date(),
-                )
-                await self.ledger.record_acceptance(acceptance)
+            case GoodsAccepted(order_id=order_id):
                 await self.issue_pending(order_id)
-            case ReturnAuthorized() as event:
-                copy = ReturnCopy(event.order_id, event.shipment_id, event.remedy)
-                await self.ledger.record_return(event.return_id, copy)
             case ReturnReceived() as event:
                 await self.compensate(envelope, event)
 
     async def issue_pending(self, order_id: UUID) -> None:
         """Invoice every acceptance of the order still waiting, once its agreement is known
         (a prepaid order's acceptances were billed by its prepayment)."""
-        order = await self.ledger.order(order_id)
-        if order is None or order.agreed is None:
+        order = await self.ledger.order(self.engine, order_id)
+        if order is None or order.agreed is None or await self.prepaid(order_id) is not None:
             return
         account = await self.accounts.load(account_id(order.supplier_id, order.buyer_id))
-        prepaid = await self.ledger.prepayment(order_id) is not None
-        for acceptance in await self.ledger.pending(order_id):
-            if prepaid:
-                await self.ledger.mark_invoiced(acceptance.acceptance_id)
-                continue
+        for acceptance in await self.ledger.acceptances_of(self.engine, order_id):
+            if (await self.invoices.load(acceptance.invoice_id)).state.issued is not None:
+                continue  # invoiced already
             lines = invoice_lines(order.agreed, acceptance.lines)
             if lines:
                 command = IssueInvoice(
@@ -210,13 +212,12 @@ class Invoicing:
                 log.warning(
                     "acceptance names no agreed line", acceptance=str(acceptance.acceptance_id)
                 )
-            await self.ledger.mark_invoiced(acceptance.acceptance_id)
 
     async def compensate(self, envelope: Envelope, event: ReturnReceived) -> None:
         """Returned goods move no money today: every return comes from goods rejected at
         inspection, and an invoice bills only the accepted units, so a returned unit was
         never billed. (Refunds of settled invoices are issued through POST /refunds.)"""
-        copy = await self.ledger.return_of(event.return_id)
+        copy = await self.ledger.return_of(self.engine, event.return_id)
         if copy is not None and copy.remedy is Remedy.RETURN:
             returned = tuple(
                 OrderLine(line_no=line.line_no, sku=line.sku, quantity=line.quantity)

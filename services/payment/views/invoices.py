@@ -1,13 +1,16 @@
-"""Read models: invoices (with what is open), payments and refunds/credit notes."""
+"""The invoice book: every invoice (what is open, its status), its payment attempts and its
+refunds or credit notes; with the queries the routes and exports ask of it."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
+from uuid import UUID
 
-from sqlalchemy import Column, Date, DateTime, MetaData, String, Table, Text
+from sqlalchemy import Column, Date, DateTime, MetaData, String, Table, Text, select
 
 from shared.events.envelope import Envelope
 from shared.events.payment import (
@@ -19,6 +22,13 @@ from shared.events.payment import (
 )
 from shared.service.projection import FoldingProjection
 from shared.service.rows import Rows
+from shared.sql import Database
+
+Row = Mapping[str, Any]
+
+Status = Literal["open", "settled", "overdue", "credited"]
+Parties = Mapping[str, str | None]
+"""``buyer_id`` and ``supplier_id`` to narrow to (None: any)."""
 
 
 class InvoiceBook(FoldingProjection):
@@ -27,13 +37,7 @@ class InvoiceBook(FoldingProjection):
     name = "payment.invoices"
     version = 2  # 2: a prepayment invoice bills the whole order, with no shipment
     sources = ("payment",)
-    event_types = (
-        "InvoiceIssued",
-        "PaymentSettled",
-        "PaymentFailed",
-        "RefundIssued",
-        "CreditNoteIssued",
-    )
+    event_types = (InvoiceIssued, PaymentSettled, PaymentFailed, RefundIssued, CreditNoteIssued)
 
     def define_tables(self, metadata: MetaData) -> None:
         self.invoices = Table(
@@ -170,6 +174,87 @@ class InvoiceBook(FoldingProjection):
         row = await rows.get(self.invoices, (invoice_id,))
         if row is not None:
             rows.put(self.invoices, {**row, **values})
+
+    async def _rows(self, engine: Database, query: Any) -> list[Row]:
+        async with engine.connect() as conn:
+            return list((await conn.execute(query)).mappings().all())
+
+    async def find(
+        self,
+        engine: Database,
+        parties: Parties,
+        order_id: UUID | None,
+        status: Status | None,
+        day: date,
+    ) -> list[Row]:
+        """Invoices, newest due first; ``overdue`` means open and past due on ``day``."""
+        t = self.invoices
+        query = select(t).order_by(t.c.due_on.desc(), t.c.invoice_id)
+        for column, value in parties.items():
+            if value is not None:
+                query = query.where(t.c[column] == value)
+        if order_id is not None:
+            query = query.where(t.c.order_id == str(order_id))
+        if status == "overdue":
+            query = query.where(t.c.status == "open", t.c.due_on < day)
+        elif status is not None:
+            query = query.where(t.c.status == status)
+        return await self._rows(engine, query)
+
+    async def invoice(self, engine: Database, invoice_id: UUID) -> Row | None:
+        query = select(self.invoices).where(self.invoices.c.invoice_id == str(invoice_id))
+        found = await self._rows(engine, query)
+        return found[0] if found else None
+
+    async def listed(
+        self,
+        engine: Database,
+        kind: Literal["payments", "refunds"],
+        column: Literal["invoice_id", "order_id"],
+        value: UUID,
+    ) -> list[Row]:
+        """The payment attempts (or refunds and credit notes) of an invoice or an order."""
+        table = self.payments if kind == "payments" else self.refunds
+        query = select(table).where(table.c[column] == str(value)).order_by(table.c.at)
+        return await self._rows(engine, query)
+
+    async def holds(
+        self, engine: Database, parties: Parties, invoice_id: UUID | None, order_id: UUID | None
+    ) -> bool:
+        """Whether an invoice of ``parties`` has this id (or is of this order)."""
+        t = self.invoices
+        query = select(t.c.invoice_id).limit(1)
+        if invoice_id is not None:
+            query = query.where(t.c.invoice_id == str(invoice_id))
+        if order_id is not None:
+            query = query.where(t.c.order_id == str(order_id))
+        for column, value in parties.items():
+            if value is not None:
+                query = query.where(t.c[column] == value)
+        return bool(await self._rows(engine, query))
+
+    async def open_of(self, engine: Database, supplier_id: UUID) -> list[Row]:
+        """A supplier's open invoices."""
+        t = self.invoices
+        query = select(t).where(t.c.supplier_id == str(supplier_id), t.c.status == "open")
+        return await self._rows(engine, query)
+
+    async def issued(
+        self, engine: Database, first: date, last: date, parties: Parties, offset: int, limit: int
+    ) -> list[Row]:
+        """Invoices issued from ``first`` to ``last``, oldest first, one page."""
+        t = self.invoices
+        query = (
+            select(t)
+            .where(t.c.issued_on >= first, t.c.issued_on <= last)
+            .order_by(t.c.issued_on, t.c.invoice_id)
+            .limit(limit)
+            .offset(offset)
+        )
+        for column, value in parties.items():
+            if value is not None:
+                query = query.where(t.c[column] == value)
+        return await self._rows(engine, query)
 
 
 def _invoice_row(event: InvoiceIssued) -> dict[str, Any]:
