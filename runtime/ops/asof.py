@@ -10,7 +10,7 @@ from typing import Any
 
 from services.inventory.domain.state import SkuState, evolve_sku
 from services.order.domain.decide import order_decider
-from services.payment.domain.invoice import invoices
+from services.payment.domain.decide import invoice_decider as invoices
 from shared.eventstore.port import EventStore
 from shared.service.as_of import fold_as_of, state_json
 

@@ -1,13 +1,27 @@
-"""Pure arithmetic of invoicing: priced lines, due dates, the value of returned goods."""
+"""Pure rules of invoicing: invoice ids, priced lines, due dates."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
+from uuid import UUID, uuid5
 
 from shared.events.base import Money
 from shared.events.payment import InvoiceLine
 from shared.events.values import AgreedLine, OrderLine, PaymentTerms
+
+_INVOICES = UUID("b7e3e0a4-2d7c-5c52-8f0e-6b0a4c1e9d21")
+
+
+def invoice_id_for(acceptance_id: UUID) -> UUID:
+    """One invoice per acceptance: its id follows from the GoodsAccepted event's id."""
+    return uuid5(_INVOICES, str(acceptance_id))
+
+
+def prepayment_id_for(order_id: UUID) -> UUID:
+    """At most one prepayment invoice per order: its id follows from the order's."""
+    return uuid5(_INVOICES, f"prepayment:{order_id}")
+
 
 _DAYS = {
     PaymentTerms.PREPAID: 0,  # the whole order, invoiced on confirmation: due at once

@@ -1,1 +1,1 @@
-"""Pricing's pure domain: catalog and terms deciders, the pricing function, order pricing."""
+"""Pricing's pure domain: products and terms, the pricing function, the pricing of an order."""

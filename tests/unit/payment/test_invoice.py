@@ -6,19 +6,19 @@ from datetime import date
 from decimal import Decimal
 from uuid import uuid4
 
+from services.payment.domain.commands import (
+    IssueCreditNote,
+    IssueInvoice,
+    IssueRefund,
+    RecordPayment,
+)
+from services.payment.domain.decide import invoice_decider
 from services.payment.domain.errors import (
     AmountDoesNotMatch,
     InvoiceAlreadySettled,
     InvoiceNotFound,
     InvoiceNotSettled,
     RefundExceedsPayment,
-)
-from services.payment.domain.invoice import (
-    IssueCreditNote,
-    IssueInvoice,
-    IssueRefund,
-    RecordPayment,
-    invoices,
 )
 from shared.events.base import Money
 from shared.events.payment import (
@@ -73,22 +73,22 @@ SETTLED = PaymentSettled(
 
 
 def test_issues_an_invoice_with_total_and_due_date_from_the_terms() -> None:
-    Scenario(invoices).when(ISSUE).then(ISSUED)
+    Scenario(invoice_decider).when(ISSUE).then(ISSUED)
 
 
 def test_issuing_again_changes_nothing() -> None:
-    Scenario(invoices).given(ISSUED).when(ISSUE).then()
+    Scenario(invoice_decider).given(ISSUED).when(ISSUE).then()
 
 
 def test_settles_the_open_amount_by_bank_transfer() -> None:
-    Scenario(invoices).given(ISSUED).when(RecordPayment(PAYMENT, TRANSFER, eur("30.00"))).then(
-        SETTLED
-    )
+    Scenario(invoice_decider).given(ISSUED).when(
+        RecordPayment(PAYMENT, TRANSFER, eur("30.00"))
+    ).then(SETTLED)
 
 
 def test_refuses_a_settlement_of_another_amount() -> None:
     error = (
-        Scenario(invoices)
+        Scenario(invoice_decider)
         .given(ISSUED)
         .when(RecordPayment(PAYMENT, TRANSFER, eur("29.99")))
         .then_raises(AmountDoesNotMatch, match="30.00")
@@ -98,27 +98,27 @@ def test_refuses_a_settlement_of_another_amount() -> None:
 
 def test_refuses_a_settlement_in_another_currency() -> None:
     usd = Money(amount=Decimal("30.00"), currency="USD")
-    Scenario(invoices).given(ISSUED).when(RecordPayment(PAYMENT, TRANSFER, usd)).then_raises(
+    Scenario(invoice_decider).given(ISSUED).when(RecordPayment(PAYMENT, TRANSFER, usd)).then_raises(
         AmountDoesNotMatch
     )
 
 
 def test_refuses_a_second_settlement() -> None:
     other = BankTransfer(reference="BANK-2")
-    Scenario(invoices).given(ISSUED, SETTLED).when(
+    Scenario(invoice_decider).given(ISSUED, SETTLED).when(
         RecordPayment(uuid4(), other, eur("30.00"))
     ).then_raises(InvoiceAlreadySettled)
 
 
 def test_the_same_payment_reported_again_changes_nothing() -> None:
-    Scenario(invoices).given(ISSUED, SETTLED).when(
+    Scenario(invoice_decider).given(ISSUED, SETTLED).when(
         RecordPayment(PAYMENT, TRANSFER, eur("30.00"))
     ).then()
 
 
 def test_records_a_declined_provider_payment() -> None:
     card = ProviderPayment(provider="sandbox", reference="sbx_1")
-    Scenario(invoices).given(ISSUED).when(
+    Scenario(invoice_decider).given(ISSUED).when(
         RecordPayment(PAYMENT, card, eur("30.00"), failure="card declined")
     ).then(
         PaymentFailed(
@@ -133,7 +133,9 @@ def test_records_a_declined_provider_payment() -> None:
 
 
 def test_refuses_to_pay_an_invoice_never_issued() -> None:
-    Scenario(invoices).when(RecordPayment(PAYMENT, TRANSFER, eur("1"))).then_raises(InvoiceNotFound)
+    Scenario(invoice_decider).when(RecordPayment(PAYMENT, TRANSFER, eur("1"))).then_raises(
+        InvoiceNotFound
+    )
 
 
 def test_a_credit_note_lowers_what_a_settlement_must_pay() -> None:
@@ -144,14 +146,14 @@ def test_a_credit_note_lowers_what_a_settlement_must_pay() -> None:
         amount=eur("5.00"),
         reason="returned",
     )
-    Scenario(invoices).given(ISSUED, credit).when(
+    Scenario(invoice_decider).given(ISSUED, credit).when(
         RecordPayment(PAYMENT, TRANSFER, eur("30.00"))
     ).then_raises(AmountDoesNotMatch, match="25.00")
 
 
 def test_refunds_part_of_a_settled_invoice() -> None:
     refund = uuid4()
-    Scenario(invoices).given(ISSUED, SETTLED).when(
+    Scenario(invoice_decider).given(ISSUED, SETTLED).when(
         IssueRefund(refund, eur("12.50"), "goodwill")
     ).then(
         RefundIssued(
@@ -166,7 +168,7 @@ def test_refunds_part_of_a_settled_invoice() -> None:
 
 
 def test_refuses_a_refund_of_an_open_invoice() -> None:
-    Scenario(invoices).given(ISSUED).when(IssueRefund(uuid4(), eur("1"), "x")).then_raises(
+    Scenario(invoice_decider).given(ISSUED).when(IssueRefund(uuid4(), eur("1"), "x")).then_raises(
         InvoiceNotSettled
     )
 
@@ -175,7 +177,7 @@ def test_refuses_to_refund_more_than_was_paid() -> None:
     earlier = RefundIssued(
         refund_id=uuid4(), order_id=ORDER, amount=eur("25.00"), reason="x", invoice_id=INVOICE
     )
-    Scenario(invoices).given(ISSUED, SETTLED, earlier).when(
+    Scenario(invoice_decider).given(ISSUED, SETTLED, earlier).when(
         IssueRefund(uuid4(), eur("5.01"), "y")
     ).then_raises(RefundExceedsPayment)
 
@@ -185,7 +187,7 @@ def test_a_prepayment_bills_the_whole_order_at_its_confirmed_total_due_at_once()
         INVOICE, ORDER, None, SUPPLIER, BUYER, LINES, PaymentTerms.PREPAID, date(2026, 1, 15),
         total=eur("25.00"),  # the order's coupon took 5.00 off its lines
     )  # fmt: skip
-    Scenario(invoices).when(prepay).then(
+    Scenario(invoice_decider).when(prepay).then(
         ISSUED.model_copy(
             update={
                 "shipment_id": None,
@@ -207,6 +209,6 @@ def test_an_open_invoice_is_credited_in_full_once_and_a_settled_one_is_not() -> 
         amount=eur("30.00"),
         reason="order cancelled",
     )
-    Scenario(invoices).given(ISSUED).when(credit).then(credited)
-    Scenario(invoices).given(ISSUED, credited).when(credit).then()
-    Scenario(invoices).given(ISSUED, SETTLED).when(credit).then_raises(InvoiceAlreadySettled)
+    Scenario(invoice_decider).given(ISSUED).when(credit).then(credited)
+    Scenario(invoice_decider).given(ISSUED, credited).when(credit).then()
+    Scenario(invoice_decider).given(ISSUED, SETTLED).when(credit).then_raises(InvoiceAlreadySettled)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from uuid import uuid4
 
-from services.payment.sandbox import SandboxProvider
+from services.payment.domain.sandbox import SandboxProvider
 from shared.events.base import Money
 
 AMOUNT = Money(amount=Decimal("10"), currency="EUR")

@@ -7,21 +7,24 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from uuid import UUID
 
-from services.pricing.domain.catalog import (
+from services.pricing.domain.commands import (
     ChangeProduct,
+    Create,
+    PriceOrder,
+    RegisterProduct,
+    Replace,
+)
+from services.pricing.domain.decide import (
+    coupon_decider,
+    customer_tier_decider,
+    order_pricing_decider,
+    product_decider,
+)
+from services.pricing.domain.errors import (
+    CouponCodeTaken,
     InvalidProductChange,
     ProductAlreadyRegistered,
     ProductNotFound,
-    RegisterProduct,
-    product_decider,
-)
-from services.pricing.domain.order_pricing import PriceOrder, order_pricing_decider
-from services.pricing.domain.terms import (
-    CouponCodeTaken,
-    Create,
-    Replace,
-    coupon_decider,
-    customer_tier_decider,
 )
 from shared.events.base import Money
 from shared.events.pricing import (

@@ -1,0 +1,1 @@
+"""Payment's read models: the invoice book, and the ledger invoicing reads."""
