@@ -31,7 +31,7 @@ def test_each_line_marks_its_best_price_landed_cost_and_lead_time() -> None:
     gloves = {o.supplier_id: o for o in offers_for(current, 1, DEFAULT_NOW)}
     assert gloves[HARBOR].best == ("unit_price", "landed_unit_cost")
     assert gloves[JADE].best == ("lead_time_days",)
-    # 120 × 3.50 = 420 of Harbor's 564 in goods carries 420/564 of its 10.00 delivery
+    # 120 x 3.50 = 420 of Harbor's 564 in goods carries 420/564 of its 10.00 delivery
     assert gloves[HARBOR].landed_cost == Decimal("427.45")
     tape = {o.supplier_id: o for o in offers_for(current, 2, DEFAULT_NOW)}
     assert set(tape[JADE].best) == {"unit_price", "landed_unit_cost", "lead_time_days"}
@@ -42,7 +42,8 @@ def test_an_expired_quote_is_never_best() -> None:
     current = state(issued(), submitted(HARBOR, HARBOR_LINES), short)
     later = DEADLINE + timedelta(minutes=1)
     tape = {o.supplier_id: o for o in offers_for(current, 2, later)}
-    assert tape[JADE].expired and tape[JADE].best == ()
+    assert tape[JADE].expired
+    assert tape[JADE].best == ()
     assert "unit_price" in tape[HARBOR].best
     by_supplier = {t.supplier_id: t for t in totals(current, later)}
     assert by_supplier[HARBOR].best == ("landed_total", "lead_time_days")
