@@ -138,7 +138,8 @@ class OrderQueries:
                 if await reached(summary) or not await changed(change, deadline - loop.time()):
                     break
                 change.clear()
-        facets, timeline = await self.deps.details.get(self.context.engine, key)
+        supplier = actor.party if actor.role == SUPPLIER else None
+        facets, timeline = await self.deps.details.get(self.context.engine, key, supplier)
         body = {**summary, **empty_facets(), **facets, "timeline": timeline}
         body.update(version=version, revision=len(timeline))
         return JSONResponse(body, headers={"ETag": f'"{version}"'})

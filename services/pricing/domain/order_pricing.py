@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID
 
+from services.pricing.domain.agreed import price_agreed
 from services.pricing.domain.book import PricingBook
-from services.pricing.domain.pricing import QuoteLine, Unpriceable, price_lines
+from services.pricing.domain.pricing import QuoteLine, Unpriceable
+from shared.events.base import Money
 from shared.events.pricing import OrderPriced, OrderPricingFailed
 from shared.service.decider import Decider
 
@@ -24,6 +26,9 @@ class PriceOrder:
     lines: Sequence[QuoteLine]
     coupon_code: str | None
     placed_at: datetime
+    agreed: Mapping[int, Money] = field(default_factory=dict)
+    """Unit prices agreed before the order, by line number (they beat the price lists)."""
+    source_id: UUID | None = None
 
 
 @dataclass(frozen=True)
@@ -34,7 +39,14 @@ class OrderPricing:
 def decide(command: PriceOrder, state: OrderPricing, now: datetime) -> list[OrderPricingEvent]:
     if state.outcome is not None:
         return []  # a redelivered OrderPlaced: it was priced (or failed) already
-    result = price_lines(command.book, command.lines, command.coupon_code, command.placed_at)
+    result = price_agreed(
+        command.book,
+        command.lines,
+        command.coupon_code,
+        command.placed_at,
+        command.agreed,
+        command.source_id,
+    )
     if isinstance(result, Unpriceable):
         return [OrderPricingFailed(order_id=command.order_id, problems=result.problems)]
     return [

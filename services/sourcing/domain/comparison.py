@@ -4,6 +4,7 @@ criterion marked among the quotes still valid."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -71,7 +72,7 @@ def offers_for(state: RfqState, line_no: int, now: datetime) -> list[Offer]:
 
 def _mark(offers: list[Offer]) -> list[Offer]:
     valid = [o for o in offers if not o.expired]
-    keys = {
+    keys: dict[str, Callable[[Offer], Decimal]] = {
         "unit_price": lambda o: o.line.unit_price.amount,
         "landed_unit_cost": lambda o: o.landed_unit_cost,
         "lead_time_days": lambda o: Decimal(o.line.lead_time_days),

@@ -4,17 +4,25 @@ least its minimum) and one currency, the one the SKU is sold in."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 
-from shared.events.sourcing import QuotedLine
+from shared.events.base import MAX_AMOUNT
+from shared.events.sourcing import QuotedLine, value_of
 
 from .commands import Catalog
 from .errors import InvalidQuote
 
 
 def check_quoted_lines(
-    lines: Sequence[QuotedLine], catalog: Catalog, currency: str | None = None
+    lines: Sequence[QuotedLine],
+    catalog: Catalog,
+    currency: str | None = None,
+    extra: Decimal = Decimal(0),
 ) -> None:
-    """Raise InvalidQuote naming the first field that breaks a rule (``lines[2].quantity``)."""
+    """Raise InvalidQuote naming the first field that breaks a rule (``lines[2].quantity``);
+    ``extra`` is what the quote adds to its lines' value (delivery)."""
+    if value_of(lines) + extra >= MAX_AMOUNT:
+        raise InvalidQuote("lines", f"a quote must be worth less than {MAX_AMOUNT}")
     currency = currency or (lines[0].unit_price.currency if lines else None)
     numbers: set[int] = set()
     for index, line in enumerate(lines):

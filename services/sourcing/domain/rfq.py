@@ -83,7 +83,8 @@ def answer(
     for index, line in enumerate(command.lines):
         if state.line(line.line_no) is None:
             raise InvalidQuote(f"lines[{index}].line_no", f"the RFQ has no line {line.line_no}")
-    check_quoted_lines(command.lines, command.catalog, state.currency)
+    extra = command.delivery_charge.amount
+    check_quoted_lines(command.lines, command.catalog, state.currency, extra)
     if command.delivery_charge.currency != state.currency:
         raise InvalidQuote("delivery_charge.currency", f"quote in {state.currency}")
     revision = state.revisions.get(command.supplier_id, 0) + 1
