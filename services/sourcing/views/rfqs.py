@@ -169,10 +169,12 @@ def _issued(event: sourcing.RfqIssued, envelope: Envelope) -> dict[str, Any]:
         **data,
         "status": "open",
         "issued_at": envelope.occurred_at.isoformat(),
-        "suppliers": {
-            s: {"status": "invited", "revision": 0, "answered_at": None} for s in suppliers
-        },
-        "quotes": {},
+        "suppliers": [
+            {"supplier_id": s, "status": "invited", "revision": 0, "answered_at": None}
+            | {"reason": None}
+            for s in suppliers
+        ],
+        "quotes": [],
         "awards": [],
         "history": [_step(envelope, invited=len(suppliers))],
     }
