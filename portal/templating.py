@@ -52,6 +52,15 @@ STATUS_TONES = {
     "credited": "muted",
     "healthy": "ok",
     "failing": "bad",
+    # sourcing: RFQs, suppliers' standings, offered quotes
+    "awaiting_award": "warn",
+    "awarded": "ok",
+    "invited": "muted",
+    "quoted": "info",
+    "declined": "muted",
+    "won": "ok",
+    "lost": "muted",
+    "expired": "muted",
 }
 TERMINAL = STATUS_TERMINAL
 
@@ -80,6 +89,13 @@ CODES = {
     "credited": N_("Credited"),
     "healthy": N_("Healthy"),
     "failing": N_("Failing"),
+    "awaiting_award": N_("Awaiting award"),
+    "awarded": N_("Awarded"),
+    "invited": N_("Invited"),
+    "quoted": N_("Quoted"),
+    "declined": N_("Declined"),
+    "won": N_("Won"),
+    "lost": N_("Not chosen"),
     "delayed": N_("Delayed"),
     "damaged": N_("Damaged"),
     "out_for_delivery": N_("Out for delivery"),
@@ -149,6 +165,7 @@ CODES = {
     "inventory": N_("Inventory"),
     "logistics": N_("Logistics"),
     "payment": N_("Payment"),
+    "sourcing": N_("Sourcing"),
 }
 """Codes the API answers with (statuses, types, tiers, terms, categories, units) and their
 words; ``label`` translates them, and shows an unknown code as plain words."""
@@ -189,6 +206,20 @@ PROBLEM_TITLES = {
     "Invalid quantity": N_("Invalid quantity"),
     "Not shipped yet": N_("Not shipped yet"),
     "Carriers report deliveries": N_("Carriers report deliveries"),
+    "Checkout refused": N_("Checkout refused"),
+    "RFQ not found": N_("RFQ not found"),
+    "Quote not found": N_("Quote not found"),
+    "Not your company": N_("Not your company"),
+    "InvalidRfq": N_("The request cannot be sent as it is"),
+    "InvalidQuote": N_("The quote cannot be sent as it is"),
+    "InvalidAward": N_("This award is not possible"),
+    "DeadlinePassed": N_("The deadline has passed"),
+    "AlreadyDeclined": N_("You declined this request"),
+    "AwardTooEarly": N_("Suppliers may still answer"),
+    "QuoteExpired": N_("The quote has expired"),
+    "ProductNoLongerSold": N_("A product is no longer sold"),
+    "RfqClosed": N_("The request is closed"),
+    "QuoteClosed": N_("The quote was answered already"),
 }
 
 

@@ -169,7 +169,7 @@ _LINES: dict[type[DomainEvent], Callable[[Any], Line]] = {
         {"reason": e.reason},
     ),
     sourcing.RfqIssued: lambda e: (
-        N_("RFQ %(title)s sent to %(supplier_count)s supplier(s), answers due %(deadline_at)s"),
+        N_("RFQ “%(title)s” sent to %(supplier_count)s supplier(s), answers due %(deadline_at)s"),
         {
             "title": e.title,
             "supplier_count": len(e.suppliers),
@@ -193,7 +193,7 @@ _LINES: dict[type[DomainEvent], Callable[[Any], Line]] = {
         {"line_count": sum(len(a.lines) for a in e.awards), "order_count": len(e.awards)},
     ),
     sourcing.QuoteOffered: lambda e: (
-        N_("quote %(title)s offered by %(supplier_party)s: %(total_money)s"),
+        N_("quote “%(title)s” offered by %(supplier_party)s: %(total_money)s"),
         {"title": e.title, "supplier_party": str(e.supplier_id), "total_money": _value(e.lines)},
     ),
     sourcing.QuoteAccepted: lambda e: (

@@ -71,7 +71,10 @@ def offers_for(state: RfqState, line_no: int, now: datetime) -> list[Offer]:
 
 
 def _mark(offers: list[Offer]) -> list[Offer]:
+    """Marks the best of the valid offers by each criterion (none when fewer than two compare)."""
     valid = [o for o in offers if not o.expired]
+    if len(valid) < 2:
+        return offers
     keys: dict[str, Callable[[Offer], Decimal]] = {
         "unit_price": lambda o: o.line.unit_price.amount,
         "landed_unit_cost": lambda o: o.landed_unit_cost,
@@ -112,6 +115,8 @@ def totals(state: RfqState, now: datetime) -> list[QuoteTotals]:
     # Only quotes that answer every line they could are compared as wholes.
     most = max((t.lines for t in valid), default=0)
     full = [t for t in valid if t.lines == most]
+    if len(full) < 2:
+        return found
     cheapest = min((t.landed for t in full), default=None)
     fastest = min((t.longest_lead_time_days for t in full), default=None)
     return [

@@ -37,17 +37,19 @@ def test_each_line_marks_its_best_price_landed_cost_and_lead_time() -> None:
     assert set(tape[JADE].best) == {"unit_price", "landed_unit_cost", "lead_time_days"}
 
 
-def test_an_expired_quote_is_never_best() -> None:
+def test_an_expired_quote_is_never_best_and_one_valid_quote_is_not_compared() -> None:
     short = submitted(JADE, JADE_LINES, valid_until=DEADLINE)
     current = state(issued(), submitted(HARBOR, HARBOR_LINES), short)
     later = DEADLINE + timedelta(minutes=1)
     tape = {o.supplier_id: o for o in offers_for(current, 2, later)}
     assert tape[JADE].expired
     assert tape[JADE].best == ()
-    assert "unit_price" in tape[HARBOR].best
+    assert tape[HARBOR].best == ()  # nothing to compare it with
     by_supplier = {t.supplier_id: t for t in totals(current, later)}
-    assert by_supplier[HARBOR].best == ("landed_total", "lead_time_days")
+    assert by_supplier[HARBOR].best == ()
     assert by_supplier[HARBOR].landed == Decimal("574.00")
+    both = {t.supplier_id: t.best for t in totals(current, DEFAULT_NOW)}
+    assert both == {HARBOR: ("landed_total",), JADE: ("lead_time_days",)}
 
 
 def test_a_quote_worth_nothing_shares_its_delivery_evenly() -> None:
