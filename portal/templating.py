@@ -61,6 +61,8 @@ STATUS_TONES = {
     "won": "ok",
     "lost": "muted",
     "expired": "muted",
+    "taking_quotes": "info",
+    "awaiting_answer": "warn",
 }
 TERMINAL = STATUS_TERMINAL
 
@@ -96,6 +98,8 @@ CODES = {
     "declined": N_("Declined"),
     "won": N_("Won"),
     "lost": N_("Not chosen"),
+    "taking_quotes": N_("Taking quotes"),
+    "awaiting_answer": N_("Awaiting answer"),
     "delayed": N_("Delayed"),
     "damaged": N_("Damaged"),
     "out_for_delivery": N_("Out for delivery"),
@@ -261,6 +265,16 @@ def problem_title(title: Any) -> str:
     return gettext(known) if known is not None else sentence(code)
 
 
+def sourcing_status(value: Any) -> str:
+    """An RFQ's or offered quote's status as a code with its own words: ``open`` means taking
+    quotes (an RFQ) or awaiting the buyer's answer (a quote), not an unpaid invoice."""
+    return {"open": "taking_quotes"}.get(str(value), str(value))
+
+
+def offer_status(value: Any) -> str:
+    return {"open": "awaiting_answer"}.get(str(value), str(value))
+
+
 def label(value: Any) -> str:
     code = str(value or "")
     known = CODES.get(code)
@@ -322,6 +336,8 @@ templates.env.filters.update(
     timeline_line=timeline_line,
     discount=discount,
     product_name=product_name,
+    sourcing_status=sourcing_status,
+    offer_status=offer_status,
 )
 templates.env.globals.update(STATUS_TONES=STATUS_TONES, TERMINAL=TERMINAL)
 

@@ -39,7 +39,7 @@ def issue_rfq(buyer: Page, title: str) -> str:
     buyer.locator("#d2").fill(GLOVES)
     buyer.locator("#q2").fill("120")
     buyer.locator("#n2").fill("2031-01-15")
-    buyer.locator("#rfq-form button[type=submit]").click()
+    buyer.locator("#rfq-form button.primary").click()
     buyer.wait_for_url(RFQ_URL)
     found = RFQ_URL.search(buyer.url)
     assert found is not None
