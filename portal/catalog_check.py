@@ -27,7 +27,7 @@ def used_messages() -> dict[str, str]:
     found: dict[str, str] = {}
     method_map = [
         ("portal/**.py", "python"),
-        ("services/order/projections/facets.py", "python"),
+        ("services/order/views/timeline.py", "python"),
         ("portal/templates/**.html", "jinja2"),
         ("runtime/notifications/**.py", "python"),
         ("runtime/notifications/templates/**", "jinja2"),

@@ -52,6 +52,17 @@ STATUS_TONES = {
     "credited": "muted",
     "healthy": "ok",
     "failing": "bad",
+    # sourcing: RFQs, suppliers' standings, offered quotes
+    "awaiting_award": "warn",
+    "awarded": "ok",
+    "invited": "muted",
+    "quoted": "info",
+    "declined": "muted",
+    "won": "ok",
+    "lost": "muted",
+    "expired": "muted",
+    "taking_quotes": "info",
+    "awaiting_answer": "warn",
 }
 TERMINAL = STATUS_TERMINAL
 
@@ -80,6 +91,15 @@ CODES = {
     "credited": N_("Credited"),
     "healthy": N_("Healthy"),
     "failing": N_("Failing"),
+    "awaiting_award": N_("Awaiting award"),
+    "awarded": N_("Awarded"),
+    "invited": N_("Invited"),
+    "quoted": N_("Quoted"),
+    "declined": N_("Declined"),
+    "won": N_("Won"),
+    "lost": N_("Not chosen"),
+    "taking_quotes": N_("Taking quotes"),
+    "awaiting_answer": N_("Awaiting answer"),
     "delayed": N_("Delayed"),
     "damaged": N_("Damaged"),
     "out_for_delivery": N_("Out for delivery"),
@@ -149,6 +169,7 @@ CODES = {
     "inventory": N_("Inventory"),
     "logistics": N_("Logistics"),
     "payment": N_("Payment"),
+    "sourcing": N_("Sourcing"),
 }
 """Codes the API answers with (statuses, types, tiers, terms, categories, units) and their
 words; ``label`` translates them, and shows an unknown code as plain words."""
@@ -189,6 +210,20 @@ PROBLEM_TITLES = {
     "Invalid quantity": N_("Invalid quantity"),
     "Not shipped yet": N_("Not shipped yet"),
     "Carriers report deliveries": N_("Carriers report deliveries"),
+    "Checkout refused": N_("Checkout refused"),
+    "RFQ not found": N_("RFQ not found"),
+    "Quote not found": N_("Quote not found"),
+    "Not your company": N_("Not your company"),
+    "InvalidRfq": N_("The request cannot be sent as it is"),
+    "InvalidQuote": N_("The quote cannot be sent as it is"),
+    "InvalidAward": N_("This award is not possible"),
+    "DeadlinePassed": N_("The deadline has passed"),
+    "AlreadyDeclined": N_("You declined this request"),
+    "AwardTooEarly": N_("Suppliers may still answer"),
+    "QuoteExpired": N_("The quote has expired"),
+    "ProductNoLongerSold": N_("A product is no longer sold"),
+    "RfqClosed": N_("The request is closed"),
+    "QuoteClosed": N_("The quote was answered already"),
 }
 
 
@@ -228,6 +263,16 @@ def problem_title(title: Any) -> str:
     code = str(title or "")
     known = PROBLEM_TITLES.get(code)
     return gettext(known) if known is not None else sentence(code)
+
+
+def sourcing_status(value: Any) -> str:
+    """An RFQ's or offered quote's status as a code with its own words: ``open`` means taking
+    quotes (an RFQ) or awaiting the buyer's answer (a quote), not an unpaid invoice."""
+    return {"open": "taking_quotes"}.get(str(value), str(value))
+
+
+def offer_status(value: Any) -> str:
+    return {"open": "awaiting_answer"}.get(str(value), str(value))
 
 
 def label(value: Any) -> str:
@@ -291,6 +336,8 @@ templates.env.filters.update(
     timeline_line=timeline_line,
     discount=discount,
     product_name=product_name,
+    sourcing_status=sourcing_status,
+    offer_status=offer_status,
 )
 templates.env.globals.update(STATUS_TONES=STATUS_TONES, TERMINAL=TERMINAL)
 

@@ -21,9 +21,11 @@ from portal.pages import (
     catalog,
     home,
     invoices,
+    offers,
     operations,
     order_actions,
     orders,
+    sourcing,
     supplier,
 )
 from portal.templating import render
@@ -33,7 +35,8 @@ STATIC = Path(__file__).parent / "static"
 
 def portal_router() -> APIRouter:
     router = APIRouter(prefix="/portal", include_in_schema=False)
-    for module in (home, catalog, cart, orders, order_actions, invoices, supplier, operations):
+    modules = (home, catalog, cart, orders, order_actions, invoices, supplier, operations)
+    for module in (*modules, sourcing, offers):
         router.include_router(module.router)
     router.include_router(analytics.router)
     router.include_router(audit.router)

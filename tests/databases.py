@@ -10,6 +10,7 @@ from uuid import uuid4
 
 import asyncpg
 import pytest
+from sqlalchemy.engine import make_url
 
 from shared.sql import Database
 from shared.sql.postgres import PostgresDatabase, asyncpg_dsn
@@ -45,5 +46,27 @@ async def fresh_database(kind: str, tmp_path: Path) -> AsyncIterator[Database]:
         conn = await asyncpg.connect(asyncpg_dsn(url)[0])
         try:
             await conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        finally:
+            await conn.close()
+
+
+@contextlib.asynccontextmanager
+async def fresh_postgres_url() -> AsyncIterator[str]:
+    """The URL of a PostgreSQL database of its own (an embedded system puts a schema per
+    service into it), dropped afterwards."""
+    url = postgres_url()
+    name = f"t_{uuid4().hex[:12]}"
+    dsn = asyncpg_dsn(url)[0]
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.execute(f"CREATE DATABASE {name}")
+    finally:
+        await conn.close()
+    try:
+        yield str(make_url(url).set(database=name).render_as_string(hide_password=False))
+    finally:
+        conn = await asyncpg.connect(dsn)
+        try:
+            await conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         finally:
             await conn.close()

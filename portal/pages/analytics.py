@@ -100,6 +100,10 @@ async def dashboard(page: AnalystPage) -> HTMLResponse:
         "values": [fill["filled"], fill["rejected"]],
     }
     revenue = sum(Decimal(i["total"]["amount"]) for i in invoices)
+    try:
+        sourcing = await page.api.get("/api/v1/sourcing/analytics")
+    except ApiError:
+        sourcing = None  # figures of a service that is not reachable: the rest still shows
     return page.render(
         "analytics.html",
         charts_json=json.dumps(charts),
@@ -108,5 +112,7 @@ async def dashboard(page: AnalystPage) -> HTMLResponse:
         revenue=revenue,
         currency=invoices[0]["currency"] if invoices else "",
         sample_note=len(orders) >= 500,
+        sourcing=sourcing,
+        names=await page.names(),
         error=error,
     )

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from portal.backend import ApiError
 from portal.deps import Page, PageDep
-from portal.i18n import _
+from portal.i18n import _, ngettext
 from portal.templating import TERMINAL
 from shared.events.statuses import OrderStatus
 
@@ -51,13 +51,19 @@ async def list_orders(
     page: PageDep,
     status: Annotated[str, Query(max_length=32)] = "",
     offset: Annotated[int, Query(ge=0)] = 0,
+    at: Annotated[int, Query(ge=0)] = 0,
+    placed: Annotated[int, Query(ge=0, le=100)] = 0,
 ) -> HTMLResponse:
-    """The viewer's orders (operations: everyone's), newest first, filterable by status."""
+    """The viewer's orders (operations: everyone's), newest first, filterable by status; after
+    a checkout (``placed`` orders at position ``at``) they are listed at once."""
     error = None
     rows: list[dict[str, Any]] = []
     chosen = status if status in STATUS_FILTERS else ""
+    notice = ngettext("%(num)s order placed.", "%(num)s orders placed.", placed) if placed else ""
     try:
-        rows = await page.api.get("/api/v1/orders", status=chosen, limit=51, offset=offset)
+        rows = await page.api.get(
+            "/api/v1/orders", status=chosen, limit=51, offset=offset, min_position=at or None
+        )
     except ApiError as problem:
         error = problem
     return page.render(
@@ -68,6 +74,7 @@ async def list_orders(
         status=chosen,
         statuses=STATUS_FILTERS,
         names=await page.names(),
+        notice=notice,
         error=error,
     )
 

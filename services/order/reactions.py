@@ -2,20 +2,32 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 from uuid import UUID
 
-from shared.events import inventory, logistics, payment, pricing
+from shared.events import inventory, logistics, payment, pricing, sourcing
 from shared.events.base import DomainEvent
 from shared.events.envelope import Envelope
 from shared.events.logistics import Remedy
-from shared.events.order import InvoiceStage, ReturnStage, ShipmentStage
+from shared.events.order import (
+    AgreedPrice,
+    InvoiceStage,
+    OrderSource,
+    ReturnStage,
+    ShipmentStage,
+    SourceKind,
+)
+from shared.events.values import OrderLine, OrderType
+from shared.service.context import CommandContext
 from shared.service.policy import Policy, reaction_context
 from shared.service.repository import Repository
+from shared.sql import Database
 
 from .domain.commands import (
     AutoConfirmRule,
     Command,
+    PlaceOrder,
     RecordBackorder,
     RecordGoodsResolution,
     RecordInvoice,
@@ -27,7 +39,8 @@ from .domain.commands import (
     RecordStockShortage,
 )
 from .domain.parties import PartyCommand, PartyState
-from .domain.state import OrderState
+from .domain.state import OrderState, Phase
+from .views.products import OrderableProducts
 
 
 def _units(lines: Any) -> int:
@@ -100,10 +113,83 @@ FOLLOWED: dict[str, tuple[type[DomainEvent], ...]] = {
 _NEEDS_RULE = (pricing.OrderPriced, inventory.StockReserved)
 
 
+def _placements(event: Any) -> list[PlaceOrder]:
+    """The orders an award or an accepted quote makes: one per supplier, at the agreed prices
+    (their catalog rules are looked up when each is placed)."""
+    match event:
+        case sourcing.RfqAwarded():
+            source = OrderSource(kind=SourceKind.RFQ, id=event.rfq_id)
+            groups = [
+                (a.order_id, a.supplier_id, a.lines, a.requested_delivery_date)
+                for a in event.awards
+            ]
+        case sourcing.QuoteAccepted():
+            source = OrderSource(kind=SourceKind.QUOTE, id=event.quote_id)
+            groups = [
+                (event.order_id, event.supplier_id, event.lines, event.requested_delivery_date)
+            ]
+        case _:
+            return []
+    return [
+        PlaceOrder(
+            order_id=order_id,
+            buyer_id=event.buyer_id,
+            supplier_id=supplier_id,
+            order_type=OrderType.REGULAR,
+            lines=tuple(
+                OrderLine(line_no=x.line_no, sku=x.sku, quantity=x.quantity) for x in lines
+            ),
+            delivery_region=event.delivery_region,
+            catalog={},
+            delivery_address_id=event.delivery_address_id,
+            requested_delivery_date=needed_by,
+            buyer_reference=event.title,
+            agreed_prices=tuple(
+                AgreedPrice(line_no=x.line_no, unit_price=x.unit_price) for x in lines
+            ),
+            source=source,
+            record_refusal=True,
+        )
+        for order_id, supplier_id, lines, needed_by in groups
+    ]
+
+
+SOURCED = "order-places-sourced-orders"
+
+
+def places_sourced_orders(
+    orders: Repository[Command, OrderState], products: OrderableProducts, engine: Database
+) -> Policy:
+    """An awarded RFQ or an accepted quote becomes orders, placed like any other (the catalog's
+    pack sizes and minimums, then pricing, stock and credit) but at the agreed prices."""
+
+    async def handle(envelope: Envelope) -> None:
+        for index, placement in enumerate(_placements(envelope.event)):
+            if (await orders.load(placement.order_id)).state.phase is not Phase.NEW:
+                continue  # a redelivered award: this order was placed already
+            skus = {line.sku for line in placement.lines}
+            rules = await products.rules_for(engine, placement.supplier_id, skus)
+            context = CommandContext.reaction(
+                SOURCED, envelope.event_id, placement.order_id, offset=2 * index
+            )
+            await orders.handle(placement.order_id, replace(placement, catalog=rules), context)
+
+    return Policy(
+        name=SOURCED,
+        source="sourcing",
+        event_types=(sourcing.RfqAwarded, sourcing.QuoteAccepted),
+        handle=handle,
+    )
+
+
 def reactions(
-    orders: Repository[Command, OrderState], parties: Repository[PartyCommand, PartyState]
+    orders: Repository[Command, OrderState],
+    parties: Repository[PartyCommand, PartyState],
+    products: OrderableProducts,
+    engine: Database,
 ) -> list[Policy]:
-    """One policy per followed service, each recording that service's facts on the order."""
+    """One policy per followed service, each recording that service's facts on the order, and
+    the placement of the orders sourcing agreed."""
 
     def for_source(source: str) -> Policy:
         name = f"order-records-{source}"
@@ -120,4 +206,7 @@ def reactions(
 
         return Policy(name=name, source=source, event_types=FOLLOWED[source], handle=handle)
 
-    return [for_source(source) for source in FOLLOWED]
+    return [
+        *(for_source(source) for source in FOLLOWED),
+        places_sourced_orders(orders, products, engine),
+    ]

@@ -31,7 +31,7 @@ def build(context: ServiceContext) -> ServiceParts:
     )
     return ServiceParts(
         router=routes(deps),
-        policies=reactions(deps.orders, deps.suppliers),
+        policies=reactions(deps.orders, deps.suppliers, deps.products, context.engine),
         projections=[deps.products, deps.parties, deps.summaries, deps.details, OrderFacts()],
     )
 

@@ -48,6 +48,8 @@ def reactions(
             lines=[QuoteLine(ln.line_no, ln.sku, ln.quantity) for ln in placed.lines],
             coupon_code=placed.coupon_code,
             placed_at=envelope.occurred_at,
+            agreed={price.line_no: price.unit_price for price in placed.agreed_prices},
+            source_id=placed.source.id if placed.source else None,
         )
         await orders.handle(placed.order_id, command, reaction_context(POLICY, envelope))
 

@@ -22,7 +22,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
-from shared.events import inventory, logistics, order, payment, pricing
+from shared.events import inventory, logistics, order, payment, pricing, sourcing
 from shared.events.base import DomainEvent
 from shared.events.envelope import Envelope
 
@@ -38,6 +38,7 @@ PUBLISHERS: dict[str, tuple[type[DomainEvent], ...]] = {
     "inventory": inventory.EVENTS,
     "logistics": logistics.EVENTS,
     "payment": payment.EVENTS,
+    "sourcing": sourcing.EVENTS,
 }
 """Which service's topic carries which events (the security audit trail is not on Kafka)."""
 

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from shared.events import inventory, logistics, order, payment, pricing, security
+from shared.events import inventory, logistics, order, payment, pricing, security, sourcing
 from shared.events.base import DomainEvent
 from shared.events.upcasting import Upcaster
 
 EVENTS: tuple[type[DomainEvent], ...] = (
-    order.EVENTS + pricing.EVENTS + inventory.EVENTS + logistics.EVENTS + payment.EVENTS
+    order.EVENTS
+    + pricing.EVENTS
+    + inventory.EVENTS
+    + logistics.EVENTS
+    + payment.EVENTS
+    + sourcing.EVENTS
 ) + security.EVENTS
 
 

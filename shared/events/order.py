@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 from uuid import UUID
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, model_validator
 
-from shared.events.base import DomainEvent, NonNegativeMoney, Units
+from shared.events.base import MAX_LINES, Contract, DomainEvent, NonNegativeMoney, Units
 from shared.events.upcasting import Upcaster
 from shared.events.values import (
     AgreedLine,
@@ -18,6 +18,7 @@ from shared.events.values import (
     Email,
     LanguageTag,
     LineChange,
+    LineNo,
     Lines,
     OrderLine,
     OrderType,
@@ -88,9 +89,15 @@ def _without_language(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "language": None}
 
 
+def _placed_without_agreement(data: dict[str, Any]) -> dict[str, Any]:
+    """v1 → v2: an order placed before sourcing has no agreed prices and no source."""
+    return {**data, "agreed_prices": [], "source": None}
+
+
 UPCASTERS = (
     Upcaster("BuyerRegistered", 1, 2, _without_language),
     Upcaster("SupplierRegistered", 1, 2, _without_language),
+    Upcaster("OrderPlaced", 1, 2, _placed_without_agreement),
 )
 
 
@@ -106,12 +113,7 @@ class AutoConfirmRuleSet(DomainEvent):
     max_order_total: NonNegativeMoney | None = None
 
 
-class OrderPlaced(DomainEvent):
-    """A buyer placed an order with one supplier."""
-
-    event_type: ClassVar[str] = "OrderPlaced"
-    schema_version: ClassVar[int] = 1
-
+class _OrderPlacedFacts(DomainEvent):
     order_id: UUID
     buyer_id: UUID
     supplier_id: UUID
@@ -122,6 +124,59 @@ class OrderPlaced(DomainEvent):
     requested_delivery_date: date | None = None
     coupon_code: Code | None = None
     buyer_reference: Text | None = None
+
+
+class OrderPlacedV1(_OrderPlacedFacts):
+    """A buyer placed an order with one supplier."""
+
+    model_config = ConfigDict(title="OrderPlaced")
+    event_type: ClassVar[str] = "OrderPlaced"
+    schema_version: ClassVar[int] = 1
+
+
+class SourceKind(StrEnum):
+    """How an order came about besides a plain placement."""
+
+    RFQ = "rfq"
+    QUOTE = "quote"
+    CHECKOUT = "checkout"
+
+
+class OrderSource(Contract):
+    """Where an order came from: an awarded RFQ, an accepted quote (sourcing's ids), or a
+    checkout that placed one order per supplier at once."""
+
+    kind: SourceKind
+    id: UUID
+
+
+class AgreedPrice(Contract):
+    """A unit price agreed before the order (a quote's): pricing honours it over its lists."""
+
+    line_no: LineNo
+    unit_price: NonNegativeMoney
+
+
+class OrderPlaced(_OrderPlacedFacts):
+    """A buyer placed an order with one supplier; ``agreed_prices`` are the prices of an
+    awarded RFQ or accepted quote (``source``) for the lines they name."""
+
+    event_type: ClassVar[str] = "OrderPlaced"
+    schema_version: ClassVar[int] = 2
+
+    agreed_prices: tuple[AgreedPrice, ...] = Field(default=(), max_length=MAX_LINES)
+    source: OrderSource | None = None
+
+    @model_validator(mode="after")
+    def _prices_of_its_lines(self) -> Self:
+        numbers = [price.line_no for price in self.agreed_prices]
+        if len(numbers) != len(set(numbers)):
+            raise ValueError("each line may have one agreed price")
+        if not set(numbers) <= {line.line_no for line in self.lines}:
+            raise ValueError("an agreed price names a line of the order")
+        if len({price.unit_price.currency for price in self.agreed_prices}) > 1:
+            raise ValueError("every agreed price must be in one currency")
+        return self
 
 
 class OrderConfirmed(DomainEvent):
@@ -335,6 +390,7 @@ EVENTS: tuple[type[DomainEvent], ...] = (
     BuyerRegistered,
     SupplierRegistered,
     AutoConfirmRuleSet,
+    OrderPlacedV1,
     OrderPlaced,
     OrderConfirmed,
     OrderRejected,

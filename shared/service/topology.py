@@ -11,12 +11,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from shared.events import inventory, logistics, order, payment, pricing, security
+from shared.events import inventory, logistics, order, payment, pricing, security, sourcing
 from shared.service.auth.access import rule_of
 from shared.service.definition import ServiceParts
 from shared.service.policy import event_names
 
-MODULES = (order, pricing, inventory, logistics, payment, security)
+MODULES = (order, pricing, inventory, logistics, payment, sourcing, security)
 CATALOG = {module.__name__.rsplit(".", 1)[-1]: module for module in MODULES}
 
 

@@ -9,7 +9,13 @@ from uuid import UUID
 
 from shared.events.base import Money
 from shared.events.inventory import Shortage
-from shared.events.order import InvoiceStage, ReturnStage, ShipmentStage
+from shared.events.order import (
+    AgreedPrice,
+    InvoiceStage,
+    OrderSource,
+    ReturnStage,
+    ShipmentStage,
+)
 from shared.events.pricing import PricedLine
 from shared.events.values import LineChange, OrderLine, OrderType, Party
 
@@ -44,6 +50,12 @@ class PlaceOrder:
     requested_delivery_date: date | None = None
     coupon_code: str | None = None
     buyer_reference: str | None = None
+    agreed_prices: tuple[AgreedPrice, ...] = ()
+    """Unit prices agreed before the order (an awarded RFQ's, an accepted quote's)."""
+    source: OrderSource | None = None
+    record_refusal: bool = False
+    """A reaction cannot answer with an error: lines that break a catalog rule then place the
+    order and reject it at once, saying why, instead of raising."""
 
 
 @dataclass(frozen=True)

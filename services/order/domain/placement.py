@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from shared.events.order import OrderPlaced
+from shared.events.order import OrderPlaced, OrderRejected, RejectionCode
+from shared.events.values import Party
 
 from .commands import PlaceOrder
 from .errors import InvalidOrderLine, OrderAlreadyPlaced
@@ -31,21 +32,39 @@ def check_lines(command: PlaceOrder) -> None:
             )
 
 
-def place(command: PlaceOrder, state: OrderState) -> list[OrderPlaced]:
+def place(command: PlaceOrder, state: OrderState) -> list[OrderPlaced | OrderRejected]:
     if state.phase is not Phase.NEW:
         raise OrderAlreadyPlaced(f"order {command.order_id} exists already")
-    check_lines(command)
-    return [
-        OrderPlaced(
-            order_id=command.order_id,
-            buyer_id=command.buyer_id,
-            supplier_id=command.supplier_id,
-            order_type=command.order_type,
-            lines=command.lines,
-            delivery_region=command.delivery_region,
-            delivery_address_id=command.delivery_address_id,
-            requested_delivery_date=command.requested_delivery_date,
-            coupon_code=command.coupon_code,
-            buyer_reference=command.buyer_reference,
-        )
-    ]
+    try:
+        check_lines(command)
+    except InvalidOrderLine as broken:
+        if not command.record_refusal:
+            raise
+        return [_placed(command), _refused(command, str(broken))]
+    return [_placed(command)]
+
+
+def _refused(command: PlaceOrder, reason: str) -> OrderRejected:
+    return OrderRejected(
+        order_id=command.order_id,
+        code=RejectionCode.OTHER,
+        reason=f"the agreed lines no longer fit the catalog: {reason}",
+        rejected_by=Party.SYSTEM,
+    )
+
+
+def _placed(command: PlaceOrder) -> OrderPlaced:
+    return OrderPlaced(
+        order_id=command.order_id,
+        buyer_id=command.buyer_id,
+        supplier_id=command.supplier_id,
+        order_type=command.order_type,
+        lines=command.lines,
+        delivery_region=command.delivery_region,
+        delivery_address_id=command.delivery_address_id,
+        requested_delivery_date=command.requested_delivery_date,
+        coupon_code=command.coupon_code,
+        buyer_reference=command.buyer_reference,
+        agreed_prices=command.agreed_prices,
+        source=command.source,
+    )

@@ -4,6 +4,7 @@ from fastapi import APIRouter
 
 from shared.service.imports import import_routes
 
+from .checkouts import checkout_routes
 from .deps import OrderDeps
 from .exports import export_routes
 from .imports import order_imports
@@ -16,6 +17,7 @@ def routes(deps: OrderDeps) -> APIRouter:
     router = APIRouter(prefix="/api/v1")
     router.include_router(party_routes(deps))
     router.include_router(order_routes(deps))
+    router.include_router(checkout_routes(deps))
     router.include_router(query_routes(deps))
     router.include_router(import_routes(order_imports(deps), tags=["parties", "imports"]))
     router.include_router(export_routes(deps))

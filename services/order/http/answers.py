@@ -1045,3 +1045,37 @@ class ProposalAccepted(Accepted):
     )
 
     proposal_id: str
+
+
+class CheckoutOrder(Answer):
+    order_id: str | None = None
+    supplier_id: str | None = None
+    stream_version: int | None = None
+    position: int | None = None
+
+
+class CheckoutPlaced(Answer):
+    """The checkout's answer: one order per supplier, all placed in one unit of work."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "checkout_id": "0f5c3a1e-9a7b-5c2d-8e4f-1a2b3c4d5e6f",
+                    "orders": [
+                        {
+                            "order_id": "48492f1c-f363-5bd9-9b40-a0a79ef3e263",
+                            "supplier_id": "600335fa-2395-5835-9556-b186dbfe33e2",
+                            "stream_version": 1,
+                            "position": 24,
+                        }
+                    ],
+                    "position": 24,
+                }
+            ]
+        }
+    )
+
+    checkout_id: str | None = None
+    orders: list[CheckoutOrder] | None = None
+    position: int | None = None

@@ -86,3 +86,27 @@ class OptionalReasonIn(Body):
 class AmendmentIn(Body):
     changes: Annotated[tuple[LineChange, ...], Field(min_length=1, max_length=MAX_LINES)]
     note: Text | None = None
+
+
+MAX_CHECKOUT_GROUPS = 20
+"""The most suppliers one checkout places orders with."""
+
+
+class CheckoutGroupIn(Body):
+    """One supplier's part of a checkout: it becomes one order."""
+
+    supplier_id: UUID
+    order_type: OrderType = OrderType.REGULAR
+    lines: Annotated[tuple[LineIn, ...], Field(min_length=1, max_length=500)]
+    delivery_region: Code | None = None
+    delivery_address_id: UUID | None = None
+    requested_delivery_date: date | None = None
+    coupon_code: Code | None = None
+    buyer_reference: Text | None = None
+
+
+class CheckoutIn(Body):
+    buyer_id: UUID
+    groups: Annotated[
+        tuple[CheckoutGroupIn, ...], Field(min_length=1, max_length=MAX_CHECKOUT_GROUPS)
+    ]

@@ -139,7 +139,7 @@ class OrderQueries:
                 if await reached(summary) or not await changed(change, deadline - loop.time()):
                     break
                 change.clear()
-        facets, timeline = await self.deps.details.get(self.context.engine, key)
+        facets, timeline = await self.deps.details.get(self.context.engine, key, _quoting(actor))
         body = {**summary, **empty_facets(), **facets, "timeline": timeline}
         body.update(version=version, revision=len(timeline))
         return JSONResponse(body, headers={"ETag": f'"{version}"'})
@@ -198,3 +198,8 @@ class OrderQueries:
 def query_routes(deps: OrderDeps) -> APIRouter:
     edge = Edge("order", deps.context.idempotency, prefix="", tags=["orders"])
     return edge.include(OrderQueries(deps))
+
+
+def _quoting(actor: Actor) -> str | None:
+    """The supplier whose view of an RFQ's history an order's timeline takes (None: all)."""
+    return actor.party if actor.role == SUPPLIER else None

@@ -6,9 +6,9 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, Text, bindparam, func, select
+from sqlalchemy import Column, Integer, MetaData, String, Table, Text, bindparam, func, or_, select
 
-from shared.events import inventory, logistics, order, payment, pricing
+from shared.events import inventory, logistics, order, payment, pricing, sourcing
 from shared.events.envelope import Envelope
 from shared.service.projection import FoldingProjection
 from shared.service.rows import Rows, order_keys
@@ -54,8 +54,20 @@ TRACKED = (
     payment.CreditNoteIssued,
     inventory.WarehouseRegistered,
     logistics.CarrierRegistered,
+    order.SupplierRegistered,
 )
-NAMED = ("WarehouseRegistered", "CarrierRegistered")
+HISTORY = (
+    sourcing.RfqIssued,
+    sourcing.RfqQuoteSubmitted,
+    sourcing.RfqQuoteRevised,
+    sourcing.RfqDeclined,
+    sourcing.RfqAwarded,
+    sourcing.QuoteOffered,
+    sourcing.QuoteAccepted,
+)
+"""What came before an order placed from sourcing: kept under the RFQ's (or quote's) id and
+shown in the timeline of every order it became."""
+NAMED = ("WarehouseRegistered", "CarrierRegistered", "SupplierRegistered")
 """Master data whose names the timeline uses instead of ids ("shipment planned from Keelung DC")."""
 
 
@@ -63,9 +75,10 @@ class OrderDetails(FoldingProjection):
     """``GET /orders/{id}``: facets per order, and a timeline of every service's events about it."""
 
     name = "order_details"
-    version = 3  # 2: party names; 3: cancelled shipments, credit notes, what is open per invoice
-    sources = ("order", "pricing", "inventory", "logistics", "payment")
-    event_types = TRACKED
+    version = 4  # 2: party names; 3: cancelled shipments, credit notes, what is open per
+    # invoice; 4: the RFQ or quote an order came from, in its timeline
+    sources = ("order", "pricing", "inventory", "logistics", "payment", "sourcing")
+    event_types = TRACKED + HISTORY
 
     def define_tables(self, metadata: MetaData) -> None:
         self.details = Table(
@@ -80,6 +93,7 @@ class OrderDetails(FoldingProjection):
             Column("source", String(32), primary_key=True),
             Column("position", Integer, primary_key=True),
             Column("order_id", String(36), nullable=False, index=True),
+            Column("party", String(36)),
             Column("at", String(40), nullable=False),
             Column("event", String(64), nullable=False),
             Column("actor", String(200)),
@@ -99,8 +113,12 @@ class OrderDetails(FoldingProjection):
         self._events_of = select(func.count()).where(timeline.c.order_id == order_id)
         self._timeline_of = (
             select(timeline)
-            .where(timeline.c.order_id == order_id)
+            .where(timeline.c.order_id.in_([order_id, bindparam("source_id")]))
             .order_by(timeline.c.at, timeline.c.source, timeline.c.position)
+        )
+        # A supplier sees no other supplier's quote in an order's RFQ history.
+        self._timeline_for = self._timeline_of.where(
+            or_(timeline.c.party.is_(None), timeline.c.party == bindparam("party"))
         )
 
     async def prefetch(self, rows: Rows, envelopes: Sequence[Envelope]) -> None:
@@ -111,10 +129,16 @@ class OrderDetails(FoldingProjection):
     async def fold(self, rows: Rows, envelope: Envelope) -> None:
         event = envelope.event
         if envelope.event_type in NAMED:
-            party = getattr(event, "warehouse_id", None) or getattr(event, "carrier_id", None)
+            party = (
+                getattr(event, "warehouse_id", None)
+                or getattr(event, "carrier_id", None)
+                or getattr(event, "supplier_id", None)
+            )
             rows.put(self.names, {"party_id": str(party), "name": getattr(event, "name", "")})
             return
         order_id = getattr(event, "order_id", None)
+        if isinstance(event, HISTORY):
+            order_id = getattr(event, "rfq_id", None) or getattr(event, "quote_id", None)
         if order_id is None:
             return
         key = str(order_id)
@@ -129,6 +153,7 @@ class OrderDetails(FoldingProjection):
             "source": service_of(envelope.event_type),
             "position": envelope.position,
             "order_id": key,
+            "party": _quoting(event),
             "at": envelope.occurred_at.isoformat(),
             "event": envelope.event_type,
             "actor": envelope.actor,
@@ -137,6 +162,8 @@ class OrderDetails(FoldingProjection):
             "params": json.dumps(params),
         }
         rows.put(self.timeline, entry)
+        if isinstance(event, HISTORY):
+            return
         found = await rows.get(self.details, (key,))
         facets: dict[str, Any] = json.loads(found["facets"]) if found else {}
         fold_facets(facets, envelope)
@@ -155,12 +182,19 @@ class OrderDetails(FoldingProjection):
             count = (await conn.execute(self._events_of, {"order_id": order_id})).scalar()
         return int(count or 0)
 
-    async def get(self, engine: Database, order_id: str) -> tuple[dict[str, Any], list[Any]]:
-        """The order's facets and its timeline, oldest first."""
+    async def get(
+        self, engine: Database, order_id: str, supplier: str | None = None
+    ) -> tuple[dict[str, Any], list[Any]]:
+        """The order's facets and its timeline, oldest first, with the history of the RFQ or
+        quote it came from (for ``supplier``, without other suppliers' quotes)."""
         async with engine.connect() as conn:
             found = await conn.execute(self._facets_of, {"order_id": order_id})
             raw = found.scalar_one_or_none()
-            entries = await conn.execute(self._timeline_of, {"order_id": order_id})
+            facets = json.loads(raw) if raw else {}
+            source = ((facets.get("placed") or {}).get("source") or {}).get("id")
+            params = {"order_id": order_id, "source_id": source or order_id}
+            statement = self._timeline_of if supplier is None else self._timeline_for
+            entries = await conn.execute(statement, {**params, "party": supplier})
             timeline = [
                 {
                     **{k: row[k] for k in ("at", "event", "actor", "summary", "template")},
@@ -170,7 +204,16 @@ class OrderDetails(FoldingProjection):
                 }
                 for row in entries.mappings().all()
             ]
-        return (json.loads(raw) if raw else {}), timeline
+        return facets, timeline
+
+
+def _quoting(event: Any) -> str | None:
+    """The supplier a sourcing event is about, whom alone a supplier's view shows."""
+    if isinstance(event, HISTORY) and not isinstance(
+        event, sourcing.RfqIssued | sourcing.RfqAwarded
+    ):
+        return str(getattr(event, "supplier_id", "")) or None
+    return None
 
 
 def _parties(envelope: Envelope) -> list[str]:

@@ -6,13 +6,13 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from shared.events import inventory, logistics, order, payment, pricing
+from shared.events import inventory, logistics, order, payment, pricing, sourcing
 from shared.events.base import DomainEvent, Money
 from shared.events.envelope import Envelope
 
 _SERVICE = {
     model.event_type: module.__name__.rsplit(".", 1)[-1]
-    for module in (order, pricing, inventory, logistics, payment)
+    for module in (order, pricing, inventory, logistics, payment, sourcing)
     for model in module.EVENTS
 }
 
@@ -38,6 +38,19 @@ def _money(value: Any) -> dict[str, str]:
 
 def _units(lines: Any) -> int:
     return sum(x.quantity for x in lines)
+
+
+def _value(lines: Any) -> dict[str, str]:
+    return _money(Money(amount=sourcing.value_of(lines), currency=lines[0].unit_price.currency))
+
+
+def _quote(e: Any) -> dict[str, Any]:
+    total = sourcing.value_of(e.lines) + e.delivery_charge.amount
+    return {
+        "supplier_party": str(e.supplier_id),
+        "total_money": _money(Money(amount=total, currency=e.delivery_charge.currency)),
+        "line_count": len(e.lines),
+    }
 
 
 _LINES: dict[type[DomainEvent], Callable[[Any], Line]] = {
@@ -154,6 +167,38 @@ _LINES: dict[type[DomainEvent], Callable[[Any], Line]] = {
     logistics.ShipmentCancelled: lambda e: (
         N_("shipment cancelled: %(reason)s"),
         {"reason": e.reason},
+    ),
+    sourcing.RfqIssued: lambda e: (
+        N_("RFQ “%(title)s” sent to %(supplier_count)s supplier(s), answers due %(deadline_at)s"),
+        {
+            "title": e.title,
+            "supplier_count": len(e.suppliers),
+            "deadline_at": e.deadline.isoformat(),
+        },
+    ),
+    sourcing.RfqQuoteSubmitted: lambda e: (
+        N_("quote from %(supplier_party)s: %(total_money)s for %(line_count)s line(s)"),
+        _quote(e),
+    ),
+    sourcing.RfqQuoteRevised: lambda e: (
+        N_("quote revised by %(supplier_party)s: %(total_money)s for %(line_count)s line(s)"),
+        _quote(e),
+    ),
+    sourcing.RfqDeclined: lambda e: (
+        N_("%(supplier_party)s declined to quote"),
+        {"supplier_party": str(e.supplier_id)},
+    ),
+    sourcing.RfqAwarded: lambda e: (
+        N_("RFQ awarded: %(line_count)s line(s) in %(order_count)s order(s)"),
+        {"line_count": sum(len(a.lines) for a in e.awards), "order_count": len(e.awards)},
+    ),
+    sourcing.QuoteOffered: lambda e: (
+        N_("quote “%(title)s” offered by %(supplier_party)s: %(total_money)s"),
+        {"title": e.title, "supplier_party": str(e.supplier_id), "total_money": _value(e.lines)},
+    ),
+    sourcing.QuoteAccepted: lambda e: (
+        N_("quote accepted: %(total_money)s at the quoted prices"),
+        {"total_money": _value(e.lines)},
     ),
 }
 

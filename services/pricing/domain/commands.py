@@ -3,7 +3,7 @@ price (from the reaction to OrderPlaced)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Generic, TypeVar
@@ -81,3 +81,6 @@ class PriceOrder:
     lines: Sequence[QuoteLine]
     coupon_code: str | None
     placed_at: datetime
+    agreed: Mapping[int, Money] = field(default_factory=dict)
+    """Unit prices agreed before the order, by line number (they beat the price lists)."""
+    source_id: UUID | None = None

@@ -19,6 +19,7 @@ from shared.events.pricing import (
 )
 from shared.service.decider import Decider
 
+from .agreed import price_agreed
 from .commands import ChangeProduct, Create, E, PriceOrder, ProductCommand, RegisterProduct, Replace
 from .errors import (
     AlreadyExists,
@@ -27,7 +28,7 @@ from .errors import (
     ProductAlreadyRegistered,
     ProductNotFound,
 )
-from .pricing import Unpriceable, price_lines
+from .pricing import Unpriceable
 from .state import (
     OrderPricing,
     OrderPricingEvent,
@@ -103,7 +104,14 @@ def decide_order_pricing(
 ) -> list[OrderPricingEvent]:
     if state.outcome is not None:
         return []  # a redelivered OrderPlaced: it was priced (or failed) already
-    result = price_lines(command.book, command.lines, command.coupon_code, command.placed_at)
+    result = price_agreed(
+        command.book,
+        command.lines,
+        command.coupon_code,
+        command.placed_at,
+        command.agreed,
+        command.source_id,
+    )
     if isinstance(result, Unpriceable):
         return [OrderPricingFailed(order_id=command.order_id, problems=result.problems)]
     return [

@@ -55,6 +55,10 @@ OWNERS = {
         "ApiKeyRevoked", "WebhookSubscribed", "WebhookSubscriptionRefused", "WebhookUnsubscribed",
         "AccessDenied",
     ],
+    "sourcing": [
+        "RfqIssued", "RfqQuoteSubmitted", "RfqQuoteRevised", "RfqDeclined", "RfqCancelled",
+        "RfqAwarded", "QuoteOffered", "QuoteAccepted", "QuoteDeclined",
+    ],
 }  # fmt: skip
 
 MASTER_DATA = {
@@ -115,7 +119,21 @@ def test_each_event_is_exported_by_the_package(model: type[DomainEvent]) -> None
 
 AUDIT = set(OWNERS["security"])
 """The security audit trail is about credentials and requests, not orders."""
-ORDER_EVENTS = [model for model in CATALOG if model.event_type not in MASTER_DATA | AUDIT]
+SOURCING = set(OWNERS["sourcing"])
+"""Sourcing comes before an order: its events are about an RFQ or an offered quote."""
+ORDER_EVENTS = [
+    model for model in CATALOG if model.event_type not in MASTER_DATA | AUDIT | SOURCING
+]
+
+
+@pytest.mark.parametrize("model", [m for m in CATALOG if m.event_type in SOURCING], ids=by_name)
+def test_every_sourcing_event_carries_the_uuid_of_its_rfq_or_quote(
+    model: type[DomainEvent],
+) -> None:
+    [key] = [name for name in ("rfq_id", "quote_id") if name in model.model_fields]
+    field = model.model_fields[key]
+    assert field.annotation is UUID
+    assert field.is_required()
 
 
 @pytest.mark.parametrize("model", ORDER_EVENTS, ids=by_name)

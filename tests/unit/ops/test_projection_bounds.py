@@ -73,7 +73,8 @@ def about_one_order(model: type[DomainEvent]) -> st.SearchStrategy[DomainEvent]:
 
 
 def histories(projection: type[Projection]) -> st.SearchStrategy[list[DomainEvent]]:
-    models = [m for m in CURRENT if m.event_type in event_names(projection.event_types)]
+    names = event_names(projection.event_types)  # classes or type names
+    models = [m for m in CURRENT if m.event_type in names]
     assert models, f"{projection.__name__} takes no catalog event"
     return st.lists(st.sampled_from(models).flatmap(about_one_order), min_size=1, max_size=6)
 

@@ -1,0 +1,1 @@
+"""The sourcing service: requests for quotation across suppliers, quotes, awards and offers."""

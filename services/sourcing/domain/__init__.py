@@ -1,0 +1,1 @@
+"""The sourcing service's pure domain: the RFQ and the offered quote."""

@@ -1,0 +1,1 @@
+"""The sourcing service's read models."""
