@@ -82,7 +82,7 @@ class CheckpointStore:
         """Rows at position 0 for the consumers that have none (existing rows stay as they are)."""
         rows = [{"consumer": c, "source": source, "position": 0} for c in consumers]
         if rows:
-            await conn.execute(_ADD[conn.dialect.name], rows)  # type: ignore[arg-type]
+            await conn.execute(_ADD[conn.dialect.name], rows)
 
     @staticmethod
     async def save_in(conn: Connection, consumer: str, source: str, position: int) -> None:
