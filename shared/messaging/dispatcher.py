@@ -85,12 +85,13 @@ class Failed(Protocol):
 
 
 class Dispatcher:
-    """Follows ``feed`` (the source ``source``) for ``handlers`` of one service."""
+    """Follows ``feed`` (the source ``source``) for ``handlers`` of one service; without a feed,
+    its owner hands it batches (:meth:`load` first, then :meth:`dispatch`)."""
 
     def __init__(
         self,
         source: str,
-        feed: Feed,
+        feed: Feed | None,
         database: Database,
         handlers: Sequence[Handler],
         *,
@@ -121,6 +122,7 @@ class Dispatcher:
         return min(self.positions.values(), default=0)
 
     async def run(self) -> None:
+        assert self.feed is not None, "a dispatcher without a feed is handed batches"
         await self.load()
         async for batch in self.feed.batches(self.position, self.max_batch):
             await self.dispatch(batch)

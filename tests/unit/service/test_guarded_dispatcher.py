@@ -86,7 +86,7 @@ def _dispatcher(database: Database, tally: Tally) -> Dispatcher:
     handler = ProjectionHandler(tally)
     return Dispatcher(
         SOURCE, None, database, [handler], dead_letters=DeadLetters(database), guarded=True
-    )  # type: ignore[arg-type]
+    )
 
 
 async def _count(database: Database, tally: Tally) -> int:
