@@ -95,6 +95,15 @@ class Ledger:
             await self.engine.create_all(metadata)
             self._ready = True
 
+    async def hold_order(self, order_id: UUID) -> None:
+        """Until the unit of work ends, no other process handles this order's agreement or
+        acceptances (PostgreSQL): they come from two topics, possibly in two processes at once,
+        and each must see the other, or no invoice would be issued."""
+        async with self.engine.begin() as tx:
+            if tx.dialect.name == "postgresql":
+                key = f"payment.order:{order_id}"
+                await tx.run("SELECT pg_advisory_xact_lock(hashtext($1))", (key,))
+
     async def record_order(self, order_id: UUID, buyer_id: UUID, supplier_id: UUID) -> None:
         await self._ensure()
         async with self.engine.begin() as conn:

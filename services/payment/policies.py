@@ -52,12 +52,14 @@ class Invoicing:
             case OrderPlaced(order_id=order_id, buyer_id=buyer_id, supplier_id=supplier_id):
                 await self.ledger.record_order(order_id, buyer_id, supplier_id)
             case OrderConfirmed(order_id=order_id, lines=lines):
+                await self.ledger.hold_order(order_id)
                 await self.ledger.record_agreement(order_id, lines)
                 await self.issue_pending(order_id)
 
     async def on_logistics(self, envelope: Envelope) -> None:
         match envelope.event:
             case GoodsAccepted(order_id=order_id, shipment_id=shipment_id, lines=lines):
+                await self.ledger.hold_order(order_id)
                 acceptance = Acceptance(
                     envelope.event_id,
                     order_id,

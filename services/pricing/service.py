@@ -14,7 +14,7 @@ def build(context: ServiceContext) -> ServiceParts:
     repos = Repositories.on(context.store)
     return ServiceParts(
         router=make_router(context, repos, catalog),
-        policies=[price_placed_orders(context, catalog, repos.order_pricing)],
+        policies=price_placed_orders(context, catalog, repos.order_pricing),
         projections=[catalog],
     )
 

@@ -115,20 +115,32 @@ class OrderDetails(FoldingProjection):
         rows.put(self.details, {"order_id": key, "facets": json.dumps(facets)})
 
     async def get(self, engine: Database, order_id: str) -> tuple[dict[str, Any], list[Any]]:
-        """The order's facets and its timeline, oldest first."""
+        """The order's facets and its timeline, oldest first.
+
+        A warehouse or carrier registered after the line was folded (its registration came on
+        another partition, later) is named here, as if it had come first."""
         async with engine.connect() as conn:
             found = await conn.execute(self._facets_of, {"order_id": order_id})
             raw = found.scalar_one_or_none()
             entries = await conn.execute(self._timeline_of, {"order_id": order_id})
-            timeline = [
-                {
-                    **{k: row[k] for k in ("at", "event", "actor", "summary", "template")},
-                    "service": row["source"],
-                    "position": row["position"],
-                    "params": json.loads(row["params"]),
-                }
-                for row in entries.mappings().all()
-            ]
+            rows = entries.mappings().all()
+            params = [json.loads(row["params"]) for row in rows]
+            unnamed = sorted({i for p in params for i in _party_ids(p)})
+            names: dict[str, str] = {}
+            if unnamed:
+                query = select(self.names).where(self.names.c.party_id.in_(unnamed))
+                named = (await conn.execute(query)).mappings().all()
+                names = {row["party_id"]: row["name"] for row in named}
+        timeline = [
+            {
+                **{k: row[k] for k in ("at", "event", "actor", "template")},
+                "summary": _with_names(row["summary"], names),
+                "service": row["source"],
+                "position": row["position"],
+                "params": {k: _named(k, v, names) for k, v in values.items()},
+            }
+            for row, values in zip(rows, params, strict=True)
+        ]
         return (json.loads(raw) if raw else {}), timeline
 
 
@@ -148,3 +160,18 @@ def _named(name: str, value: Any, names: dict[str, str]) -> Any:
         return value
     ids = value if isinstance(value, list) else [value]
     return [names.get(i, i) for i in ids]
+
+
+def _party_ids(params: dict[str, Any]) -> list[str]:
+    """The ``_party`` values of a stored line (ids, or names already filled in)."""
+    found: list[str] = []
+    for name, value in params.items():
+        if name.endswith("_party"):
+            found += value if isinstance(value, list) else [value]
+    return found
+
+
+def _with_names(summary: str, names: dict[str, str]) -> str:
+    for party, name in names.items():
+        summary = summary.replace(party, name)
+    return summary

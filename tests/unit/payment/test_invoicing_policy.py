@@ -3,7 +3,8 @@ however often an event is delivered; returns refunded or credited once."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Coroutine
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -28,9 +29,13 @@ from shared.events.logistics import (
 from shared.events.order import OrderConfirmed, OrderPlaced
 from shared.events.payment import CreditNoteIssued, InvoiceIssued
 from shared.events.values import AgreedLine, OrderLine, OrderType, PaymentTerms
+from shared.eventstore.port import EventStore
+from shared.eventstore.postgres import PostgresEventStore
 from shared.eventstore.sqlite import SqliteEventStore
 from shared.service.codec import to_envelope
 from shared.service.repository import Repository
+from tests.databases import postgres_url
+from tests.helpers import eventually
 
 ORDER, BUYER, SUPPLIER, SHIPMENT, WAREHOUSE = uuid4(), uuid4(), uuid4(), uuid4(), uuid4()
 ACCEPTED_AT = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
@@ -94,7 +99,7 @@ def policy(store: SqliteEventStore) -> Invoicing:
     )
 
 
-async def stream(store: SqliteEventStore, invoice_id: UUID) -> list[DomainEvent]:
+async def stream(store: EventStore, invoice_id: UUID) -> list[DomainEvent]:
     return [to_envelope(r).event for r in await store.read_stream(f"invoice-{invoice_id}")]
 
 
@@ -157,3 +162,50 @@ async def test_a_return_of_goods_rejected_at_inspection_moves_no_money(
     events = await stream(store, invoice_id_for(ACCEPTED.event_id))
     credits = [e for e in events if isinstance(e, CreditNoteIssued)]
     assert credits == []
+
+
+@pytest.mark.postgres
+async def test_an_agreement_and_an_acceptance_handled_at_once_by_two_processes_invoice_once() -> (
+    None
+):
+    """The two feeds' members may run in two processes: whichever commits last must still see
+    the other (PostgreSQL; a process each is a store of its own on one schema)."""
+    url, schema = postgres_url(), f"t_{uuid4().hex[:12]}"
+    one = await PostgresEventStore.open(url, schema)
+    two = await PostgresEventStore.open(url, schema)
+    try:
+        first, second = (
+            Invoicing(
+                Ledger(s.engine),
+                Repository(s, invoices, "invoice"),
+                Repository(s, accounts, "account"),
+            )
+            for s in (one, two)
+        )
+        await first.on_order(PLACED)
+        async with one.engine.begin():
+            await first.on_order(CONFIRMED)  # not committed yet
+            other = asyncio.create_task(_in_unit(two, second.on_logistics(ACCEPTED)))
+
+            async def settled() -> bool:  # done, or waiting for the first one's unit
+                return other.done() or await _waits_for_a_lock(two)
+
+            await eventually(settled, what="the second process done or waiting")
+        await other
+        assert len(await stream(one, invoice_id_for(ACCEPTED.event_id))) == 1
+    finally:
+        await one.close()
+        await two.close()
+
+
+async def _in_unit(store: PostgresEventStore, work: Coroutine[object, object, None]) -> None:
+    async with store.engine.begin():
+        await work
+
+
+async def _waits_for_a_lock(store: PostgresEventStore) -> bool:
+    async with store.engine.connect() as conn:
+        waiting = await conn.fetch(
+            "SELECT count(*) FROM pg_locks WHERE NOT granted AND locktype = 'advisory'"
+        )
+    return bool(waiting[0][0])
