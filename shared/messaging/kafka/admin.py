@@ -37,17 +37,28 @@ async def ensure_topics(
         await admin.close()
 
 
+async def partitions_of(bootstrap_servers: str, topic: str) -> list[int]:
+    """The partitions of ``topic`` (none if it does not exist)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    await admin.start()
+    try:
+        described = await admin.describe_topics([topic])
+    finally:
+        await admin.close()
+    return sorted(
+        p["partition"] for t in described if t["error_code"] == 0 for p in t["partitions"]
+    )
+
+
 async def end_offsets(bootstrap_servers: str, topic: str) -> dict[int, int]:
     """The next offset of every partition of ``topic``."""
+    partitions = [TopicPartition(topic, p) for p in await partitions_of(bootstrap_servers, topic)]
+    if not partitions:
+        return {}
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers)
     await consumer.start()
     try:
-        partitions = consumer.partitions_for_topic(topic)
-        if partitions is None:
-            await consumer.topics()  # refresh the metadata once
-            partitions = consumer.partitions_for_topic(topic) or set()
-        tps = [TopicPartition(topic, p) for p in sorted(partitions)]
-        ends = await consumer.end_offsets(tps) if tps else {}
+        ends = await consumer.end_offsets(partitions)
     finally:
         await consumer.stop()
     return {tp.partition: int(offset) for tp, offset in ends.items()}

@@ -60,19 +60,22 @@ class Lanes:
         self.make = make
         self.on_poison = on_poison
         self.lanes: dict[int, Lane] = {}
+        self._making = asyncio.Lock()
         self.received = 0
         self.applied = 0
         self.skipped = 0
 
     async def assign(self, partitions: Iterable[int]) -> None:
         """Take up the partitions' stored checkpoints (already held lanes stay as they are)."""
-        new = [p for p in partitions if p not in self.lanes]
-        made = {p: self.make(lane_name(self.source, p)) for p in new}
-        await asyncio.gather(*(d.load() for d in made.values()))
-        for partition, dispatcher in made.items():
-            self.lanes[partition] = Lane(dispatcher, dispatcher.position)
+        async with self._making:
+            new = [p for p in partitions if p not in self.lanes]
+            made = {p: self.make(lane_name(self.source, p)) for p in new}
+            await asyncio.gather(*(d.load() for d in made.values()))
+            for partition, dispatcher in made.items():
+                self.lanes[partition] = Lane(dispatcher, dispatcher.position)
         if new:
-            log.info("partitions assigned", source=self.source, partitions=sorted(new))
+            positions = {p: self.lanes[p].last for p in sorted(new)}
+            log.info("partitions assigned", source=self.source, positions=positions)
 
     def revoke(self, partitions: Iterable[int]) -> None:
         gone = [p for p in partitions if self.lanes.pop(p, None) is not None]
@@ -81,8 +84,15 @@ class Lanes:
 
     async def dispatch(self, batches: Mapping[int, Sequence[Message]]) -> dict[int, int]:
         """Hand each partition's messages to its lane, lanes side by side (their units share
-        the writer's commits); returns the offsets now safe to commit, by partition."""
-        held = {p: (self.lanes[p], m) for p, m in batches.items() if p in self.lanes and m}
+        the writer's commits); returns the offsets now safe to commit, by partition.
+
+        ``batches`` must hold only partitions assigned to this member. A client may hand over
+        messages before its assignment callback has made their lanes: they are made here first
+        (dropping those messages would lose them, the client's position having moved on)."""
+        missing = [p for p, m in batches.items() if m and p not in self.lanes]
+        if missing:
+            await self.assign(missing)
+        held = {p: (self.lanes[p], m) for p, m in batches.items() if m}
         await asyncio.gather(*(self._dispatch(lane, m) for lane, m in held.values()))
         return {
             p: lane.next_offset for p, (lane, _) in held.items() if lane.next_offset is not None
@@ -106,6 +116,13 @@ class Lanes:
                 continue
             if record.position <= lane.last:
                 self.skipped += 1
+                log.info(
+                    "redelivered message skipped",
+                    source=self.source,
+                    partition=message.partition,
+                    offset=message.offset,
+                    position=record.position,
+                )
                 continue
             lane.last = record.position
             records.append(record)

@@ -51,13 +51,16 @@ class GroupMember(ConsumerRebalanceListener):  # type: ignore[misc]
                 fetched = await consumer.getmany(timeout_ms=1000, max_records=self.max_batch)
                 if not fetched:
                     continue
-                batches = {
-                    tp.partition: [
-                        Message(m.partition, m.offset, m.key, m.value, m.topic) for m in messages
-                    ]
-                    for tp, messages in fetched.items()
-                }
                 async with self._busy:
+                    held = consumer.assignment()  # not a partition revoked meanwhile
+                    batches = {
+                        tp.partition: [
+                            Message(m.partition, m.offset, m.key, m.value, m.topic)
+                            for m in messages
+                        ]
+                        for tp, messages in fetched.items()
+                        if tp in held
+                    }
                     done = await self.lanes.dispatch(batches)
                 self._commit_soon(done)
         finally:
@@ -98,7 +101,8 @@ class GroupMember(ConsumerRebalanceListener):  # type: ignore[misc]
                 with contextlib.suppress(Exception):
                     await self._commits
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(self._commit_pending(), timeout=5)
+                async with asyncio.timeout(5):
+                    await self._commit_pending()
             self.lanes.revoke(tp.partition for tp in revoked if tp.topic == self.topic)
         for tp in revoked:
             self.committed.pop(tp.partition, None)
