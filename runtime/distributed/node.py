@@ -33,6 +33,7 @@ from shared.messaging.dispatcher import Dispatcher, Handler
 from shared.messaging.hub import LogFeed
 from shared.messaging.kafka.admin import ensure_topics
 from shared.messaging.kafka.dead_letters import KafkaDeadLetters
+from shared.messaging.kafka.faust_member import FaustMember
 from shared.messaging.kafka.lanes import Lanes
 from shared.messaging.kafka.member import GroupMember
 from shared.messaging.kafka.producer import idempotent_producer
@@ -68,7 +69,7 @@ class ServiceNode:
         self.relay: OutboxRelay | None = None
         self.definition = definition
         self.name = definition.name
-        self.members: dict[str, GroupMember] = {}
+        self.members: dict[str, GroupMember | FaustMember] = {}
         self.dispatchers: list[Dispatcher] = []
         self._tasks: list[asyncio.Task[None]] = []
         self._producer: AIOKafkaProducer | None = None
@@ -173,8 +174,20 @@ class ServiceNode:
             lambda lane: self._dispatcher(lane, handlers),
             self.dead_letters.poison,
         )
-        topic = events_topic(source, self.settings.kafka_namespace)
-        member = GroupMember(topic, partial(self._kafka_consumer, source), lanes)
+        settings = self.settings
+        topic = events_topic(source, settings.kafka_namespace)
+        member: GroupMember | FaustMember
+        if settings.kafka_consumer == "faust":
+            member = FaustMember(
+                settings.kafka_namespace + group_id(self.name, source),
+                settings.kafka_bootstrap_servers,
+                topic,
+                lanes,
+                session_timeout_s=settings.kafka_session_timeout_ms / 1000,
+                heartbeat_interval_s=settings.kafka_heartbeat_interval_ms / 1000,
+            )
+        else:
+            member = GroupMember(topic, partial(self._kafka_consumer, source), lanes)
         self.members[source] = member
         self._spawn(member.run, f"{self.name}<{source}")
 
