@@ -84,7 +84,7 @@ class FaustMember:
             os.kill(os.getpid(), signal.SIGTERM)
             raise
 
-    async def _revoked(self, app: Any, *args: Any, signal: Any = None, **kwargs: Any) -> None:
+    async def _revoked(self, app: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
         revoked = args[0] if args else kwargs.get("revoked", ())
         self.lanes.revoke(tp.partition for tp in revoked if tp.topic == self.topic)
 
