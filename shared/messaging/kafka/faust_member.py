@@ -64,6 +64,7 @@ class FaustMember:
         )
         self.app.agent(source, name=f"{group_id}.hand_over")(self._hand_over)
         self.app.on_partitions_revoked.connect(self._revoked)
+        self.app.on_partitions_assigned.connect(self._assigned)
 
     async def _hand_over(self, stream: Any) -> None:
         try:
@@ -87,6 +88,10 @@ class FaustMember:
     async def _revoked(self, app: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
         revoked = args[0] if args else kwargs.get("revoked", ())
         self.lanes.revoke(tp.partition for tp in revoked if tp.topic == self.topic)
+
+    async def _assigned(self, app: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
+        assigned = args[0] if args else kwargs.get("assigned", ())
+        await self.lanes.assign(tp.partition for tp in assigned if tp.topic == self.topic)
 
     async def run(self) -> None:
         await self.app.start()
