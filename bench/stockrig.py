@@ -42,6 +42,7 @@ AT = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
 SOURCE = "inventory"
 SERVICE = "pricing"
 GROUP = f"{SERVICE}<{SOURCE}"
+PARTITIONS = 12
 
 Key = tuple[str, str]
 
@@ -138,7 +139,9 @@ def _reserved(order_id: UUID, allocation: Allocation) -> inventory.StockReserved
     return inventory.StockReserved(order_id=order_id, allocations=(allocation,), routing=routing)
 
 
-async def publish(bootstrap: str, namespace: str, found: Movements, *, partitions: int = 12) -> int:
+async def publish(
+    bootstrap: str, namespace: str, found: Movements, *, partitions: int = PARTITIONS
+) -> int:
     """The movements on ``<namespace>inventory.events.v1``, as the relay would produce them."""
     topic = events_topic(SOURCE, namespace)
     await ensure_topics(bootstrap, [topic], partitions=partitions)
@@ -263,20 +266,30 @@ class Group:
                 raise TimeoutError(f"lag still {await self.lag()} after {timeout} s")
             await asyncio.sleep(interval)
 
-    async def stock(self) -> dict[Key, tuple[int, int]]:
-        """Pricing's stock per (warehouse, SKU) in the group's database."""
+    async def _rows(self, sql: str, params: dict[str, Any] | None = None) -> list[Any]:
         url = make_url(self.database_url).set(
             drivername="postgresql+asyncpg", database=f"{self.prefix}_{SERVICE}"
         )
         engine = create_async_engine(url)
         try:
             async with engine.connect() as conn:
-                rows = await conn.execute(
-                    text("SELECT warehouse_id, sku, on_hand, reserved FROM pricing_stock")
-                )
-                return {(w, s): (int(h), int(r)) for w, s, h, r in rows}
+                return list(await conn.execute(text(sql), params or {}))
         finally:
             await engine.dispose()
+
+    async def stock(self) -> dict[Key, tuple[int, int]]:
+        """Pricing's stock per (warehouse, SKU) in the group's database."""
+        rows = await self._rows("SELECT warehouse_id, sku, on_hand, reserved FROM pricing_stock")
+        return {(w, s): (int(h), int(r)) for w, s, h, r in rows}
+
+    async def lanes(self, names: list[str]) -> dict[str, int]:
+        """How far the given lanes (``inventory#3``) are: their highest stored checkpoint."""
+        rows = await self._rows(
+            "SELECT source, max(position) FROM checkpoints WHERE source = ANY(:names) "
+            "GROUP BY source",
+            {"names": names},
+        )
+        return {source: int(position) for source, position in rows}
 
 
 @contextlib.asynccontextmanager
