@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # `make up`: Kafka, PostgreSQL (a database per service), each service as its own process, and the
 # nginx gateway in front; prints where everything listens. `make down` (down.sh) stops exactly this.
+# WORKERS=N (default 1): N members of each service's consumer groups: the service's process
+# (`b2b node`: API, relay, and a worker) and N-1 `b2b worker` processes beside it.
 # Env: UP_DIR (default $PWD/.cache/up) holds PID files, logs and the servers' data;
 # KAFKA_BOOTSTRAP_SERVERS / DATABASE_URL, when set, are used instead of starting those servers.
 # Ports (docs/distributed.md): B2B_PORT_BASE=N puts the gateway on N, the services on N+1..N+5,
@@ -13,6 +15,8 @@ UP_DIR="${UP_DIR:-$PWD/.cache/up}"
 mkdir -p "$UP_DIR/pids" "$UP_DIR/logs"
 UP_DIR="$(cd "$UP_DIR" && pwd)"
 SERVICES=(order pricing inventory logistics payment)
+WORKERS="${WORKERS:-1}"
+[[ "$WORKERS" =~ ^[1-9][0-9]?$ ]] || { echo "up: WORKERS must be 1 to 99, not '$WORKERS'" >&2; exit 2; }
 export KAFKA_DIR="$UP_DIR/kafka" PG_DIR="$UP_DIR/postgres" GATEWAY_DIR="$UP_DIR/gateway"
 
 log() { echo "up: $*" >&2; }
@@ -29,10 +33,13 @@ fixed_port() {
   done
   return 0
 }
-launch() {  # service port: start its process, remember its pid, port and log offset
+launch() {  # process port: start it (`order` is the service, `order-w2` its 2nd worker), remember
+  # its pid, port and log offset
+  local service="${1%-w*}" command=node
+  [[ "$1" == *-w* ]] && command=worker
   touch "$UP_DIR/logs/$1.log"
   echo $(( $(stat -c %s "$UP_DIR/logs/$1.log") + 1 )) >"$UP_DIR/pids/$1.offset"
-  nohup setsid .venv/bin/b2b node --service "$1" --port "$2" --data-dir "$UP_DIR/data" \
+  nohup setsid .venv/bin/b2b "$command" --service "$service" --port "$2" --data-dir "$UP_DIR/data" \
     >>"$UP_DIR/logs/$1.log" 2>&1 </dev/null &
   echo $! >"$UP_DIR/pids/$1.pid"
   echo "$2" >"$UP_DIR/pids/$1.port"
@@ -53,9 +60,22 @@ if [[ -z "${DATABASE_URL:-}" ]]; then
 fi
 export KAFKA_BOOTSTRAP_SERVERS DATABASE_URL
 
+PROCESSES=("${SERVICES[@]}")
+for index in $(seq 2 "$WORKERS"); do
+  for service in "${SERVICES[@]}"; do PROCESSES+=("$service-w$index"); done
+done
+# Workers beyond WORKERS (a smaller WORKERS than last time) leave their groups.
+for pidfile in "$UP_DIR"/pids/*-w*.pid; do
+  [[ -e "$pidfile" ]] || continue
+  name="$(basename "$pidfile" .pid)"
+  (( ${name##*-w} > WORKERS )) || continue
+  running "$pidfile" && kill -TERM "$(cat "$pidfile")" && log "stopped $name (WORKERS=$WORKERS)"
+  rm -f "$pidfile" "$UP_DIR/pids/$name.port" "$UP_DIR/pids/$name.offset"
+done
+
 pairs=()
 launched=()
-for service in "${SERVICES[@]}"; do
+for service in "${PROCESSES[@]}"; do
   pidfile="$UP_DIR/pids/$service.pid"
   if running "$pidfile"; then
     port="$(cat "$UP_DIR/pids/$service.port")"
@@ -98,10 +118,10 @@ for index in "${!pairs[@]}"; do
   done
 done
 
-GATEWAY_URL="$(bash deploy/local/gateway/start.sh "${pairs[@]}")"
+GATEWAY_URL="$(bash deploy/local/gateway/start.sh "${pairs[@]:0:${#SERVICES[@]}}")"
 echo "$GATEWAY_URL" >"$UP_DIR/gateway-url"
 
-echo "B2B ordering, distributed mode:"
+echo "B2B ordering, distributed mode ($WORKERS worker(s) per service):"
 echo "  gateway     $GATEWAY_URL   (try: .venv/bin/b2b simulate --orders 200 --url $GATEWAY_URL)"
 for pair in "${pairs[@]}"; do
   printf '  %-11s http://127.0.0.1:%s   (pid %s, log %s)\n' "${pair%%=*}" "${pair#*=}" \

@@ -68,7 +68,7 @@ def create_node_app(
 
     @app.get("/health", openapi_extra=allow(PUBLIC), tags=["operations"])
     async def health(request: Request) -> dict[str, Any]:
-        """Liveness, the store's head, the relay's position and each feed's progress."""
+        """Liveness, the store's head, the relay's position and each group membership's progress."""
         node: ServiceNode = request.app.state.node
         return {
             "status": "ok",
@@ -81,10 +81,7 @@ def create_node_app(
                 if node.relay is not None
                 else None
             ),
-            "feeds": {
-                source: {"received": feed.received, "committed_offset": feed.committed}
-                for source, feed in node.feeds.items()
-            },
+            "consumers": node.progress(),
         }
 
     return app

@@ -22,7 +22,9 @@ async def service_database_url(server_url: str, prefix: str, service: str) -> st
                 try:
                     await conn.execute(text(f'CREATE DATABASE "{name}"'))
                 except Exception as error:
-                    if "already exists" not in str(error):
+                    # Another process of the service may create it at the same moment.
+                    raced = "already exists" in str(error) or "pg_database_datname" in str(error)
+                    if not raced:
                         raise RuntimeError(
                             f"cannot create database {name}: give the role CREATEDB "
                             f"or create it by hand ({error})"

@@ -1,10 +1,11 @@
 """Composition root of one service process in distributed mode: its PostgreSQL database, its
 outbox relay, and its policies and projections fed by the other services' Kafka topics.
 
-Subscriptions to the service's own events follow its store directly (as in embedded mode);
-subscriptions to another service's events follow that service's topic through a KafkaFeed.
-A process runs some or all of the roles: ``api`` (commands and queries), ``worker`` (policies and
-projections) and ``relay`` (the outbox relay); ``make up`` runs all three in one process.
+A process runs some or all of the roles: ``api`` (commands and queries), ``relay`` (the outbox
+relay, and the projections and policies of the service's own events, which follow its store
+directly as in embedded mode) and ``worker`` (one member of the service's consumer group on
+each other service's topic; a member holds some partitions, each a lane with its own
+checkpoints). ``make up`` runs all three in one process, plus ``WORKERS - 1`` workers.
 """
 
 from __future__ import annotations
@@ -13,30 +14,36 @@ import asyncio
 import contextlib
 import os
 import signal
+from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from functools import partial
+from typing import Any, cast
 
 import structlog
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from runtime.distributed.databases import service_database_url
+from runtime.distributed.positions import StoredPositions
 from runtime.distributed.settings import NodeSettings
 from shared.eventstore.factory import open_event_store
 from shared.eventstore.port import EventStore
 from shared.eventstore.postgres import PostgresEventStore
 from shared.messaging.checkpoints import CheckpointStore
-from shared.messaging.dispatcher import Dispatcher, Feed
+from shared.messaging.dispatcher import Dispatcher, Handler
 from shared.messaging.hub import LogFeed
 from shared.messaging.kafka.admin import ensure_topics
 from shared.messaging.kafka.dead_letters import KafkaDeadLetters
-from shared.messaging.kafka.feed import KafkaFeed
+from shared.messaging.kafka.faust_member import FaustMember
+from shared.messaging.kafka.lanes import Lanes
+from shared.messaging.kafka.member import GroupMember
 from shared.messaging.kafka.producer import idempotent_producer
 from shared.messaging.kafka.relay import OutboxRelay
 from shared.messaging.kafka.topics import dead_letters_topic, events_topic
 from shared.service.definition import ServiceContext, ServiceDefinition, ServiceParts
 from shared.service.idempotency import IdempotencyStore
+from shared.service.policy import policy_handler
+from shared.service.projection import ProjectionHandler
 from shared.service.tasks import cancel_all
-from shared.service.wiring import dispatchers
 from shared.sql import Database
 from shared.sql.postgres import PostgresDatabase
 
@@ -62,7 +69,7 @@ class ServiceNode:
         self.relay: OutboxRelay | None = None
         self.definition = definition
         self.name = definition.name
-        self.feeds: dict[str, KafkaFeed] = {}
+        self.members: dict[str, GroupMember | FaustMember] = {}
         self.dispatchers: list[Dispatcher] = []
         self._tasks: list[asyncio.Task[None]] = []
         self._producer: AIOKafkaProducer | None = None
@@ -100,6 +107,13 @@ class ServiceNode:
         self._parts = self.definition.build(self._context)
         for projection in self._parts.projections:
             await projection.create_tables(engine)
+        self._handlers = handlers_by_source(self._parts, self._context)
+        own = self._handlers.get(self.name, [])
+        if own and "relay" not in self.roles:
+            # Another process runs them: its stored checkpoints answer read-your-writes here.
+            names = [handler.name for handler in own]
+            stored = StoredPositions(self.name, engine, names)
+            self._context.positions.add(cast(Dispatcher, stored))
         if "worker" in self.roles or "relay" in self.roles:
             await self._start_messaging(engine)
         log.info("service started", service=self.name, roles=sorted(self.roles))
@@ -114,6 +128,7 @@ class ServiceNode:
         await ensure_topics(
             settings.kafka_bootstrap_servers,
             self._topics(),
+            partitions=settings.kafka_partitions,
             replication_factor=settings.kafka_replication_factor,
         )
         if "relay" in self.roles:
@@ -127,56 +142,77 @@ class ServiceNode:
                 namespace=ns,
             )
             self._spawn(self.relay.run, "relay")
+            own = self._handlers.get(self.name)
+            if own:
+                dispatcher = self._dispatcher(self.name, own, self._local)
+                self._context.positions.add(dispatcher)
+                self._spawn(dispatcher.run, f"{self.name}<{self.name}")
         if "worker" in self.roles:
-            self.dispatchers = dispatchers(
-                self._parts, self._context, self.dead_letters, self._feed
+            for source, handlers in sorted(self._handlers.items()):
+                if source != self.name:
+                    self._join(source, handlers)
+
+    def _dispatcher(
+        self, source: str, handlers: list[Handler], feed: LogFeed | None = None
+    ) -> Dispatcher:
+        made = Dispatcher(
+            source,
+            feed,
+            self._context.engine,
+            handlers,
+            dead_letters=self.dead_letters,
+            guarded=True,  # another process may follow the same source for a while
+        )
+        if feed is not None:  # lanes come and go with the partitions held
+            self.dispatchers.append(made)
+        return made
+
+    def _join(self, source: str, handlers: list[Handler]) -> None:
+        """Become a member of this service's consumer group on ``source``'s topic."""
+        lanes = Lanes(
+            source,
+            lambda lane: self._dispatcher(lane, handlers),
+            self.dead_letters.poison,
+        )
+        settings = self.settings
+        topic = events_topic(source, settings.kafka_namespace)
+        member: GroupMember | FaustMember
+        if settings.kafka_consumer == "faust":
+            member = FaustMember(
+                settings.kafka_namespace + group_id(self.name, source),
+                settings.kafka_bootstrap_servers,
+                topic,
+                lanes,
+                session_timeout_s=settings.kafka_session_timeout_ms / 1000,
+                heartbeat_interval_s=settings.kafka_heartbeat_interval_ms / 1000,
             )
-            for feed in self.feeds.values():
-                self._spawn(feed.run, f"feed:{feed.source}")
-            for dispatcher in self.dispatchers:
-                self._spawn(dispatcher.run, f"{self.name}<{dispatcher.source}")
+        else:
+            member = GroupMember(topic, partial(self._kafka_consumer, source), lanes)
+        self.members[source] = member
+        self._spawn(member.run, f"{self.name}<{source}")
 
     def _sources(self) -> set[str]:
         """The sources the service's projections and policies follow."""
-        found = {policy.source for policy in self._parts.policies}
-        return found | {s for projection in self._parts.projections for s in projection.sources}
+        return set(self._handlers)
 
     def _topics(self) -> list[str]:
         sources = self._sources() | {self.name}
         ns = self.settings.kafka_namespace
         return [events_topic(s, ns) for s in sources] + [dead_letters_topic(self.name, ns)]
 
-    def _feed(self, source: str) -> Feed:
-        """The service's own log directly; another service's through its topic."""
-        if source == self.name:
-            return self._local
-        feed = self.feeds[source] = KafkaFeed(
-            source,
-            partial(self._kafka_consumer, source),
-            subscribers=1,
-            checkpoint_floor=partial(self._floor, source),
-            on_poison=self.dead_letters.poison,
-            namespace=self.settings.kafka_namespace,
-        )
-        return feed
-
     def _kafka_consumer(self, source: str) -> AIOKafkaConsumer:
+        settings = self.settings
         return AIOKafkaConsumer(
-            bootstrap_servers=self.settings.kafka_bootstrap_servers,
-            group_id=self.settings.kafka_namespace + group_id(self.name, source),
+            bootstrap_servers=settings.kafka_bootstrap_servers,
+            group_id=settings.kafka_namespace + group_id(self.name, source),
             client_id=f"{self.name}<{source}",
             enable_auto_commit=False,
             auto_offset_reset="earliest",
             fetch_max_wait_ms=100,
+            session_timeout_ms=settings.kafka_session_timeout_ms,
+            heartbeat_interval_ms=settings.kafka_heartbeat_interval_ms,
+            max_poll_interval_ms=settings.kafka_max_poll_interval_ms,
         )
-
-    def _floor(self, source: str) -> int:
-        """How far the dispatcher of ``source`` is done: its effects stored, or nothing to do.
-
-        A handler's position moves only after its effects commit; irrelevant events move it
-        without a checkpoint write (replaying them is free), so it may run ahead of the table.
-        """
-        return min((d.position for d in self.dispatchers if d.source == source), default=0)
 
     def _spawn(self, work: Callable[[], Awaitable[None]], name: str) -> None:
         async def guarded() -> None:
@@ -185,12 +221,25 @@ class ServiceNode:
             except asyncio.CancelledError:
                 raise
             except Exception:
-                # A consumer that stopped would silently hold back its feed: stop the process so
-                # that its supervisor restarts it from the durable checkpoints.
+                # A consumer that stopped would silently hold back its partitions: stop the
+                # process so that its supervisor restarts it from the durable checkpoints.
                 log.exception("background task failed; stopping the service", task=name)
                 os.kill(os.getpid(), signal.SIGTERM)
 
         self._tasks.append(asyncio.create_task(guarded(), name=name))
+
+    def progress(self) -> dict[str, Any]:
+        """Each consumer-group membership: partitions held, positions, committed offsets."""
+        return {
+            source: {
+                "partitions": member.lanes.positions(),
+                "committed_offsets": dict(sorted(member.committed.items())),
+                "received": member.lanes.received,
+                "applied": member.lanes.applied,
+                "skipped": member.lanes.skipped,
+            }
+            for source, member in sorted(self.members.items())
+        }
 
     async def stop(self) -> None:
         await cancel_all(self._tasks)
@@ -203,6 +252,18 @@ class ServiceNode:
             await self._store.close()
         if self._own_engine is not None:
             await self._own_engine.close()
+
+
+def handlers_by_source(parts: ServiceParts, context: ServiceContext) -> dict[str, list[Handler]]:
+    """The service's projections and policies by the source they follow (as
+    ``shared.service.wiring`` groups them for the embedded mode)."""
+    found: dict[str, list[Handler]] = defaultdict(list)
+    for projection in parts.projections:
+        for source in projection.sources:
+            found[source].append(ProjectionHandler(projection, context.changes))
+    for policy in parts.policies:
+        found[policy.source].append(policy_handler(policy))
+    return dict(found)
 
 
 def group_id(service: str, source: str) -> str:

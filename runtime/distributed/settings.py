@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -29,5 +31,24 @@ class NodeSettings(BaseSettings):
         default="", pattern=r"^[a-zA-Z0-9._-]{0,60}$", description="prefix of topics and groups"
     )
     kafka_replication_factor: int = Field(default=1, ge=1, description="for topics it creates")
+    kafka_partitions: int = Field(
+        default=12,
+        ge=1,
+        le=1000,
+        description="partitions of the topics it creates: the most workers a group can use",
+    )
+    kafka_session_timeout_ms: int = Field(
+        default=6000,
+        ge=1000,
+        le=300_000,
+        description="a member silent this long loses its partitions (the pause after a crash)",
+    )
+    kafka_consumer: Literal["aiokafka", "faust"] = Field(
+        default="aiokafka", description="the consumer-group client of the workers (bake-off)"
+    )
+    kafka_heartbeat_interval_ms: int = Field(default=1500, ge=100, le=100_000)
+    kafka_max_poll_interval_ms: int = Field(
+        default=120_000, ge=10_000, description="longest a batch may take before a rebalance"
+    )
     poll_interval: float = Field(default=0.05, gt=0, description="store polling (s) when idle")
     log_level: str = "warning"

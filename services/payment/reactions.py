@@ -92,6 +92,7 @@ class Invoicing:
     async def on_order(self, envelope: Envelope) -> None:
         match envelope.event:
             case OrderConfirmed(order_id=order_id) as confirmed:
+                await self.ledger.hold(self.engine, order_id)
                 await self.prepay(envelope, confirmed)
                 await self.issue_pending(order_id)
             case OrderCancelled(order_id=order_id, reason=reason):
@@ -179,6 +180,7 @@ class Invoicing:
                     envelope, rejected.order_id, refused, "goods refused at inspection"
                 )
             case GoodsAccepted(order_id=order_id):
+                await self.ledger.hold(self.engine, order_id)
                 await self.issue_pending(order_id)
             case ReturnReceived() as event:
                 await self.compensate(envelope, event)

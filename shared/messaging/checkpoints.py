@@ -6,7 +6,7 @@ together: a crash redelivers only what was not stored.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from sqlalchemy import BigInteger, Column, MetaData, String, Table, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -26,6 +26,10 @@ checkpoints = Table(
 _LOAD = select(checkpoints.c.position).where(
     checkpoints.c.consumer == bindparam("consumer"), checkpoints.c.source == bindparam("source")
 )
+_LOAD_SOURCE = select(checkpoints.c.consumer, checkpoints.c.position).where(
+    checkpoints.c.source == bindparam("source")
+)
+_HOLD_SOURCE = _LOAD_SOURCE.with_for_update()
 
 
 def _upsert(insert: type[postgresql.Insert] | type[sqlite.Insert]) -> object:
@@ -38,6 +42,10 @@ def _upsert(insert: type[postgresql.Insert] | type[sqlite.Insert]) -> object:
 _SAVE = {
     "postgresql": _upsert(postgresql.Insert),
     "sqlite": _upsert(sqlite.Insert),
+}
+_ADD = {
+    "postgresql": postgresql.insert(checkpoints).on_conflict_do_nothing(),
+    "sqlite": sqlite.insert(checkpoints).on_conflict_do_nothing(),
 }
 
 
@@ -59,6 +67,22 @@ class CheckpointStore:
         found = await conn.execute(_LOAD, {"consumer": consumer, "source": source})
         position = found.scalar_one_or_none()
         return int(position or 0)
+
+    @staticmethod
+    async def load_source_in(
+        conn: Connection, source: str, *, hold: bool = False
+    ) -> dict[str, int]:
+        """Every consumer's position of ``source``; ``hold`` locks their rows until the
+        transaction ends (PostgreSQL), so two processes cannot both act on the same position."""
+        found = await conn.execute(_HOLD_SOURCE if hold else _LOAD_SOURCE, {"source": source})
+        return {row["consumer"]: int(row["position"]) for row in found.mappings()}
+
+    @staticmethod
+    async def add_missing_in(conn: Connection, source: str, consumers: Iterable[str]) -> None:
+        """Rows at position 0 for the consumers that have none (existing rows stay as they are)."""
+        rows = [{"consumer": c, "source": source, "position": 0} for c in consumers]
+        if rows:
+            await conn.execute(_ADD[conn.dialect.name], rows)
 
     @staticmethod
     async def save_in(conn: Connection, consumer: str, source: str, position: int) -> None:

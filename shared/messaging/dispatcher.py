@@ -4,6 +4,11 @@ batch to every handler (projections, then policies) of the service that wants it
 All the handlers' rows, the events their reactions append and their checkpoints commit in one
 unit of work on the service's database. A handler that fails on an event dead-letters that
 event for itself only (in the same transaction) and the batch goes on.
+
+A ``guarded`` dispatcher may share its checkpoints with dispatchers in other processes (a Kafka
+partition during a rebalance, a relay and its replacement): each unit then holds the
+checkpoint rows of its source and skips the events they already cover, so an event is applied
+once whichever process gets there first.
 """
 
 from __future__ import annotations
@@ -80,17 +85,19 @@ class Failed(Protocol):
 
 
 class Dispatcher:
-    """Follows ``feed`` (the source ``source``) for ``handlers`` of one service."""
+    """Follows ``feed`` (the source ``source``) for ``handlers`` of one service; without a feed,
+    its owner hands it batches (:meth:`load` first, then :meth:`dispatch`)."""
 
     def __init__(
         self,
         source: str,
-        feed: Feed,
+        feed: Feed | None,
         database: Database,
         handlers: Sequence[Handler],
         *,
         dead_letters: DeadLetters,
         max_batch: int = 256,
+        guarded: bool = False,
     ) -> None:
         names = [handler.name for handler in handlers]
         if len(set(names)) != len(names):
@@ -107,6 +114,7 @@ class Dispatcher:
         self._advanced = asyncio.Event()
         self.checkpoints = CheckpointStore(database)
         self.loaded = asyncio.Event()
+        self.guarded = guarded
 
     @property
     def position(self) -> int:
@@ -114,14 +122,25 @@ class Dispatcher:
         return min(self.positions.values(), default=0)
 
     async def run(self) -> None:
-        for name in self.positions:
-            self.positions[name] = self._saved[name] = await self.checkpoints.load(
-                name, self.source
-            )
-        self.loaded.set()
-        self._advance()
+        assert self.feed is not None, "a dispatcher without a feed is handed batches"
+        await self.load()
         async for batch in self.feed.batches(self.position, self.max_batch):
             await self.dispatch(batch)
+
+    async def load(self) -> None:
+        """Take up the stored checkpoints (a caller that hands batches to :meth:`dispatch`
+        itself calls this first)."""
+        if self.guarded:  # rows to hold from the first unit on
+            names = list(self.positions)
+            await self.database.write(
+                lambda tx: CheckpointStore.add_missing_in(tx, self.source, names)
+            )
+        async with self.database.connect() as conn:
+            stored = await CheckpointStore.load_source_in(conn, self.source)
+        for name in self.positions:
+            self.positions[name] = self._saved[name] = stored.get(name, 0)
+        self.loaded.set()
+        self._advance()
 
     async def dispatch(self, batch: Sequence[RecordedEvent]) -> None:
         """Hand ``batch`` to every handler that wants it, in one unit of work."""
@@ -189,6 +208,10 @@ class Dispatcher:
         *,
         careful: bool,
     ) -> None:
+        held: dict[str, int] = {}
+        if self.guarded:
+            held = await CheckpointStore.load_source_in(tx, self.source, hold=True)
+            work, poison = _not_held(work, poison, held)
         for handler, record in poison:
             error = record.decoded
             assert isinstance(error, Unprocessable)
@@ -207,11 +230,17 @@ class Dispatcher:
                 await self._dead_letter(tx, handler, record, error, attempts)
 
             await handler.apply(tx, items, failed, careful=careful)
-        await self.checkpoints.save_many_in(tx, self.source, dict.fromkeys(save, end))
+        # Never behind what another process stored meanwhile.
+        reached = {name: max(end, held.get(name, 0)) for name in save}
+        await self.checkpoints.save_many_in(tx, self.source, reached)
 
         def saved() -> None:
-            for name in save:
-                self._saved[name] = max(self._saved[name], end)
+            for name, position in held.items():
+                if name in self.positions:
+                    self.positions[name] = max(self.positions[name], position)
+                    self._saved[name] = max(self._saved[name], position)
+            for name, position in reached.items():
+                self._saved[name] = max(self._saved[name], position)
 
         tx.on_commit(saved)
 
@@ -249,3 +278,14 @@ class Dispatcher:
         except TimeoutError:
             return False
         return True
+
+
+def _not_held(
+    work: list[tuple[Handler, list[Item]]],
+    poison: list[tuple[Handler, RecordedEvent]],
+    held: dict[str, int],
+) -> tuple[list[tuple[Handler, list[Item]]], list[tuple[Handler, RecordedEvent]]]:
+    """The work left once the stored checkpoints (``held``) are taken into account."""
+    kept = [(h, [i for i in items if i.record.position > held.get(h.name, 0)]) for h, items in work]
+    bad = [(h, record) for h, record in poison if record.position > held.get(h.name, 0)]
+    return kept, bad

@@ -1,7 +1,8 @@
 """Servers for the distributed tier: Kafka and PostgreSQL from the environment
 (KAFKA_BOOTSTRAP_SERVERS, DATABASE_URL), else started with the deploy/local scripts; then every
-service as its own process behind the gateway (deploy/local/up.sh), in a namespace of its own,
-started and seeded with the demo world once per session."""
+service as its own processes behind the gateway (deploy/local/up.sh with WORKERS=2: each
+service's consumer groups have two members), in a namespace of its own, started and seeded
+with the demo world once per session."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from runtime.simulate import simulate
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ("order", "pricing", "inventory", "logistics", "payment")
+WORKERS = 2
 # The demo parties with a tenth of the catalog: seeded in seconds, enough for every scenario.
 WORLD = build_world(scale=0.1)
 
@@ -104,8 +106,9 @@ class Distributed:
     env: dict[str, str]
     broker: Broker
 
-    def pid(self, service: str) -> int:
-        return int((self.up_dir / "pids" / f"{service}.pid").read_text())
+    def pid(self, process: str) -> int:
+        """The pid of ``order`` (the service's process) or ``order-w2`` (its second worker)."""
+        return int((self.up_dir / "pids" / f"{process}.pid").read_text())
 
     def up(self) -> None:
         """(Re)start whatever is not running; the gateway keeps its URL."""
@@ -144,6 +147,7 @@ def distributed(
         "DATABASE_URL": database_url,
         "B2B_DATABASE_PREFIX": namespace,
         "B2B_KAFKA_NAMESPACE": f"{namespace}.",
+        "WORKERS": str(WORKERS),
     }
     system = Distributed("", up_dir, f"{namespace}.", env, kafka_broker)
     try:

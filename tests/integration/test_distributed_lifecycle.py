@@ -1,6 +1,8 @@
-"""The services as separate processes on real Kafka and PostgreSQL: every scenario ends as it
-should; a killed service and a restarted broker lose nothing and double nothing; a poison
-message is dead-lettered and lag returns to 0."""
+"""The services as separate processes on real Kafka and PostgreSQL, two consumer-group members
+per service: every scenario ends as it should; a worker killed mid-flow (its partitions move to
+the other member), a killed service and a restarted broker lose nothing and double nothing,
+stock is conserved and agrees across services, and every group's lag returns to 0; a poison
+message is dead-lettered."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import os
 import signal
 from typing import Any
 
+import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
@@ -16,7 +19,7 @@ from runtime.simulate import SCENARIOS
 from shared.messaging.kafka.admin import group_lag
 from shared.messaging.kafka.topics import dead_letters_topic, events_topic
 from tests.helpers import eventually
-from tests.integration.conftest import Distributed, drive
+from tests.integration.conftest import SERVICES, Distributed, drive
 
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres]
 
@@ -48,6 +51,77 @@ async def _doubles(system: Distributed) -> dict[str, list[tuple[Any, ...]]]:
     return {"reserved twice": reserved, "invoiced twice": invoiced}
 
 
+async def _stock(system: Distributed) -> dict[str, Any]:
+    """Inventory's stock levels, what its events add up to, and pricing's copy (from Kafka)."""
+    levels = await system.query(
+        "inventory",
+        "SELECT warehouse_id, sku, on_hand, reserved FROM inventory_stock_levels",
+    )
+    moved = await system.query(
+        "inventory",
+        """
+        SELECT w, s, sum(q) FROM (
+          SELECT data::json->>'warehouse_id' AS w, data::json->>'sku' AS s,
+                 (data::json->>'quantity')::int AS q
+            FROM events WHERE event_type = 'StockReceived'
+          UNION ALL
+          SELECT data::json->>'warehouse_id', data::json->>'sku', (data::json->>'delta')::int
+            FROM events WHERE event_type = 'StockAdjusted'
+          UNION ALL
+          SELECT data::json->>'warehouse_id', line->>'sku', -(line->>'quantity')::int
+            FROM events, json_array_elements(data::json->'lines') AS line
+           WHERE event_type = 'StockCommitted'
+        ) AS movements GROUP BY w, s
+        """,
+    )
+    copied = await system.query(
+        "pricing", "SELECT warehouse_id, sku, on_hand, reserved FROM pricing_stock"
+    )
+    return {
+        "levels": sorted(levels),
+        "received - committed ± adjusted": sorted((w, s, int(q)) for w, s, q in moved),
+        "pricing's copy": sorted(copied),
+    }
+
+
+async def _lags(system: Distributed) -> dict[str, int]:
+    """Every consumer group's lag, ``<service><<source>`` (the sources from /health)."""
+    lags = {}
+    servers, ns = system.broker.bootstrap, system.namespace
+    async with httpx.AsyncClient(timeout=10) as client:
+        for service in SERVICES:
+            port = (system.up_dir / "pids" / f"{service}.port").read_text().strip()
+            health = (await client.get(f"http://127.0.0.1:{port}/health")).json()
+            for source in health["consumers"]:
+                group = f"{ns}{service}<{source}"
+                lags[group] = await group_lag(servers, group, events_topic(source, ns))
+    return lags
+
+
+async def _invariants(system: Distributed) -> None:
+    """Nothing doubled; every group caught up; stock conserved and the same in both services."""
+    assert await _doubles(system) == {"reserved twice": [], "invoiced twice": []}
+    await eventually(
+        lambda: _lags(system),
+        lambda lags: not any(lags.values()),
+        timeout=60,
+        what="every consumer group's lag at 0",
+    )
+
+    def conserved(stock: dict[str, Any]) -> bool:
+        levels = stock["levels"]
+        moved = {(w, s): q for w, s, q in stock["received - committed ± adjusted"]}
+        return (
+            all(0 <= reserved <= on_hand for _, _, on_hand, reserved in levels)
+            and all(moved.get((w, s)) == on_hand for w, s, on_hand, _ in levels)
+            and sorted(levels) == stock["pricing's copy"]
+        )
+
+    await eventually(
+        lambda: _stock(system), conserved, timeout=60, what="stock conserved and agreeing"
+    )
+
+
 async def _mid_flow(system: Distributed, seed: int) -> asyncio.Task[dict[str, Any]]:
     """Start orders and return once some are placed (their effects still to come)."""
     before = await _placed(system)
@@ -70,6 +144,20 @@ async def test_every_scenario_ends_as_expected_across_separate_processes(
     summary = await drive(distributed, len(scenarios), seed=1, scenarios=scenarios)
     assert summary["unexpected"] == [], summary
     assert summary["as_expected"] == len(scenarios), summary
+    await _invariants(distributed)
+
+
+async def test_a_worker_killed_mid_flow_hands_its_partitions_over_and_nothing_doubles(
+    distributed: Distributed,
+) -> None:
+    running = await _mid_flow(distributed, seed=4)
+    for service in ("inventory", "payment"):
+        os.kill(distributed.pid(f"{service}-w2"), signal.SIGKILL)  # its partitions move
+    summary = await running
+    assert summary["unexpected"] == [], summary
+    assert summary["as_expected"] == len(SINGLE_EFFECT), summary
+    await asyncio.to_thread(distributed.up)  # back in the groups: partitions move again
+    await _invariants(distributed)
 
 
 async def test_a_service_killed_mid_flow_catches_up_with_no_double_effect(
@@ -81,7 +169,7 @@ async def test_a_service_killed_mid_flow_catches_up_with_no_double_effect(
     summary = await running
     assert summary["unexpected"] == [], summary
     assert summary["as_expected"] == len(SINGLE_EFFECT), summary
-    assert await _doubles(distributed) == {"reserved twice": [], "invoiced twice": []}
+    await _invariants(distributed)
 
 
 async def test_a_broker_restarted_mid_flow_loses_nothing(distributed: Distributed) -> None:
@@ -95,7 +183,7 @@ async def test_a_broker_restarted_mid_flow_loses_nothing(distributed: Distribute
     summary = await running
     assert summary["unexpected"] == [], summary
     assert summary["as_expected"] == len(SINGLE_EFFECT), summary
-    assert await _doubles(distributed) == {"reserved twice": [], "invoiced twice": []}
+    await _invariants(distributed)
 
 
 async def test_a_poison_message_is_dead_lettered_and_lag_returns_to_zero(
@@ -126,6 +214,7 @@ async def test_a_poison_message_is_dead_lettered_and_lag_returns_to_zero(
                     for messages in batches.values()
                     for m in messages
                     if dict(m.headers).get("source-offset") == str(sent.offset).encode()
+                    and dict(m.headers).get("source-partition") == str(sent.partition).encode()
                 ]
 
             found = await eventually(poisoned, timeout=60, what=f"{service} dead letter")

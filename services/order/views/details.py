@@ -12,7 +12,7 @@ from shared.events import inventory, logistics, order, payment, pricing, sourcin
 from shared.events.envelope import Envelope
 from shared.service.projection import FoldingProjection
 from shared.service.rows import Rows, order_keys
-from shared.sql import Database
+from shared.sql import Connection, Database
 
 from .timeline import describe, fold_facets, service_of, summarize
 
@@ -192,19 +192,33 @@ class OrderDetails(FoldingProjection):
             raw = found.scalar_one_or_none()
             facets = json.loads(raw) if raw else {}
             source = ((facets.get("placed") or {}).get("source") or {}).get("id")
-            params = {"order_id": order_id, "source_id": source or order_id}
+            keys = {"order_id": order_id, "source_id": source or order_id, "party": supplier}
             statement = self._timeline_of if supplier is None else self._timeline_for
-            entries = await conn.execute(statement, {**params, "party": supplier})
-            timeline = [
-                {
-                    **{k: row[k] for k in ("at", "event", "actor", "summary", "template")},
-                    "service": row["source"],
-                    "position": row["position"],
-                    "params": json.loads(row["params"]),
-                }
-                for row in entries.mappings().all()
-            ]
+            rows = (await conn.execute(statement, keys)).mappings().all()
+            params = [json.loads(row["params"]) for row in rows]
+            names = await self._names_of(conn, params)
+        timeline = [
+            {
+                **{k: row[k] for k in ("at", "event", "actor", "template")},
+                "summary": _with_names(row["summary"], names),
+                "service": row["source"],
+                "position": row["position"],
+                "params": {k: _named(k, v, names) for k, v in values.items()},
+            }
+            for row, values in zip(rows, params, strict=True)
+        ]
         return facets, timeline
+
+    async def _names_of(self, conn: Connection, params: list[dict[str, Any]]) -> dict[str, str]:
+        """Names of the warehouses and carriers a timeline's lines still hold as ids: one
+        registered after the line was folded (its registration came on another partition,
+        later) is named here, as if it had come first."""
+        unnamed = sorted({i for p in params for i in _party_ids(p)})
+        if not unnamed:
+            return {}
+        query = select(self.names).where(self.names.c.party_id.in_(unnamed))
+        named = (await conn.execute(query)).mappings().all()
+        return {row["party_id"]: row["name"] for row in named}
 
 
 def _quoting(event: Any) -> str | None:
@@ -232,3 +246,18 @@ def _named(name: str, value: Any, names: dict[str, str]) -> Any:
         return value
     ids = value if isinstance(value, list) else [value]
     return [names.get(i, i) for i in ids]
+
+
+def _party_ids(params: dict[str, Any]) -> list[str]:
+    """The ``_party`` values of a stored line (ids, or names already filled in)."""
+    found: list[str] = []
+    for name, value in params.items():
+        if name.endswith("_party"):
+            found += value if isinstance(value, list) else [value]
+    return found
+
+
+def _with_names(summary: str, names: dict[str, str]) -> str:
+    for party, name in names.items():
+        summary = summary.replace(party, name)
+    return summary

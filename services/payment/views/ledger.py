@@ -112,6 +112,15 @@ class Ledger(FoldingProjection):
             case ReturnAuthorized() as authorized:
                 rows.put(self.returns, _return_row(authorized))
 
+    async def hold(self, engine: Database, order_id: UUID) -> None:
+        """Until the unit of work ends, no other process handles this order's agreement or
+        acceptances (PostgreSQL): they come from two topics, possibly in two processes at once,
+        and whichever commits last must see the other, or no invoice would be issued."""
+        async with engine.begin() as tx:
+            if tx.dialect.name == "postgresql":
+                key = f"payment.order:{order_id}"
+                await tx.run("SELECT pg_advisory_xact_lock(hashtext($1))", (key,))
+
     async def order(self, engine: Database, order_id: UUID) -> OrderCopy | None:
         query = select(self.orders).where(self.orders.c.order_id == str(order_id))
         async with engine.connect() as conn:

@@ -11,16 +11,23 @@ from aiokafka.errors import TopicAlreadyExistsError
 
 
 async def ensure_topics(
-    bootstrap_servers: str, topics: Iterable[str], *, replication_factor: int = 1
+    bootstrap_servers: str,
+    topics: Iterable[str],
+    *,
+    partitions: int,
+    replication_factor: int = 1,
 ) -> None:
-    """Create missing topics with one partition (the relay keeps log order on partition 0)."""
+    """Create the missing topics with ``partitions`` partitions (existing topics keep theirs:
+    a topic's partition count decides where each key lives, it is not changed under a live
+    system)."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
     await admin.start()
     try:
         existing = set(await admin.list_topics())
         new = sorted(set(topics) - existing)
         missing = [
-            NewTopic(t, num_partitions=1, replication_factor=replication_factor) for t in new
+            NewTopic(t, num_partitions=partitions, replication_factor=replication_factor)
+            for t in new
         ]
         if missing:
             # Another service may create the same topic meanwhile.
@@ -30,21 +37,50 @@ async def ensure_topics(
         await admin.close()
 
 
-async def group_lag(bootstrap_servers: str, group_id: str, topic: str) -> int:
-    """Messages on ``topic`` that ``group_id`` has not committed (all, if it never committed)."""
-    partition = TopicPartition(topic, 0)
+async def partitions_of(bootstrap_servers: str, topic: str) -> list[int]:
+    """The partitions of ``topic`` (none if it does not exist)."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
     await admin.start()
     try:
-        offsets = await admin.list_consumer_group_offsets(group_id, partitions=[partition])
+        described = await admin.describe_topics([topic])
     finally:
         await admin.close()
-    committed = offsets.get(partition)
+    return sorted(
+        p["partition"] for t in described if t["error_code"] == 0 for p in t["partitions"]
+    )
+
+
+async def end_offsets(bootstrap_servers: str, topic: str) -> dict[int, int]:
+    """The next offset of every partition of ``topic``."""
+    partitions = [TopicPartition(topic, p) for p in await partitions_of(bootstrap_servers, topic)]
+    if not partitions:
+        return {}
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers)
     await consumer.start()
     try:
-        end = (await consumer.end_offsets([partition]))[partition]
+        ends = await consumer.end_offsets(partitions)
     finally:
         await consumer.stop()
-    done = committed.offset if committed is not None and committed.offset >= 0 else 0
-    return max(0, int(end) - done)
+    return {tp.partition: int(offset) for tp, offset in ends.items()}
+
+
+async def committed_offsets(bootstrap_servers: str, group_id: str, topic: str) -> dict[int, int]:
+    """The offsets ``group_id`` committed on ``topic``, by partition (absent: none)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    await admin.start()
+    try:
+        offsets = await admin.list_consumer_group_offsets(group_id)
+    finally:
+        await admin.close()
+    return {
+        tp.partition: int(meta.offset)
+        for tp, meta in offsets.items()
+        if tp.topic == topic and meta is not None and meta.offset >= 0
+    }
+
+
+async def group_lag(bootstrap_servers: str, group_id: str, topic: str) -> int:
+    """Messages on ``topic`` that ``group_id`` has not committed, over every partition."""
+    ends = await end_offsets(bootstrap_servers, topic)
+    done = await committed_offsets(bootstrap_servers, group_id, topic)
+    return sum(max(0, end - done.get(partition, 0)) for partition, end in ends.items())

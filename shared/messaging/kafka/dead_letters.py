@@ -7,10 +7,11 @@ import asyncio
 import json
 
 import structlog
-from aiokafka import AIOKafkaProducer, ConsumerRecord
+from aiokafka import AIOKafkaProducer
 
 from shared.eventstore.port import RecordedEvent
 from shared.messaging.dead_letters import DeadLetters
+from shared.messaging.kafka.lanes import Message
 from shared.messaging.kafka.topics import dead_letters_topic
 from shared.sql import Database, Transaction
 
@@ -72,7 +73,7 @@ class KafkaDeadLetters(DeadLetters):
 
         conn.on_commit(publish)
 
-    async def poison(self, message: ConsumerRecord, error: Exception) -> None:
+    async def poison(self, message: Message, error: Exception) -> None:
         """A message that is no event at all: publish its bytes as they came, with the error."""
         headers = _headers(
             error=f"{type(error).__name__}: {error}",

@@ -1,8 +1,10 @@
 """The outbox relay: the event store is the outbox; its global log goes to ``<service>.events.v1``.
 
-Each batch is produced and acknowledged by the broker before the relay stores its position, so
-nothing stored is lost when Kafka or the relay dies; at worst a batch is produced again, and
-consumers drop what they already hold by its position.
+Each event goes to the partition of its key (the order's id, else its stream's id: Kafka's
+default partitioner), so one order's events stay in log order within one partition. Each batch
+is produced and acknowledged by the broker before the relay stores its position, so nothing
+stored is lost when Kafka or the relay dies; at worst a batch is produced again, and consumers
+drop what they already hold by its position (positions grow within every partition).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ RELAY = "relay:kafka"
 
 
 class OutboxRelay:
-    """Follows one service's store and publishes every event, in log order, on one partition."""
+    """Follows one service's store and publishes every event, in log order per key."""
 
     def __init__(
         self,
@@ -78,9 +80,7 @@ class OutboxRelay:
                 )
                 continue
             acks.append(
-                await producer.send(
-                    self.topic, value=encode(envelope), key=message_key(envelope), partition=0
-                )
+                await producer.send(self.topic, value=encode(envelope), key=message_key(envelope))
             )
         await asyncio.gather(*acks)
         self.position = batch[-1].position

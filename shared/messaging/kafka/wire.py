@@ -28,7 +28,7 @@ def decode(value: bytes | None) -> RecordedEvent:
     if not isinstance(raw, dict):
         raise ValueError(f"expected a JSON object, got {type(raw).__name__}")
     envelope = parse_envelope(raw)
-    return RecordedEvent(
+    record = RecordedEvent(
         event_id=envelope.event_id,
         event_type=envelope.event_type,
         schema_version=envelope.schema_version,
@@ -44,3 +44,5 @@ def decode(value: bytes | None) -> RecordedEvent:
         position=envelope.position,
         recorded_at=envelope.occurred_at,
     )
+    record.decoded = envelope  # parsed once: the dispatcher's handlers take it as it is
+    return record

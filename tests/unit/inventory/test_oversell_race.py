@@ -36,7 +36,7 @@ def placed(position: int) -> Envelope:
     return Envelope(
         event_id=uuid4(),
         event_type="OrderPlaced",
-        schema_version=1,
+        schema_version=event.schema_version,
         stream_id=f"order-{order_id}",
         stream_version=1,
         position=position,

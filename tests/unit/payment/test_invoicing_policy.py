@@ -3,6 +3,7 @@ however often an event is delivered; returns refunded or credited once."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -28,9 +29,13 @@ from shared.events.logistics import (
 from shared.events.order import OrderConfirmed, OrderPlaced
 from shared.events.payment import CreditNoteIssued, InvoiceIssued
 from shared.events.values import AgreedLine, OrderLine, OrderType, PaymentTerms
+from shared.eventstore.port import EventStore
+from shared.eventstore.postgres import PostgresEventStore
 from shared.eventstore.sqlite import SqliteEventStore
 from shared.service.codec import to_envelope
 from shared.service.repository import Repository
+from tests.databases import postgres_url
+from tests.helpers import eventually
 
 ORDER, BUYER, SUPPLIER, SHIPMENT, WAREHOUSE = uuid4(), uuid4(), uuid4(), uuid4(), uuid4()
 ACCEPTED_AT = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
@@ -44,7 +49,7 @@ def envelope(event: DomainEvent, at: datetime = ACCEPTED_AT) -> Envelope:
     return Envelope(
         event_id=new_event_id(),
         event_type=event.event_type,
-        schema_version=1,
+        schema_version=event.schema_version,
         stream_id=f"x-{ORDER}",
         stream_version=1,
         position=1,
@@ -89,7 +94,9 @@ class Delivered:
     """Hands each event to the ledger view, then to the policy, in one unit of work: as the
     dispatcher does (projections before policies), but as often as a test delivers it."""
 
-    def __init__(self, store: SqliteEventStore, ledger: Ledger, invoicing: Invoicing) -> None:
+    def __init__(
+        self, store: SqliteEventStore | PostgresEventStore, ledger: Ledger, invoicing: Invoicing
+    ) -> None:
         self.store, self.ledger, self.invoicing = store, ledger, invoicing
 
     async def on_order(self, envelope: Envelope) -> None:
@@ -119,7 +126,7 @@ async def policy(store: SqliteEventStore) -> Delivered:
     return Delivered(store, ledger, invoicing)
 
 
-async def stream(store: SqliteEventStore, invoice_id: UUID) -> list[DomainEvent]:
+async def stream(store: EventStore, invoice_id: UUID) -> list[DomainEvent]:
     return [to_envelope(r).event for r in await store.read_stream(f"invoice-{invoice_id}")]
 
 
@@ -182,3 +189,49 @@ async def test_a_return_of_goods_rejected_at_inspection_moves_no_money(
     events = await stream(store, invoice_id_for(ACCEPTED.event_id))
     credits = [e for e in events if isinstance(e, CreditNoteIssued)]
     assert credits == []
+
+
+@pytest.mark.postgres
+async def test_an_agreement_and_an_acceptance_handled_at_once_by_two_processes_invoice_once() -> (
+    None
+):
+    """The two feeds' members may run in two processes: whichever commits last must still see
+    the other (PostgreSQL; a process each is a store of its own on one schema)."""
+    url, schema = postgres_url(), f"t_{uuid4().hex[:12]}"
+    one = await PostgresEventStore.open(url, schema)
+    two = await PostgresEventStore.open(url, schema)
+    try:
+        first, second = (delivered(s) for s in (one, two))
+        await first.ledger.create_tables(one.engine)
+        await first.on_order(PLACED)
+        async with one.engine.begin() as tx:
+            await first.ledger.apply_batch(tx, [CONFIRMED])
+            await first.invoicing.on_order(CONFIRMED)  # not committed yet
+            other = asyncio.create_task(second.on_logistics(ACCEPTED))
+
+            async def settled() -> bool:  # done, or waiting for the first one's unit
+                return other.done() or await _waits_for_a_lock(two)
+
+            await eventually(settled, what="the second process done or waiting")
+        await other
+        assert len(await stream(one, invoice_id_for(ACCEPTED.event_id))) == 1
+    finally:
+        await one.close()
+        await two.close()
+
+
+def delivered(store: PostgresEventStore) -> Delivered:
+    ledger = Ledger()
+    invoicing = Invoicing(
+        ledger,
+        store.engine,
+        Repository(store, invoice_decider, "invoice"),
+        Repository(store, account_decider, "account"),
+    )
+    return Delivered(store, ledger, invoicing)
+
+
+async def _waits_for_a_lock(store: PostgresEventStore) -> bool:
+    async with store.engine.connect() as conn:
+        waiting = await conn.fetch("SELECT count(*) FROM pg_locks WHERE NOT granted")
+    return bool(waiting[0][0])

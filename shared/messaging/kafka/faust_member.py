@@ -1,0 +1,101 @@
+"""One member of a service's consumer group on one source topic, as a Faust app (the bake-off
+contender of :mod:`member`): its agent takes batches of events (``take_events``) and hands them
+to the same lanes, ``at_least_once`` (an event is acknowledged once its lane's unit of work has
+committed), no Tables.
+
+The app's id is the group id, so the groups are the ones the aiokafka member joins.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+from typing import Any
+
+import faust
+import structlog
+
+from shared.messaging.kafka.lanes import Lanes, Message
+
+log = structlog.get_logger(__name__)
+
+
+class FaustMember:
+    """Consumes ``topic`` for ``lanes`` until cancelled."""
+
+    def __init__(
+        self,
+        group_id: str,
+        bootstrap_servers: str,
+        topic: str,
+        lanes: Lanes,
+        *,
+        session_timeout_s: float,
+        heartbeat_interval_s: float,
+        commit_interval_s: float = 1.0,
+        max_batch: int = 500,
+        within_s: float = 0.05,
+    ) -> None:
+        self.topic = topic
+        self.lanes = lanes
+        self.committed: dict[int, int] = {}
+        self.max_batch = max_batch
+        self.within_s = within_s
+        self.app = faust.App(
+            group_id,
+            broker=f"kafka://{bootstrap_servers.replace(',', ';kafka://')}",
+            processing_guarantee="at_least_once",
+            broker_session_timeout=session_timeout_s,
+            broker_heartbeat_interval=heartbeat_interval_s,
+            broker_commit_interval=commit_interval_s,
+            broker_commit_every=max_batch,
+            consumer_auto_offset_reset="earliest",
+            topic_allow_declare=False,  # the node creates its topics with their partitions
+            topic_disable_leader=True,
+            web_enabled=False,
+            autodiscover=False,
+            store="memory://",
+            key_serializer="raw",
+            value_serializer="raw",
+        )
+        source = self.app.topic(
+            topic, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw"
+        )
+        self.app.agent(source, name=f"{group_id}.hand_over")(self._hand_over)
+        self.app.on_partitions_revoked.connect(self._revoked)
+        self.app.on_partitions_assigned.connect(self._assigned)
+
+    async def _hand_over(self, stream: Any) -> None:
+        try:
+            async for events in stream.take_events(self.max_batch, within=self.within_s):
+                batches: dict[int, list[Message]] = {}
+                for event in events:
+                    m = event.message
+                    batches.setdefault(m.partition, []).append(
+                        Message(m.partition, m.offset, m.key, m.value, m.topic)
+                    )
+                await self.lanes.dispatch(batches)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            # Faust would restart the agent and never see the unacknowledged events again in
+            # this session: stop the process, its supervisor starts over from the checkpoints.
+            log.exception("faust agent failed; stopping the service", topic=self.topic)
+            os.kill(os.getpid(), signal.SIGTERM)
+            raise
+
+    async def _revoked(self, app: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
+        revoked = args[0] if args else kwargs.get("revoked", ())
+        self.lanes.revoke(tp.partition for tp in revoked if tp.topic == self.topic)
+
+    async def _assigned(self, app: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
+        assigned = args[0] if args else kwargs.get("assigned", ())
+        await self.lanes.assign(tp.partition for tp in assigned if tp.topic == self.topic)
+
+    async def run(self) -> None:
+        await self.app.start()
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await self.app.stop()

@@ -1,0 +1,89 @@
+"""Lanes: a partition's messages reach its dispatcher once, whatever the client does: messages
+handed over before the assignment callback ran, offsets consumed again, events the relay
+produced twice, and messages that are no events."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from shared.eventstore.port import RecordedEvent
+from shared.messaging.dead_letters import DeadLetters
+from shared.messaging.decoding import decode
+from shared.messaging.dispatcher import Dispatcher
+from shared.messaging.kafka.lanes import Lanes, Message
+from shared.messaging.kafka.wire import encode
+from shared.service.projection import ProjectionHandler
+from shared.sql import Database
+from tests.databases import fresh_database
+from tests.unit.service.test_guarded_dispatcher import Tally, _count, _prepared, records
+
+__all__ = ["records"]
+
+
+def messages(found: list[RecordedEvent], partition: int = 3) -> list[Message]:
+    """The records as one partition's messages (the unparsable one as raw bytes)."""
+    out = []
+    for offset, record in enumerate(found):
+        try:
+            value = encode(decode(record))
+        except Exception:
+            value = b"\x00 not an event"
+        out.append(Message(partition, offset, b"k", value, "order.events.v1"))
+    return out
+
+
+def lanes_on(database: Database, tally: Tally, poisoned: list[int]) -> Lanes:
+    handlers = [ProjectionHandler(tally)]
+
+    def make(lane: str) -> Dispatcher:
+        return Dispatcher(
+            lane, None, database, handlers, dead_letters=DeadLetters(database), guarded=True
+        )
+
+    async def poison(message: Message, error: Exception) -> None:
+        poisoned.append(message.offset)
+
+    return Lanes("order", make, poison)
+
+
+@pytest.fixture
+async def database(tmp_path: Path) -> Database:  # type: ignore[misc]
+    async with fresh_database("sqlite", tmp_path) as made:
+        yield made
+
+
+async def test_messages_before_the_assignment_callback_are_not_lost(
+    database: Database, records: list[RecordedEvent]
+) -> None:
+    tally, poisoned = Tally(), []
+    await _prepared(database, tally)
+    lanes = lanes_on(database, tally, poisoned)
+    given = messages(records)
+    done = await lanes.dispatch({3: given[:5]})  # no lane yet: made from the checkpoints first
+    await lanes.assign([3])  # the callback, late: the lane stays as it is
+    done |= await lanes.dispatch({3: given[5:]})
+    assert done == {3: len(given)}
+    assert await _count(database, tally) == 11
+    assert poisoned == [6]
+
+
+async def test_redeliveries_and_relay_duplicates_are_skipped(
+    database: Database, records: list[RecordedEvent]
+) -> None:
+    tally, poisoned = Tally(), []
+    await _prepared(database, tally)
+    first = lanes_on(database, tally, poisoned)
+    given = messages(records)
+    await first.dispatch({3: given[:8]})
+    # The relay produced 3..5 again after a broker failure: at later offsets, lower positions.
+    again = [Message(3, 100 + i, b"k", m.value, m.topic) for i, m in enumerate(given[2:5])]
+    await first.dispatch({3: again})
+    # Another member takes the partition over from an older committed offset.
+    second = lanes_on(database, tally, poisoned)
+    await second.assign([3])
+    await second.dispatch({3: given[4:]})
+    assert await _count(database, tally) == 11
+    assert first.skipped == 3
+    assert second.skipped == 3  # 5, 6 and 8 (the message at offset 6 is no event)
