@@ -14,13 +14,14 @@ from shared.messaging.dispatcher import Item
 from shared.service.context import CommandContext
 
 PolicyHandler = Callable[[Envelope], Awaitable[None]]
-EventKind = type[DomainEvent] | str
-"""An event named by its class (preferred: a rename is then a type error) or its type name."""
+EventKind = type[DomainEvent]
+"""An event named by its class, never by a string: a rename is then a type error where it is used,
+not a subscription that goes quiet."""
 
 
 def event_names(kinds: Collection[EventKind]) -> frozenset[str]:
     """The event type names of ``kinds``."""
-    return frozenset(k if isinstance(k, str) else k.event_type for k in kinds)
+    return frozenset(k.event_type for k in kinds)
 
 
 Ready = Callable[[Sequence[Envelope]], Awaitable[None]]

@@ -6,7 +6,14 @@ async def test_health_reports_every_service_store(client: httpx.AsyncClient) -> 
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok"
-    assert set(body["services"]) == {"order", "pricing", "inventory", "logistics", "payment"}
+    assert set(body["services"]) == {
+        "order",
+        "pricing",
+        "inventory",
+        "logistics",
+        "payment",
+        "sourcing",
+    }
 
 
 async def test_openapi_is_served(client: httpx.AsyncClient) -> None:

@@ -26,7 +26,7 @@ from tests.actor_client import actor_client
 from tests.helpers import eventually
 
 OPS = {"X-Actor": "operations:desk"}
-UPSTREAM = ("pricing", "inventory", "logistics", "payment")
+UPSTREAM = ("pricing", "inventory", "logistics", "payment", "sourcing")
 
 
 @pytest.fixture

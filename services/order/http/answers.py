@@ -193,6 +193,16 @@ class OrderDetailPlacedLine(Answer):
     quantity: int | None = None
 
 
+class OrderDetailAgreedPrice(Answer):
+    line_no: int | None = None
+    unit_price: Amount | None = None
+
+
+class OrderDetailSource(Answer):
+    kind: str | None = None
+    id: str | None = None
+
+
 class OrderDetailPlaced(Answer):
     """The order as the buyer placed it."""
 
@@ -205,6 +215,10 @@ class OrderDetailPlaced(Answer):
     requested_delivery_date: date | None = None
     coupon_code: str | None = None
     buyer_reference: str | None = None
+    agreed_prices: list[OrderDetailAgreedPrice] | None = None
+    """Unit prices agreed before the order (an awarded RFQ's or accepted quote's)."""
+    source: OrderDetailSource | None = None
+    """Where the order came from: an RFQ, an offered quote or a checkout (null: placed alone)."""
 
 
 class OrderDetailTimelineParams(Answer):

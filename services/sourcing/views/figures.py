@@ -19,6 +19,8 @@ from shared.sql import Database
 
 COUNTS: tuple[str, ...] = ("invited", "quoted", "revised", "declined", "won", "lines_quoted")
 COUNTS += ("lines_won", "offers", "offers_accepted")
+ANSWERED = {"offers": "offers_made"}
+"""Counts answered under another name than their column's (``offers`` is a list elsewhere)."""
 VALUES = ("awarded_value", "listed_value", "listed_awarded_value")
 """Awarded value; the list value of the awarded lines with a list price, and their awarded value."""
 
@@ -139,7 +141,7 @@ def shown(row: dict[str, Any]) -> dict[str, Any]:
     currency = row["currency"]
     return {
         "supplier_id": row["supplier_id"],
-        **{name: int(row[name]) for name in COUNTS},
+        **{ANSWERED.get(name, name): int(row[name]) for name in COUNTS},
         "win_percent": percent(Decimal(row["won"]), Decimal(row["quoted"])),
         "offer_acceptance_percent": percent(
             Decimal(row["offers_accepted"]), Decimal(row["offers"])

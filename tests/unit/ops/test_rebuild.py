@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table, select, text, update
 
 from shared.events.envelope import Envelope, metadata_for, new_event_id
+from shared.events.order import SupplierRegistered
 from shared.eventstore.port import NewEvent
 from shared.eventstore.postgres import PostgresEventStore
 from shared.eventstore.sql import SqlEventStore
@@ -35,7 +36,7 @@ class SupplierNames(Projection):
     name = "supplier_names"
     version = 1
     sources = ("a", "b")
-    event_types = ("SupplierRegistered",)
+    event_types = (SupplierRegistered,)
 
     def define_tables(self, metadata: MetaData) -> None:
         self.rows = Table(

@@ -53,7 +53,7 @@ def garbage() -> NewEvent:
 class SupplierNames(Projection):
     name = "supplier_names"
     sources = ("order",)
-    event_types = ("SupplierRegistered",)
+    event_types = (SupplierRegistered,)
 
     def define_tables(self, metadata: MetaData) -> None:
         self.rows = Table(

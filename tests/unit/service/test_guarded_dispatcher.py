@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table, select, update
 
 from shared.events.envelope import Envelope
+from shared.events.order import SupplierRegistered
 from shared.eventstore.port import RecordedEvent
 from shared.eventstore.sqlite import SqliteEventStore
 from shared.messaging.checkpoints import CheckpointStore
@@ -33,7 +34,7 @@ class Tally(Projection):
 
     name = "tally"
     sources = ("order",)
-    event_types = ("SupplierRegistered",)
+    event_types = (SupplierRegistered,)
 
     def define_tables(self, metadata: MetaData) -> None:
         self.rows = Table(
