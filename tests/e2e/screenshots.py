@@ -14,6 +14,9 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD, Server, running_system
 from tests.e2e.settle import settle
+from tests.e2e.sourcing_flow import HARBOR_QUOTE, JADE_QUOTE, answer, compare, issue_rfq
+
+TITLES = {"zh-TW": "年終客戶禮品與工作手套", "en-US": "Year-end gifts and work gloves"}
 
 OUT = Path("docs/screenshots")
 LANGUAGES = {"zh-Hant": "zh-TW", "en": "en-US"}
@@ -139,6 +142,28 @@ def capture(browser: Browser, server: Server, folder: Path, locale: str) -> None
     shot(phone, folder, "phone-orders")
 
 
+def capture_sourcing(browser: Browser, server: Server, folder: Path, locale: str) -> None:
+    """An RFQ to both demo suppliers: the supplier's invitations, the buyer's comparison (desktop
+    and phone) and the RFQ once awarded line by line."""
+    buyer = session(browser, server, "buyer-01", locale)
+    buyer.goto("/portal/rfqs/new")
+    shot(buyer, folder, "buyer-rfq-new", full=True)
+    rfq_id = issue_rfq(buyer, TITLES[locale])
+    harbor = session(browser, server, "supplier-01", locale)
+    harbor.goto("/portal/rfqs")
+    shot(harbor, folder, "supplier-rfqs")
+    answer(harbor, rfq_id, HARBOR_QUOTE, charge="120")
+    answer(session(browser, server, "supplier-02", locale), rfq_id, JADE_QUOTE)
+    compare(buyer, rfq_id)
+    shot(buyer, folder, "buyer-rfq-compare", full=True)
+    phone = session(browser, server, "buyer-01", locale, phone=True)
+    phone.goto(f"/portal/rfqs/{rfq_id}")
+    shot(phone, folder, "phone-rfq-compare", full=True)
+    buyer.locator("#award-form button.primary").click()
+    buyer.get_by_test_id("award-order").first.wait_for()
+    shot(buyer, folder, "buyer-rfq-awarded", full=True)
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with (
@@ -152,6 +177,7 @@ def main() -> None:
         try:
             for folder, locale in LANGUAGES.items():
                 capture(browser, server, OUT / folder, locale)
+                capture_sourcing(browser, server, OUT / folder, locale)
         finally:
             browser.close()
 
