@@ -92,7 +92,7 @@ def capture(browser: Browser, server: Server, folder: Path, locale: str) -> None
     shot(buyer, folder, "buyer-catalog")
     add(buyer, "drill")
     buyer.goto("/portal/cart")
-    buyer.locator("input[name=coupon_code]").fill("WELCOME10")
+    buyer.locator("input[name^=coupon_code]").first.fill("WELCOME10")
     buyer.locator(".totals button.secondary").click()
     buyer.locator(".discounts").first.wait_for()
     shot(buyer, folder, "buyer-cart")
