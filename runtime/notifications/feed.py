@@ -1,21 +1,23 @@
 """Follows the services' events into the notification database: the contacts and orders mail
-needs, and one outbox row per mail, written in the dispatcher's unit of work together with its
-checkpoint. A redelivered event finds its rows there and queues nothing again."""
+needs, and one outbox row per mail and recipient, written in the dispatcher's unit of work
+together with its checkpoint. A redelivered event finds its rows there and queues nothing again."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from runtime.notifications.kinds import BY_EVENT
+from runtime.notifications.kinds import BY_EVENT, Kind, Role
 from runtime.notifications.store import MailStore
 from shared.events import (
     BuyerRegistered,
     InvoiceIssued,
     OrderPlaced,
     PaymentSettled,
+    RfqIssued,
     SupplierRegistered,
 )
+from shared.events.base import DomainEvent
 from shared.messaging.consumer import PerEvent
 from shared.messaging.dispatcher import Item
 
@@ -27,6 +29,7 @@ FOLLOWED: dict[str, frozenset[str]] = {
     "order": frozenset({"BuyerRegistered", "SupplierRegistered", "OrderPlaced", "OrderConfirmed"}),
     "logistics": frozenset({"Shipped", "ShipmentDelayed", "Delivered"}),
     "payment": frozenset({"InvoiceIssued", "PaymentSettled"}),
+    "sourcing": frozenset({"RfqIssued"}),
 }
 
 
@@ -64,8 +67,20 @@ def mail_handler(source: str, store: MailStore) -> PerEvent:
             return
         data: dict[str, Any] = event.model_dump(mode="json")
         data["occurred_at"] = envelope.occurred_at.isoformat()
-        order_id = str(data["order_id"])
-        for role in kind.recipients:
-            await store.enqueue(kind.name, role, order_id, str(envelope.event_id), data)
+        about, recipients = addressed(kind, event, data)
+        for role, party_id in recipients:
+            await store.enqueue(
+                kind.name, role, about, str(envelope.event_id), data, party_id=party_id
+            )
 
     return PerEvent(HANDLER, handle, event_types=FOLLOWED[source])
+
+
+def addressed(
+    kind: Kind, event: DomainEvent, data: dict[str, Any]
+) -> tuple[str, list[tuple[Role, str | None]]]:
+    """What the mail is about, and its recipients: each invited supplier of an RFQ, or the
+    order's party in each of the kind's roles (found when the mail is sent)."""
+    if isinstance(event, RfqIssued):
+        return str(event.rfq_id), [("supplier", str(s)) for s in event.suppliers]
+    return str(data["order_id"]), [(role, None) for role in kind.recipients]

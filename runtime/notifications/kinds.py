@@ -1,6 +1,6 @@
 """The kinds of mail the platform sends, which event sends each, and to whom.
 
-"Order held" and "RFQ received" are not here: no service records such an event yet."""
+"Order held" is not here: no service records such an event yet."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 Role = Literal["buyer", "supplier"]
+About = Literal["order", "rfq"]
 
 
 def N_(message: str) -> str:
@@ -22,9 +23,13 @@ class Kind:
     event_type: str
     recipients: tuple[Role, ...]
     subject: str
-    """A catalog message with ``%(order)s`` / ``%(invoice)s`` placeholders."""
+    """A catalog message with ``%(order)s`` / ``%(invoice)s`` (or ``%(rfq)s`` and ``%(buyer)s``)
+    placeholders."""
     label: str
     """What the kind is called where a user switches it on or off."""
+    about: About = "order"
+    """What the mail is about and links to: an order (sent to its party in each role) or an
+    RFQ (sent to each supplier it invites)."""
 
 
 KINDS: tuple[Kind, ...] = (
@@ -42,6 +47,9 @@ KINDS: tuple[Kind, ...] = (
          N_("Invoice %(invoice)s for order %(order)s"), N_("An invoice is issued")),
     Kind("invoice_overdue", "payment", "", ("buyer", "supplier"),
          N_("Invoice %(invoice)s is overdue"), N_("An invoice is overdue")),
+    Kind("rfq_received", "sourcing", "RfqIssued", ("supplier",),
+         N_("Request for quotation %(rfq)s from %(buyer)s"),
+         N_("A buyer invites you to quote"), about="rfq"),
 )  # fmt: skip
 BY_NAME = {kind.name: kind for kind in KINDS}
 BY_EVENT = {(kind.source, kind.event_type): kind for kind in KINDS if kind.event_type}

@@ -63,11 +63,15 @@ def render(kind: str, role: str, tag: str | None, values: dict[str, Any]) -> Mai
 def _render(kind: str, role: str, language: i18n.Language, values: dict[str, Any]) -> Mail:
     i18n.activate(language.code)  # in this copied context only
     context = {"role": role, "lang": language.tag, **values}
-    subject = i18n.gettext(BY_NAME[kind].subject, order=values["order"], **_extra(values))
+    subject = i18n.gettext(BY_NAME[kind].subject, **_placeholders(values))
     text = _ENV.get_template(f"{kind}.txt").render(context)
     html = _ENV.get_template(f"{kind}.html").render({**context, "subject": subject})
     return Mail(subject=subject, text=text.strip() + "\n", html=html, language=language.tag)
 
 
-def _extra(values: dict[str, Any]) -> dict[str, Any]:
-    return {"invoice": values["invoice"]} if "invoice" in values else {}
+SUBJECT_PLACEHOLDERS = ("order", "invoice", "rfq", "buyer")
+
+
+def _placeholders(values: dict[str, Any]) -> dict[str, Any]:
+    """What a subject may name: the order or RFQ (short ids), the invoice, the buyer."""
+    return {name: values[name] for name in SUBJECT_PLACEHOLDERS if name in values}

@@ -121,10 +121,11 @@ class MailSender:
         return len(found)
 
     async def _deliver(self, row: dict[str, Any], now: datetime) -> int:
-        order = await self.store.lookup_order(row["order_id"])
-        party_id: str | None = None if order is None else order[f"{row['role']}_id"]
+        # A row names its recipient (an RFQ's supplier), or the order names it by role.
+        order = None if row["party_id"] else await self.store.lookup_order(row["order_id"])
+        party_id: str | None = row["party_id"] or (order[f"{row['role']}_id"] if order else None)
         party = None if party_id is None else await self.store.lookup_party(party_id)
-        if order is None or party is None or party_id is None:
+        if party is None or party_id is None:
             created = utc(row["created_at"])
             assert created is not None
             if now - created > self.settings.directory_wait:
@@ -173,22 +174,11 @@ class MailSender:
         return 1
 
     async def _message(
-        self, row: dict[str, Any], order: dict[str, Any], party: dict[str, Any]
+        self, row: dict[str, Any], order: dict[str, Any] | None, party: dict[str, Any]
     ) -> EmailMessage:
-        buyer = await self.store.lookup_party(order["buyer_id"])
-        supplier = await self.store.lookup_party(order["supplier_id"])
         data = json.loads(row["data"])
-        values: dict[str, Any] = {
-            "recipient": party["name"],
-            "buyer": buyer["name"] if buyer else short(order["buyer_id"]),
-            "supplier": supplier["name"] if supplier else short(order["supplier_id"]),
-            "order": short(order["order_id"]),
-            "order_id": order["order_id"],
-            "data": data,
-            "link": f"{self.settings.base_url.rstrip('/')}/portal/orders/{order['order_id']}",
-        }
-        if "invoice_id" in data:
-            values["invoice"] = short(data["invoice_id"])
+        values = await (self._about_order(order, data) if order else self._about_rfq(data))
+        values.update(recipient=party["name"], data=data)
         mail = await asyncio.to_thread(render, row["kind"], row["role"], party["language"], values)
         message = EmailMessage()
         message["From"] = self.settings.sender
@@ -205,3 +195,31 @@ class MailSender:
         message.add_alternative(mail.html, subtype="html")
         message["Content-Language"] = mail.language  # after the body: set_content drops it
         return message
+
+    async def _name(self, party_id: str) -> str:
+        """The party's name; its short id while the directory does not know it yet."""
+        party = await self.store.lookup_party(party_id)
+        return str(party["name"]) if party else short(party_id)
+
+    def _link(self, path: str) -> str:
+        return f"{self.settings.base_url.rstrip('/')}{path}"
+
+    async def _about_order(self, order: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+        values: dict[str, Any] = {
+            "buyer": await self._name(order["buyer_id"]),
+            "supplier": await self._name(order["supplier_id"]),
+            "order": short(order["order_id"]),
+            "order_id": order["order_id"],
+            "link": self._link(f"/portal/orders/{order['order_id']}"),
+        }
+        if "invoice_id" in data:
+            values["invoice"] = short(data["invoice_id"])
+        return values
+
+    async def _about_rfq(self, data: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "buyer": await self._name(data["buyer_id"]),
+            "rfq": short(data["rfq_id"]),
+            "rfq_id": data["rfq_id"],
+            "link": self._link(f"/portal/rfqs/{data['rfq_id']}"),
+        }

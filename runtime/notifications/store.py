@@ -23,6 +23,7 @@ from sqlalchemy import (
     update,
 )
 
+from shared.service.auth.schema import create_or_extend
 from shared.service.sql import upsert
 from shared.sql import Database
 
@@ -62,7 +63,8 @@ outbox = Table(
     Column("msg_id", String(36), primary_key=True),
     Column("kind", String(40), nullable=False),
     Column("role", String(16), nullable=False),
-    Column("order_id", String(36), nullable=False),
+    Column("order_id", String(36), nullable=False),  # or the RFQ, for a kind about an RFQ
+    Column("party_id", String(36)),  # the recipient when the event names it; else the order's
     Column("event_id", String(36), nullable=False),
     Column("data", Text, nullable=False),
     Column("status", String(16), nullable=False, index=True),
@@ -90,9 +92,11 @@ _PARTY = select(parties).where(parties.c.party_id == bindparam("party_id"))
 _ORDER = select(orders).where(orders.c.order_id == bindparam("order_id"))
 
 
-def message_id(event_id: str, role: str) -> str:
-    """One mail per (event, recipient role), whatever number of times the event arrives."""
-    return str(uuid.uuid5(MAIL_NAMESPACE, f"{event_id}/{role}"))
+def message_id(event_id: str, role: str, party_id: str | None = None) -> str:
+    """One mail per (event, recipient), whatever number of times the event arrives: per role
+    when the order names the recipient, per party when the event does (an RFQ's suppliers)."""
+    recipient = role if party_id is None else f"{role}/{party_id}"
+    return str(uuid.uuid5(MAIL_NAMESPACE, f"{event_id}/{recipient}"))
 
 
 def utc(value: datetime | None) -> datetime | None:
@@ -106,7 +110,8 @@ class MailStore:
         self.database = database
 
     async def create_tables(self) -> None:
-        await self.database.create_all(metadata)
+        """Create the tables, or add the columns a newer version declares (``party_id``)."""
+        await create_or_extend(self.database, metadata)
 
     # --- written by the feed, inside the dispatcher's unit of work ----------------------------
 
@@ -143,10 +148,17 @@ class MailStore:
             )
 
     async def enqueue(
-        self, kind: str, role: str, order_id: str, event_id: str, data: dict[str, Any]
+        self,
+        kind: str,
+        role: str,
+        about: str,
+        event_id: str,
+        data: dict[str, Any],
+        party_id: str | None = None,
     ) -> bool:
-        """Queue one mail unless this event already queued it for this role."""
-        msg_id = message_id(event_id, role)
+        """Queue one mail about an order (or an RFQ) unless this event already queued it for
+        this recipient: ``party_id``, or else the order's party in ``role``."""
+        msg_id = message_id(event_id, role, party_id)
         now = datetime.now(UTC)
         async with self.database.begin() as tx:
             if (await tx.execute(_OUTBOX_ROW, {"msg_id": msg_id})).first() is not None:
@@ -157,7 +169,8 @@ class MailStore:
                     "msg_id": msg_id,
                     "kind": kind,
                     "role": role,
-                    "order_id": order_id,
+                    "order_id": about,
+                    "party_id": party_id,
                     "event_id": event_id,
                     "data": json.dumps(data, default=str),
                     "status": "pending",
@@ -215,10 +228,11 @@ class MailStore:
                 .values(overdue_queued=True)
             )
 
-    async def mails(self, order_id: str | None = None) -> list[dict[str, Any]]:
+    async def mails(self, about: str | None = None) -> list[dict[str, Any]]:
+        """The outbox, or its rows about one order or RFQ."""
         query = select(outbox).order_by(outbox.c.created_at, outbox.c.msg_id)
-        if order_id is not None:
-            query = query.where(outbox.c.order_id == order_id)
+        if about is not None:
+            query = query.where(outbox.c.order_id == about)
         async with self.database.connect() as conn:
             return [dict(r) for r in (await conn.execute(query)).mappings().all()]
 

@@ -1,10 +1,12 @@
 """E-mail notifications end to end: an order's mails reach a real SMTP server (aiosmtpd) in the
-parties' languages, once each, also after its events are delivered again; preferences switch
-kinds off; a refusing server is retried with backoff."""
+parties' languages, once each, also after its events are delivered again; so does an RFQ's mail
+to each invited supplier; preferences switch kinds off; a refusing server is retried with
+backoff."""
 
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -15,10 +17,11 @@ from typing import Any
 import httpx
 import pytest
 import pytest_asyncio
+from babel.dates import format_date
 
 from runtime.app import app_for
 from runtime.demo import seed
-from runtime.demo_data import build_world
+from runtime.demo_data import CURRENCY, Supplier, build_world
 from runtime.embedded import EmbeddedSystem
 from runtime.notifications import Notifications
 from runtime.notifications.feed import HANDLER
@@ -136,6 +139,130 @@ async def test_an_orders_mails_arrive_once_each_in_the_parties_language(
     assert len(set(inbox.ids())) == len(inbox.ids()), "no message twice"
 
 
+DEADLINE = datetime.now(UTC).replace(hour=13, minute=7, second=0, microsecond=0) + timedelta(20)
+"""21:07 in Taipei and Shanghai, where the demo suppliers' languages put them."""
+
+
+async def issue_rfq(client: httpx.AsyncClient, suppliers: list[Supplier]) -> str:
+    buyer = WORLD.buyers[0]
+    body = {
+        "buyer_id": str(buyer.buyer_id),
+        "title": "Workshop and pantry supplies",
+        "currency": CURRENCY,
+        "lines": [
+            {"description": "Hex bolts, a year's worth", "quantity": 100,
+             "needed_by": (DEADLINE + timedelta(days=30)).date().isoformat()},
+            {"description": "Oolong tea for the canteen", "quantity": 24},
+        ],
+        "suppliers": [str(s.supplier_id) for s in suppliers],
+        "deadline": DEADLINE.isoformat(),
+    }  # fmt: skip
+    headers = {"X-Actor": f"buyer:{buyer.buyer_id}"}
+    response = await client.post("/api/v1/rfqs", json=body, headers=headers)
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
+async def settled(notifications: Notifications, rfq_id: str, count: int) -> list[dict[str, Any]]:
+    """The RFQ's outbox rows once ``count`` of them are there, none of them waiting."""
+
+    async def done() -> bool:
+        rows = await notifications.store.mails(rfq_id)
+        return len(rows) == count and all(r["status"] in ("sent", "skipped") for r in rows)
+
+    await until(done, what=f"{count} mails of RFQ {rfq_id} settled")
+    return await notifications.store.mails(rfq_id)
+
+
+def delivered(inbox: Inbox, rows: list[dict[str, Any]]) -> list[Any]:
+    """The messages of these outbox rows (an RFQ's short id is its time: RFQs issued within
+    the same minute share it, so the subject does not tell them apart)."""
+    ids = {r["msg_id"] for r in rows}
+    return [m for m in inbox.messages if m["X-B2B-Mail-Id"] in ids]
+
+
+RFQ_SUBJECTS = {
+    "en": "Request for quotation {rfq} from {buyer}",
+    "zh-Hant": "來自 {buyer} 的詢價單 {rfq}",
+    "zh-Hans": "来自 {buyer} 的询价单 {rfq}",
+}
+
+
+async def test_an_rfq_mails_each_invited_supplier_once_in_its_language(
+    running: tuple[httpx.AsyncClient, Notifications, str], smtp: tuple[Inbox, int]
+) -> None:
+    client, notifications, _order_id = running
+    inbox, _port = smtp
+    harbor, jade = WORLD.suppliers[0], WORLD.suppliers[1]
+    assert harbor.language != jade.language
+    rfq_id = await issue_rfq(client, [harbor, jade])
+    rows = await settled(notifications, rfq_id, 2)
+    assert {(r["party_id"], r["status"]) for r in rows} == {
+        (str(harbor.supplier_id), "sent"),
+        (str(jade.supplier_id), "sent"),
+    }
+    mails = delivered(inbox, rows)
+    assert {m["X-B2B-Kind"] for m in mails} == {"rfq_received"}
+    by_address = {m["To"].addresses[0].addr_spec: m for m in mails}
+    assert len(mails) == 2
+    assert sorted(by_address) == sorted([harbor.contact_email, jade.contact_email])
+    buyer = WORLD.buyers[0].name
+    for supplier in (harbor, jade):
+        mail = by_address[supplier.contact_email]
+        assert mail["Content-Language"] == supplier.language
+        wanted = RFQ_SUBJECTS[supplier.language].format(rfq=short(rfq_id), buyer=buyer)
+        assert mail["Subject"] == wanted
+        text, html = text_of(mail), html_of(mail)
+        assert supplier.name in text
+        assert "Workshop and pantry supplies" in text
+        assert "Oolong tea for the canteen" in text
+        assert "Oolong tea for the canteen" in html
+        assert "GMT+08:00" in text, "the deadline in local time with its offset"
+        assert f"/portal/rfqs/{rfq_id}" in text
+        assert f"/portal/rfqs/{rfq_id}" in html
+    english = text_of(by_address[jade.contact_email])
+    assert f"{buyer} invites you to quote on request for quotation {short(rfq_id)}." in english
+    day = format_date(DEADLINE.date(), "medium", locale="en")
+    assert f"Answers due by: {day}, 9:07" in english
+
+    before = len(inbox.messages)
+    sourcing = next(d for d in notifications.dispatchers if d.source == "sourcing")
+    history = [r async for batch in _batches(sourcing.feed.store) for r in batch]  # type: ignore[attr-defined]
+    sourcing.positions[HANDLER] = 0  # as after a crash before the checkpoint was saved
+    await sourcing.dispatch(history)
+    await notifications.sender.send_due()
+    assert len(await notifications.store.mails(rfq_id)) == 2, "a redelivery queues nothing"
+    assert len(inbox.messages) == before
+
+
+async def test_a_supplier_who_switched_rfq_mail_off_gets_none(
+    running: tuple[httpx.AsyncClient, Notifications, str], smtp: tuple[Inbox, int]
+) -> None:
+    client, notifications, _order_id = running
+    inbox, _port = smtp
+    harbor, jade = WORLD.suppliers[0], WORLD.suppliers[1]
+    as_jade = {"X-Actor": f"supplier:{jade.supplier_id}"}
+    found = await client.get("/api/v1/notification-preferences", headers=as_jade)
+    assert {"kind": "rfq_received", "label": "A buyer invites you to quote", "enabled": True} in (
+        found.json()["kinds"]
+    )
+    off = {"kinds": {"rfq_received": False}}
+    changed = await client.put("/api/v1/notification-preferences", json=off, headers=as_jade)
+    assert changed.status_code == 200, changed.text
+    try:
+        rfq_id = await issue_rfq(client, [harbor, jade])
+        found = await settled(notifications, rfq_id, 2)
+        rows = {r["party_id"]: r for r in found}
+        assert rows[str(harbor.supplier_id)]["status"] == "sent"
+        skipped = rows[str(jade.supplier_id)]
+        assert (skipped["status"], skipped["last_error"]) == ("skipped", "switched off")
+        mails = delivered(inbox, found)
+        assert [m["To"].addresses[0].addr_spec for m in mails] == [harbor.contact_email]
+    finally:
+        on = {"kinds": {"rfq_received": True}}
+        await client.put("/api/v1/notification-preferences", json=on, headers=as_jade)
+
+
 async def test_a_redelivered_event_sends_nothing_again(
     running: tuple[httpx.AsyncClient, Notifications, str], smtp: tuple[Inbox, int]
 ) -> None:
@@ -230,5 +357,25 @@ async def test_mail_waits_for_a_refusing_server_and_respects_preferences(
         assert "overdue" in overdue["Subject"]
         assert "past its due date" in text_of(overdue)
         assert inbox.refused >= 2
+    finally:
+        await notifications.close()
+
+
+async def test_an_outbox_of_an_earlier_version_gains_the_recipient_column(tmp_path: Path) -> None:
+    with sqlite3.connect(tmp_path / "notifications.db") as earlier:
+        earlier.execute(
+            "CREATE TABLE mail_outbox (msg_id VARCHAR(36) PRIMARY KEY, kind VARCHAR(40) NOT NULL,"
+            " role VARCHAR(16) NOT NULL, order_id VARCHAR(36) NOT NULL,"
+            " event_id VARCHAR(36) NOT NULL, data TEXT NOT NULL, status VARCHAR(16) NOT NULL,"
+            " attempts INTEGER NOT NULL, created_at DATETIME NOT NULL,"
+            " next_attempt_at DATETIME NOT NULL, sent_at DATETIME, to_address VARCHAR(254),"
+            " subject VARCHAR(500), last_error VARCHAR(500))"
+        )
+    notifications = Notifications(tmp_path, SmtpTransport("127.0.0.1", 9))
+    try:
+        store = await notifications.ready()
+        rfq_id, supplier = str(uuid.uuid4()), str(uuid.uuid4())
+        assert await store.enqueue("rfq_received", "supplier", rfq_id, "e", {}, party_id=supplier)
+        assert [r["party_id"] for r in await store.mails(rfq_id)] == [supplier]
     finally:
         await notifications.close()
