@@ -319,7 +319,9 @@ def timeline_line(entry: dict[str, Any]) -> str:
 
 
 def short(value: Any) -> str:
-    return str(value or "")[:8]
+    """An id as people read it: its last 8 hex digits. A uuid7 begins with its time, so ids made
+    within a minute share their first digits; the last ones are random."""
+    return str(value or "").replace("-", "")[-8:]
 
 
 templates.env.filters.update(

@@ -45,8 +45,9 @@ _ENV = _environment()
 
 
 def short(identifier: str) -> str:
-    """The first eight characters of an id, as people quote it: ``1F3A9C02``."""
-    return identifier.replace("-", "")[:8].upper()
+    """The last eight hex digits of an id, as people quote it (``1F3A9C02``), as the portal
+    shows it: a uuid7 begins with its time, so ids made within a minute share their first."""
+    return identifier.replace("-", "")[-8:].upper()
 
 
 def language_of(tag: str | None) -> i18n.Language:

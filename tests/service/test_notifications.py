@@ -92,7 +92,7 @@ async def running(
 
 
 def mails_of(inbox: Inbox, order_id: str) -> list[Any]:
-    return [m for m in inbox.messages if order_id.replace("-", "")[:8].upper() in m["Subject"]]
+    return [m for m in inbox.messages if order_id.replace("-", "")[-8:].upper() in m["Subject"]]
 
 
 async def test_an_orders_mails_arrive_once_each_in_the_parties_language(

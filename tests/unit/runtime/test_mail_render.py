@@ -10,7 +10,7 @@ import pytest
 from runtime.notifications.kinds import BY_NAME, KINDS
 from runtime.notifications.render import render, short
 
-ORDER_ID = "1f3a9c02-0000-4000-8000-000000000001"
+ORDER_ID = "00000001-0000-4000-8000-00001f3a9c02"
 DATA: dict[str, Any] = {
     "order_id": ORDER_ID,
     "invoice_id": "a7b8c9d0-0000-4000-8000-000000000002",
@@ -37,7 +37,7 @@ VALUES = {
     "data": DATA,
     "link": f"http://127.0.0.1:8000/portal/orders/{ORDER_ID}",
 }
-RFQ_ID = "5b2e7c10-0000-4000-8000-000000000003"
+RFQ_ID = "00000003-0000-4000-8000-00005b2e7c10"
 RFQ_DATA: dict[str, Any] = {
     "rfq_id": RFQ_ID,
     "buyer_id": "0c1d2e3f-0000-4000-8000-000000000004",
