@@ -19,6 +19,7 @@ from sqlalchemy import (
     Table,
     Text,
     bindparam,
+    func,
     select,
     update,
 )
@@ -192,6 +193,16 @@ class MailStore:
         )
         async with self.database.connect() as conn:
             return [dict(r) for r in (await conn.execute(query)).mappings().all()]
+
+    async def due_count(self, now: datetime) -> int:
+        """How many mails are due now and not yet sent (the sender's backlog)."""
+        query = (
+            select(func.count())
+            .select_from(outbox)
+            .where(outbox.c.status.in_(("pending", "retrying")), outbox.c.next_attempt_at <= now)
+        )
+        async with self.database.connect() as conn:
+            return int((await conn.execute(query)).scalar() or 0)
 
     async def lookup_party(self, party_id: str) -> dict[str, Any] | None:
         async with self.database.connect() as conn:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from email.message import EmailMessage
+from email.message import Message
 from pathlib import Path
 from typing import Protocol
 
@@ -17,7 +17,7 @@ class Undeliverable(Exception):
 
 
 class Transport(Protocol):
-    async def send(self, message: EmailMessage) -> None: ...
+    async def send(self, message: Message) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class SmtpTransport:
     starttls: bool = False
     timeout: float = 30.0
 
-    async def send(self, message: EmailMessage) -> None:
+    async def send(self, message: Message) -> None:
         try:
             await aiosmtplib.send(
                 message,
@@ -50,7 +50,7 @@ class DirectoryTransport:
 
     directory: Path
 
-    async def send(self, message: EmailMessage) -> None:
+    async def send(self, message: Message) -> None:
         name = f"{message['X-B2B-Queued']}-{message['X-B2B-Mail-Id']}.eml"
         await asyncio.to_thread(self._write, name, bytes(message))
 

@@ -7,6 +7,7 @@ system at scrape time (store heads, consumer positions, dead-letter tables).
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
@@ -60,13 +61,21 @@ class Metrics:
             "b2b_units_of_work", "Units of work (commands, batches) the writer has run",
             ["service"], registry=r,
         )  # fmt: skip
+        self.mail_lag = Gauge(
+            "b2b_mail_feed_lag", "Events the mail outbox has still to read", ["source"],
+            registry=r,
+        )  # fmt: skip
+        self.mail_due = Gauge(
+            "b2b_mail_due", "Mails due now and not yet handed to the mail server", registry=r
+        )
         self.writer_seconds = Gauge(
             "b2b_writer_cpu_seconds", "CPU time a service's writer spent in units of work",
             ["service"], registry=r,
         )  # fmt: skip
 
-    async def observe(self, system: Any) -> None:
-        """Refresh the gauges from a running system (its services, consumers and runners)."""
+    async def observe(self, system: Any, notifications: Any = None) -> None:
+        """Refresh the gauges from a running system (its services, consumers and runners) and
+        its mail outbox, when it sends mail."""
         heads: dict[str, int] = {}
         for name, store in system.stores.items():
             heads[name] = await store.head_position()
@@ -86,6 +95,11 @@ class Metrics:
             self.commits.labels(name).set(engine.commits)
             self.units.labels(name).set(engine.units)
             self.writer_seconds.labels(name).set(engine.busy_seconds)
+        if notifications is not None:
+            for dispatcher in notifications.dispatchers:
+                lag = max(0, heads.get(dispatcher.source, 0) - dispatcher.position)
+                self.mail_lag.labels(dispatcher.source).set(lag)
+            self.mail_due.set(await notifications.store.due_count(datetime.now(UTC)))
 
 
 def route_template(scope: Scope) -> str:
@@ -145,7 +159,8 @@ def install_metrics(app: FastAPI) -> Metrics:
     async def prometheus(request: Request) -> Response:
         system = getattr(request.app.state, "system", None)
         if system is not None:
-            await metrics.observe(system)
+            notifications = getattr(request.app.state, "notifications", None)
+            await metrics.observe(system, notifications)
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     return metrics
