@@ -95,7 +95,7 @@ class Metrics:
             self.commits.labels(name).set(engine.commits)
             self.units.labels(name).set(engine.units)
             self.writer_seconds.labels(name).set(engine.busy_seconds)
-        if notifications is not None:
+        if notifications is not None and notifications.dispatchers:  # started
             for dispatcher in notifications.dispatchers:
                 lag = max(0, heads.get(dispatcher.source, 0) - dispatcher.position)
                 self.mail_lag.labels(dispatcher.source).set(lag)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, TypeGuard
 
-from sqlalchemy import Boolean, Column, Integer, MetaData, String, Table, select, tuple_
+from sqlalchemy import BigInteger, Boolean, Column, Integer, MetaData, String, Table, select, tuple_
 
 from shared.events.envelope import Envelope
 from shared.events.inventory import (
@@ -30,6 +30,7 @@ class StockLevels(FoldingProjection):
     """On hand, reserved and available per SKU per warehouse (GET /stock)."""
 
     name = "stock_levels"
+    version = 2  # on_hand and reserved widened to 64 bits
     sources = ("inventory",)
     event_types = (
         StockReceived,
@@ -45,8 +46,10 @@ class StockLevels(FoldingProjection):
             metadata,
             Column("sku", String(64), primary_key=True),
             Column("warehouse_id", String(36), primary_key=True),
-            Column("on_hand", Integer, nullable=False),
-            Column("reserved", Integer, nullable=False),
+            # Sums of deltas: each is bounded, a long history of them is not (int32 would
+            # overflow on PostgreSQL long before any real stock does).
+            Column("on_hand", BigInteger, nullable=False),
+            Column("reserved", BigInteger, nullable=False),
             Column("threshold", Integer, nullable=True),
             Column("reorder_quantity", Integer, nullable=True),
             Column("low", Boolean, nullable=False),
