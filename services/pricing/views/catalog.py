@@ -12,7 +12,18 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Boolean, Column, Integer, MetaData, String, Table, Text, delete, update
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    delete,
+    update,
+)
 
 from services.pricing.domain.book import coupon_key
 from shared.events import inventory, order, pricing
@@ -155,8 +166,9 @@ def _stock(table: TableOf) -> dict[str, Table]:
             "pricing_stock",
             _id("warehouse_id"),
             _id("sku"),
-            Column("on_hand", Integer, nullable=False),
-            Column("reserved", Integer, nullable=False),
+            # Sums of bounded deltas: 64 bits, or a long history overflows int32 on PostgreSQL.
+            Column("on_hand", BigInteger, nullable=False),
+            Column("reserved", BigInteger, nullable=False),
         ),
     }
 
@@ -170,7 +182,7 @@ class Catalog(FoldingProjection):
     """Products with their terms and the stock of the supplier's warehouses."""
 
     name = "pricing_catalog"
-    version = 2
+    version = 3  # stock sums widened to 64 bits
     sources = ("pricing", "order", "inventory")
     event_types = (
         pricing.ProductRegistered,
