@@ -11,7 +11,9 @@ from enum import StrEnum
 
 class OrderStatus(StrEnum):
     PLACED = "placed"
-    """Placed: pricing and stock are being worked out."""
+    """Placed: pricing, stock and credit are being worked out."""
+    ON_HOLD = "on_hold"
+    """Held before reaching the supplier: the buyer's credit does not cover it."""
     BACKORDERED = "backordered"
     AWAITING_CONFIRMATION = "awaiting_confirmation"
     AMENDMENT_PROPOSED = "amendment_proposed"
