@@ -1,6 +1,6 @@
 """The kinds of mail the platform sends, which event sends each, and to whom.
 
-"Order held" and "RFQ received" are not here: no service records such an event yet."""
+"RFQ received" is not here: no service records such an event yet."""
 
 from __future__ import annotations
 
@@ -32,6 +32,10 @@ KINDS: tuple[Kind, ...] = (
          N_("Order %(order)s placed"), N_("An order is placed")),
     Kind("order_confirmed", "order", "OrderConfirmed", ("buyer",),
          N_("Order %(order)s confirmed"), N_("An order is confirmed")),
+    Kind("order_held", "order", "OrderHeld", ("buyer", "supplier"),
+         N_("Order %(order)s on hold"), N_("An order is held for its credit")),
+    Kind("order_released", "order", "OrderReleased", ("buyer", "supplier"),
+         N_("Order %(order)s released"), N_("A held order is released")),
     Kind("order_shipped", "logistics", "Shipped", ("buyer",),
          N_("Order %(order)s shipped"), N_("A shipment leaves the warehouse")),
     Kind("shipment_delayed", "logistics", "ShipmentDelayed", ("buyer", "supplier"),

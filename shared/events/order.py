@@ -311,12 +311,15 @@ class OrderCreditSecured(DomainEvent):
 
 
 class OrderHeld(DomainEvent):
-    """The order waits before reaching its supplier: the buyer's credit does not cover it."""
+    """The order waits before reaching its supplier: the buyer's credit does not cover it
+    (both parties named, so their webhooks hear of it)."""
 
     event_type: ClassVar[str] = "OrderHeld"
     schema_version: ClassVar[int] = 1
 
     order_id: UUID
+    buyer_id: UUID
+    supplier_id: UUID
     code: CreditHoldCode
     reason: Text
     figures: CreditFigures
@@ -330,6 +333,8 @@ class OrderReleased(DomainEvent):
     schema_version: ClassVar[int] = 1
 
     order_id: UUID
+    buyer_id: UUID
+    supplier_id: UUID
     reason: Text
     released_by: Party
 

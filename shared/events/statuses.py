@@ -33,11 +33,13 @@ TERMINAL = frozenset({OrderStatus.COMPLETED, OrderStatus.REJECTED, OrderStatus.C
 """Statuses an order never leaves."""
 
 SUPPLIER_QUEUE = (
+    OrderStatus.ON_HOLD,
     OrderStatus.AWAITING_CONFIRMATION,
     OrderStatus.AMENDMENT_PROPOSED,
     OrderStatus.AWAITING_PREPAYMENT,
 )
-"""Statuses that keep an order in its supplier's work queue."""
+"""Statuses that keep an order in its supplier's work queue (a held one waits for its release
+or a raised limit: it cannot be confirmed)."""
 
 FULFILMENT = (
     OrderStatus.CONFIRMED,

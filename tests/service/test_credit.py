@@ -161,7 +161,29 @@ async def test_an_order_over_the_limit_is_held_then_released_by_the_supplier(wor
     queue = await world.client.get(
         f"/api/v1/suppliers/{world.supplier.supplier_id}/queue", headers=as_supplier(world)
     )
-    assert order_id not in queue.text  # the supplier's queue never saw it
+    [waiting] = [o for o in queue.json() if o["order_id"] == order_id]
+    assert waiting["status"] == "on_hold"  # to release or reject, never to confirm
+    confirm = await world.client.post(
+        f"/api/v1/orders/{order_id}/confirm", json={}, headers=as_supplier(world)
+    )
+    assert confirm.status_code == 409, confirm.text
+    foreign = await world.client.post(
+        f"/api/v1/orders/{order_id}/release",
+        json={"reason": "not mine"},
+        headers={"X-Actor": f"supplier:{uuid4()}"},
+    )
+    assert foreign.status_code == 404, foreign.text  # another supplier's hold: not even seen
+    by_buyer = await world.client.post(
+        f"/api/v1/orders/{order_id}/release",
+        json={"reason": "let me"},
+        headers={"X-Actor": f"buyer:{buyer.buyer_id}"},
+    )
+    assert by_buyer.status_code == 403, by_buyer.text
+    blank = await world.client.post(
+        f"/api/v1/orders/{order_id}/release", json={"reason": ""}, headers=as_supplier(world)
+    )
+    assert blank.status_code == 422
+    assert blank.json()["errors"][0]["field"] == "reason"
     release = await world.client.post(
         f"/api/v1/orders/{order_id}/release",
         json={"reason": "known customer, paying this week"},

@@ -201,7 +201,7 @@ def _fold(row: dict[str, Any], event: object, at: str) -> None:
         case OrderBackordered():
             row["status"] = OrderStatus.BACKORDERED
         case OrderHeld():
-            row["status"] = OrderStatus.ON_HOLD
+            row.update(status=OrderStatus.ON_HOLD, waiting_since=at)
         case OrderReleased() if row["status"] == OrderStatus.ON_HOLD:
             row["status"] = OrderStatus.PLACED
         case OrderAmendmentProposed():

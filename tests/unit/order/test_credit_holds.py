@@ -20,7 +20,9 @@ from shared.events.order import (
 )
 from shared.events.values import CreditFigures, CreditHoldCode, Party
 from shared.service.testing import Scenario
-from tests.unit.order.builders import AGREED, ORDER, eur, placed, ready
+from tests.unit.order.builders import AGREED, BUYER, ORDER, SUPPLIER, eur, placed, ready
+
+PARTIES = {"order_id": ORDER, "buyer_id": BUYER, "supplier_id": SUPPLIER}
 
 RECORDED = OrderPricingRecorded(order_id=ORDER, lines=AGREED, total=eur("30.00"))
 SECURED = OrderStockSecured(order_id=ORDER)
@@ -33,7 +35,7 @@ FIGURES = CreditFigures(
 )
 REFUSED = RecordCreditRefused(CreditHoldCode.LIMIT_EXCEEDED, "over the limit", FIGURES)
 HELD = OrderHeld(
-    order_id=ORDER, code=CreditHoldCode.LIMIT_EXCEEDED, reason="over the limit", figures=FIGURES
+    **PARTIES, code=CreditHoldCode.LIMIT_EXCEEDED, reason="over the limit", figures=FIGURES
 )
 
 
@@ -53,15 +55,13 @@ def test_a_held_order_does_not_become_ready_when_its_stock_arrives() -> None:
 def test_the_supplier_releases_a_held_order_and_it_reaches_the_queue() -> None:
     release = ReleaseOrder("known customer", Party.SUPPLIER)
     scenario().given(placed(), RECORDED, SECURED, HELD).when(release).then(
-        OrderReleased(order_id=ORDER, reason="known customer", released_by=Party.SUPPLIER),
+        OrderReleased(**PARTIES, reason="known customer", released_by=Party.SUPPLIER),
         ready(),
     )
 
 
 def test_credit_that_fits_later_releases_the_held_order() -> None:
-    released = OrderReleased(
-        order_id=ORDER, reason="credit now available", released_by=Party.SYSTEM
-    )
+    released = OrderReleased(**PARTIES, reason="credit now available", released_by=Party.SYSTEM)
     scenario().given(placed(), RECORDED, SECURED, HELD).when(RecordCreditReserved()).then(
         released, ready()
     )
