@@ -322,3 +322,17 @@ async def overdue_invoice(world: World, buyer: Buyer) -> str:
         what="receivable",
     )
     return str(invoice_id)
+
+
+async def test_a_supplier_sets_no_credit_rules_for_another_supplier(world: World) -> None:
+    buyer = world.buyer()
+    stranger = {"X-Actor": f"supplier:{uuid4()}"}
+    base = f"/api/v1/credit-limits/{world.supplier.supplier_id}/{buyer.buyer_id}"
+    limit = {"limit": {"amount": "5.00", "currency": CURRENCY}}
+    assert (await world.client.put(base, json=limit, headers=stranger)).status_code == 403
+    block = {"grace_days": 3}
+    answer = await world.client.put(f"{base}/overdue-block", json=block, headers=stranger)
+    assert answer.status_code == 403
+    other_buyer = {"X-Actor": f"buyer:{buyer.buyer_id}"}
+    answer = await world.client.put(f"{base}/overdue-block", json=block, headers=other_buyer)
+    assert answer.status_code == 403
