@@ -97,7 +97,8 @@ def reserve(command: ReserveCredit, state: Account, now: datetime) -> list[Domai
 
 
 def release(command: ReleaseCredit, state: Account) -> list[DomainEvent]:
-    """Down to ``keep``; a held order leaves the queue (nothing was reserved for it)."""
+    """Down to ``keep`` (up to it, for a confirmation above the reservation); a held order
+    leaves the queue (nothing was reserved for it)."""
     ids = {"supplier_id": command.supplier_id, "buyer_id": command.buyer_id}
     held = state.held_amount(command.order_id)
     if held is not None:
@@ -107,6 +108,18 @@ def release(command: ReleaseCredit, state: Account) -> list[DomainEvent]:
         ]
     current = state.reserved.get(command.order_id)
     keep = Decimal(0) if command.keep is None else command.keep.amount
+    if current is not None and command.keep is not None and current < keep:
+        # Confirmed for more than was reserved (an amendment raised it): the supplier took
+        # that risk when it confirmed, so the reservation follows, past the limit if need be.
+        return [
+            CreditReserved(
+                **ids,
+                order_id=command.order_id,
+                amount=command.keep,
+                figures=figures(state, command.keep),
+                overridden=True,
+            )
+        ]
     if current is None or current <= keep:
         return []
     currency = command.keep.currency if command.keep else _currency(state)

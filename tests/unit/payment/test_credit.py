@@ -200,3 +200,11 @@ def test_releasing_a_held_order_takes_it_off_the_queue() -> None:
         .then_events()
     )
     assert account_decider.fold([*history, event]).held == ()  # type: ignore[list-item]
+
+
+def test_confirming_for_more_than_was_reserved_reserves_the_confirmed_total() -> None:
+    more = ReleaseCredit(SUPPLIER, BUYER, A, CreditReleaseCause.CONFIRMED_LOWER, keep=eur("120"))
+    [event] = scenario().given(LIMIT, reserved(A, "60")).when(more).then_events()
+    assert isinstance(event, CreditReserved)
+    assert event.overridden
+    assert account_decider.fold([LIMIT, reserved(A, "60"), event]).reserved_total == 120
