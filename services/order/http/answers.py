@@ -569,6 +569,7 @@ class OrderDetailState(Answer):
     total: Amount | None = None
     priced: bool | None = None
     stock_secured: bool | None = None
+    credit: Literal["unchecked", "requested", "secured", "held"] | None = None
     discount: Amount | None = None
     pending_proposal: str | None = None
     pending_changes: list[OrderDetailNegotiationChange] | None = None
