@@ -72,6 +72,8 @@ CODES = {
     # order and shipment statuses
     "placed": N_("Placed"),
     "on_hold": N_("On hold"),
+    "limit_exceeded": N_("over the credit limit"),
+    "overdue_invoices": N_("invoices overdue"),
     "awaiting_confirmation": N_("Awaiting confirmation"),
     "backordered": N_("Back-ordered"),
     "amendment_proposed": N_("Amendment proposed"),

@@ -92,11 +92,11 @@ _LINES: dict[type[DomainEvent], Callable[[Any], Line]] = {
     order.OrderPricingRecorded: lambda e: (N_("prices recorded on the order"), {}),
     order.OrderStockSecured: lambda e: (N_("stock secured for every line"), {}),
     order.OrderHeld: lambda e: (
-        N_("on hold: %(reason)s (available credit %(available_money)s)")
+        N_("on hold: %(hold_code)s, available credit %(available_money)s")
         if e.figures.available is not None
-        else N_("on hold: %(reason)s"),
+        else N_("on hold: %(hold_code)s"),
         {
-            "reason": e.reason,
+            "hold_code": e.code.value,
             **(
                 {"available_money": e.figures.available.model_dump(mode="json")}
                 if e.figures.available is not None
