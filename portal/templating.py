@@ -31,6 +31,7 @@ templates = install_gettext(Jinja2Templates(directory=HERE / "templates"))
 
 STATUS_TONES = {
     "placed": "info",
+    "on_hold": "bad",
     "awaiting_confirmation": "warn",
     "backordered": "warn",
     "amendment_proposed": "warn",
@@ -70,6 +71,9 @@ TERMINAL = STATUS_TERMINAL
 CODES = {
     # order and shipment statuses
     "placed": N_("Placed"),
+    "on_hold": N_("On hold"),
+    "limit_exceeded": N_("over the credit limit"),
+    "overdue_invoices": N_("invoices overdue"),
     "awaiting_confirmation": N_("Awaiting confirmation"),
     "backordered": N_("Back-ordered"),
     "amendment_proposed": N_("Amendment proposed"),

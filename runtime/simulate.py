@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 
 from runtime.credentials import Credentials
-from runtime.demo_data import Buyer, DemoWorld, Product, Supplier
+from runtime.demo_data import CURRENCY, Buyer, DemoWorld, Product, Supplier
 
 SCENARIOS: dict[str, float] = {
     "happy": 0.55,
@@ -27,6 +27,7 @@ SCENARIOS: dict[str, float] = {
     "amend_decline": 0.06,
     "partial_acceptance": 0.10,
     "out_of_stock": 0.05,
+    "credit_hold": 0.05,
 }
 EXPECTED_FINAL = {
     "happy": "completed",
@@ -36,7 +37,11 @@ EXPECTED_FINAL = {
     "amend_decline": "completed",
     "partial_acceptance": "completed",
     "out_of_stock": "rejected",
+    "credit_hold": "completed",
 }
+HOLD_LIMIT = "0.01"
+"""The credit limit the held path sets for its buyer: every order of that buyer is then held
+until its supplier releases it (the other paths never order for that buyer)."""
 OPERATIONS = "operations:simulator"
 LONG_POLL_SECONDS = 10.0
 """How long one GET may wait for an order to change before the simulator asks again."""
@@ -54,6 +59,8 @@ class OrderRun:
     placed_at: float = 0.0
     confirmed_after: float | None = None
     completed_after: float | None = None
+    held: bool = False
+    released: bool = False
     error: str | None = None
 
 
@@ -84,6 +91,8 @@ class Summary:
             "scenarios": dict(Counter(r.scenario for r in self.runs)),
             "as_expected": self.orders - len(unexpected),
             "unexpected": unexpected[:20],
+            "held": sum(r.held for r in self.runs),
+            "released": sum(r.released for r in self.runs),
             "place_to_confirmed_ms": _percentiles(confirmed),
             "place_to_completed_ms": _percentiles(completed),
         }
@@ -213,9 +222,40 @@ class Lifecycle:
     def _pick(self, supplier: Supplier, count: int) -> list[Product]:
         return self.rng.sample(supplier.products, count)
 
+    def _buyer(self, scenario: str) -> Buyer:
+        """The held path orders for the last buyer alone, every other path for the rest."""
+        buyers = self.world.buyers
+        if len(buyers) < 2:
+            return buyers[0]
+        return buyers[-1] if scenario == "credit_hold" else self.rng.choice(buyers[:-1])
+
+    async def _hold_credit(self, supplier: Supplier, buyer: Buyer, currency: str) -> None:
+        path = f"/api/v1/credit-limits/{supplier.supplier_id}/{buyer.buyer_id}"
+        body = {"limit": _money(HOLD_LIMIT, currency)}
+        await self._call("PUT", path, f"supplier:{supplier.supplier_id}", body)
+
+    async def _release(self, run: OrderRun, order: Any, supplier: Supplier) -> Any:
+        """The held path: its supplier releases it, saying why."""
+        if run.scenario != "credit_hold":
+            raise SimulationError(f"order {run.order_id} held: {order.get('hold')}")
+        run.held = True
+        await self._call(
+            "POST",
+            f"/api/v1/orders/{run.order_id}/release",
+            f"supplier:{supplier.supplier_id}",
+            {"reason": "long-standing customer; payment promised"},
+            **{"If-Match": f'"{order["version"]}"'},
+        )
+        run.released = True
+        return await self._await_order(
+            run.order_id, "until_status=awaiting_confirmation&until_status=rejected", "release"
+        )
+
     async def run(self, run: OrderRun) -> OrderRun:
         supplier = self.rng.choice(self.world.suppliers)
-        buyer = self.rng.choice(self.world.buyers)
+        buyer = self._buyer(run.scenario)
+        if run.scenario == "credit_hold":
+            await self._hold_credit(supplier, buyer, CURRENCY)
         products = self._pick(supplier, self.rng.randint(1, 3))
         lines = [
             {"sku": p.sku, "quantity": p.min_order_qty * self.rng.randint(1, 3)} for p in products
@@ -239,9 +279,11 @@ class Lifecycle:
         order = await self._await_order(
             run.order_id,
             "until_status=awaiting_confirmation&until_status=confirmed"
-            "&until_status=awaiting_prepayment&until_status=rejected",
+            "&until_status=awaiting_prepayment&until_status=rejected&until_status=on_hold",
             "pricing and reservation",
         )
+        if order["status"] == "on_hold":
+            order = await self._release(run, order, supplier)
         if order["status"] == "rejected":
             return self._finish(run, order)
         last = await self._negotiate(run, order, supplier, buyer)

@@ -7,12 +7,12 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from portal.backend import ApiError
 from portal.cart import cart_of, save
-from portal.deps import BuyerPage, Page, PageDep, SupplierPage
+from portal.deps import BuyerPage, Page, PageDep, SupplierPage, role
 from portal.i18n import _
 from portal.pages.orders import back_to, demo_deliveries, render_order
 from portal.session import CsrfChecked
@@ -21,6 +21,7 @@ router = APIRouter(dependencies=[CsrfChecked])
 Reason = Annotated[str, Form(min_length=1, max_length=500)]
 SETTLE_SECONDS = 5.0
 Version = Annotated[int | None, Form()]
+ReleasingPage = Annotated[Page, Depends(role("supplier", "operations"))]
 
 
 async def failed(page: Page, order_id: str, error: ApiError) -> Response:
@@ -57,6 +58,19 @@ async def reject(
     except ApiError as error:
         return await failed(page, order_id, error)
     return back_to(order_id, _("Order rejected; the buyer sees your reason."), result)
+
+
+@router.post("/orders/{order_id}/release")
+async def release(
+    page: ReleasingPage, order_id: str, reason: Reason, version: Version = None
+) -> Response:
+    try:
+        result = await page.api.post(
+            f"/api/v1/orders/{order_id}/release", {"reason": reason}, if_match=version
+        )
+    except ApiError as error:
+        return await failed(page, order_id, error)
+    return back_to(order_id, _("Order released; it goes on to the supplier's queue."), result)
 
 
 @router.post("/orders/{order_id}/cancel")

@@ -32,6 +32,7 @@ STATUS_FILTERS = (
 STEPS = ("placed", "confirmed", "shipped", "delivered", "accepted", "invoiced", "completed")
 REACHED = {
     OrderStatus.PLACED: 0,
+    OrderStatus.ON_HOLD: 0,
     OrderStatus.AWAITING_CONFIRMATION: 0,
     OrderStatus.BACKORDERED: 0,
     OrderStatus.AMENDMENT_PROPOSED: 0,

@@ -26,7 +26,16 @@ MAX_AGE = timedelta(hours=24)
 """Older events build the directory but send no mail (a first start on a long history)."""
 
 FOLLOWED: dict[str, frozenset[str]] = {
-    "order": frozenset({"BuyerRegistered", "SupplierRegistered", "OrderPlaced", "OrderConfirmed"}),
+    "order": frozenset(
+        {
+            "BuyerRegistered",
+            "SupplierRegistered",
+            "OrderPlaced",
+            "OrderConfirmed",
+            "OrderHeld",
+            "OrderReleased",
+        }
+    ),
     "logistics": frozenset({"Shipped", "ShipmentDelayed", "Delivered"}),
     "payment": frozenset({"InvoiceIssued", "PaymentSettled"}),
     "sourcing": frozenset({"RfqIssued"}),

@@ -1,6 +1,4 @@
-"""The kinds of mail the platform sends, which event sends each, and to whom.
-
-"Order held" is not here: no service records such an event yet."""
+"""The kinds of mail the platform sends, which event sends each, and to whom."""
 
 from __future__ import annotations
 
@@ -37,6 +35,10 @@ KINDS: tuple[Kind, ...] = (
          N_("Order %(order)s placed"), N_("An order is placed")),
     Kind("order_confirmed", "order", "OrderConfirmed", ("buyer",),
          N_("Order %(order)s confirmed"), N_("An order is confirmed")),
+    Kind("order_held", "order", "OrderHeld", ("buyer", "supplier"),
+         N_("Order %(order)s on hold"), N_("An order is held for its credit")),
+    Kind("order_released", "order", "OrderReleased", ("buyer", "supplier"),
+         N_("Order %(order)s released"), N_("A held order is released")),
     Kind("order_shipped", "logistics", "Shipped", ("buyer",),
          N_("Order %(order)s shipped"), N_("A shipment leaves the warehouse")),
     Kind("shipment_delayed", "logistics", "ShipmentDelayed", ("buyer", "supplier"),

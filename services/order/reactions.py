@@ -29,6 +29,8 @@ from .domain.commands import (
     Command,
     PlaceOrder,
     RecordBackorder,
+    RecordCreditRefused,
+    RecordCreditReserved,
     RecordGoodsResolution,
     RecordInvoice,
     RecordPricing,
@@ -89,6 +91,10 @@ def _command(event: Any, rule: AutoConfirmRule | None) -> Command | None:
             )
         case payment.PaymentSettled():
             return RecordInvoice(event.invoice_id, InvoiceStage.SETTLED, event.amount)
+        case payment.CreditReserved():
+            return RecordCreditReserved(auto_confirm=rule)
+        case payment.CreditReservationRefused():
+            return RecordCreditRefused(event.code, event.reason, event.figures)
     return None
 
 
@@ -108,9 +114,14 @@ FOLLOWED: dict[str, tuple[type[DomainEvent], ...]] = {
         logistics.ReturnAuthorized,
         logistics.ReturnReceived,
     ),
-    "payment": (payment.InvoiceIssued, payment.PaymentSettled),
+    "payment": (
+        payment.InvoiceIssued,
+        payment.PaymentSettled,
+        payment.CreditReserved,
+        payment.CreditReservationRefused,
+    ),
 }
-_NEEDS_RULE = (pricing.OrderPriced, inventory.StockReserved)
+_NEEDS_RULE = (pricing.OrderPriced, inventory.StockReserved, payment.CreditReserved)
 
 
 def _placements(event: Any) -> list[PlaceOrder]:

@@ -12,9 +12,13 @@ from services.payment.domain.billing import invoice_lines, prepayment_id_for
 from services.payment.domain.commands import (
     AccountCommand,
     InvoiceCommand,
+    InvoiceCredit,
     IssueCreditNote,
     IssueInvoice,
     IssueRefund,
+    ReleaseCredit,
+    RepayCredit,
+    ReserveCredit,
 )
 from services.payment.domain.state import Account, Invoice, account_id
 from services.payment.views.ledger import Ledger
@@ -26,8 +30,21 @@ from shared.events.logistics import (
     Remedy,
     ReturnReceived,
 )
-from shared.events.order import OrderCancelled, OrderConfirmed
-from shared.events.values import OrderLine, PaymentTerms
+from shared.events.order import (
+    OrderCancelled,
+    OrderCompleted,
+    OrderConfirmed,
+    OrderPricingRecorded,
+    OrderRejected,
+    OrderReleased,
+)
+from shared.events.payment import (
+    CreditNoteIssued,
+    CreditReleaseCause,
+    InvoiceIssued,
+    PaymentSettled,
+)
+from shared.events.values import OrderLine, Party, PaymentTerms
 from shared.service.context import CommandContext
 from shared.service.policy import Policy
 from shared.service.repository import Repository
@@ -47,8 +64,108 @@ def reactions(
     invoices: Repository[InvoiceCommand, Invoice],
     accounts: Repository[AccountCommand, Account],
 ) -> list[Policy]:
-    """Invoicing: one policy per followed service (orders, logistics)."""
-    return Invoicing(ledger, engine, invoices, accounts).policies()
+    """Invoicing: one policy per followed service (orders, logistics); credit: reservations
+    from the order's facts, receivables from payment's own invoices."""
+    return [
+        *Invoicing(ledger, engine, invoices, accounts).policies(),
+        *Credit(ledger, engine, invoices, accounts).policies(),
+    ]
+
+
+CREDIT = "payment.credit"
+
+
+class Credit:
+    """The account's credit follows each order: reserved when priced (or held), released when
+    the order ends or is confirmed for less, receivable once invoiced, free once paid."""
+
+    def __init__(
+        self,
+        ledger: Ledger,
+        engine: Database,
+        invoices: Repository[InvoiceCommand, Invoice],
+        accounts: Repository[AccountCommand, Account],
+    ):
+        self.ledger = ledger
+        self.engine = engine
+        self.invoices = invoices
+        self.accounts = accounts
+
+    def policies(self) -> list[Policy]:
+        return [
+            Policy(
+                CREDIT + ".orders",
+                "order",
+                {
+                    OrderPricingRecorded,
+                    OrderReleased,
+                    OrderConfirmed,
+                    OrderCancelled,
+                    OrderRejected,
+                    OrderCompleted,
+                },
+                self.on_order,
+            ),
+            Policy(
+                CREDIT + ".invoices",
+                "payment",
+                {InvoiceIssued, PaymentSettled, CreditNoteIssued},
+                self.on_invoice,
+            ),
+        ]
+
+    async def on_order(self, envelope: Envelope) -> None:
+        order_id: UUID = envelope.event.order_id  # type: ignore[attr-defined]
+        order = await self.ledger.order(self.engine, order_id)
+        if order is None:
+            log.warning("credit: order unknown to payment", order_id=str(order_id))
+            return
+        parties = (order.supplier_id, order.buyer_id)
+        command = _credit_command(envelope.event, *parties)
+        if command is not None:
+            context = CommandContext.reaction(CREDIT, envelope.event_id, order_id)
+            await self.accounts.handle(account_id(*parties), command, context)
+
+    async def on_invoice(self, envelope: Envelope) -> None:
+        event = envelope.event
+        if isinstance(event, InvoiceIssued):
+            issued = event
+        else:
+            found = (await self.invoices.load(event.invoice_id)).state.issued  # type: ignore[attr-defined]
+            if found is None:
+                return
+            issued = found
+        parties = (issued.supplier_id, issued.buyer_id)
+        ids = {"order_id": issued.order_id, "invoice_id": issued.invoice_id}
+        command: AccountCommand
+        if isinstance(event, InvoiceIssued):
+            command = InvoiceCredit(*parties, **ids, amount=event.total, due_on=event.due_on)
+        else:
+            command = RepayCredit(*parties, **ids, amount=event.amount)  # type: ignore[attr-defined]
+        context = CommandContext.reaction(CREDIT, envelope.event_id, issued.order_id)
+        await self.accounts.handle(account_id(*parties), command, context)
+
+
+_ENDINGS = {
+    OrderCancelled: CreditReleaseCause.CANCELLED,
+    OrderRejected: CreditReleaseCause.REJECTED,
+    OrderCompleted: CreditReleaseCause.COMPLETED,
+}
+
+
+def _credit_command(event: Any, supplier_id: UUID, buyer_id: UUID) -> AccountCommand | None:
+    """The account command an order's fact asks for."""
+    ids = (supplier_id, buyer_id, event.order_id)
+    match event:
+        case OrderPricingRecorded(total=total):
+            return ReserveCredit(*ids, amount=total)
+        case OrderReleased(released_by=by) if by is not Party.SYSTEM:
+            return ReserveCredit(*ids, amount=None, force=True)
+        case OrderConfirmed(total=total):
+            return ReleaseCredit(*ids, CreditReleaseCause.CONFIRMED_LOWER, keep=total)
+        case OrderCancelled() | OrderRejected() | OrderCompleted():
+            return ReleaseCredit(*ids, _ENDINGS[type(event)])
+    return None
 
 
 class Invoicing:

@@ -14,6 +14,8 @@ from shared.events.upcasting import Upcaster
 from shared.events.values import (
     AgreedLine,
     Code,
+    CreditFigures,
+    CreditHoldCode,
     CurrencyCode,
     Email,
     LanguageTag,
@@ -299,6 +301,44 @@ class OrderReadyForConfirmation(DomainEvent):
     total: NonNegativeMoney
 
 
+class OrderCreditSecured(DomainEvent):
+    """Payment set the order's total aside against the buyer's credit."""
+
+    event_type: ClassVar[str] = "OrderCreditSecured"
+    schema_version: ClassVar[int] = 1
+
+    order_id: UUID
+
+
+class OrderHeld(DomainEvent):
+    """The order waits before reaching its supplier: the buyer's credit does not cover it
+    (both parties named, so their webhooks hear of it)."""
+
+    event_type: ClassVar[str] = "OrderHeld"
+    schema_version: ClassVar[int] = 1
+
+    order_id: UUID
+    buyer_id: UUID
+    supplier_id: UUID
+    code: CreditHoldCode
+    reason: Text
+    figures: CreditFigures
+
+
+class OrderReleased(DomainEvent):
+    """A held order goes on: released by its supplier or operations (with their reason), or by
+    payment once its credit fits (a raised limit)."""
+
+    event_type: ClassVar[str] = "OrderReleased"
+    schema_version: ClassVar[int] = 1
+
+    order_id: UUID
+    buyer_id: UUID
+    supplier_id: UUID
+    reason: Text
+    released_by: Party
+
+
 class OrderBackordered(DomainEvent):
     """A presale order waits for stock that does not exist yet."""
 
@@ -403,6 +443,9 @@ EVENTS: tuple[type[DomainEvent], ...] = (
     OrderStockSecured,
     OrderReadyForConfirmation,
     OrderBackordered,
+    OrderCreditSecured,
+    OrderHeld,
+    OrderReleased,
     OrderShipmentProgressed,
     OrderGoodsResolved,
     OrderInvoiceProgressed,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from enum import StrEnum
 from typing import Annotated, ClassVar, Literal, Self
 from uuid import UUID
 
@@ -15,7 +16,16 @@ from shared.events.base import (
     PositiveQuantity,
     UtcDateTime,
 )
-from shared.events.values import Code, LineNo, Lines, PaymentTerms, Sku, Text
+from shared.events.values import (
+    Code,
+    CreditFigures,
+    CreditHoldCode,
+    LineNo,
+    Lines,
+    PaymentTerms,
+    Sku,
+    Text,
+)
 
 
 class PaymentTermsSet(DomainEvent):
@@ -184,6 +194,93 @@ class CreditNoteIssued(DomainEvent):
     return_id: UUID | None = None
 
 
+class OverdueBlockSet(DomainEvent):
+    """Whether invoices left unpaid past their due date stop the buyer's new orders, and after
+    how many days of grace (``grace_days`` unset: they do not)."""
+
+    event_type: ClassVar[str] = "OverdueBlockSet"
+    schema_version: ClassVar[int] = 1
+
+    supplier_id: UUID
+    buyer_id: UUID
+    grace_days: int | None = Field(default=None, ge=0, le=365)
+
+
+class _AccountFact(DomainEvent):
+    supplier_id: UUID
+    buyer_id: UUID
+
+
+class CreditReserved(_AccountFact):
+    """The order's total is set aside against the buyer's credit with the supplier
+    (``overridden``: released by hand past the limit)."""
+
+    event_type: ClassVar[str] = "CreditReserved"
+    schema_version: ClassVar[int] = 1
+
+    order_id: UUID
+    amount: NonNegativeMoney
+    figures: CreditFigures
+    overridden: bool = False
+
+
+class CreditReservationRefused(_AccountFact):
+    """The order does not fit the buyer's credit: it waits, held, until the limit is raised
+    or the supplier releases it."""
+
+    event_type: ClassVar[str] = "CreditReservationRefused"
+    schema_version: ClassVar[int] = 1
+
+    order_id: UUID
+    code: CreditHoldCode
+    reason: Text
+    figures: CreditFigures
+
+
+class CreditReleaseCause(StrEnum):
+    CANCELLED = "cancelled"
+    REJECTED = "rejected"
+    CONFIRMED_LOWER = "confirmed_lower"
+    """The supplier confirmed less than was reserved (an amendment lowered the total)."""
+    COMPLETED = "completed"
+    """What invoices did not bill (goods refused, credited) once the order is done."""
+
+
+class CreditReleased(_AccountFact):
+    """Part or all of an order's reservation (or its place among the held) is given back."""
+
+    event_type: ClassVar[str] = "CreditReleased"
+    schema_version: ClassVar[int] = 1
+
+    order_id: UUID
+    amount: NonNegativeMoney
+    cause: CreditReleaseCause
+
+
+class CreditInvoiced(_AccountFact):
+    """An invoice turns the order's reservation (as far as it goes) into a receivable."""
+
+    event_type: ClassVar[str] = "CreditInvoiced"
+    schema_version: ClassVar[int] = 1
+
+    order_id: UUID
+    invoice_id: UUID
+    amount: NonNegativeMoney
+    from_reserved: NonNegativeMoney
+    due_on: date
+
+
+class CreditRepaid(_AccountFact):
+    """A settlement or credit note clears an invoice's receivable."""
+
+    event_type: ClassVar[str] = "CreditRepaid"
+    schema_version: ClassVar[int] = 1
+
+    order_id: UUID
+    invoice_id: UUID
+    amount: NonNegativeMoney
+
+
 EVENTS: tuple[type[DomainEvent], ...] = (
     PaymentTermsSet,
     CreditLimitSet,
@@ -193,4 +290,10 @@ EVENTS: tuple[type[DomainEvent], ...] = (
     PaymentFailed,
     RefundIssued,
     CreditNoteIssued,
+    OverdueBlockSet,
+    CreditReserved,
+    CreditReservationRefused,
+    CreditReleased,
+    CreditInvoiced,
+    CreditRepaid,
 )

@@ -11,7 +11,9 @@ from enum import StrEnum
 
 class OrderStatus(StrEnum):
     PLACED = "placed"
-    """Placed: pricing and stock are being worked out."""
+    """Placed: pricing, stock and credit are being worked out."""
+    ON_HOLD = "on_hold"
+    """Held before reaching the supplier: the buyer's credit does not cover it."""
     BACKORDERED = "backordered"
     AWAITING_CONFIRMATION = "awaiting_confirmation"
     AMENDMENT_PROPOSED = "amendment_proposed"
@@ -31,11 +33,13 @@ TERMINAL = frozenset({OrderStatus.COMPLETED, OrderStatus.REJECTED, OrderStatus.C
 """Statuses an order never leaves."""
 
 SUPPLIER_QUEUE = (
+    OrderStatus.ON_HOLD,
     OrderStatus.AWAITING_CONFIRMATION,
     OrderStatus.AMENDMENT_PROPOSED,
     OrderStatus.AWAITING_PREPAYMENT,
 )
-"""Statuses that keep an order in its supplier's work queue."""
+"""Statuses that keep an order in its supplier's work queue (a held one waits for its release
+or a raised limit: it cannot be confirmed)."""
 
 FULFILMENT = (
     OrderStatus.CONFIRMED,

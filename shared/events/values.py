@@ -15,6 +15,7 @@ from shared.events.base import (
     MAX_LINES,
     Contract,
     DecimalString,
+    Money,
     NonNegativeMoney,
     PositiveQuantity,
     Quantity,
@@ -153,3 +154,24 @@ class LineChange(Contract):
         if self.quantity is None and self.unit_price is None and self.delivery_date is None:
             raise ValueError("a line change must change quantity, unit price or delivery date")
         return self
+
+
+class CreditHoldCode(StrEnum):
+    """Why an order's credit was refused (and the order held)."""
+
+    LIMIT_EXCEEDED = "limit_exceeded"
+    """Its total is more than the account's available credit."""
+    OVERDUE_INVOICES = "overdue_invoices"
+    """The buyer has invoices unpaid past their due date and the account's grace days."""
+
+
+class CreditFigures(Contract):
+    """A supplier's account with one buyer when a reservation was decided: ``available`` is
+    ``limit - reserved - invoiced_unpaid`` (below zero once an override reserved past it);
+    without a limit, ``limit`` and ``available`` are unset."""
+
+    requested: NonNegativeMoney
+    reserved: NonNegativeMoney
+    invoiced_unpaid: NonNegativeMoney
+    limit: NonNegativeMoney | None = None
+    available: Money | None = None

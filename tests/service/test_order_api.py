@@ -18,9 +18,11 @@ from services.order.http.orders import order_id_for
 from services.order.service import definition as order_service
 from shared.events.base import DomainEvent, Money
 from shared.events.inventory import RoutingCandidate, RoutingDecision, StockReserved
+from shared.events.order import OrderPlaced
+from shared.events.payment import CreditReserved
 from shared.events.pricing import OrderPriced, PricedLine, ProductRegistered
-from shared.events.values import Allocation, OrderType
-from shared.service.codec import to_new_event
+from shared.events.values import Allocation, CreditFigures, OrderType
+from shared.service.codec import to_envelope, to_new_event
 from shared.service.definition import ServiceDefinition, ServiceParts
 from tests.actor_client import actor_client
 from tests.helpers import eventually
@@ -153,6 +155,29 @@ async def price_and_reserve(system: EmbeddedSystem, order_id: str) -> None:
     )
     await append(system, "pricing", f"pricing-{order_id}", priced)
     await append(system, "inventory", f"reservation-{order_id}", reserved)
+    await grant_credit(system, order_id)
+
+
+async def grant_credit(system: EmbeddedSystem, order_id: str, amount: str = "30.00") -> None:
+    """Payment's answer (payment is silent here) once the order asked for credit."""
+    store = system.services["order"].context.store
+    stream = f"order-{order_id}"
+
+    async def kinds() -> list[str]:
+        return [e.event_type for e in await store.read_stream(stream)]
+
+    await eventually(kinds, lambda t: "OrderPricingRecorded" in t, what="credit asked for")
+    placed = to_envelope((await store.read_stream(stream, limit=1))[0]).event
+    assert isinstance(placed, OrderPlaced)
+    nothing = eur("0")
+    granted = CreditReserved(
+        supplier_id=placed.supplier_id,
+        buyer_id=placed.buyer_id,
+        order_id=UUID(order_id),
+        amount=eur(amount),
+        figures=CreditFigures(requested=eur(amount), reserved=nothing, invoiced_unpaid=nothing),
+    )
+    await append(system, "payment", f"account-{placed.supplier_id}_{placed.buyer_id}", granted)
 
 
 async def detail(client: httpx.AsyncClient, order_id: str) -> dict[str, Any]:

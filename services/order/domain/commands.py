@@ -17,7 +17,14 @@ from shared.events.order import (
     ShipmentStage,
 )
 from shared.events.pricing import PricedLine
-from shared.events.values import LineChange, OrderLine, OrderType, Party
+from shared.events.values import (
+    CreditFigures,
+    CreditHoldCode,
+    LineChange,
+    OrderLine,
+    OrderType,
+    Party,
+)
 
 
 @dataclass(frozen=True)
@@ -155,6 +162,28 @@ class RecordReturn:
     quantity: int = 0
 
 
+@dataclass(frozen=True)
+class RecordCreditReserved:
+    """Payment set the order's total aside (a held order's too, once its credit fits)."""
+
+    auto_confirm: AutoConfirmRule | None = None
+
+
+@dataclass(frozen=True)
+class RecordCreditRefused:
+    code: CreditHoldCode
+    reason: str
+    figures: CreditFigures
+
+
+@dataclass(frozen=True)
+class ReleaseOrder:
+    """The supplier (or operations) lets a held order go on, past its credit."""
+
+    reason: str
+    released_by: Party
+
+
 Command = (
     PlaceOrder
     | ConfirmOrder
@@ -172,4 +201,7 @@ Command = (
     | RecordGoodsResolution
     | RecordInvoice
     | RecordReturn
+    | RecordCreditReserved
+    | RecordCreditRefused
+    | ReleaseOrder
 )

@@ -20,6 +20,8 @@ from .commands import (
     PlaceOrder,
     ProposeAmendment,
     RecordBackorder,
+    RecordCreditRefused,
+    RecordCreditReserved,
     RecordGoodsResolution,
     RecordInvoice,
     RecordPricing,
@@ -29,6 +31,7 @@ from .commands import (
     RecordStockReserved,
     RecordStockShortage,
     RejectOrder,
+    ReleaseOrder,
 )
 from .completion import is_complete
 from .evolve import evolve
@@ -52,6 +55,9 @@ _RULES: dict[type[Any], Callable[[Any, OrderState], list[Any]]] = {
     RecordGoodsResolution: progress.record_goods,
     RecordInvoice: progress.record_invoice,
     RecordReturn: progress.record_return,
+    RecordCreditReserved: progress.record_credit_reserved,
+    RecordCreditRefused: progress.record_credit_refused,
+    ReleaseOrder: progress.release,
 }
 
 

@@ -49,6 +49,10 @@ class OrderAlreadyShipped(DomainError):
     """Goods have left a warehouse: the order can no longer be cancelled."""
 
 
+class OrderNotHeld(DomainError):
+    """Only an order held for its credit can be released."""
+
+
 class NoAmendmentPending(DomainError):
     """There is no open proposal with this id to answer."""
 

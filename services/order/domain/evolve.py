@@ -16,12 +16,15 @@ from shared.events.order import (
     OrderCancelled,
     OrderCompleted,
     OrderConfirmed,
+    OrderCreditSecured,
     OrderGoodsResolved,
+    OrderHeld,
     OrderInvoiceProgressed,
     OrderPlaced,
     OrderPricingRecorded,
     OrderReadyForConfirmation,
     OrderRejected,
+    OrderReleased,
     OrderReturnProgressed,
     OrderShipmentProgressed,
     OrderStockSecured,
@@ -30,7 +33,7 @@ from shared.events.order import (
 )
 from shared.events.values import AgreedLine, LineChange
 
-from .state import Fulfilment, OrderState, Phase, ShipmentTrack
+from .state import Credit, Fulfilment, OrderState, Phase, ShipmentTrack
 
 
 def lines_total_amount(lines: tuple[AgreedLine, ...]) -> Decimal:
@@ -151,7 +154,11 @@ def evolve(state: OrderState, event: DomainEvent) -> OrderState:
         case OrderPlaced():
             return _fresh(event)
         case OrderPricingRecorded(lines=lines, total=total):
-            return _priced(state, lines, total)
+            return replace(_priced(state, lines, total), credit=Credit.REQUESTED)
+        case OrderCreditSecured() | OrderReleased():
+            return replace(state, credit=Credit.SECURED)
+        case OrderHeld():
+            return replace(state, credit=Credit.HELD)
         case OrderStockSecured():
             return replace(state, stock_secured=True)
         case OrderReadyForConfirmation(lines=lines, total=total):

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from shared.events.base import DomainEvent, Money
 from shared.events.order import (
     InvoiceStage,
     OrderBackordered,
     OrderConfirmed,
+    OrderCreditSecured,
     OrderGoodsResolved,
+    OrderHeld,
     OrderInvoiceProgressed,
     OrderPricingRecorded,
     OrderReadyForConfirmation,
     OrderRejected,
+    OrderReleased,
     OrderReturnProgressed,
     OrderShipmentProgressed,
     OrderStockSecured,
@@ -24,6 +29,8 @@ from shared.events.values import AgreedLine, OrderLine, OrderType, Party
 from .commands import (
     AutoConfirmRule,
     RecordBackorder,
+    RecordCreditRefused,
+    RecordCreditReserved,
     RecordGoodsResolution,
     RecordInvoice,
     RecordPricing,
@@ -32,8 +39,10 @@ from .commands import (
     RecordShipment,
     RecordStockReserved,
     RecordStockShortage,
+    ReleaseOrder,
 )
-from .state import OrderState, Phase
+from .errors import OrderNotFound, OrderNotHeld
+from .state import Credit, OrderState, Phase
 
 _WAITING_FOR_FACTS = frozenset({Phase.PLACED, Phase.BACKORDERED})
 
@@ -72,17 +81,67 @@ def record_pricing(command: RecordPricing, state: OrderState) -> list[DomainEven
         )
         for line in command.lines
     )
-    if state.stock_secured and state.phase is Phase.PLACED:
-        return _ready(state, lines, command.total, command.auto_confirm)
+    # Recorded even when stock is secured: payment reserves the total against the buyer's
+    # credit, and the order waits for its answer before it reaches the supplier.
     return [OrderPricingRecorded(order_id=state.order_id, lines=lines, total=command.total)]
 
 
 def record_stock_reserved(command: RecordStockReserved, state: OrderState) -> list[DomainEvent]:
     if state.phase not in _WAITING_FOR_FACTS or state.stock_secured:
         return []
-    if state.priced and state.total is not None:
+    if state.priced and state.total is not None and state.credit_clear:
         return _ready(state, state.lines, state.total, command.auto_confirm)
     return [OrderStockSecured(order_id=state.order_id)]
+
+
+def _parties(state: OrderState) -> dict[str, UUID]:
+    return {
+        "order_id": state.order_id,
+        "buyer_id": state.buyer_id,
+        "supplier_id": state.supplier_id,
+    }
+
+
+def record_credit_reserved(command: RecordCreditReserved, state: OrderState) -> list[DomainEvent]:
+    """Credit secured: ready once stock is too; a held order is released by it."""
+    if state.phase not in _WAITING_FOR_FACTS or state.credit in (Credit.SECURED, Credit.UNCHECKED):
+        return []
+    events: list[DomainEvent] = []
+    if state.credit is Credit.HELD:
+        reason = "credit now available"
+        events.append(OrderReleased(**_parties(state), reason=reason, released_by=Party.SYSTEM))
+    if state.stock_secured and state.phase is Phase.PLACED and state.total is not None:
+        return events + _ready(state, state.lines, state.total, command.auto_confirm)
+    return events or [OrderCreditSecured(order_id=state.order_id)]
+
+
+def record_credit_refused(command: RecordCreditRefused, state: OrderState) -> list[DomainEvent]:
+    """Over the buyer's credit: held, with why and the account's figures."""
+    if state.phase not in _WAITING_FOR_FACTS or state.credit is not Credit.REQUESTED:
+        return []
+    return [
+        OrderHeld(
+            **_parties(state),
+            code=command.code,
+            reason=command.reason,
+            figures=command.figures,
+        )
+    ]
+
+
+def release(command: ReleaseOrder, state: OrderState) -> list[DomainEvent]:
+    """The supplier lets a held order go on: it reaches the supplier's queue once stock is
+    secured too (never auto-confirmed: someone just looked at it)."""
+    if state.phase is Phase.NEW:
+        raise OrderNotFound("no such order")
+    if state.closed or state.credit is not Credit.HELD:
+        raise OrderNotHeld("the order is not held for its credit")
+    events: list[DomainEvent] = [
+        OrderReleased(**_parties(state), reason=command.reason, released_by=command.released_by)
+    ]
+    if state.stock_secured and state.phase is Phase.PLACED and state.total is not None:
+        events += _ready(state, state.lines, state.total, None)
+    return events
 
 
 def record_pricing_failure(command: RecordPricingFailure, state: OrderState) -> list[DomainEvent]:

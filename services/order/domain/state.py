@@ -25,6 +25,16 @@ class Phase(StrEnum):
     COMPLETED = "completed"
 
 
+class Credit(StrEnum):
+    """The order's credit with its supplier: payment reserves it once the order is priced."""
+
+    UNCHECKED = "unchecked"
+    """Priced before credit was checked (orders older than the check) or not priced yet."""
+    REQUESTED = "requested"
+    SECURED = "secured"
+    HELD = "held"
+
+
 NIL = UUID(int=0)
 CLOSED = frozenset({Phase.REJECTED, Phase.CANCELLED, Phase.COMPLETED})
 
@@ -71,6 +81,7 @@ class OrderState:
     total: Money | None = None
     priced: bool = False
     stock_secured: bool = False
+    credit: Credit = Credit.UNCHECKED
     discount: Decimal = Decimal(0)
     pending_proposal: UUID | None = None
     pending_changes: tuple[LineChange, ...] = ()
@@ -79,6 +90,10 @@ class OrderState:
     @property
     def shipped(self) -> bool:
         return any(track.shipped for track in self.fulfilment.shipments.values())
+
+    @property
+    def credit_clear(self) -> bool:
+        return self.credit in (Credit.UNCHECKED, Credit.SECURED)
 
     @property
     def closed(self) -> bool:

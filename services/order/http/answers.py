@@ -5,6 +5,7 @@ are real answers of a seeded system after full order lifecycles."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
 from pydantic import ConfigDict
 
@@ -495,6 +496,33 @@ class OrderDetailCreditNote(Answer):
     return_id: str | None = None
 
 
+class OrderDetailCreditFigures(Answer):
+    """The buyer's account with the supplier when payment decided the order's credit."""
+
+    requested: Amount | None = None
+    reserved: Amount | None = None
+    invoiced_unpaid: Amount | None = None
+    limit: Amount | None = None
+    available: Amount | None = None
+
+
+class OrderDetailRelease(Answer):
+    reason: str | None = None
+    released_by: str | None = None
+
+
+class OrderDetailHold(Answer):
+    """Why the order was held before reaching its supplier, and its release (if any)."""
+
+    at: datetime | None = None
+    status: Literal["held", "released"] | None = None
+    code: str | None = None
+    reason: str | None = None
+    figures: OrderDetailCreditFigures | None = None
+    released: OrderDetailRelease | None = None
+    released_at: datetime | None = None
+
+
 class OrderDetailNegotiationChange(Answer):
     """A proposed change to one line: a new quantity, unit price or delivery date."""
 
@@ -555,6 +583,7 @@ class OrderDetailState(Answer):
     total: Amount | None = None
     priced: bool | None = None
     stock_secured: bool | None = None
+    credit: Literal["unchecked", "requested", "secured", "held"] | None = None
     discount: Amount | None = None
     pending_proposal: str | None = None
     pending_changes: list[OrderDetailNegotiationChange] | None = None
@@ -1033,6 +1062,7 @@ class OrderDetail(Answer):
     payments: list[OrderDetailPayment] | None = None
     refunds: list[OrderDetailRefund] | None = None
     credit_notes: list[OrderDetailCreditNote] | None = None
+    hold: OrderDetailHold | None = None
     timeline: list[OrderDetailTimeline] | None = None
     revision: int | None = None
     as_of: datetime | None = None

@@ -23,6 +23,7 @@ from ..domain.commands import (
     PlaceOrder,
     ProposeAmendment,
     RejectOrder,
+    ReleaseOrder,
 )
 from .access import check_sees, party_of
 from .answers import ProposalAccepted
@@ -123,6 +124,13 @@ class OrderCommands:
     ) -> Accepted:
         """Buyer or supplier calls the order off; refused once goods have shipped."""
         return await self.decide(call, order_id, lambda party: CancelOrder(body.reason, party))
+
+    @command("POST", "/orders/{order_id}/release", roles=(SUPPLIER, OPS), versioned=True)
+    async def release_order(
+        self, call: Call, order_id: UUID, body: StrictJson[ReasonIn]
+    ) -> Accepted:
+        """The supplier lets an order held for its credit go on, saying why (409 unless held)."""
+        return await self.decide(call, order_id, lambda party: ReleaseOrder(body.reason, party))
 
     @command(
         "POST",

@@ -29,6 +29,8 @@ TRACKED = (
     order.OrderRejected,
     order.OrderCancelled,
     order.OrderCompleted,
+    order.OrderHeld,
+    order.OrderReleased,
     pricing.OrderPriced,
     pricing.OrderPricingFailed,
     inventory.StockReserved,
@@ -75,8 +77,8 @@ class OrderDetails(FoldingProjection):
     """``GET /orders/{id}``: facets per order, and a timeline of every service's events about it."""
 
     name = "order_details"
-    version = 4  # 2: party names; 3: cancelled shipments, credit notes, what is open per
-    # invoice; 4: the RFQ or quote an order came from, in its timeline
+    version = 5  # 2: party names; 3: cancelled shipments, credit notes, what is open per
+    # invoice; 4: the RFQ or quote an order came from, in its timeline; 5: credit holds
     sources = ("order", "pricing", "inventory", "logistics", "payment", "sourcing")
     event_types = TRACKED + HISTORY
 

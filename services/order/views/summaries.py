@@ -23,11 +23,13 @@ from shared.events.order import (
     OrderCompleted,
     OrderConfirmed,
     OrderGoodsResolved,
+    OrderHeld,
     OrderInvoiceProgressed,
     OrderPlaced,
     OrderPricingRecorded,
     OrderReadyForConfirmation,
     OrderRejected,
+    OrderReleased,
     OrderShipmentProgressed,
 )
 from shared.events.statuses import FULFILMENT, SUPPLIER_QUEUE, OrderStatus
@@ -59,7 +61,7 @@ class OrderSummaries(FoldingProjection):
     """``GET /orders`` and ``GET /suppliers/{id}/queue``."""
 
     name = "order_summaries"
-    version = 2  # 2: an accepted amendment's lines and total; awaiting_prepayment
+    version = 3  # 2: an accepted amendment's lines and total; awaiting_prepayment; 3: on_hold
     sources = ("order",)
     event_types = (
         order.OrderPlaced,
@@ -78,6 +80,8 @@ class OrderSummaries(FoldingProjection):
         order.OrderInvoiceProgressed,
         order.OrderStockSecured,
         order.OrderReturnProgressed,
+        order.OrderHeld,
+        order.OrderReleased,
     )
 
     def define_tables(self, metadata: MetaData) -> None:
@@ -196,6 +200,10 @@ def _fold(row: dict[str, Any], event: object, at: str) -> None:
             row.update(status=OrderStatus.AWAITING_CONFIRMATION, waiting_since=at)
         case OrderBackordered():
             row["status"] = OrderStatus.BACKORDERED
+        case OrderHeld():
+            row.update(status=OrderStatus.ON_HOLD, waiting_since=at)
+        case OrderReleased() if row["status"] == OrderStatus.ON_HOLD:
+            row["status"] = OrderStatus.PLACED
         case OrderAmendmentProposed():
             row["status"] = OrderStatus.AMENDMENT_PROPOSED
         case OrderAmendmentAccepted():

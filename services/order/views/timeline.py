@@ -91,6 +91,23 @@ _LINES: dict[type[DomainEvent], Callable[[Any], Line]] = {
     order.OrderCompleted: lambda e: (N_("order completed"), {}),
     order.OrderPricingRecorded: lambda e: (N_("prices recorded on the order"), {}),
     order.OrderStockSecured: lambda e: (N_("stock secured for every line"), {}),
+    order.OrderHeld: lambda e: (
+        N_("on hold: %(hold_code)s, available credit %(available_money)s")
+        if e.figures.available is not None
+        else N_("on hold: %(hold_code)s"),
+        {
+            "hold_code": e.code.value,
+            **(
+                {"available_money": e.figures.available.model_dump(mode="json")}
+                if e.figures.available is not None
+                else {}
+            ),
+        },
+    ),
+    order.OrderReleased: lambda e: (
+        N_("released by the %(by_code)s: %(reason)s"),
+        {"by_code": e.released_by.value, "reason": e.reason},
+    ),
     inventory.StockCommitted: lambda e: (N_("stock committed: the shipped units left on hand"), {}),
     inventory.BackorderCreated: lambda e: (N_("back-order created"), {}),
     logistics.ReturnAuthorized: lambda e: (N_("return authorized"), {}),
@@ -296,7 +313,7 @@ def empty_facets() -> dict[str, Any]:
     return {
         "placed": None, "pricing": None, "negotiation": [], "allocations": [], "routing": [],
         "stock": [], "shipments": {}, "notices": [], "acceptance": [], "returns": {},
-        "invoices": {}, "payments": [], "refunds": [], "credit_notes": [],
+        "invoices": {}, "payments": [], "refunds": [], "credit_notes": [], "hold": None,
     }  # fmt: skip
 
 
@@ -315,6 +332,10 @@ def fold_facets(facets: dict[str, Any], envelope: Envelope) -> None:
         ):
             step = {"at": at, "kind": event.event_type, "actor": envelope.actor, **data}
             facets.setdefault("negotiation", []).append(step)
+        case order.OrderHeld():
+            facets["hold"] = {"at": at, "status": "held", **data}
+        case order.OrderReleased() if facets.get("hold"):
+            facets["hold"].update(status="released", released=data, released_at=at)
         case pricing.OrderPriced() | pricing.OrderPricingFailed():
             facets["pricing"] = {"kind": event.event_type, **data}
         case inventory.StockReserved():

@@ -8,7 +8,7 @@ from datetime import date
 from uuid import UUID
 
 from shared.events.base import Money
-from shared.events.payment import InvoiceLine, PaymentMethod
+from shared.events.payment import CreditReleaseCause, InvoiceLine, PaymentMethod
 from shared.events.values import PaymentTerms
 
 
@@ -26,7 +26,70 @@ class SetCreditLimit:
     limit: Money
 
 
-AccountCommand = SetPaymentTerms | SetCreditLimit
+@dataclass(frozen=True)
+class SetOverdueBlock:
+    """Invoices unpaid ``grace_days`` after falling due stop new orders (None: they do not)."""
+
+    supplier_id: UUID
+    buyer_id: UUID
+    grace_days: int | None
+
+
+@dataclass(frozen=True)
+class ReserveCredit:
+    """Set the order's total aside; ``force`` (a held order released by hand) reserves what
+    the order was held for, past the limit."""
+
+    supplier_id: UUID
+    buyer_id: UUID
+    order_id: UUID
+    amount: Money | None
+    force: bool = False
+
+
+@dataclass(frozen=True)
+class ReleaseCredit:
+    """Give back the order's reservation down to ``keep`` (or its place among the held)."""
+
+    supplier_id: UUID
+    buyer_id: UUID
+    order_id: UUID
+    cause: CreditReleaseCause
+    keep: Money | None = None
+
+
+@dataclass(frozen=True)
+class InvoiceCredit:
+    """An invoice of the order: its total moves from reserved to receivable."""
+
+    supplier_id: UUID
+    buyer_id: UUID
+    order_id: UUID
+    invoice_id: UUID
+    amount: Money
+    due_on: date
+
+
+@dataclass(frozen=True)
+class RepayCredit:
+    """A settlement or credit note clears (part of) an invoice's receivable."""
+
+    supplier_id: UUID
+    buyer_id: UUID
+    order_id: UUID
+    invoice_id: UUID
+    amount: Money
+
+
+AccountCommand = (
+    SetPaymentTerms
+    | SetCreditLimit
+    | SetOverdueBlock
+    | ReserveCredit
+    | ReleaseCredit
+    | InvoiceCredit
+    | RepayCredit
+)
 
 
 @dataclass(frozen=True)

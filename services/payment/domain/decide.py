@@ -8,9 +8,9 @@ from decimal import Decimal
 
 from shared.events.base import DomainEvent, Money
 from shared.events.payment import (
-    CreditLimitSet,
     CreditNoteIssued,
     InvoiceIssued,
+    OverdueBlockSet,
     PaymentFailed,
     PaymentSettled,
     PaymentTermsSet,
@@ -18,15 +18,21 @@ from shared.events.payment import (
 )
 from shared.service.decider import Decider
 
+from . import credit
 from .billing import due_on
 from .commands import (
     AccountCommand,
     InvoiceCommand,
+    InvoiceCredit,
     IssueCreditNote,
     IssueInvoice,
     IssueRefund,
     RecordPayment,
+    ReleaseCredit,
+    RepayCredit,
+    ReserveCredit,
     SetCreditLimit,
+    SetOverdueBlock,
     SetPaymentTerms,
 )
 from .errors import (
@@ -46,10 +52,22 @@ def decide_account(command: AccountCommand, state: Account, now: datetime) -> Se
             if state.terms == terms:
                 return []
             return [PaymentTermsSet(supplier_id=supplier_id, buyer_id=buyer_id, terms=terms)]
-        case SetCreditLimit(supplier_id, buyer_id, limit):
-            if state.credit_limit == limit:
+        case SetCreditLimit():
+            return credit.set_limit(command, state, now)
+        case SetOverdueBlock(supplier_id, buyer_id, grace_days):
+            if state.grace_days == grace_days:
                 return []
-            return [CreditLimitSet(supplier_id=supplier_id, buyer_id=buyer_id, limit=limit)]
+            return [
+                OverdueBlockSet(supplier_id=supplier_id, buyer_id=buyer_id, grace_days=grace_days)
+            ]
+        case ReserveCredit():
+            return credit.reserve(command, state, now)
+        case ReleaseCredit():
+            return credit.release(command, state)
+        case InvoiceCredit():
+            return credit.invoice(command, state)
+        case RepayCredit():
+            return credit.repay(command, state)
 
 
 account_decider: Decider[AccountCommand, Account, DomainEvent] = Decider(

@@ -18,6 +18,7 @@ from ..domain.commands import (
     IssueRefund,
     RecordPayment,
     SetCreditLimit,
+    SetOverdueBlock,
     SetPaymentTerms,
 )
 from ..domain.errors import InvoiceAlreadySettled, InvoiceNotFound
@@ -25,7 +26,14 @@ from ..domain.state import account_id
 from .access import require_own
 from .answers import PaymentAccepted, RefundAccepted
 from .deps import PaymentDeps
-from .models import BankTransferBody, ChargeBody, CreditLimitBody, RefundBody, TermsBody
+from .models import (
+    BankTransferBody,
+    ChargeBody,
+    CreditLimitBody,
+    OverdueBlockBody,
+    RefundBody,
+    TermsBody,
+)
 
 SUPPLIERS = (OPS, SUPPLIER)
 
@@ -71,8 +79,22 @@ class PaymentCommands:
     async def set_credit_limit(
         self, call: Call, supplier_id: UUID, buyer_id: UUID, body: StrictJson[CreditLimitBody]
     ) -> Accepted:
-        """Set the most a buyer may owe a supplier in open invoices."""
+        """Set the most a buyer may owe a supplier in open invoices and orders under way;
+        a raised limit releases the held orders that now fit, oldest first."""
         sent = SetCreditLimit(supplier_id, buyer_id, body.limit)
+        return await self.account(call, supplier_id, buyer_id, sent)
+
+    @command(
+        "PUT",
+        "/credit-limits/{supplier_id}/{buyer_id}/overdue-block",
+        roles=(OPS, SUPPLIER),
+        versioned=True,
+    )
+    async def set_overdue_block(
+        self, call: Call, supplier_id: UUID, buyer_id: UUID, body: StrictJson[OverdueBlockBody]
+    ) -> Accepted:
+        """Let invoices overdue past ``grace_days`` hold the buyer's new orders (null: never)."""
+        sent = SetOverdueBlock(supplier_id, buyer_id, body.grace_days)
         return await self.account(call, supplier_id, buyer_id, sent)
 
     @command(

@@ -30,6 +30,15 @@ class CreditLimitBody(Body):
     limit: NonNegativeMoney
 
 
+class OverdueBlockBody(Body):
+    grace_days: int | None = Field(
+        ge=0,
+        le=365,
+        description="Invoices unpaid this many days after falling due stop the buyer's new"
+        " orders (they are held); null: overdue invoices do not stop orders.",
+    )
+
+
 class BankTransferBody(Body):
     method: Literal["bank_transfer"] = "bank_transfer"
     reference: Text

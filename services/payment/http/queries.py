@@ -9,6 +9,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
+from shared.events.base import Money
 from shared.service.api import Actor, ActorDep, MinPositionDep
 from shared.service.as_of import AsOfQuery, as_of_body, fold_as_of
 from shared.service.auth.access import ANALYST, BANK, BUYER, OPS, SUPPLIER, TRADERS
@@ -17,6 +18,7 @@ from shared.service.errors import Problem
 from shared.service.openapi_models import answers
 from shared.service.shapes import instant, money
 
+from ..domain.credit import figures
 from ..domain.decide import invoice_decider
 from ..domain.state import Invoice, account_id
 from ..views.invoices import Status
@@ -113,10 +115,16 @@ class PaymentQueries:
         limit = loaded.state.credit_limit
         if limit is None:
             raise Problem(404, "No credit limit", "none was set for this buyer", field="buyer_id")
+        shown = figures(loaded.state, Money(amount=Decimal(0), currency=limit.currency))
         body = {
             "supplier_id": str(supplier_id),
             "buyer_id": str(buyer_id),
             "limit": limit.model_dump(mode="json"),
+            "reserved": shown.reserved.model_dump(mode="json"),
+            "invoiced_unpaid": shown.invoiced_unpaid.model_dump(mode="json"),
+            "available": shown.available.model_dump(mode="json") if shown.available else None,
+            "overdue_grace_days": loaded.state.grace_days,
+            "held_orders": [str(order_id) for order_id, _ in loaded.state.held],
         }
         return JSONResponse(body, headers={"ETag": f'"{loaded.version}"'})
 

@@ -48,7 +48,8 @@ OWNERS = {
     ],
     "payment": [
         "PaymentTermsSet", "CreditLimitSet", "InvoiceIssued", "PaymentSettled", "PaymentFailed",
-        "RefundIssued",
+        "RefundIssued", "OverdueBlockSet", "CreditReserved", "CreditReservationRefused",
+        "CreditReleased", "CreditInvoiced", "CreditRepaid",
     ],
     "security": [
         "LoginSucceeded", "LoginFailed", "AccountUnlocked", "UserRoleChanged", "ApiKeyIssued",
@@ -82,6 +83,7 @@ MASTER_DATA = {
     "DeliveryAddressRegistered",
     "PaymentTermsSet",
     "CreditLimitSet",
+    "OverdueBlockSet",
 }
 
 

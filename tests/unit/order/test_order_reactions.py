@@ -7,6 +7,7 @@ from uuid import UUID
 from services.order.domain.commands import (
     AutoConfirmRule,
     RecordBackorder,
+    RecordCreditReserved,
     RecordGoodsResolution,
     RecordInvoice,
     RecordPricing,
@@ -24,6 +25,7 @@ from shared.events.order import (
     OrderBackordered,
     OrderCompleted,
     OrderConfirmed,
+    OrderCreditSecured,
     OrderGoodsResolved,
     OrderInvoiceProgressed,
     OrderPricingRecorded,
@@ -51,41 +53,49 @@ def scenario() -> Scenario:  # type: ignore[type-arg]
     return Scenario(order_decider)
 
 
-def test_pricing_first_is_recorded_then_reservation_makes_it_ready() -> None:
-    scenario().given(placed()).when(PRICED).then(
-        OrderPricingRecorded(order_id=ORDER, lines=AGREED, total=eur("30.00"))
-    )
-    recorded = OrderPricingRecorded(order_id=ORDER, lines=AGREED, total=eur("30.00"))
-    scenario().given(placed(), recorded).when(RecordStockReserved()).then(ready())
+RECORDED = OrderPricingRecorded(order_id=ORDER, lines=AGREED, total=eur("30.00"))
+SECURED = OrderStockSecured(order_id=ORDER)
+CREDITED = OrderCreditSecured(order_id=ORDER)
 
 
-def test_reservation_first_then_pricing_makes_it_ready() -> None:
-    secured = OrderStockSecured(order_id=ORDER)
-    scenario().given(placed()).when(RecordStockReserved()).then(secured)
-    scenario().given(placed(), secured).when(PRICED).then(ready())
+def test_pricing_first_is_recorded_then_stock_and_credit_make_it_ready() -> None:
+    scenario().given(placed()).when(PRICED).then(RECORDED)
+    scenario().given(placed(), RECORDED).when(RecordStockReserved()).then(SECURED)
+    scenario().given(placed(), RECORDED, SECURED).when(RecordCreditReserved()).then(ready())
+
+
+def test_credit_before_stock_is_recorded_then_stock_makes_it_ready() -> None:
+    scenario().given(placed(), RECORDED).when(RecordCreditReserved()).then(CREDITED)
+    scenario().given(placed(), RECORDED, CREDITED).when(RecordStockReserved()).then(ready())
+
+
+def test_reservation_first_then_pricing_waits_for_credit() -> None:
+    scenario().given(placed()).when(RecordStockReserved()).then(SECURED)
+    scenario().given(placed(), SECURED).when(PRICED).then(RECORDED)
+
+
+def test_an_order_priced_before_credit_was_checked_is_ready_with_its_stock() -> None:
+    scenario().given(placed(), ready()).when(RecordCreditReserved()).then()
 
 
 def test_a_fact_seen_twice_changes_nothing() -> None:
     scenario().given(placed(), ready()).when(PRICED).then()
     scenario().given(placed(), ready()).when(RecordStockReserved()).then()
+    scenario().given(placed(), RECORDED, CREDITED).when(RecordCreditReserved()).then()
 
 
 def test_auto_confirm_rule_confirms_when_type_and_total_fit() -> None:
     rule = AutoConfirmRule(frozenset({OrderType.REGULAR}), eur("100"))
-    secured = OrderStockSecured(order_id=ORDER)
-    scenario().given(placed(), secured).when(
-        RecordPricing(lines=PRICED_LINES, total=eur("30.00"), auto_confirm=rule)
-    ).then(ready(), CONFIRMED.model_copy(update={"by_auto_confirm_rule": True}))
+    scenario().given(placed(), SECURED, RECORDED).when(RecordCreditReserved(rule)).then(
+        ready(), CONFIRMED.model_copy(update={"by_auto_confirm_rule": True})
+    )
 
 
 def test_auto_confirm_rule_does_not_apply_over_its_limit_or_to_other_types() -> None:
-    secured = OrderStockSecured(order_id=ORDER)
     low = AutoConfirmRule(frozenset({OrderType.REGULAR}), eur("10"))
     urgent_only = AutoConfirmRule(frozenset({OrderType.URGENT}))
     for rule in (low, urgent_only):
-        scenario().given(placed(), secured).when(
-            RecordPricing(lines=PRICED_LINES, total=eur("30.00"), auto_confirm=rule)
-        ).then(ready())
+        scenario().given(placed(), SECURED, RECORDED).when(RecordCreditReserved(rule)).then(ready())
 
 
 def test_pricing_failure_rejects_the_order() -> None:
@@ -113,9 +123,8 @@ def test_shortage_rejects_a_regular_order_and_backorders_a_presale_one() -> None
 
 
 def test_backordered_presale_order_becomes_ready_when_stock_arrives() -> None:
-    recorded = OrderPricingRecorded(order_id=ORDER, lines=AGREED, total=eur("30.00"))
     backordered = OrderBackordered(order_id=ORDER, lines=LINE)
-    scenario().given(placed(OrderType.PRESALE), recorded, backordered).when(
+    scenario().given(placed(OrderType.PRESALE), RECORDED, CREDITED, backordered).when(
         RecordStockReserved()
     ).then(ready())
 

@@ -26,6 +26,14 @@ DATA: dict[str, Any] = {
     "new_eta": "2027-02-07T09:30:00+00:00",
     "delivered_at": "2027-02-06T02:00:00+00:00",
     "due_on": "2027-03-01",
+    "code": "limit_exceeded",
+    "figures": {
+        "requested": {"amount": "1234.50", "currency": "USD"},
+        "reserved": {"amount": "4000.00", "currency": "USD"},
+        "invoiced_unpaid": {"amount": "500.00", "currency": "USD"},
+        "limit": {"amount": "5000.00", "currency": "USD"},
+        "available": {"amount": "500.00", "currency": "USD"},
+    },
 }
 VALUES = {
     "recipient": "Lotus & Sons <Hardware>",
