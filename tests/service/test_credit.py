@@ -195,7 +195,7 @@ async def test_an_order_over_the_limit_is_held_then_released_by_the_supplier(wor
     figures = await eventually(
         lambda: account(world, buyer), lambda a: a["held_orders"] == [], what="override"
     )
-    assert Decimal(figures["reserved"]["amount"]) == total  # past the limit, on purpose
+    assert Decimal(figures["reserved_credit"]["amount"]) == total  # past the limit, on purpose
     again = await world.client.post(
         f"/api/v1/orders/{order_id}/release", json={"reason": "twice"}, headers=as_supplier(world)
     )
@@ -219,10 +219,10 @@ async def test_cancelling_frees_the_credit_for_the_next_order(world: World) -> N
     assert cancel.status_code == 200, cancel.text
     freed = await eventually(
         lambda: account(world, buyer),
-        lambda a: Decimal(a["reserved"]["amount"]) == 0,
+        lambda a: Decimal(a["reserved_credit"]["amount"]) == 0,
         what="credit freed",
     )
-    assert Decimal(freed["available"]["amount"]) == total
+    assert Decimal(freed["available_credit"]["amount"]) == total
     third = await place(world, buyer)
     await settles(world, third, "awaiting_confirmation")
 
@@ -256,7 +256,7 @@ async def test_thirty_orders_racing_for_a_limit_that_fits_ten_let_exactly_ten_th
     assert statuses.count("awaiting_confirmation") == 10, statuses
     assert statuses.count("on_hold") == 20, statuses
     figures = await account(world, buyer)
-    assert Decimal(figures["reserved"]["amount"]) == total * 10
+    assert Decimal(figures["reserved_credit"]["amount"]) == total * 10
     assert len(figures["held_orders"]) == 20
 
 

@@ -45,9 +45,9 @@ class CreditLimitOut(Answer):
                     "supplier_id": "0f0eb279-29fa-54ce-9402-671c5d2f77b9",
                     "buyer_id": "014cc523-1975-5c75-be07-d283c9eb2c84",
                     "limit": {"amount": "5000.00", "currency": "USD"},
-                    "reserved": {"amount": "1200.00", "currency": "USD"},
+                    "reserved_credit": {"amount": "1200.00", "currency": "USD"},
                     "invoiced_unpaid": {"amount": "800.00", "currency": "USD"},
-                    "available": {"amount": "3000.00", "currency": "USD"},
+                    "available_credit": {"amount": "3000.00", "currency": "USD"},
                     "overdue_grace_days": 10,
                     "held_orders": ["0193e4b2-7c1d-7a55-9f1e-6b2d0c4a8e11"],
                 }
@@ -58,11 +58,11 @@ class CreditLimitOut(Answer):
     supplier_id: str | None = None
     buyer_id: str | None = None
     limit: Amount | None = None
-    reserved: Amount | None = None
+    reserved_credit: Amount | None = None
     """Set aside for orders under way (priced, not yet invoiced)."""
     invoiced_unpaid: Amount | None = None
-    available: Amount | None = None
-    """limit - reserved - invoiced_unpaid; below zero once a held order was released past it."""
+    available_credit: Amount | None = None
+    """limit - reserved_credit - invoiced_unpaid; below zero once a held order was released past it."""
     overdue_grace_days: int | None = None
     held_orders: list[str] | None = None
     """Orders held for their credit, oldest first."""

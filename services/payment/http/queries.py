@@ -120,9 +120,11 @@ class PaymentQueries:
             "supplier_id": str(supplier_id),
             "buyer_id": str(buyer_id),
             "limit": limit.model_dump(mode="json"),
-            "reserved": shown.reserved.model_dump(mode="json"),
+            "reserved_credit": shown.reserved.model_dump(mode="json"),
             "invoiced_unpaid": shown.invoiced_unpaid.model_dump(mode="json"),
-            "available": shown.available.model_dump(mode="json") if shown.available else None,
+            "available_credit": (
+                shown.available.model_dump(mode="json") if shown.available else None
+            ),
             "overdue_grace_days": loaded.state.grace_days,
             "held_orders": [str(order_id) for order_id, _ in loaded.state.held],
         }
