@@ -68,8 +68,8 @@ async def test_a_worker_killed_mid_flow_loses_and_doubles_nothing(
 async def test_a_broker_restarted_mid_flow_loses_and_doubles_nothing(
     workers: stockrig.Group, kafka_broker: Broker
 ) -> None:
-    if kafka_broker.kafka_dir is None:
-        pytest.skip("the tests did not start this broker: set KAFKA_DIR to let them restart it")
+    if kafka_broker.cannot_restart:
+        pytest.skip(kafka_broker.cannot_restart)
     found = stockrig.movements(ORDERS, seed=12)
     published = await _mid_flow(workers, found)
     await published

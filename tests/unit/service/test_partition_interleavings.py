@@ -23,11 +23,11 @@ from uuid import UUID, uuid5
 from aiokafka.partitioner import DefaultPartitioner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from services.pricing.views.waiting import waiting
 from sqlalchemy import select
 
 from services.order.service import definition as order_service
 from services.pricing.service import definition as pricing_service
+from services.pricing.views.waiting import waiting
 from shared.events import inventory, logistics, order, pricing
 from shared.events.base import DomainEvent, Money
 from shared.events.envelope import Envelope
