@@ -6,7 +6,6 @@ too high or too low) and nothing applied twice."""
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import uuid
 from collections.abc import AsyncIterator
@@ -30,10 +29,7 @@ async def workers(
     kafka_broker: Broker, database_url: str, tmp_path: Path
 ) -> AsyncIterator[stockrig.Group]:
     name = f"g{uuid.uuid4().hex[:8]}"
-    consumer = os.environ.get("B2B_KAFKA_CONSUMER", "aiokafka")
-    async with stockrig.group(
-        kafka_broker.bootstrap, database_url, tmp_path, name, consumer
-    ) as group:
+    async with stockrig.group(kafka_broker.bootstrap, database_url, tmp_path, name) as group:
         await asyncio.gather(group.start(0), group.start(1))
         yield group
 
