@@ -54,6 +54,7 @@ class FaustMember:
         self.within_s = within_s
         safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in group_id)
         self.datadir = Path(tempfile.gettempdir()) / "b2b-faust" / f"{safe}-{os.getpid()}"
+        self.datadir.mkdir(parents=True, exist_ok=True)  # Faust makes only the last level
         self.app = faust.App(
             group_id,
             broker=f"kafka://{bootstrap_servers.replace(',', ';kafka://')}",
