@@ -176,7 +176,6 @@ class Group:
     namespace: str
     prefix: str
     workdir: Path
-    consumer: str = "aiokafka"
     workers: dict[int, Worker] = field(default_factory=dict)
 
     @property
@@ -187,7 +186,6 @@ class Group:
             "DATABASE_URL": self.database_url,
             "B2B_DATABASE_PREFIX": self.prefix,
             "B2B_KAFKA_NAMESPACE": self.namespace,
-            "B2B_KAFKA_CONSUMER": self.consumer,
         }
 
     async def start(self, index: int) -> Worker:
@@ -294,12 +292,10 @@ class Group:
 
 @contextlib.asynccontextmanager
 async def group(
-    bootstrap: str, database_url: str, workdir: Path, name: str, consumer: str = "aiokafka"
+    bootstrap: str, database_url: str, workdir: Path, name: str
 ) -> AsyncIterator[Group]:
     """A fresh namespace and database prefix; its workers stopped on the way out."""
-    made = Group(
-        bootstrap, database_url, f"{name}.", name.replace("-", "_"), workdir / name, consumer
-    )
+    made = Group(bootstrap, database_url, f"{name}.", name.replace("-", "_"), workdir / name)
     try:
         yield made
     finally:

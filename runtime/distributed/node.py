@@ -20,7 +20,7 @@ from functools import partial
 from typing import Any, cast
 
 import structlog
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaProducer
 
 from runtime.distributed.databases import service_database_url
 from runtime.distributed.positions import StoredPositions
@@ -35,7 +35,6 @@ from shared.messaging.kafka.admin import ensure_topics
 from shared.messaging.kafka.dead_letters import KafkaDeadLetters
 from shared.messaging.kafka.faust_member import FaustMember
 from shared.messaging.kafka.lanes import Lanes
-from shared.messaging.kafka.member import GroupMember
 from shared.messaging.kafka.producer import idempotent_producer
 from shared.messaging.kafka.relay import OutboxRelay
 from shared.messaging.kafka.topics import dead_letters_topic, events_topic
@@ -69,7 +68,7 @@ class ServiceNode:
         self.relay: OutboxRelay | None = None
         self.definition = definition
         self.name = definition.name
-        self.members: dict[str, GroupMember | FaustMember] = {}
+        self.members: dict[str, FaustMember] = {}
         self.dispatchers: list[Dispatcher] = []
         self._tasks: list[asyncio.Task[None]] = []
         self._producer: AIOKafkaProducer | None = None
@@ -176,18 +175,15 @@ class ServiceNode:
         )
         settings = self.settings
         topic = events_topic(source, settings.kafka_namespace)
-        member: GroupMember | FaustMember
-        if settings.kafka_consumer == "faust":
-            member = FaustMember(
-                settings.kafka_namespace + group_id(self.name, source),
-                settings.kafka_bootstrap_servers,
-                topic,
-                lanes,
-                session_timeout_s=settings.kafka_session_timeout_ms / 1000,
-                heartbeat_interval_s=settings.kafka_heartbeat_interval_ms / 1000,
-            )
-        else:
-            member = GroupMember(topic, partial(self._kafka_consumer, source), lanes)
+        member = FaustMember(
+            settings.kafka_namespace + group_id(self.name, source),
+            settings.kafka_bootstrap_servers,
+            topic,
+            lanes,
+            session_timeout_s=settings.kafka_session_timeout_ms / 1000,
+            heartbeat_interval_s=settings.kafka_heartbeat_interval_ms / 1000,
+            max_poll_interval_s=settings.kafka_max_poll_interval_ms / 1000,
+        )
         self.members[source] = member
         self._spawn(member.run, f"{self.name}<{source}")
 
@@ -199,20 +195,6 @@ class ServiceNode:
         sources = self._sources() | {self.name}
         ns = self.settings.kafka_namespace
         return [events_topic(s, ns) for s in sources] + [dead_letters_topic(self.name, ns)]
-
-    def _kafka_consumer(self, source: str) -> AIOKafkaConsumer:
-        settings = self.settings
-        return AIOKafkaConsumer(
-            bootstrap_servers=settings.kafka_bootstrap_servers,
-            group_id=settings.kafka_namespace + group_id(self.name, source),
-            client_id=f"{self.name}<{source}",
-            enable_auto_commit=False,
-            auto_offset_reset="earliest",
-            fetch_max_wait_ms=100,
-            session_timeout_ms=settings.kafka_session_timeout_ms,
-            heartbeat_interval_ms=settings.kafka_heartbeat_interval_ms,
-            max_poll_interval_ms=settings.kafka_max_poll_interval_ms,
-        )
 
     def _spawn(self, work: Callable[[], Awaitable[None]], name: str) -> None:
         async def guarded() -> None:
@@ -229,11 +211,12 @@ class ServiceNode:
         self._tasks.append(asyncio.create_task(guarded(), name=name))
 
     def progress(self) -> dict[str, Any]:
-        """Each consumer-group membership: partitions held, positions, committed offsets."""
+        """Each consumer-group membership: partitions held, positions, the offsets whose effects
+        are stored (Faust commits them to Kafka behind), messages received, applied, skipped."""
         return {
             source: {
                 "partitions": member.lanes.positions(),
-                "committed_offsets": dict(sorted(member.committed.items())),
+                "stored_offsets": dict(sorted(member.stored.items())),
                 "received": member.lanes.received,
                 "applied": member.lanes.applied,
                 "skipped": member.lanes.skipped,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -42,9 +40,6 @@ class NodeSettings(BaseSettings):
         ge=1000,
         le=300_000,
         description="a member silent this long loses its partitions (the pause after a crash)",
-    )
-    kafka_consumer: Literal["aiokafka", "faust"] = Field(
-        default="aiokafka", description="the consumer-group client of the workers (bake-off)"
     )
     kafka_heartbeat_interval_ms: int = Field(default=1500, ge=100, le=100_000)
     kafka_max_poll_interval_ms: int = Field(

@@ -1,5 +1,6 @@
 """Servers for the distributed tier: Kafka and PostgreSQL from the environment
-(KAFKA_BOOTSTRAP_SERVERS, DATABASE_URL), else started with the deploy/local scripts; then every
+(KAFKA_BOOTSTRAP_SERVERS, DATABASE_URL), else in containers when a container engine answers
+(tests/containers.py: testcontainers), else started with the deploy/local scripts; then every
 service as its own processes behind the gateway (deploy/local/up.sh with WORKERS=2: each
 service's consumer groups have two members), in a namespace of its own, started and seeded
 with the demo world once per session."""
@@ -27,12 +28,21 @@ from runtime.credentials import DemoLogins
 from runtime.demo import seed
 from runtime.demo_data import build_world
 from runtime.simulate import simulate
+from tests.containers import Engine, find_engine, kafka_container, postgres_container
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ("order", "pricing", "inventory", "logistics", "payment")
 WORKERS = 2
 # The demo parties with a tenth of the catalog: seeded in seconds, enough for every scenario.
 WORLD = build_world(scale=0.1)
+GIVEN_BROKER = (
+    "KAFKA_BOOTSTRAP_SERVERS names a broker these tests did not start: "
+    "set KAFKA_DIR to its deploy/local/kafka directory to let them restart it"
+)
+CONTAINER_BROKER = (
+    "the broker runs in a container (testcontainers), which these tests do not restart: "
+    "`make test` runs this test on the deploy/local broker"
+)
 
 
 def _script(path: str, env: dict[str, str] | None = None) -> str:
@@ -50,6 +60,8 @@ class Broker:
 
     bootstrap: str
     kafka_dir: Path | None
+    cannot_restart: str = ""
+    """Why the tests may not restart this broker (empty: they may)."""
 
     def restart(self) -> None:
         """Stop the broker (SIGTERM, as an upgrade would) and start it on the same port."""
@@ -62,7 +74,23 @@ class Broker:
 
 
 @pytest.fixture(scope="session")
-def kafka_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Broker]:
+def engine(request: pytest.FixtureRequest) -> Engine | None:
+    """The container engine for the servers not given, or None (and why, on the terminal)."""
+    found = find_engine()
+    if isinstance(found, Engine):
+        return found
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None and not (
+        os.environ.get("KAFKA_BOOTSTRAP_SERVERS") and os.environ.get("DATABASE_URL")
+    ):
+        reporter.write_line(f"integration: {found.reason}; using the deploy/local scripts")
+    return None
+
+
+@pytest.fixture(scope="session")
+def kafka_broker(
+    tmp_path_factory: pytest.TempPathFactory, engine: Engine | None
+) -> Iterator[Broker]:
     given = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
     if given:
         # with-kafka.sh exports the KAFKA_DIR of a broker it runs from deploy/local/kafka.
@@ -75,7 +103,14 @@ def kafka_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Broker]:
             check=False,
         )
         ours = kafka_dir is not None and status.stdout.strip() == given
-        yield Broker(given, Path(kafka_dir) if ours and kafka_dir else None)
+        if ours and kafka_dir:
+            yield Broker(given, Path(kafka_dir))
+        else:
+            yield Broker(given, None, GIVEN_BROKER)
+        return
+    if engine is not None:
+        with kafka_container(engine) as bootstrap:  # not restarted by the tests: no kafka_dir
+            yield Broker(bootstrap, None, CONTAINER_BROKER)
         return
     env = {**os.environ, "KAFKA_DIR": str(tmp_path_factory.mktemp("kafka"))}
     yield Broker(_script("deploy/local/kafka/start.sh", env), Path(env["KAFKA_DIR"]))
@@ -83,10 +118,14 @@ def kafka_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Broker]:
 
 
 @pytest.fixture(scope="session")
-def database_url() -> Iterator[str]:
+def database_url(engine: Engine | None) -> Iterator[str]:
     given = os.environ.get("DATABASE_URL")
     if given:
         yield given
+        return
+    if engine is not None:
+        with postgres_container(engine) as url:
+            yield url
         return
     # Not under pytest's private temp root: run as root, the cluster's owner must traverse it.
     pg_dir = tempfile.mkdtemp(prefix="b2b-test-pg-")

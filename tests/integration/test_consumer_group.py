@@ -6,7 +6,6 @@ too high or too low) and nothing applied twice."""
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import uuid
 from collections.abc import AsyncIterator
@@ -30,10 +29,7 @@ async def workers(
     kafka_broker: Broker, database_url: str, tmp_path: Path
 ) -> AsyncIterator[stockrig.Group]:
     name = f"g{uuid.uuid4().hex[:8]}"
-    consumer = os.environ.get("B2B_KAFKA_CONSUMER", "aiokafka")
-    async with stockrig.group(
-        kafka_broker.bootstrap, database_url, tmp_path, name, consumer
-    ) as group:
+    async with stockrig.group(kafka_broker.bootstrap, database_url, tmp_path, name) as group:
         await asyncio.gather(group.start(0), group.start(1))
         yield group
 
@@ -68,8 +64,8 @@ async def test_a_worker_killed_mid_flow_loses_and_doubles_nothing(
 async def test_a_broker_restarted_mid_flow_loses_and_doubles_nothing(
     workers: stockrig.Group, kafka_broker: Broker
 ) -> None:
-    if kafka_broker.kafka_dir is None:
-        pytest.skip("the tests did not start this broker: set KAFKA_DIR to let them restart it")
+    if kafka_broker.cannot_restart:
+        pytest.skip(kafka_broker.cannot_restart)
     found = stockrig.movements(ORDERS, seed=12)
     published = await _mid_flow(workers, found)
     await published

@@ -1,5 +1,7 @@
-"""Validates rendered overlays offline: core kinds with kubernetes-validate (strict), Strimzi kinds
-against their CRD schemas, and the Ingress against deploy/local/gateway/routes.txt (`make up`)."""
+"""Validates rendered overlays offline: core kinds with kubernetes-validate (strict), Strimzi and
+KEDA kinds against their CRD schemas, what no schema sees across objects (structure.py: the
+workers' lag scaling and disruption budgets), and the Ingress against
+deploy/local/gateway/routes.txt (`make up`)."""
 
 from __future__ import annotations
 
@@ -10,10 +12,12 @@ from pathlib import Path
 
 import kubernetes_validate
 import yaml
+from structure import disruption_problems, scaling_problems
 
 KUBERNETES_VERSION = "1.33.0"
 ROOT = Path(__file__).resolve().parents[3]
 NODE_DIR = ROOT / ".cache" / "k8s" / "node"
+CRD_GROUPS = ("kafka.strimzi.io/", "keda.sh/")
 
 
 def core_problems(doc: dict) -> list[str]:
@@ -27,9 +31,9 @@ def core_problems(doc: dict) -> list[str]:
     return []
 
 
-def strimzi_problems(docs: list[dict]) -> list[str]:
-    script = Path(__file__).with_name("strimzi.mjs")
-    local = NODE_DIR / "strimzi.mjs"
+def crd_problems(docs: list[dict]) -> list[str]:
+    script = Path(__file__).with_name("crds.mjs")
+    local = NODE_DIR / "crds.mjs"
     local.write_text(script.read_text())
     run = subprocess.run(
         ["node", str(local)], input=json.dumps(docs), text=True, capture_output=True, cwd=NODE_DIR
@@ -64,16 +68,22 @@ def route_problems(docs: list[dict]) -> list[str]:
 def main(overlay: str, rendered: str) -> int:
     docs = [doc for doc in yaml.safe_load_all(Path(rendered).read_text()) if doc]
     problems: list[str] = []
-    strimzi = [d for d in docs if d["apiVersion"].startswith("kafka.strimzi.io/")]
+    custom = [d for d in docs if d["apiVersion"].startswith(CRD_GROUPS)]
     for doc in docs:
-        if doc not in strimzi:
+        if doc not in custom:
             where = f"{doc['kind']}/{doc['metadata']['name']}"
             problems += [f"{where}: {p}" for p in core_problems(doc)]
-    problems += strimzi_problems(strimzi)
+    problems += crd_problems(custom)
+    problems += scaling_problems(docs)
+    problems += disruption_problems(docs)
     problems += route_problems(docs)
     for problem in problems:
         print(f"  {overlay}: {problem}")
-    print(f"{overlay}: {len(docs)} objects ({len(strimzi)} Strimzi), {len(problems)} problems")
+    kinds = sorted({d["kind"] for d in custom})
+    print(
+        f"{overlay}: {len(docs)} objects ({len(custom)} custom: {', '.join(kinds)}), "
+        f"{len(problems)} problems"
+    )
     return 1 if problems else 0
 
 

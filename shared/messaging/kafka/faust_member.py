@@ -1,16 +1,23 @@
-"""One member of a service's consumer group on one source topic, as a Faust app (the bake-off
-contender of :mod:`member`): its agent takes batches of events (``take_events``) and hands them
-to the same lanes, ``at_least_once`` (an event is acknowledged once its lane's unit of work has
-committed), no Tables.
+"""One member of a service's consumer group on one source topic, as a Faust app: its agent
+takes batches of events (``take_events``) and hands them to the partitions' lanes (see
+:mod:`lanes`), ``at_least_once`` (Faust acknowledges an event once the agent asks for the next
+batch, i.e. once its lane's unit of work has committed, and commits acknowledged offsets every
+``commit_interval_s``), no Tables, never ``exactly_once`` (its transactions corrupted Table
+changelogs under kill -9 here: docs/distributed.md).
 
-The app's id is the group id, so the groups are the ones the aiokafka member joins.
+Chosen over a plain aiokafka member by the bake-off in docs/distributed.md. The app's id is the
+group id (``<service><<source>``); its data directory (Faust keeps one even without Tables) is
+under the temporary directory, never the working directory.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import signal
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import faust
@@ -33,21 +40,29 @@ class FaustMember:
         *,
         session_timeout_s: float,
         heartbeat_interval_s: float,
+        max_poll_interval_s: float,
         commit_interval_s: float = 1.0,
         max_batch: int = 500,
         within_s: float = 0.05,
     ) -> None:
         self.topic = topic
         self.lanes = lanes
-        self.committed: dict[int, int] = {}
+        self.stored: dict[int, int] = {}
+        """Per partition, the offset after the last message whose effects are stored (what
+        Faust may commit; it commits every ``commit_interval_s``)."""
         self.max_batch = max_batch
         self.within_s = within_s
+        safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in group_id)
+        self.datadir = Path(tempfile.gettempdir()) / "b2b-faust" / f"{safe}-{os.getpid()}"
+        self.datadir.mkdir(parents=True, exist_ok=True)  # Faust makes only the last level
         self.app = faust.App(
             group_id,
             broker=f"kafka://{bootstrap_servers.replace(',', ';kafka://')}",
+            datadir=str(self.datadir),
             processing_guarantee="at_least_once",
             broker_session_timeout=session_timeout_s,
             broker_heartbeat_interval=heartbeat_interval_s,
+            broker_max_poll_interval=max_poll_interval_s,
             broker_commit_interval=commit_interval_s,
             broker_commit_every=max_batch,
             consumer_auto_offset_reset="earliest",
@@ -75,7 +90,7 @@ class FaustMember:
                     batches.setdefault(m.partition, []).append(
                         Message(m.partition, m.offset, m.key, m.value, m.topic)
                     )
-                await self.lanes.dispatch(batches)
+                self.stored.update(await self.lanes.dispatch(batches))
         except asyncio.CancelledError:
             raise
         except Exception:
@@ -87,7 +102,10 @@ class FaustMember:
 
     async def _revoked(self, app: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
         revoked = args[0] if args else kwargs.get("revoked", ())
-        self.lanes.revoke(tp.partition for tp in revoked if tp.topic == self.topic)
+        gone = [tp.partition for tp in revoked if tp.topic == self.topic]
+        self.lanes.revoke(gone)
+        for partition in gone:
+            self.stored.pop(partition, None)
 
     async def _assigned(self, app: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
         assigned = args[0] if args else kwargs.get("assigned", ())
@@ -99,3 +117,4 @@ class FaustMember:
             await asyncio.Event().wait()
         finally:
             await self.app.stop()
+            shutil.rmtree(self.datadir, ignore_errors=True)
