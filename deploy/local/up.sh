@@ -5,7 +5,8 @@
 # (`b2b node`: API, relay, and a worker) and N-1 `b2b worker` processes beside it.
 # Env: UP_DIR (default $PWD/.cache/up) holds PID files, logs and the servers' data;
 # KAFKA_BOOTSTRAP_SERVERS / DATABASE_URL, when set, are used instead of starting those servers.
-# Ports (docs/distributed.md): B2B_PORT_BASE=N puts the gateway on N, the services on N+1..N+5,
+# Ports (docs/distributed.md): B2B_PORT_BASE=N puts the gateway on N, the services on N+1..N+5
+# (sourcing on N+9),
 # Kafka on N+6/N+7 and PostgreSQL on N+8; SERVICE_PORTS="order=8101 pricing=8102 ..." sets single
 # services; GATEWAY_PORT, KAFKA_PORT, PG_PORT the others. Unset, ports are picked outside the
 # kernel's ephemeral range, and a port another process takes before the bind is picked again.
@@ -14,7 +15,7 @@ cd "$(dirname "$0")/../.."
 UP_DIR="${UP_DIR:-$PWD/.cache/up}"
 mkdir -p "$UP_DIR/pids" "$UP_DIR/logs"
 UP_DIR="$(cd "$UP_DIR" && pwd)"
-SERVICES=(order pricing inventory logistics payment)
+SERVICES=(order pricing inventory logistics payment sourcing)
 WORKERS="${WORKERS:-1}"
 [[ "$WORKERS" =~ ^[1-9][0-9]?$ ]] || { echo "up: WORKERS must be 1 to 99, not '$WORKERS'" >&2; exit 2; }
 export KAFKA_DIR="$UP_DIR/kafka" PG_DIR="$UP_DIR/postgres" GATEWAY_DIR="$UP_DIR/gateway"
@@ -29,7 +30,8 @@ fixed_port() {
     [[ "${pair%%=*}" == "$1" ]] && { echo "${pair#*=}"; return; }
   done
   for index in "${!SERVICES[@]}"; do
-    [[ "${SERVICES[$index]}" == "$1" ]] && based_port $(( index + 1 ))
+    # order..payment at N+1..N+5; Kafka, its controller and PostgreSQL hold N+6..N+8
+    [[ "${SERVICES[$index]}" == "$1" ]] && based_port $(( index < 5 ? index + 1 : index + 4 ))
   done
   return 0
 }
