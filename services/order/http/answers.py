@@ -590,7 +590,7 @@ class OrderDetailState(Answer):
     fulfilment: OrderDetailStateFulfilment | None = None
 
 
-class OrderDetail(Answer):
+class OrderDetail(OrderSummary):
     """The order with every service's facts about it and a timeline (the example's timeline is
     shortened); ``shipments``, ``returns`` and ``invoices`` are keyed by their ids. With
     ``?as_of=`` the answer is the order's state at that instant instead: ``as_of``,
@@ -1031,23 +1031,6 @@ class OrderDetail(Answer):
         }
     )
 
-    order_id: str | None = None
-    buyer_id: str | None = None
-    supplier_id: str | None = None
-    order_type: str | None = None
-    status: str | None = None
-    delivery_region: str | None = None
-    lines: list[OrderSummaryLine] | None = None
-    total: Amount | None = None
-    confirmed_by_rule: bool | None = None
-    outcome: OrderSummaryOutcome | None = None
-    placed_at: datetime | None = None
-    updated_at: datetime | None = None
-    waiting_since: datetime | None = None
-    version: int | None = None
-    shipping: str | None = None
-    progress: OrderProgress | None = None
-    prepayment: OrderPrepayment | None = None
     placed: OrderDetailPlaced | None = None
     pricing: OrderDetailPricing | None = None
     negotiation: list[OrderDetailNegotiation] | None = None
