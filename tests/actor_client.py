@@ -24,3 +24,11 @@ async def actor_client(system: EmbeddedSystem) -> AsyncIterator[httpx.AsyncClien
             yield http
     finally:
         await app.state.security.close()
+
+
+class HeaderActors:
+    """Credentials for ``runtime.demo.seed`` and ``b2b simulate`` on an ``actor_client``: the
+    actor is named with X-Actor instead of a real token."""
+
+    async def headers(self, actor: str) -> dict[str, str]:
+        return {"X-Actor": actor}

@@ -23,7 +23,7 @@ from runtime.services import ALL_SERVICES
 from shared.events.base import Money
 from shared.events.payment import InvoiceIssued, InvoiceLine
 from shared.events.values import PaymentTerms
-from tests.actor_client import actor_client
+from tests.actor_client import HeaderActors, actor_client
 from tests.databases import fresh_postgres_url
 from tests.helpers import eventually
 from tests.service.test_payment_support import emit
@@ -31,11 +31,6 @@ from tests.service.test_payment_support import emit
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 OPS = {"X-Actor": "operations:test"}
 SETTLED = {"on_hold", "awaiting_confirmation", "confirmed", "rejected", "cancelled"}
-
-
-class HeaderActors:
-    async def headers(self, actor: str) -> dict[str, str]:
-        return {"X-Actor": actor}
 
 
 @dataclass

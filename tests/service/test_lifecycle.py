@@ -16,18 +16,11 @@ from runtime.demo_data import DemoWorld, build_world
 from runtime.embedded import EmbeddedSystem
 from runtime.services import ALL_SERVICES
 from runtime.simulate import EXPECTED_FINAL, SCENARIOS, simulate
-from tests.actor_client import actor_client
+from tests.actor_client import HeaderActors, actor_client
 from tests.helpers import eventually
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 OPS = {"X-Actor": "operations:test"}
-
-
-class HeaderActors:
-    """Names the actor with X-Actor: the test client accepts it instead of real credentials."""
-
-    async def headers(self, actor: str) -> dict[str, str]:
-        return {"X-Actor": actor}
 
 
 @pytest.fixture(scope="module")

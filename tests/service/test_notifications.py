@@ -33,7 +33,7 @@ from runtime.settings import Settings
 from runtime.simulate import simulate
 from shared.service.auth.dependencies import current_principal
 from shared.service.auth.testing import header_principal
-from tests.service.test_lifecycle import HeaderActors
+from tests.actor_client import HeaderActors
 from tests.smtp_server import Inbox, html_of, smtp_server, text_of
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")

@@ -23,7 +23,7 @@ from runtime.demo_data import build_world
 from runtime.embedded import EmbeddedSystem
 from runtime.services import ALL_SERVICES
 from runtime.simulate import simulate
-from tests.actor_client import actor_client
+from tests.actor_client import HeaderActors, actor_client
 from tests.answer_models import documented_answers, misfits
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -56,11 +56,6 @@ KNOWN_MIXED = {
 contract or breaks clients, so they are named here; any other name holding two kinds fails."""
 IDS = ("order_id", "shipment_id", "invoice_id", "supplier_id", "buyer_id", "warehouse_id",
        "carrier_id", "return_id", "address_id", "payment_id", "sku", "proposal_id")  # fmt: skip
-
-
-class HeaderActors:
-    async def headers(self, actor: str) -> dict[str, str]:
-        return {"X-Actor": actor}
 
 
 def is_money(value: Any) -> bool:

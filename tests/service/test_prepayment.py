@@ -16,16 +16,11 @@ from runtime.demo import seed
 from runtime.demo_data import Buyer, DemoWorld, Supplier, build_world
 from runtime.embedded import EmbeddedSystem
 from runtime.services import ALL_SERVICES
-from tests.actor_client import actor_client
+from tests.actor_client import HeaderActors, actor_client
 from tests.helpers import eventually
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 OPS = {"X-Actor": "operations:test"}
-
-
-class HeaderActors:
-    async def headers(self, actor: str) -> dict[str, str]:
-        return {"X-Actor": actor}
 
 
 @pytest.fixture(scope="module")
