@@ -24,6 +24,7 @@ from portal.i18n import (
     when,
 )
 from portal.session import PortalUser, csrf_token
+from shared.events.ids import short_id
 from shared.events.statuses import TERMINAL as STATUS_TERMINAL
 
 HERE = Path(__file__).parent
@@ -323,9 +324,7 @@ def timeline_line(entry: dict[str, Any]) -> str:
 
 
 def short(value: Any) -> str:
-    """An id as people read it: its last 8 hex digits. A uuid7 begins with its time, so ids made
-    within a minute share their first digits; the last ones are random."""
-    return str(value or "").replace("-", "")[-8:]
+    return short_id(value)
 
 
 templates.env.filters.update(

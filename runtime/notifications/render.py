@@ -12,6 +12,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from portal import i18n
 from runtime.notifications.kinds import BY_NAME
+from shared.events.ids import short_id
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -45,9 +46,8 @@ _ENV = _environment()
 
 
 def short(identifier: str) -> str:
-    """The last eight hex digits of an id, as people quote it (``1F3A9C02``), as the portal
-    shows it: a uuid7 begins with its time, so ids made within a minute share their first."""
-    return identifier.replace("-", "")[-8:].upper()
+    """An id as the portal shows it (``shared.events.ids.short_id``), in capitals: ``1F3A9C02``."""
+    return short_id(identifier).upper()
 
 
 def language_of(tag: str | None) -> i18n.Language:

@@ -32,3 +32,9 @@ def external_event_id(source: str, external_id: str) -> uuid.UUID:
     if not source or not external_id:
         raise ValueError("an external event id needs both the source and the message's id")
     return uuid.uuid5(_EXTERNAL, f"{len(source)}:{source}:{external_id}")
+
+
+def short_id(value: object) -> str:
+    """An id as people read and quote it: its last 8 hex digits. A uuid7 begins with its time,
+    so ids made within a minute share their first digits; the last ones are random."""
+    return str(value or "").replace("-", "")[-8:]
