@@ -18,6 +18,7 @@ from shared.messaging.dispatcher import Failed, Handler, Item
 from shared.service.changes import Changes
 from shared.service.policy import EventKind, event_names
 from shared.service.rows import Rows, order_ids
+from shared.service.sql import hold_until_commit
 from shared.sql import Connection, Database, Transaction
 
 log = structlog.get_logger(__name__)
@@ -98,8 +99,7 @@ class FoldingProjection(Projection):
 async def hold_projection(conn: Connection, consumer_name: str) -> None:
     """PostgreSQL: one transaction at a time per projection, so the workers of several processes
     cannot lose each other's read-modify-write updates (in one process the writer serialises)."""
-    if conn.dialect.name == "postgresql":
-        await conn.run("SELECT pg_advisory_xact_lock(hashtext($1))", (consumer_name,))
+    await hold_until_commit(conn, consumer_name)
 
 
 class ProjectionHandler(Handler):

@@ -38,3 +38,11 @@ async def upsert(
     """Insert a row, or update every non-key column when the key already exists."""
     statement = upsert_statement(table, conn.dialect.name, list(values), key)
     await conn.execute(statement, dict(values))
+
+
+async def hold_until_commit(conn: Connection, name: str) -> None:
+    """PostgreSQL: no other transaction holding ``name`` runs until this one ends (an advisory
+    lock, so processes that share a database take turns). SQLite needs none: its one writer
+    already runs one unit at a time."""
+    if conn.dialect.name == "postgresql":
+        await conn.run("SELECT pg_advisory_xact_lock(hashtext($1))", (name,))

@@ -22,6 +22,7 @@ from shared.events.order import OrderConfirmed, OrderPlaced
 from shared.events.values import AgreedLine, OrderLine
 from shared.service.projection import FoldingProjection
 from shared.service.rows import Rows
+from shared.service.sql import hold_until_commit
 from shared.sql import Database
 
 from ..domain.billing import invoice_id_for
@@ -117,9 +118,7 @@ class Ledger(FoldingProjection):
         acceptances (PostgreSQL): they come from two topics, possibly in two processes at once,
         and whichever commits last must see the other, or no invoice would be issued."""
         async with engine.begin() as tx:
-            if tx.dialect.name == "postgresql":
-                key = f"payment.order:{order_id}"
-                await tx.run("SELECT pg_advisory_xact_lock(hashtext($1))", (key,))
+            await hold_until_commit(tx, f"payment.order:{order_id}")
 
     async def order(self, engine: Database, order_id: UUID) -> OrderCopy | None:
         query = select(self.orders).where(self.orders.c.order_id == str(order_id))

@@ -14,7 +14,7 @@ from uuid import UUID
 from sqlalchemy import Column, MetaData, String, Table, Text, delete, or_, select
 
 from shared.events.envelope import Envelope, parse_envelope
-from shared.service.sql import upsert
+from shared.service.sql import hold_until_commit, upsert
 from shared.sql import Connection, Database
 
 from .catalog import CatalogTables
@@ -36,8 +36,7 @@ commit, in however many processes, the last one sees the other."""
 
 
 async def hold_parties(conn: Connection) -> None:
-    if conn.dialect.name == "postgresql":
-        await conn.run("SELECT pg_advisory_xact_lock(hashtext($1))", (PARTIES_LOCK,))
+    await hold_until_commit(conn, PARTIES_LOCK)
 
 
 async def parties_known(
