@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 from collections.abc import AsyncIterator
@@ -65,8 +66,21 @@ async def fresh_postgres_url() -> AsyncIterator[str]:
     try:
         yield str(make_url(url).set(database=name).render_as_string(hide_password=False))
     finally:
-        conn = await asyncpg.connect(dsn)
-        try:
-            await conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        finally:
-            await conn.close()
+        await _drop_database(dsn, name)
+
+
+async def _drop_database(dsn: str, name: str, attempts: int = 50) -> None:
+    """DROP … WITH (FORCE) ends our leftover sessions, but not an autovacuum worker that
+    happens to be in the database (the test role may not signal it): wait for it to finish."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        for attempt in range(attempts):
+            try:
+                await conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+                return
+            except asyncpg.exceptions.InsufficientPrivilegeError:
+                if attempt == attempts - 1:
+                    raise
+                await asyncio.sleep(0.2)
+    finally:
+        await conn.close()
