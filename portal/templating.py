@@ -32,6 +32,7 @@ templates = install_gettext(Jinja2Templates(directory=HERE / "templates"))
 
 STATUS_TONES = {
     "placed": "info",
+    "awaiting_approval": "warn",
     "on_hold": "bad",
     "awaiting_confirmation": "warn",
     "backordered": "warn",
@@ -72,6 +73,7 @@ TERMINAL = STATUS_TERMINAL
 CODES = {
     # order and shipment statuses
     "placed": N_("Placed"),
+    "awaiting_approval": N_("Awaiting approval"),
     "on_hold": N_("On hold"),
     "limit_exceeded": N_("over the credit limit"),
     "overdue_invoices": N_("invoices overdue"),

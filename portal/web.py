@@ -16,6 +16,7 @@ from portal.auth import local_path
 from portal.deps import WrongRole
 from portal.pages import (
     analytics,
+    approvals,
     audit,
     cart,
     catalog,
@@ -35,8 +36,8 @@ STATIC = Path(__file__).parent / "static"
 
 def portal_router() -> APIRouter:
     router = APIRouter(prefix="/portal", include_in_schema=False)
-    modules = (home, catalog, cart, orders, order_actions, invoices, supplier, operations)
-    for module in (*modules, sourcing, offers):
+    modules = (home, catalog, cart, orders, order_actions, approvals, invoices, supplier)
+    for module in (*modules, operations, sourcing, offers):
         router.include_router(module.router)
     router.include_router(analytics.router)
     router.include_router(audit.router)

@@ -18,6 +18,7 @@ from shared.events.statuses import OrderStatus
 
 router = APIRouter()
 STATUS_FILTERS = (
+    OrderStatus.AWAITING_APPROVAL,
     OrderStatus.AWAITING_CONFIRMATION,
     OrderStatus.AMENDMENT_PROPOSED,
     OrderStatus.AWAITING_PREPAYMENT,
@@ -32,6 +33,7 @@ STATUS_FILTERS = (
 STEPS = ("placed", "confirmed", "shipped", "delivered", "accepted", "invoiced", "completed")
 REACHED = {
     OrderStatus.PLACED: 0,
+    OrderStatus.AWAITING_APPROVAL: 0,
     OrderStatus.ON_HOLD: 0,
     OrderStatus.AWAITING_CONFIRMATION: 0,
     OrderStatus.BACKORDERED: 0,

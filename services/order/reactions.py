@@ -195,12 +195,26 @@ def places_sourced_orders(
 
 def reactions(
     orders: Repository[Command, OrderState],
-    parties: Repository[PartyCommand, PartyState],
+    parties: tuple[Repository[PartyCommand, PartyState], Repository[PartyCommand, PartyState]],
     products: OrderableProducts,
     engine: Database,
 ) -> list[Policy]:
-    """One policy per followed service, each recording that service's facts on the order, and
-    the placement of the orders sourcing agreed."""
+    """One policy per followed service, each recording that service's facts on the order
+    (with the supplier's auto-confirm rule and the buyer's spending rules where they matter),
+    and the placement of the orders sourcing agreed. ``parties``: (buyers, suppliers)."""
+    buyers, suppliers = parties
+
+    async def with_spending_rules(command: RecordPricing, order: OrderState) -> RecordPricing:
+        """The buyer's spending rules, and the categories of the order's SKUs when the rules
+        name categories."""
+        spending = (await buyers.load(order.buyer_id)).state.spending
+        if spending is None:
+            return command
+        categories: frozenset[str] = frozenset()
+        if spending.categories:
+            skus = {sku for _, sku, _ in order.ordered}
+            categories = await products.categories_of(engine, order.supplier_id, skus)
+        return replace(command, spending=spending, categories=categories)
 
     def for_source(source: str) -> Policy:
         name = f"order-records-{source}"
@@ -210,8 +224,10 @@ def reactions(
             rule = None
             if isinstance(envelope.event, _NEEDS_RULE):
                 order = await orders.load(order_id)
-                rule = (await parties.load(order.state.supplier_id)).state.rule
+                rule = (await suppliers.load(order.state.supplier_id)).state.rule
             command = _command(envelope.event, rule)
+            if isinstance(command, RecordPricing):
+                command = await with_spending_rules(command, order.state)
             if command is not None:
                 await orders.handle(order_id, command, reaction_context(name, envelope))
 

@@ -31,7 +31,9 @@ def build(context: ServiceContext) -> ServiceParts:
     )
     return ServiceParts(
         router=routes(deps),
-        policies=reactions(deps.orders, deps.suppliers, deps.products, context.engine),
+        policies=reactions(
+            deps.orders, (deps.buyers, deps.suppliers), deps.products, context.engine
+        ),
         projections=[deps.products, deps.parties, deps.summaries, deps.details, OrderFacts()],
     )
 

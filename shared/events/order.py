@@ -26,6 +26,7 @@ from shared.events.values import (
     OrderType,
     Party,
     Text,
+    Username,
 )
 
 
@@ -91,6 +92,11 @@ def _without_language(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "language": None}
 
 
+def _placed_by_nobody(data: dict[str, Any]) -> dict[str, Any]:
+    """v2 → v3: who placed an order was not recorded before approvals."""
+    return {**data, "placed_by": None}
+
+
 def _placed_without_agreement(data: dict[str, Any]) -> dict[str, Any]:
     """v1 → v2: an order placed before sourcing has no agreed prices and no source."""
     return {**data, "agreed_prices": [], "source": None}
@@ -100,6 +106,7 @@ UPCASTERS = (
     Upcaster("BuyerRegistered", 1, 2, _without_language),
     Upcaster("SupplierRegistered", 1, 2, _without_language),
     Upcaster("OrderPlaced", 1, 2, _placed_without_agreement),
+    Upcaster("OrderPlaced", 2, 3, _placed_by_nobody),
 )
 
 
@@ -113,6 +120,38 @@ class AutoConfirmRuleSet(DomainEvent):
     enabled: bool
     order_types: tuple[OrderType, ...] = Field(min_length=1)
     max_order_total: NonNegativeMoney | None = None
+
+
+MAX_APPROVERS = 50
+MAX_APPROVAL_CATEGORIES = 100
+
+
+class SpendingRulesSet(DomainEvent):
+    """A buyer company's rules for who must approve its orders before they go on: orders over
+    ``one_approval_above`` (or with a line in one of ``categories``) need one approver, orders
+    over ``two_approvals_above`` two different approvers, each one of ``approvers``. No
+    thresholds and no categories: no order needs approval."""
+
+    event_type: ClassVar[str] = "SpendingRulesSet"
+    schema_version: ClassVar[int] = 1
+
+    buyer_id: UUID
+    approvers: tuple[Username, ...] = Field(max_length=MAX_APPROVERS)
+    one_approval_above: NonNegativeMoney | None = None
+    two_approvals_above: NonNegativeMoney | None = None
+    categories: tuple[Code, ...] = Field(default=(), max_length=MAX_APPROVAL_CATEGORIES)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        one, two = self.one_approval_above, self.two_approvals_above
+        if one is not None and two is not None:
+            if one.currency != two.currency:
+                raise ValueError("both thresholds must be in one currency")
+            if two.amount < one.amount:
+                raise ValueError("two_approvals_above must not be below one_approval_above")
+        if len(set(self.approvers)) != len(self.approvers):
+            raise ValueError("each approver is named once")
+        return self
 
 
 class _OrderPlacedFacts(DomainEvent):
@@ -159,13 +198,7 @@ class AgreedPrice(Contract):
     unit_price: NonNegativeMoney
 
 
-class OrderPlaced(_OrderPlacedFacts):
-    """A buyer placed an order with one supplier; ``agreed_prices`` are the prices of an
-    awarded RFQ or accepted quote (``source``) for the lines they name."""
-
-    event_type: ClassVar[str] = "OrderPlaced"
-    schema_version: ClassVar[int] = 2
-
+class _OrderPlacedWithAgreement(_OrderPlacedFacts):
     agreed_prices: tuple[AgreedPrice, ...] = Field(default=(), max_length=MAX_LINES)
     source: OrderSource | None = None
 
@@ -179,6 +212,26 @@ class OrderPlaced(_OrderPlacedFacts):
         if len({price.unit_price.currency for price in self.agreed_prices}) > 1:
             raise ValueError("every agreed price must be in one currency")
         return self
+
+
+class OrderPlacedV2(_OrderPlacedWithAgreement):
+    """A buyer placed an order with one supplier; ``agreed_prices`` are the prices of an
+    awarded RFQ or accepted quote (``source``) for the lines they name."""
+
+    model_config = ConfigDict(title="OrderPlaced")
+    event_type: ClassVar[str] = "OrderPlaced"
+    schema_version: ClassVar[int] = 2
+
+
+class OrderPlaced(_OrderPlacedWithAgreement):
+    """A buyer placed an order with one supplier; ``agreed_prices`` are the prices of an
+    awarded RFQ or accepted quote (``source``) for the lines they name; ``placed_by`` is the
+    person who placed it (their log-in name; none when sourcing placed it from an award)."""
+
+    event_type: ClassVar[str] = "OrderPlaced"
+    schema_version: ClassVar[int] = 3
+
+    placed_by: Username | None = None
 
 
 class OrderConfirmed(DomainEvent):
@@ -339,6 +392,65 @@ class OrderReleased(DomainEvent):
     released_by: Party
 
 
+class OrderAwaitingApproval(DomainEvent):
+    """Priced, the order needs the buyer's own approval before it asks for credit or reaches
+    the supplier: ``approvals_required`` of ``approvers`` (the one who placed it excluded)."""
+
+    event_type: ClassVar[str] = "OrderAwaitingApproval"
+    schema_version: ClassVar[int] = 1
+
+    order_id: UUID
+    buyer_id: UUID
+    supplier_id: UUID
+    lines: Lines[AgreedLine]
+    total: NonNegativeMoney
+    approvals_required: int = Field(ge=1, le=2)
+    approvers: tuple[Username, ...] = Field(max_length=MAX_APPROVERS)
+    over_amount: NonNegativeMoney | None = None
+    """The rules' amount the total is over (a total in another currency is never under it)."""
+    categories: tuple[Code, ...] = Field(default=(), max_length=MAX_APPROVAL_CATEGORIES)
+    """The order's categories the rules ask approval for."""
+
+
+class OrderApprovalGiven(DomainEvent):
+    """One of the buyer's approvers approved the order (``approvals`` so far, this one
+    included)."""
+
+    event_type: ClassVar[str] = "OrderApprovalGiven"
+    schema_version: ClassVar[int] = 1
+
+    order_id: UUID
+    approver: Username
+    approvals: int = Field(ge=1, le=2)
+    approvals_required: int = Field(ge=1, le=2)
+    note: Text | None = None
+
+
+class OrderApproved(DomainEvent):
+    """The order has every approval it needs: it goes on to credit and the supplier."""
+
+    event_type: ClassVar[str] = "OrderApproved"
+    schema_version: ClassVar[int] = 1
+
+    order_id: UUID
+    buyer_id: UUID
+    supplier_id: UUID
+    approved_by: tuple[Username, ...] = Field(min_length=1, max_length=2)
+
+
+class OrderApprovalDeclined(DomainEvent):
+    """An approver turned the order down (an OrderRejected by the buyer follows)."""
+
+    event_type: ClassVar[str] = "OrderApprovalDeclined"
+    schema_version: ClassVar[int] = 1
+
+    order_id: UUID
+    buyer_id: UUID
+    supplier_id: UUID
+    approver: Username
+    reason: Text
+
+
 class OrderBackordered(DomainEvent):
     """A presale order waits for stock that does not exist yet."""
 
@@ -431,6 +543,7 @@ EVENTS: tuple[type[DomainEvent], ...] = (
     SupplierRegistered,
     AutoConfirmRuleSet,
     OrderPlacedV1,
+    OrderPlacedV2,
     OrderPlaced,
     OrderConfirmed,
     OrderRejected,
@@ -446,6 +559,11 @@ EVENTS: tuple[type[DomainEvent], ...] = (
     OrderCreditSecured,
     OrderHeld,
     OrderReleased,
+    SpendingRulesSet,
+    OrderAwaitingApproval,
+    OrderApprovalGiven,
+    OrderApproved,
+    OrderApprovalDeclined,
     OrderShipmentProgressed,
     OrderGoodsResolved,
     OrderInvoiceProgressed,

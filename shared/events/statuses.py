@@ -12,6 +12,8 @@ from enum import StrEnum
 class OrderStatus(StrEnum):
     PLACED = "placed"
     """Placed: pricing, stock and credit are being worked out."""
+    AWAITING_APPROVAL = "awaiting_approval"
+    """Priced, and waiting for the buyer's own approvers (its spending rules caught it)."""
     ON_HOLD = "on_hold"
     """Held before reaching the supplier: the buyer's credit does not cover it."""
     BACKORDERED = "backordered"

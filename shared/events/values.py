@@ -38,6 +38,9 @@ TEXT_PATTERN = (
 Text = Annotated[str, StringConstraints(min_length=1, max_length=1000, pattern=TEXT_PATTERN)]
 """Human text (names, reasons, references) that is never blank."""
 
+Username = Annotated[str, StringConstraints(pattern=r"^[\w.@:-]{1,100}$")]
+"""A person's log-in name (``buyer-03``, ``mei.lin@example.com``)."""
+
 CurrencyCode = Annotated[str, StringConstraints(pattern=ISO_4217.pattern)]
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 EMAIL_PATTERN = r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$"

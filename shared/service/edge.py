@@ -34,6 +34,7 @@ from shared.service.api import (
 )
 from shared.service.auth.access import allow
 from shared.service.auth.actor import Actor
+from shared.service.auth.dependencies import PrincipalDep
 from shared.service.context import CommandContext
 from shared.service.errors import PROBLEM_JSON
 from shared.service.idempotency import IdempotencyStore, StoredResponse
@@ -50,6 +51,9 @@ class Call:
     """The If-Match version of a ``versioned`` route (None: any)."""
     key: str | None = None
     """The request's Idempotency-Key (some ids are derived from it)."""
+    person: str = ""
+    """Who in the party sends it: the log-in name of a user's token or session, the key id of
+    an API key ("" when the credential names no one)."""
 
     def context(self, correlation_id: UUID | None = None) -> CommandContext:
         return CommandContext(actor=str(self.actor), correlation_id=correlation_id)
@@ -219,6 +223,7 @@ def _endpoint(edge: Edge, handler: Handler, status: int, versioned: bool) -> Cal
         for p in own
     ]
     parameters.append(_keyword("edge_actor", ActorDep))
+    parameters.append(_keyword("edge_principal", PrincipalDep))
     if versioned:
         parameters.append(_keyword("edge_if_match", IfMatchDep))
     parameters.append(_keyword("edge_key", IdempotencyKeyDep, default=None))
@@ -226,8 +231,10 @@ def _endpoint(edge: Edge, handler: Handler, status: int, versioned: bool) -> Cal
 
     async def endpoint(**arguments: Any) -> JSONResponse:
         actor: Actor = arguments.pop("edge_actor")
+        principal = arguments.pop("edge_principal")
         key: str | None = arguments.pop("edge_key")
-        call = Call(actor, arguments.pop("edge_if_match", None), key)
+        person = principal.subject if principal is not None else ""
+        call = Call(actor, arguments.pop("edge_if_match", None), key, person)
 
         async def action() -> tuple[int, Any]:
             answer = await handler(call, **arguments)

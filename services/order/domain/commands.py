@@ -45,6 +45,16 @@ class AutoConfirmRule:
 
 
 @dataclass(frozen=True)
+class SpendingRules:
+    """A buyer company's rules for which orders its approvers must approve first."""
+
+    approvers: frozenset[str]
+    one_approval_above: Money | None = None
+    two_approvals_above: Money | None = None
+    categories: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
 class PlaceOrder:
     order_id: UUID
     buyer_id: UUID
@@ -60,6 +70,8 @@ class PlaceOrder:
     agreed_prices: tuple[AgreedPrice, ...] = ()
     """Unit prices agreed before the order (an awarded RFQ's, an accepted quote's)."""
     source: OrderSource | None = None
+    placed_by: str | None = None
+    """The person placing it (their log-in name): they cannot approve their own order."""
     record_refusal: bool = False
     """A reaction cannot answer with an error: lines that break a catalog rule then place the
     order and reject it at once, saying why, instead of raising."""
@@ -107,6 +119,10 @@ class RecordPricing:
     lines: tuple[PricedLine, ...]
     total: Money
     auto_confirm: AutoConfirmRule | None = None
+    spending: SpendingRules | None = None
+    """The buyer's spending rules: an order they catch waits for its approvers."""
+    categories: frozenset[str] = frozenset()
+    """The catalog categories of the order's SKUs (for rules by category)."""
 
 
 @dataclass(frozen=True)
@@ -184,6 +200,25 @@ class ReleaseOrder:
     released_by: Party
 
 
+@dataclass(frozen=True)
+class ApproveOrder:
+    """One of the buyer's approvers approves the order."""
+
+    approver: str
+    approvers: frozenset[str]
+    """The company's approvers now (its rules may have named more since the order waited)."""
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class DeclineApproval:
+    """One of the buyer's approvers turns the order down; it ends."""
+
+    approver: str
+    approvers: frozenset[str]
+    reason: str
+
+
 Command = (
     PlaceOrder
     | ConfirmOrder
@@ -204,4 +239,6 @@ Command = (
     | RecordCreditReserved
     | RecordCreditRefused
     | ReleaseOrder
+    | ApproveOrder
+    | DeclineApproval
 )

@@ -10,13 +10,15 @@ from shared.events.base import DomainEvent
 from shared.events.order import OrderCompleted
 from shared.service.decider import Decider
 
-from . import negotiation, progress
+from . import approval, negotiation, progress
 from .commands import (
     AcceptAmendment,
+    ApproveOrder,
     CancelOrder,
     Command,
     ConfirmOrder,
     DeclineAmendment,
+    DeclineApproval,
     PlaceOrder,
     ProposeAmendment,
     RecordBackorder,
@@ -58,6 +60,8 @@ _RULES: dict[type[Any], Callable[[Any, OrderState], list[Any]]] = {
     RecordCreditReserved: progress.record_credit_reserved,
     RecordCreditRefused: progress.record_credit_refused,
     ReleaseOrder: progress.release,
+    ApproveOrder: approval.approve,
+    DeclineApproval: approval.decline,
 }
 
 

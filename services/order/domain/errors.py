@@ -25,6 +25,16 @@ class InvalidAmendment(DomainError):
         self.field = field
 
 
+class InvalidSpendingRules(DomainError):
+    """Spending rules that could never be met (rules without approvers)."""
+
+    status = 422
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+
+
 class OrderNotFound(DomainError):
     status = 404
 
@@ -51,6 +61,27 @@ class OrderAlreadyShipped(DomainError):
 
 class OrderNotHeld(DomainError):
     """Only an order held for its credit can be released."""
+
+
+class OrderNotAwaitingApproval(DomainError):
+    """Only an order waiting for its buyer's approvers can be approved or declined."""
+
+
+class NotAnApprover(DomainError):
+    """The caller is not one of the approvers this order may be approved by (whoever placed an
+    order cannot approve it, and no approver approves twice)."""
+
+    status = 403
+
+
+class ApprovalAlreadyGiven(DomainError):
+    """This approver approved the order already; it waits for another one."""
+
+
+class SpendingRulesLocked(DomainError):
+    """Once a company has approvers, only they (or operations) change its spending rules."""
+
+    status = 403
 
 
 class NoAmendmentPending(DomainError):

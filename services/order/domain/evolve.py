@@ -12,6 +12,8 @@ from shared.events.order import (
     OrderAmendmentAccepted,
     OrderAmendmentDeclined,
     OrderAmendmentProposed,
+    OrderApprovalGiven,
+    OrderAwaitingApproval,
     OrderBackordered,
     OrderCancelled,
     OrderCompleted,
@@ -33,7 +35,7 @@ from shared.events.order import (
 )
 from shared.events.values import AgreedLine, LineChange
 
-from .state import Credit, Fulfilment, OrderState, Phase, ShipmentTrack
+from .state import Approval, Credit, Fulfilment, OrderState, Phase, ShipmentTrack
 
 
 def lines_total_amount(lines: tuple[AgreedLine, ...]) -> Decimal:
@@ -145,7 +147,19 @@ def _fresh(event: OrderPlaced) -> OrderState:
         order_type=event.order_type,
         ordered=tuple((line.line_no, line.sku, line.quantity) for line in event.lines),
         fulfilment=Fulfilment(),
+        placed_by=event.placed_by,
     )
+
+
+def _approval(state: OrderState, event: OrderAwaitingApproval | OrderApprovalGiven) -> OrderState:
+    match event:
+        case OrderAwaitingApproval(lines=lines, total=total, approvals_required=required):
+            approval = Approval(required, frozenset(event.approvers))
+            return replace(_priced(state, lines, total), approval=approval)
+        case OrderApprovalGiven(approver=approver) if state.approval is not None:
+            given = (*state.approval.given, approver)
+            return replace(state, approval=replace(state.approval, given=given))
+    return state
 
 
 def evolve(state: OrderState, event: DomainEvent) -> OrderState:
@@ -153,6 +167,8 @@ def evolve(state: OrderState, event: DomainEvent) -> OrderState:
     match event:
         case OrderPlaced():
             return _fresh(event)
+        case OrderAwaitingApproval() | OrderApprovalGiven():
+            return _approval(state, event)
         case OrderPricingRecorded(lines=lines, total=total):
             return replace(_priced(state, lines, total), credit=Credit.REQUESTED)
         case OrderCreditSecured() | OrderReleased():

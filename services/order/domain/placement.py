@@ -67,4 +67,5 @@ def _placed(command: PlaceOrder) -> OrderPlaced:
         buyer_reference=command.buyer_reference,
         agreed_prices=command.agreed_prices,
         source=command.source,
+        placed_by=command.placed_by,
     )

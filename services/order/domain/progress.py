@@ -7,6 +7,7 @@ from uuid import UUID
 from shared.events.base import DomainEvent, Money
 from shared.events.order import (
     InvoiceStage,
+    OrderAwaitingApproval,
     OrderBackordered,
     OrderConfirmed,
     OrderCreditSecured,
@@ -26,6 +27,7 @@ from shared.events.order import (
 )
 from shared.events.values import AgreedLine, OrderLine, OrderType, Party
 
+from .approval import approvals_needed
 from .commands import (
     AutoConfirmRule,
     RecordBackorder,
@@ -81,6 +83,20 @@ def record_pricing(command: RecordPricing, state: OrderState) -> list[DomainEven
         )
         for line in command.lines
     )
+    needed = approvals_needed(command.spending, command.total, command.categories)
+    if needed.required and command.spending is not None:
+        approvers = sorted(command.spending.approvers - {state.placed_by or ""})
+        return [
+            OrderAwaitingApproval(
+                **_parties(state),
+                lines=lines,
+                total=command.total,
+                approvals_required=needed.required,
+                approvers=tuple(approvers),
+                over_amount=needed.over_amount,
+                categories=needed.categories,
+            )
+        ]
     # Recorded even when stock is secured: payment reserves the total against the buyer's
     # credit, and the order waits for its answer before it reaches the supplier.
     return [OrderPricingRecorded(order_id=state.order_id, lines=lines, total=command.total)]
@@ -90,6 +106,8 @@ def record_stock_reserved(command: RecordStockReserved, state: OrderState) -> li
     if state.phase not in _WAITING_FOR_FACTS or state.stock_secured:
         return []
     if state.priced and state.total is not None and state.credit_clear:
+        if state.awaiting_approval:
+            return [OrderStockSecured(order_id=state.order_id)]
         return _ready(state, state.lines, state.total, command.auto_confirm)
     return [OrderStockSecured(order_id=state.order_id)]
 

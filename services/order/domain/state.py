@@ -68,6 +68,19 @@ class Fulfilment:
 
 
 @dataclass(frozen=True)
+class Approval:
+    """What the buyer's spending rules ask of a priced order: how many of which approvers."""
+
+    required: int
+    approvers: frozenset[str]
+    given: tuple[str, ...] = ()
+
+    @property
+    def complete(self) -> bool:
+        return len(self.given) >= self.required
+
+
+@dataclass(frozen=True)
 class OrderState:
     """Folded order stream; ``lines`` are the agreed (priced, maybe amended) lines."""
 
@@ -86,6 +99,12 @@ class OrderState:
     pending_proposal: UUID | None = None
     pending_changes: tuple[LineChange, ...] = ()
     fulfilment: Fulfilment = field(default_factory=Fulfilment)
+    placed_by: str | None = None
+    approval: Approval | None = None
+
+    @property
+    def awaiting_approval(self) -> bool:
+        return self.approval is not None and not self.approval.complete
 
     @property
     def shipped(self) -> bool:

@@ -4,6 +4,7 @@ from fastapi import APIRouter
 
 from shared.service.imports import import_routes
 
+from .approvals import approval_routes
 from .checkouts import checkout_routes
 from .deps import OrderDeps
 from .exports import export_routes
@@ -17,6 +18,7 @@ def routes(deps: OrderDeps) -> APIRouter:
     router = APIRouter(prefix="/api/v1")
     router.include_router(party_routes(deps))
     router.include_router(order_routes(deps))
+    router.include_router(approval_routes(deps))
     router.include_router(checkout_routes(deps))
     router.include_router(query_routes(deps))
     router.include_router(import_routes(order_imports(deps), tags=["parties", "imports"]))

@@ -523,6 +523,28 @@ class OrderDetailHold(Answer):
     released_at: datetime | None = None
 
 
+class OrderDetailApprovalStep(Answer):
+    """One approver's answer: approved (with an optional note) or declined (with the reason)."""
+
+    at: datetime | None = None
+    approver: str | None = None
+    decision: Literal["approved", "declined"] | None = None
+    note: str | None = None
+
+
+class OrderDetailApproval(Answer):
+    """What the buyer's spending rules asked of the order, and its approvers' answers."""
+
+    at: datetime | None = None
+    status: Literal["awaiting", "approved", "declined"] | None = None
+    approvals_required: int | None = None
+    approvers: list[str] | None = None
+    over_amount: Amount | None = None
+    categories: list[str] | None = None
+    placed_by: str | None = None
+    steps: list[OrderDetailApprovalStep] | None = None
+
+
 class OrderDetailNegotiationChange(Answer):
     """A proposed change to one line: a new quantity, unit price or delivery date."""
 
@@ -1046,6 +1068,7 @@ class OrderDetail(OrderSummary):
     refunds: list[OrderDetailRefund] | None = None
     credit_notes: list[OrderDetailCreditNote] | None = None
     hold: OrderDetailHold | None = None
+    approval: OrderDetailApproval | None = None
     timeline: list[OrderDetailTimeline] | None = None
     revision: int | None = None
     as_of: datetime | None = None
@@ -1106,3 +1129,37 @@ class CheckoutPlaced(Answer):
     checkout_id: str | None = None
     orders: list[CheckoutOrder] | None = None
     position: int | None = None
+
+
+class SpendingRules(Answer):
+    """A buyer company's spending rules: which orders wait for which approvers."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "buyer_id": "3c046a00-fbac-560e-a5ad-f78d8ebbedc1",
+                    "approvers": ["buyer-03-approver", "buyer-03-controller"],
+                    "one_approval_above": {"amount": "2000.00", "currency": "USD"},
+                    "two_approvals_above": {"amount": "10000.00", "currency": "USD"},
+                    "categories": ["tools"],
+                    "version": 2,
+                }
+            ]
+        }
+    )
+
+    buyer_id: str | None = None
+    approvers: list[str] | None = None
+    one_approval_above: Amount | None = None
+    two_approvals_above: Amount | None = None
+    categories: list[str] | None = None
+    version: int | None = None
+
+
+class ApprovalQueueItem(OrderSummary):
+    """An order waiting for its buyer's approvers, with what its rules ask and whether the
+    caller may answer it (an approver who placed it, or approved it already, may not)."""
+
+    approval: OrderDetailApproval | None = None
+    can_answer: bool | None = None

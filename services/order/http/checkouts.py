@@ -45,13 +45,18 @@ class CheckoutCommands:
         self.orders = OrderCommands(deps)
 
     async def placement(
-        self, buyer_id: UUID, group: CheckoutGroupIn, index: int, checkout_id: UUID
+        self,
+        buyer_id: UUID,
+        group: CheckoutGroupIn,
+        index: int,
+        checkout_id: UUID,
+        placed_by: str = "",
     ) -> PlaceOrder:
         """The group's order, checked against the catalog before anything is placed."""
         body = PlaceOrderIn(buyer_id=buyer_id, **group.model_dump())
         order_id = checkout_order_id(checkout_id, group.supplier_id)
         try:
-            placed = await self.orders.placement(body, order_id)
+            placed = await self.orders.placement(body, order_id, placed_by)
             check_lines(placed)
         except Problem as problem:
             raise _refused(index, problem.field, problem.detail) from problem
@@ -75,7 +80,7 @@ class CheckoutCommands:
         key = f"{body.buyer_id}:{call.key}"
         checkout_id = uuid.uuid5(CHECKOUT_IDS, key) if call.key else new_event_id()
         placements = [
-            await self.placement(body.buyer_id, group, index, checkout_id)
+            await self.placement(body.buyer_id, group, index, checkout_id, call.person)
             for index, group in enumerate(body.groups)
         ]
         placed: list[dict[str, object]] = []

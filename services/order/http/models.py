@@ -1,12 +1,13 @@
 """Request bodies of the order API: pydantic models whose constraints name the field at fault."""
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Self
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from shared.events.base import MAX_LINES, NonNegativeMoney, PositiveQuantity
+from shared.events.order import MAX_APPROVAL_CATEGORIES, MAX_APPROVERS
 from shared.events.values import (
     Code,
     CurrencyCode,
@@ -17,6 +18,7 @@ from shared.events.values import (
     OrderType,
     Sku,
     Text,
+    Username,
 )
 
 
@@ -110,3 +112,43 @@ class CheckoutIn(Body):
     groups: Annotated[
         tuple[CheckoutGroupIn, ...], Field(min_length=1, max_length=MAX_CHECKOUT_GROUPS)
     ]
+
+
+class SpendingRulesIn(Body):
+    approvers: Annotated[
+        tuple[Username, ...],
+        Field(
+            max_length=MAX_APPROVERS,
+            description="log-in names of the company's users who approve its orders",
+            examples=[["buyer-03-approver", "buyer-03-controller"]],
+        ),
+    ]
+    one_approval_above: NonNegativeMoney | None = Field(
+        default=None, description="orders over this total need one approver"
+    )
+    two_approvals_above: NonNegativeMoney | None = Field(
+        default=None, description="orders over this total need two different approvers"
+    )
+    categories: Annotated[
+        tuple[Code, ...],
+        Field(
+            max_length=MAX_APPROVAL_CATEGORIES,
+            description="orders with a line in one of these catalog categories need one approver",
+        ),
+    ] = ()
+
+    @model_validator(mode="after")
+    def _thresholds_agree(self) -> Self:
+        one, two = self.one_approval_above, self.two_approvals_above
+        if one is not None and two is not None:
+            if one.currency != two.currency:
+                raise ValueError("two_approvals_above: use the currency of one_approval_above")
+            if two.amount < one.amount:
+                raise ValueError("two_approvals_above: must not be below one_approval_above")
+        if len(set(self.approvers)) != len(self.approvers):
+            raise ValueError("approvers: name each approver once")
+        return self
+
+
+class ApprovalIn(Body):
+    note: Text | None = None

@@ -1,5 +1,6 @@
 """Order commands: place, confirm, reject, amend and answer, cancel (If-Match, Idempotency-Key)."""
 
+import re
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -34,6 +35,8 @@ ORDER_IDS = uuid.UUID("6f1d0c57-3f0b-5b8e-9a51-2b7f3f0f7a11")
 """Namespace of order ids derived from (buyer, Idempotency-Key): fixed for ever."""
 
 OptionalReason = StrictJson[OptionalReasonIn] | None
+PERSON = re.compile(r"[\w.@:-]{1,100}")
+"""A log-in name an order can carry (the Username of the events)."""
 
 
 def order_id_for(buyer_id: UUID, key: str | None) -> UUID:
@@ -66,13 +69,15 @@ class OrderCommands:
         """A buyer places an order with one supplier; lines must fit pack sizes and MOQs."""
         if call.actor.role == BUYER and call.actor.party != str(body.buyer_id):
             raise Problem(422, "Not your company", "a buyer orders for itself", field="buyer_id")
-        placed = await self.placement(body, order_id_for(body.buyer_id, call.key))
+        placed = await self.placement(body, order_id_for(body.buyer_id, call.key), call.person)
         result = await self.deps.orders.handle(
             placed.order_id, placed, call.context(placed.order_id)
         )
         return Accepted(placed.order_id, result)
 
-    async def placement(self, body: PlaceOrderIn, order_id: UUID) -> PlaceOrder:
+    async def placement(
+        self, body: PlaceOrderIn, order_id: UUID, placed_by: str = ""
+    ) -> PlaceOrder:
         buyer = (await self.deps.buyers.load(body.buyer_id)).state
         if not buyer.registered:
             raise Problem(422, "Unknown buyer", f"no buyer {body.buyer_id}", field="buyer_id")
@@ -102,6 +107,7 @@ class OrderCommands:
             requested_delivery_date=body.requested_delivery_date,
             coupon_code=body.coupon_code,
             buyer_reference=body.buyer_reference,
+            placed_by=placed_by if PERSON.fullmatch(placed_by) else None,
         )
 
     @command("POST", "/orders/{order_id}/confirm", roles=(SUPPLIER, OPS), versioned=True)

@@ -17,10 +17,11 @@ from shared.sql import Connection, Database
 
 
 class OrderableProducts(Projection):
-    """SKU, supplier, pack size, minimum order quantity and whether it is still sold."""
+    """SKU, supplier, category, pack size, minimum order quantity and whether it is still
+    sold."""
 
     name = "order_products"
-    version = 1
+    version = 2  # 2: the category (spending rules by category)
     sources = ("pricing",)
     event_types = (pricing.ProductRegistered, pricing.ProductUpdated)
 
@@ -31,6 +32,7 @@ class OrderableProducts(Projection):
             Column("supplier_id", String(36), primary_key=True),
             Column("sku", String(64), primary_key=True),
             Column("name", String(1000), nullable=False),
+            Column("category", String(64), nullable=False, server_default=""),
             Column("pack_size", Integer, nullable=False),
             Column("min_order_qty", Integer, nullable=False),
             Column("active", Boolean, nullable=False),
@@ -45,6 +47,7 @@ class OrderableProducts(Projection):
             "supplier_id": str(event.supplier_id),
             "sku": event.sku,
             "name": event.name,
+            "category": event.category,
             "pack_size": event.pack_size,
             "min_order_qty": event.min_order_qty,
             "active": active,
@@ -65,3 +68,15 @@ class OrderableProducts(Projection):
             row["sku"]: ProductRules(row["pack_size"], row["min_order_qty"], bool(row["active"]))
             for row in rows
         }
+
+    async def categories_of(
+        self, engine: Database, supplier_id: UUID, skus: Iterable[str]
+    ) -> frozenset[str]:
+        """The categories the given SKUs of one supplier's catalog belong to."""
+        table = self.products
+        query = select(table.c.category).where(
+            table.c.supplier_id == str(supplier_id), table.c.sku.in_(list(skus))
+        )
+        async with engine.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        return frozenset(row[0] for row in rows if row[0])

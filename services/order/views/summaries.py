@@ -18,6 +18,8 @@ from shared.events.order import (
     OrderAmendmentAccepted,
     OrderAmendmentDeclined,
     OrderAmendmentProposed,
+    OrderApproved,
+    OrderAwaitingApproval,
     OrderBackordered,
     OrderCancelled,
     OrderCompleted,
@@ -82,6 +84,8 @@ class OrderSummaries(FoldingProjection):
         order.OrderReturnProgressed,
         order.OrderHeld,
         order.OrderReleased,
+        order.OrderAwaitingApproval,
+        order.OrderApproved,
     )
 
     def define_tables(self, metadata: MetaData) -> None:
@@ -200,6 +204,11 @@ def _fold(row: dict[str, Any], event: object, at: str) -> None:
             row.update(status=OrderStatus.AWAITING_CONFIRMATION, waiting_since=at)
         case OrderBackordered():
             row["status"] = OrderStatus.BACKORDERED
+        case OrderAwaitingApproval():
+            _agreed(row, event.lines, event.total)
+            row.update(status=OrderStatus.AWAITING_APPROVAL, waiting_since=at)
+        case OrderApproved() if row["status"] == OrderStatus.AWAITING_APPROVAL:
+            row["status"] = OrderStatus.PLACED
         case OrderHeld():
             row.update(status=OrderStatus.ON_HOLD, waiting_since=at)
         case OrderReleased() if row["status"] == OrderStatus.ON_HOLD:

@@ -108,6 +108,23 @@ _LINES: dict[type[DomainEvent], Callable[[Any], Line]] = {
         N_("released by the %(by_code)s: %(reason)s"),
         {"by_code": e.released_by.value, "reason": e.reason},
     ),
+    order.OrderAwaitingApproval: lambda e: (
+        N_("waiting for %(approval_count)s approval(s) by the buyer's approvers"),
+        {"approval_count": e.approvals_required},
+    ),
+    order.OrderApprovalGiven: lambda e: (
+        N_("approved by %(approver)s (%(approval_count)s of %(required_count)s)"),
+        {
+            "approver": e.approver,
+            "approval_count": e.approvals,
+            "required_count": e.approvals_required,
+        },
+    ),
+    order.OrderApproved: lambda e: (N_("approved: on to credit and the supplier"), {}),
+    order.OrderApprovalDeclined: lambda e: (
+        N_("not approved by %(approver)s: %(reason)s"),
+        {"approver": e.approver, "reason": e.reason},
+    ),
     inventory.StockCommitted: lambda e: (N_("stock committed: the shipped units left on hand"), {}),
     inventory.BackorderCreated: lambda e: (N_("back-order created"), {}),
     logistics.ReturnAuthorized: lambda e: (N_("return authorized"), {}),
@@ -249,6 +266,31 @@ def _shipment(facets: dict[str, Any], shipment_id: Any) -> dict[str, Any]:
     return found
 
 
+def _fold_approval(facets: dict[str, Any], event: Any, data: dict[str, Any], at: str) -> None:
+    """What the buyer's spending rules asked of the order, and each approver's answer."""
+    if isinstance(event, order.OrderAwaitingApproval):
+        facets["approval"] = {
+            "at": at, "status": "awaiting", "approvals_required": data["approvals_required"],
+            "approvers": data["approvers"], "over_amount": data["over_amount"],
+            "categories": data["categories"], "steps": [],
+            "placed_by": (facets.get("placed") or {}).get("placed_by"),
+        }  # fmt: skip
+        return
+    approval = facets.get("approval")
+    if approval is None:
+        return
+    match event:
+        case order.OrderApprovalGiven():
+            step = {"at": at, "approver": event.approver, "decision": "approved"}
+            approval["steps"].append({**step, "note": event.note})
+        case order.OrderApproved():
+            approval["status"] = "approved"
+        case order.OrderApprovalDeclined():
+            step = {"at": at, "approver": event.approver, "decision": "declined"}
+            approval["steps"].append({**step, "note": event.reason})
+            approval["status"] = "declined"
+
+
 def _fold_logistics(facets: dict[str, Any], event: Any, data: dict[str, Any], at: str) -> None:
     shipment = _shipment(facets, event.shipment_id) if hasattr(event, "shipment_id") else {}
     match event:
@@ -314,6 +356,7 @@ def empty_facets() -> dict[str, Any]:
         "placed": None, "pricing": None, "negotiation": [], "allocations": [], "routing": [],
         "stock": [], "shipments": {}, "notices": [], "acceptance": [], "returns": {},
         "invoices": {}, "payments": [], "refunds": [], "credit_notes": [], "hold": None,
+        "approval": None,
     }  # fmt: skip
 
 
@@ -336,6 +379,13 @@ def fold_facets(facets: dict[str, Any], envelope: Envelope) -> None:
             facets["hold"] = {"at": at, "status": "held", **data}
         case order.OrderReleased() if facets.get("hold"):
             facets["hold"].update(status="released", released=data, released_at=at)
+        case (
+            order.OrderAwaitingApproval()
+            | order.OrderApprovalGiven()
+            | order.OrderApproved()
+            | order.OrderApprovalDeclined()
+        ):
+            _fold_approval(facets, event, data, at)
         case pricing.OrderPriced() | pricing.OrderPricingFailed():
             facets["pricing"] = {"kind": event.event_type, **data}
         case inventory.StockReserved():

@@ -19,9 +19,11 @@ _ACTOR = re.compile(
 
 def header_principal(
     x_actor: Annotated[str | None, Header(include_in_schema=False)] = None,
+    x_user: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> Principal:
+    """``X-User`` names the person (a principal's subject), e.g. one of a buyer's approvers."""
     if x_actor is None:
-        return Principal(Actor("operations", "anonymous"), "test")
+        return Principal(Actor("operations", "anonymous"), "test", x_user or "")
     if not _ACTOR.match(x_actor):
         raise Problem(422, "Invalid X-Actor header", "use role:party", field="X-Actor")
-    return Principal(Actor.parse(x_actor), "test")
+    return Principal(Actor.parse(x_actor), "test", x_user or "")

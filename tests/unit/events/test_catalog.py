@@ -66,6 +66,7 @@ MASTER_DATA = {
     "BuyerRegistered",
     "SupplierRegistered",
     "AutoConfirmRuleSet",
+    "SpendingRulesSet",
     "ProductRegistered",
     "ProductUpdated",
     "PriceListSet",
