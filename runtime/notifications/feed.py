@@ -34,6 +34,8 @@ FOLLOWED: dict[str, frozenset[str]] = {
             "OrderConfirmed",
             "OrderHeld",
             "OrderReleased",
+            "OrderAwaitingApproval",
+            "OrderApprovalDeclined",
         }
     ),
     "logistics": frozenset({"Shipped", "ShipmentDelayed", "Delivered"}),

@@ -219,6 +219,7 @@ class OrderDetailPlaced(Answer):
     agreed_prices: list[OrderDetailAgreedPrice] | None = None
     """Unit prices agreed before the order (an awarded RFQ's or accepted quote's)."""
     source: OrderDetailSource | None = None
+    placed_by: str | None = None
     """Where the order came from: an RFQ, an offered quote or a checkout (null: placed alone)."""
 
 
@@ -591,6 +592,14 @@ class OrderDetailStateFulfilment(Answer):
     prepayment: str | None = None
 
 
+class OrderDetailStateApproval(Answer):
+    """How many approvals the buyer's rules asked for, of whom, and who gave one."""
+
+    required: int | None = None
+    approvers: list[str] | None = None
+    given: list[str] | None = None
+
+
 class OrderDetailState(Answer):
     """The order folded from its events (``?as_of=``); ``ordered`` holds ``[line_no, sku,
     quantity]`` as placed, ``discount`` the order discount once priced."""
@@ -610,6 +619,8 @@ class OrderDetailState(Answer):
     pending_proposal: str | None = None
     pending_changes: list[OrderDetailNegotiationChange] | None = None
     fulfilment: OrderDetailStateFulfilment | None = None
+    placed_by: str | None = None
+    approval: OrderDetailStateApproval | None = None
 
 
 class OrderDetail(OrderSummary):

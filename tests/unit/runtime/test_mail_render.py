@@ -27,6 +27,10 @@ DATA: dict[str, Any] = {
     "delivered_at": "2027-02-06T02:00:00+00:00",
     "due_on": "2027-03-01",
     "code": "limit_exceeded",
+    "approver": "mei.approver",
+    "approvers": ["mei.approver", "chen.controller"],
+    "over_amount": {"amount": "1000.00", "currency": "USD"},
+    "categories": ["tools"],
     "figures": {
         "requested": {"amount": "1234.50", "currency": "USD"},
         "reserved": {"amount": "4000.00", "currency": "USD"},
