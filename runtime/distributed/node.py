@@ -119,7 +119,10 @@ class ServiceNode:
 
     async def _start_messaging(self, engine: Database) -> None:
         settings = self.settings
-        self._producer = idempotent_producer(settings.kafka_bootstrap_servers, f"{self.name}-dlq")
+        security = settings.kafka_security()
+        self._producer = idempotent_producer(
+            settings.kafka_bootstrap_servers, f"{self.name}-dlq", security=security
+        )
         await self._producer.start()
         ns = settings.kafka_namespace
         self.dead_letters = KafkaDeadLetters(engine, self.name, self._producer, ns)
@@ -129,6 +132,7 @@ class ServiceNode:
             self._topics(),
             partitions=settings.kafka_partitions,
             replication_factor=settings.kafka_replication_factor,
+            security=security,
         )
         if "relay" in self.roles:
             self.relay = OutboxRelay(
@@ -136,7 +140,10 @@ class ServiceNode:
                 self._local,
                 CheckpointStore(engine),
                 partial(
-                    idempotent_producer, settings.kafka_bootstrap_servers, f"{self.name}-relay"
+                    idempotent_producer,
+                    settings.kafka_bootstrap_servers,
+                    f"{self.name}-relay",
+                    security=security,
                 ),
                 namespace=ns,
             )
@@ -183,6 +190,7 @@ class ServiceNode:
             session_timeout_s=settings.kafka_session_timeout_ms / 1000,
             heartbeat_interval_s=settings.kafka_heartbeat_interval_ms / 1000,
             max_poll_interval_s=settings.kafka_max_poll_interval_ms / 1000,
+            security=settings.kafka_security(),
         )
         self.members[source] = member
         self._spawn(member.run, f"{self.name}<{source}")

@@ -1,6 +1,6 @@
 """Validates rendered overlays offline: core kinds with kubernetes-validate (strict), Strimzi and
 KEDA kinds against their CRD schemas, what no schema sees across objects (structure.py: the
-workers' lag scaling and disruption budgets), and the Ingress against
+workers' lag scaling and disruption budgets, the Kafka clients' sign-in), and the Ingress against
 deploy/local/gateway/routes.txt (`make up`)."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import kubernetes_validate
 import yaml
-from structure import disruption_problems, scaling_problems
+from structure import disruption_problems, scaling_problems, sign_in_problems
 
 KUBERNETES_VERSION = "1.33.0"
 ROOT = Path(__file__).resolve().parents[3]
@@ -76,6 +76,7 @@ def main(overlay: str, rendered: str) -> int:
     problems += crd_problems(custom)
     problems += scaling_problems(docs)
     problems += disruption_problems(docs)
+    problems += sign_in_problems(docs)
     problems += route_problems(docs)
     for problem in problems:
         print(f"  {overlay}: {problem}")

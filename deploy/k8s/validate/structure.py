@@ -1,8 +1,8 @@
 """Checks across the rendered objects that no schema can make: the lag scaling of the workers
 (KEDA ScaledObjects) points at the right Deployment, consumer groups, topics and credentials,
-never asks for more workers than a topic has partitions, and a node drain keeps at least half
-of the workers. Pure (standard library only): tests/unit/ops/test_k8s_structure.py feeds it
-broken renders."""
+never asks for more workers than a topic has partitions, a node drain keeps at least half
+of the workers, and every Kafka client signs in as its service's KafkaUser. Pure (standard
+library only): tests/unit/ops/test_k8s_structure.py feeds it broken renders."""
 
 from __future__ import annotations
 
@@ -213,4 +213,50 @@ def disruption_problems(docs: list[Doc]) -> list[str]:
                     f"{replicas} may ever be evicted (a node drain would hang)"
                 )
                 break
+    return problems
+
+
+SASL = ("SASL_PLAINTEXT", "SASL_SSL")
+
+
+def sign_in_problems(docs: list[Doc]) -> list[str]:
+    """Every Deployment whose pods may reach Kafka (label b2b.dev/kafka-client) signs in as the
+    listener asks, as the KafkaUser its settings name, with the password from the Secret Strimzi
+    writes for that user (named after it, key ``password``)."""
+    problems: list[str] = []
+    users = _named(docs, "KafkaUser")
+    mechanisms = {
+        listener.get("authentication", {}).get("type")
+        for kafka in _of(docs, "Kafka")
+        for listener in kafka["spec"]["kafka"].get("listeners", ())
+    }
+    for name, deployment in _named(docs, "Deployment").items():
+        if _labels(deployment).get("b2b.dev/kafka-client") != "true":
+            continue
+        where = f"Deployment/{name}"
+        env = {
+            e["name"]: e
+            for c in deployment["spec"]["template"]["spec"]["containers"]
+            if c["name"] == "app"
+            for e in c.get("env", ())
+        }
+        settings = _settings(docs, deployment) | {
+            k: e["value"] for k, e in env.items() if "value" in e
+        }
+        protocol = settings.get("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT")
+        mechanism = settings.get("KAFKA_SASL_MECHANISM", "SCRAM-SHA-512")
+        if "scram-sha-512" in mechanisms and (protocol not in SASL or mechanism != "SCRAM-SHA-512"):
+            problems.append(
+                f"{where}: the Kafka listener takes SCRAM-SHA-512, the pods sign in with "
+                f"KAFKA_SECURITY_PROTOCOL={protocol} KAFKA_SASL_MECHANISM={mechanism}"
+            )
+        user = settings.get("KAFKA_SASL_USERNAME")
+        ref = env.get("KAFKA_SASL_PASSWORD", {}).get("valueFrom", {}).get("secretKeyRef", {})
+        if user not in users:
+            problems.append(f"{where}: signs in to Kafka as {user!r}, which is no KafkaUser")
+        elif (ref.get("name"), ref.get("key")) != (user, "password"):
+            problems.append(
+                f"{where}: KAFKA_SASL_PASSWORD from Secret {ref.get('name')!r} key "
+                f"{ref.get('key')!r}, not KafkaUser {user!r}'s (Secret {user!r}, key 'password')"
+            )
     return problems

@@ -4,6 +4,11 @@
 # Env: KAFKA_DIR (default $PWD/.cache/kafka), KAFKA_LIBS (jar cache, default $PWD/.cache/kafka/libs),
 # KAFKA_PORT / KAFKA_CONTROLLER_PORT (default: B2B_PORT_BASE+6 / +7 when set, else free ports outside
 # the ephemeral range), KAFKA_HEAP (default 384m). A picked port lost to a race is picked again.
+# KAFKA_SASL=1: the client listener is SASL_PLAINTEXT with SCRAM-SHA-512 (as the Strimzi cluster's,
+# deploy/k8s), one user KAFKA_SASL_USERNAME (default b2b) with KAFKA_SASL_PASSWORD (default random),
+# both fixed when the storage is formatted; $KAFKA_DIR/sasl.env (mode 600) holds the client
+# settings to source (KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_*). A directory keeps the listener it
+# was formatted with.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -48,16 +53,52 @@ fetch_jars() {
   touch "$LIBS/.fetched-$stamp"
 }
 
+# The client listener: PLAINTEXT, or SASL_PLAINTEXT with KAFKA_SASL=1.
+LISTENER=PLAINTEXT
+[[ "${KAFKA_SASL:-}" == 1 ]] && LISTENER=SASL_PLAINTEXT
+SASL_ENV="$KAFKA_DIR/sasl.env"
+BROKER_SECRET="$KAFKA_DIR/sasl-broker"
+
+random_secret() { head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9'; }
+
+check_listener() {
+  # A formatted directory keeps its listener: SCRAM users exist only if they were formatted in.
+  local formatted=PLAINTEXT
+  [[ -f "$KAFKA_DIR/listener" ]] && formatted="$(cat "$KAFKA_DIR/listener")"
+  if [[ -f "$DATA/meta.properties" || -f "$PIDFILE" ]] && [[ "$formatted" != "$LISTENER" ]]; then
+    log "$KAFKA_DIR holds a $formatted broker, not $LISTENER (KAFKA_SASL=${KAFKA_SASL:-}):" \
+      "use another KAFKA_DIR, or stop.sh and remove $DATA"
+    exit 1
+  fi
+}
+
+sasl_users() {
+  # Written once, before formatting: the broker's own user (it talks to itself over the listener)
+  # and the clients' user; the storage format adds both as SCRAM-SHA-512 credentials.
+  [[ -f "$SASL_ENV" && -f "$BROKER_SECRET" ]] && return 0
+  local user="${KAFKA_SASL_USERNAME:-b2b}" password="${KAFKA_SASL_PASSWORD:-$(random_secret)}"
+  if [[ ! "$user" =~ ^[A-Za-z0-9._-]+$ || ! "$password" =~ ^[A-Za-z0-9._-]+$ ]]; then
+    log "KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD: letters, digits, '.', '_' and '-' only"
+    exit 1
+  fi
+  (umask 077
+    random_secret >"$BROKER_SECRET"
+    printf '%s\n' KAFKA_SECURITY_PROTOCOL=SASL_PLAINTEXT KAFKA_SASL_MECHANISM=SCRAM-SHA-512 \
+      "KAFKA_SASL_USERNAME=$user" "KAFKA_SASL_PASSWORD=$password" >"$SASL_ENV")
+}
+
+sasl_value() { sed -n "s/^$1=//p" "$SASL_ENV"; }
+
 write_config() {
-  cat >"$CONF" <<CONF
+  (umask 077; cat >"$CONF" <<CONF
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:$CONTROLLER_PORT
-listeners=PLAINTEXT://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$PORT
+listeners=$LISTENER://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$CONTROLLER_PORT
+advertised.listeners=$LISTENER://127.0.0.1:$PORT
 controller.listener.names=CONTROLLER
-inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+inter.broker.listener.name=$LISTENER
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,$LISTENER:$LISTENER
 log.dirs=$DATA
 num.partitions=1
 default.replication.factor=1
@@ -74,6 +115,14 @@ num.io.threads=2
 background.threads=2
 log.retention.hours=168
 CONF
+  )
+  if [[ "$LISTENER" == SASL_PLAINTEXT ]]; then
+    cat >>"$CONF" <<CONF
+sasl.enabled.mechanisms=SCRAM-SHA-512
+sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
+listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="broker" password="$(cat "$BROKER_SECRET")";
+CONF
+  fi
   cat >"$KAFKA_DIR/log4j2.properties" <<CONF
 appender.file.type = File
 appender.file.name = file
@@ -110,6 +159,8 @@ wait_ready() {
 }
 
 fetch_jars
+check_listener
+[[ "$LISTENER" == SASL_PLAINTEXT ]] && sasl_users
 
 if is_running; then
   PORT="$(cat "$KAFKA_DIR/port")"
@@ -127,8 +178,14 @@ else
     if [[ ! -f "$DATA/meta.properties" ]]; then
       log "formatting KRaft storage in $DATA"
       mkdir -p "$DATA"
+      scram=()
+      if [[ "$LISTENER" == SASL_PLAINTEXT ]]; then
+        scram=(--add-scram "SCRAM-SHA-512=[name=broker,password=$(cat "$BROKER_SECRET")]"
+          --add-scram "SCRAM-SHA-512=[name=$(sasl_value KAFKA_SASL_USERNAME),password=$(sasl_value KAFKA_SASL_PASSWORD)]")
+      fi
       "${JAVA[@]}" kafka.tools.StorageTool format -t "$("${JAVA[@]}" kafka.tools.StorageTool random-uuid)" \
-        -c "$CONF" >"$KAFKA_DIR/format.log" 2>&1 || { cat "$KAFKA_DIR/format.log" >&2; exit 1; }
+        -c "$CONF" "${scram[@]}" >"$KAFKA_DIR/format.log" 2>&1 || { cat "$KAFKA_DIR/format.log" >&2; exit 1; }
+      echo "$LISTENER" >"$KAFKA_DIR/listener"
     fi
     touch "$LOG" "$KAFKA_DIR/stdout.log"
     offset=$(( $(stat -c %s "$LOG") + 1 ))

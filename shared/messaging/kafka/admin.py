@@ -1,4 +1,5 @@
-"""Topic creation and consumer-group lag, through Kafka's admin API."""
+"""Topic creation and consumer-group lag, through Kafka's admin API. ``security``: how the
+clients sign in (the runtime passes its settings'; tools on the local broker keep plaintext)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
+from shared.messaging.kafka.security import PLAINTEXT, KafkaSecurity, client_kwargs
+
 
 async def ensure_topics(
     bootstrap_servers: str,
@@ -16,11 +19,12 @@ async def ensure_topics(
     *,
     partitions: int,
     replication_factor: int = 1,
+    security: KafkaSecurity = PLAINTEXT,
 ) -> None:
     """Create the missing topics with ``partitions`` partitions (existing topics keep theirs:
     a topic's partition count decides where each key lives, it is not changed under a live
     system)."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, **client_kwargs(security))
     await admin.start()
     try:
         existing = set(await admin.list_topics())
@@ -37,9 +41,11 @@ async def ensure_topics(
         await admin.close()
 
 
-async def partitions_of(bootstrap_servers: str, topic: str) -> list[int]:
+async def partitions_of(
+    bootstrap_servers: str, topic: str, *, security: KafkaSecurity = PLAINTEXT
+) -> list[int]:
     """The partitions of ``topic`` (none if it does not exist)."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, **client_kwargs(security))
     await admin.start()
     try:
         described = await admin.describe_topics([topic])
@@ -50,12 +56,17 @@ async def partitions_of(bootstrap_servers: str, topic: str) -> list[int]:
     )
 
 
-async def end_offsets(bootstrap_servers: str, topic: str) -> dict[int, int]:
+async def end_offsets(
+    bootstrap_servers: str, topic: str, *, security: KafkaSecurity = PLAINTEXT
+) -> dict[int, int]:
     """The next offset of every partition of ``topic``."""
-    partitions = [TopicPartition(topic, p) for p in await partitions_of(bootstrap_servers, topic)]
+    partitions = [
+        TopicPartition(topic, p)
+        for p in await partitions_of(bootstrap_servers, topic, security=security)
+    ]
     if not partitions:
         return {}
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers)
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, **client_kwargs(security))
     await consumer.start()
     try:
         ends = await consumer.end_offsets(partitions)
@@ -64,9 +75,11 @@ async def end_offsets(bootstrap_servers: str, topic: str) -> dict[int, int]:
     return {tp.partition: int(offset) for tp, offset in ends.items()}
 
 
-async def committed_offsets(bootstrap_servers: str, group_id: str, topic: str) -> dict[int, int]:
+async def committed_offsets(
+    bootstrap_servers: str, group_id: str, topic: str, *, security: KafkaSecurity = PLAINTEXT
+) -> dict[int, int]:
     """The offsets ``group_id`` committed on ``topic``, by partition (absent: none)."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, **client_kwargs(security))
     await admin.start()
     try:
         offsets = await admin.list_consumer_group_offsets(group_id)
@@ -79,8 +92,10 @@ async def committed_offsets(bootstrap_servers: str, group_id: str, topic: str) -
     }
 
 
-async def group_lag(bootstrap_servers: str, group_id: str, topic: str) -> int:
+async def group_lag(
+    bootstrap_servers: str, group_id: str, topic: str, *, security: KafkaSecurity = PLAINTEXT
+) -> int:
     """Messages on ``topic`` that ``group_id`` has not committed, over every partition."""
-    ends = await end_offsets(bootstrap_servers, topic)
-    done = await committed_offsets(bootstrap_servers, group_id, topic)
+    ends = await end_offsets(bootstrap_servers, topic, security=security)
+    done = await committed_offsets(bootstrap_servers, group_id, topic, security=security)
     return sum(max(0, end - done.get(partition, 0)) for partition, end in ends.items())

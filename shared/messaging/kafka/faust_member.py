@@ -24,6 +24,7 @@ import faust
 import structlog
 
 from shared.messaging.kafka.lanes import Lanes, Message
+from shared.messaging.kafka.security import PLAINTEXT, KafkaSecurity, faust_credentials
 
 log = structlog.get_logger(__name__)
 
@@ -44,6 +45,7 @@ class FaustMember:
         commit_interval_s: float = 1.0,
         max_batch: int = 500,
         within_s: float = 0.05,
+        security: KafkaSecurity = PLAINTEXT,
     ) -> None:
         self.topic = topic
         self.lanes = lanes
@@ -58,6 +60,7 @@ class FaustMember:
         self.app = faust.App(
             group_id,
             broker=f"kafka://{bootstrap_servers.replace(',', ';kafka://')}",
+            broker_credentials=faust_credentials(security),
             datadir=str(self.datadir),
             processing_guarantee="at_least_once",
             broker_session_timeout=session_timeout_s,

@@ -1,6 +1,6 @@
 """The cross-object checks of `make k8s-validate` (deploy/k8s/validate/structure.py) pass a
-sound render and name each way of breaking one: the lag scaling of the workers and their
-disruption budgets."""
+sound render and name each way of breaking one: the lag scaling of the workers, their
+disruption budgets and the Kafka clients' sign-in."""
 
 from __future__ import annotations
 
@@ -208,3 +208,79 @@ def test_a_single_worker_is_not_asked_for_a_quorum() -> None:
     docs = _render()
     _get(docs, "ScaledObject")["spec"].update(minReplicaCount=1, maxReplicaCount=1)
     assert _problems(docs) == []
+
+
+def _clients() -> list[Doc]:
+    """A relay of payment that signs in as its KafkaUser on a SCRAM listener."""
+    labels = {"app.kubernetes.io/component": "relay", "b2b.dev/kafka-client": "true"}
+    env = [
+        {"name": "KAFKA_SECURITY_PROTOCOL", "value": "SASL_PLAINTEXT"},
+        {"name": "KAFKA_SASL_MECHANISM", "value": "SCRAM-SHA-512"},
+        {
+            "name": "KAFKA_SASL_PASSWORD",
+            "valueFrom": {"secretKeyRef": {"name": "payment", "key": "password"}},
+        },
+    ]
+    container = {
+        "name": "app",
+        "envFrom": [{"configMapRef": {"name": "payment-settings"}}],
+        "env": env,
+    }
+    return [
+        _get(_render(), "ConfigMap"),
+        _get(_render(), "KafkaUser"),
+        {
+            "kind": "Kafka",
+            "metadata": {"name": "b2b"},
+            "spec": {"kafka": {"listeners": [{"authentication": {"type": "scram-sha-512"}}]}},
+        },
+        {
+            "kind": "Deployment",
+            "metadata": {"name": "payment-relay"},
+            "spec": {
+                "template": {"metadata": {"labels": labels}, "spec": {"containers": [container]}}
+            },
+        },
+    ]
+
+
+def _env(docs: list[Doc]) -> list[Doc]:
+    env: list[Doc] = _get(docs, "Deployment")["spec"]["template"]["spec"]["containers"][0]["env"]
+    return env
+
+
+SIGN_IN_BREAKAGES: dict[str, tuple[Callable[[list[Doc]], None], str]] = {
+    "plaintext on a SCRAM listener": (
+        lambda d: _env(d).pop(0),
+        "KAFKA_SECURITY_PROTOCOL=PLAINTEXT",
+    ),
+    "another mechanism": (
+        lambda d: _env(d)[1].update(value="SCRAM-SHA-256"),
+        "KAFKA_SASL_MECHANISM=SCRAM-SHA-256",
+    ),
+    "no password": (
+        lambda d: _env(d).pop(2),
+        "KAFKA_SASL_PASSWORD from Secret None",
+    ),
+    "another user's password": (
+        lambda d: _env(d)[2]["valueFrom"]["secretKeyRef"].update(name="order"),
+        "from Secret 'order' key 'password', not KafkaUser 'payment'",
+    ),
+    "a user Strimzi does not know": (
+        lambda d: _get(d, "ConfigMap")["data"].update(KAFKA_SASL_USERNAME="paymnet"),
+        "as 'paymnet', which is no KafkaUser",
+    ),
+}
+
+
+def test_a_kafka_client_signing_in_as_its_user_has_no_problem() -> None:
+    assert structure.sign_in_problems(_clients()) == []
+
+
+@pytest.mark.parametrize("breakage", sorted(SIGN_IN_BREAKAGES))
+def test_each_sign_in_breakage_is_named(breakage: str) -> None:
+    docs = copy.deepcopy(_clients())
+    breaks, expected = SIGN_IN_BREAKAGES[breakage]
+    breaks(docs)
+    problems = structure.sign_in_problems(docs)
+    assert any(expected in p for p in problems), problems
