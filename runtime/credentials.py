@@ -15,8 +15,9 @@ from shared.service.auth.tokens import TokenService
 
 
 class Credentials(Protocol):
-    async def headers(self, actor: str) -> dict[str, str]:
-        """The headers that authenticate a request as ``actor`` (``role:party``)."""
+    async def headers(self, actor: str, person: str | None = None) -> dict[str, str]:
+        """The headers that authenticate a request as ``actor`` (``role:party``); ``person``
+        names one of its users (an approver) where it matters who in the party acts."""
         ...
 
 
@@ -27,11 +28,13 @@ class MintedTokens:
         self.tokens = tokens
         self._cache: dict[str, dict[str, str]] = {}
 
-    async def headers(self, actor: str) -> dict[str, str]:
-        if actor not in self._cache:
-            token = self.tokens.issue(Actor.parse(actor), subject=f"internal:{actor}")
-            self._cache[actor] = {"Authorization": f"Bearer {token}"}
-        return self._cache[actor]
+    async def headers(self, actor: str, person: str | None = None) -> dict[str, str]:
+        key = f"{actor}/{person or ''}"
+        if key not in self._cache:
+            subject = person or f"internal:{actor}"
+            token = self.tokens.issue(Actor.parse(actor), subject=subject)
+            self._cache[key] = {"Authorization": f"Bearer {token}"}
+        return self._cache[key]
 
 
 class DemoLogins:
@@ -39,22 +42,27 @@ class DemoLogins:
 
     def __init__(self, client: httpx.AsyncClient, world: DemoWorld) -> None:
         self.client = client
-        self.users = {str(u.actor): u.username for u in demo_users(world)}
+        self.users: dict[str, str] = {}
+        for user in demo_users(world):  # a party's first user acts for it (the purchaser)
+            self.users.setdefault(str(user.actor), user.username)
         self.keys = {str(k.actor): k.api_key for k in demo_keys(world)}
         self.by_role = {u.actor.role: u.username for u in demo_users(world)}
         self.by_role.update({k.actor.role: k.api_key for k in demo_keys(world)})
         self._cache: dict[str, dict[str, str]] = {}
         self._lock = asyncio.Lock()
 
-    async def headers(self, actor: str) -> dict[str, str]:
-        if actor in self._cache:
-            return self._cache[actor]
+    async def headers(self, actor: str, person: str | None = None) -> dict[str, str]:
+        key = f"{actor}/{person or ''}"
+        if key in self._cache:
+            return self._cache[key]
         async with self._lock:
-            if actor not in self._cache:
-                self._cache[actor] = await self._log_in(actor)
-        return self._cache[actor]
+            if key not in self._cache:
+                self._cache[key] = await self._log_in(actor, person)
+        return self._cache[key]
 
-    async def _log_in(self, actor: str) -> dict[str, str]:
+    async def _log_in(self, actor: str, person: str | None = None) -> dict[str, str]:
+        if person is not None:
+            return await self._token(person)
         role = Actor.parse(actor).role
         key = self.keys.get(actor) or (self.by_role.get(role) if role == "bank" else None)
         if key is not None:
@@ -64,6 +72,9 @@ class DemoLogins:
         )
         if username is None:
             raise RuntimeError(f"no demo log-in for {actor}; is this the demo world?")
+        return await self._token(username)
+
+    async def _token(self, username: str) -> dict[str, str]:
         response = await self.client.post(
             "/api/v1/auth/token", data={"username": username, "password": DEMO_PASSWORD}
         )

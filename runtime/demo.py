@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 
 from runtime.credentials import Credentials
+from runtime.demo_accounts import APPROVERS, approval_buyer
 from runtime.demo_data import CURRENCY, TIERS, DemoWorld, Supplier, build_world
 
 Progress = Callable[[str, int, int], None]
@@ -128,6 +129,22 @@ def _party_jobs(client: Api, world: DemoWorld) -> list[Callable[[], Awaitable[No
         for c in world.carriers
     ]
     return jobs
+
+
+APPROVAL_RULES = {
+    "one_approval_above": _money("1000.00"),
+    "two_approvals_above": _money("5000.00"),
+    "categories": ["power_tools"],
+}
+"""The demo company's spending rules: one approver over 1,000, two over 5,000, and one for any
+power tool (``b2b simulate``'s approval paths order power tools)."""
+
+
+def _approval_jobs(client: Api, world: DemoWorld) -> list[Callable[[], Awaitable[None]]]:
+    buyer = approval_buyer(world)
+    body = {"approvers": list(APPROVERS), **APPROVAL_RULES}
+    path = f"/api/v1/buyers/{buyer.buyer_id}/spending-rules"
+    return [_job(client, "PUT", path, body, f"spending-rules-{buyer.buyer_id}")]
 
 
 def _supplier_jobs(client: Api, supplier: Supplier) -> list[Callable[[], Awaitable[None]]]:
@@ -342,6 +359,7 @@ async def seed(
     client = Api(http, credentials)
     steps: Iterable[tuple[str, list[Callable[[], Awaitable[None]]]]] = (
         ("parties", _party_jobs(client, world)),
+        ("spending rules", _approval_jobs(client, world)),
         ("catalog", [job for s in world.suppliers for job in _supplier_jobs(client, s)]),
         ("prices and terms", _pricing_jobs(client, world, now)),
         ("stock", _stock_jobs(client, world)),

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from runtime.demo_data import Carrier, DemoWorld, Warehouse
+from runtime.demo_data import Buyer, Carrier, DemoWorld, Warehouse
 from shared.service.auth.actor import Actor
 from shared.service.auth.identity import KEY_PREFIX, IdentityStore
 
 DEMO_PASSWORD = "demo-password"
+APPROVERS = ("approver-01", "approver-02")
+"""The two approvers of the demo company whose orders need approval (``approval_buyer``)."""
 DEMO_KEY_SECRET = "demo-key-secret"
 BANK_PARTY = "demo-bank"
 
@@ -30,7 +32,15 @@ class DemoKey:
         return f"{KEY_PREFIX}_{self.key_id}_{DEMO_KEY_SECRET}"
 
 
+def approval_buyer(world: DemoWorld) -> Buyer:
+    """The demo company with spending rules: its purchaser is its ``buyer-NN`` user, its
+    approvers ``APPROVERS`` (the one but last buyer: the simulator's held path has the last)."""
+    return world.buyers[-2] if len(world.buyers) > 2 else world.buyers[0]
+
+
 def demo_users(world: DemoWorld) -> list[DemoUser]:
+    """One user per party (the first user of a buyer places its orders), then the approvers of
+    ``approval_buyer``."""
     users = [
         DemoUser("ops", Actor("operations", "demo-ops")),
         DemoUser("analyst", Actor("analyst", "demo-analyst")),
@@ -43,7 +53,8 @@ def demo_users(world: DemoWorld) -> list[DemoUser]:
         DemoUser(f"supplier-{i:02d}", Actor("supplier", str(s.supplier_id)))
         for i, s in enumerate(world.suppliers, 1)
     ]
-    return users
+    company = Actor("buyer", str(approval_buyer(world).buyer_id))
+    return users + [DemoUser(name, company) for name in APPROVERS]
 
 
 def listed_warehouses(world: DemoWorld) -> list[Warehouse]:
@@ -73,12 +84,15 @@ def demo_keys(world: DemoWorld) -> list[DemoKey]:
 def demo_login_summary(world: DemoWorld) -> list[str]:
     """What `make run` prints once ready: the demo log-ins a newcomer tries first."""
     first_buyer, supplier_1, supplier_2 = world.buyers[0], *world.suppliers[:2]
+    approving = approval_buyer(world)
+    purchaser = f"buyer-{world.buyers.index(approving) + 1:02d}"
     return [
         f"demo log-ins (development only), password {DEMO_PASSWORD}:",
         f"buyer-01     {first_buyer.name} ({first_buyer.tier} tier); buyer-02 … "
         f"buyer-{len(world.buyers):02d} likewise",
         f"supplier-01  {supplier_1.name} (confirms by hand)",
         f"supplier-02  {supplier_2.name} (auto-confirms)",
+        f"{purchaser:<12} {approving.name}: larger orders wait for approver-01 or approver-02",
         "ops          operations;  analyst  reports",
     ]
 
@@ -88,6 +102,7 @@ def demo_logins(world: DemoWorld) -> list[tuple[str, str, str]]:
     buyer, supplier_1, supplier_2 = world.buyers[0], *world.suppliers[:2]
     return [
         ("buyer-01", "buyer", buyer.name),
+        (APPROVERS[0], "buyer", approval_buyer(world).name),
         ("supplier-01", "supplier", supplier_1.name),
         ("supplier-02", "supplier", supplier_2.name),
         ("ops", "operations", ""),

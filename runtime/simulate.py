@@ -17,10 +17,11 @@ from typing import Any
 import httpx
 
 from runtime.credentials import Credentials
+from runtime.demo_accounts import APPROVERS, approval_buyer
 from runtime.demo_data import CURRENCY, Buyer, DemoWorld, Product, Supplier
 
 SCENARIOS: dict[str, float] = {
-    "happy": 0.55,
+    "happy": 0.49,
     "cancel": 0.08,
     "reject": 0.08,
     "amend_accept": 0.08,
@@ -28,6 +29,8 @@ SCENARIOS: dict[str, float] = {
     "partial_acceptance": 0.10,
     "out_of_stock": 0.05,
     "credit_hold": 0.05,
+    "approval": 0.04,
+    "approval_declined": 0.02,
 }
 EXPECTED_FINAL = {
     "happy": "completed",
@@ -38,10 +41,15 @@ EXPECTED_FINAL = {
     "partial_acceptance": "completed",
     "out_of_stock": "rejected",
     "credit_hold": "completed",
+    "approval": "completed",
+    "approval_declined": "rejected",
 }
 HOLD_LIMIT = "0.01"
 """The credit limit the held path sets for its buyer: every order of that buyer is then held
 until its supplier releases it (the other paths never order for that buyer)."""
+APPROVAL_CATEGORY = "power_tools"
+"""What the approval paths order: the demo company's spending rules ask one approval for it."""
+APPROVAL_PATHS = ("approval", "approval_declined")
 OPERATIONS = "operations:simulator"
 LONG_POLL_SECONDS = 10.0
 """How long one GET may wait for an order to change before the simulator asks again."""
@@ -61,6 +69,8 @@ class OrderRun:
     completed_after: float | None = None
     held: bool = False
     released: bool = False
+    approved: bool = False
+    not_approved: bool = False
     error: str | None = None
 
 
@@ -93,6 +103,8 @@ class Summary:
             "unexpected": unexpected[:20],
             "held": sum(r.held for r in self.runs),
             "released": sum(r.released for r in self.runs),
+            "approved": sum(r.approved for r in self.runs),
+            "not_approved": sum(r.not_approved for r in self.runs),
             "place_to_confirmed_ms": _percentiles(confirmed),
             "place_to_completed_ms": _percentiles(completed),
         }
@@ -160,9 +172,15 @@ class Lifecycle:
         self.timeout = timeout
 
     async def _call(
-        self, method: str, path: str, actor: str, body: Any = None, **headers: str
+        self,
+        method: str,
+        path: str,
+        actor: str,
+        body: Any = None,
+        person: str | None = None,
+        **headers: str,
     ) -> httpx.Response:
-        sent = {**await self.credentials.headers(actor), **headers}
+        sent = {**await self.credentials.headers(actor, person), **headers}
         if method == "POST":
             sent.setdefault("Idempotency-Key", str(uuid.uuid4()))
         response = await _send(self.client, method, path, json=body, headers=sent)
@@ -223,11 +241,47 @@ class Lifecycle:
         return self.rng.sample(supplier.products, count)
 
     def _buyer(self, scenario: str) -> Buyer:
-        """The held path orders for the last buyer alone, every other path for the rest."""
+        """The held path orders for the last buyer alone, the approval paths for the company
+        with spending rules, every other path for the rest."""
         buyers = self.world.buyers
-        if len(buyers) < 2:
+        if len(buyers) < 3:
             return buyers[0]
-        return buyers[-1] if scenario == "credit_hold" else self.rng.choice(buyers[:-1])
+        if scenario == "credit_hold":
+            return buyers[-1]
+        if scenario in APPROVAL_PATHS:
+            return approval_buyer(self.world)
+        return self.rng.choice(buyers[:-2])
+
+    def _supplier(self, scenario: str) -> Supplier:
+        if scenario in APPROVAL_PATHS:
+            return next(s for s in self.world.suppliers if self._approval_products(s))
+        return self.rng.choice(self.world.suppliers)
+
+    @staticmethod
+    def _approval_products(supplier: Supplier) -> list[Product]:
+        return [p for p in supplier.products if p.category == APPROVAL_CATEGORY]
+
+    async def _approve(self, run: OrderRun, order: Any, buyer: Buyer) -> Any:
+        """The approval paths: one of the company's approvers approves, or declines."""
+        if run.scenario not in APPROVAL_PATHS:
+            raise SimulationError(f"order {run.order_id} waits for approval unexpectedly")
+        declining = run.scenario == "approval_declined"
+        verb, body = ("disapprove", {"reason": "over budget"}) if declining else ("approve", {})
+        await self._call(
+            "POST",
+            f"/api/v1/orders/{run.order_id}/{verb}",
+            f"buyer:{buyer.buyer_id}",
+            body,
+            person=APPROVERS[0],
+            **{"If-Match": f'"{order["version"]}"'},
+        )
+        run.not_approved, run.approved = declining, not declining
+        return await self._await_order(
+            run.order_id,
+            "until_status=awaiting_confirmation&until_status=confirmed"
+            "&until_status=awaiting_prepayment&until_status=rejected&until_status=on_hold",
+            "approval",
+        )
 
     async def _hold_credit(self, supplier: Supplier, buyer: Buyer, currency: str) -> None:
         path = f"/api/v1/credit-limits/{supplier.supplier_id}/{buyer.buyer_id}"
@@ -252,11 +306,13 @@ class Lifecycle:
         )
 
     async def run(self, run: OrderRun) -> OrderRun:
-        supplier = self.rng.choice(self.world.suppliers)
+        supplier = self._supplier(run.scenario)
         buyer = self._buyer(run.scenario)
         if run.scenario == "credit_hold":
             await self._hold_credit(supplier, buyer, CURRENCY)
         products = self._pick(supplier, self.rng.randint(1, 3))
+        if run.scenario in APPROVAL_PATHS:
+            products = [self.rng.choice(self._approval_products(supplier))]
         lines = [
             {"sku": p.sku, "quantity": p.min_order_qty * self.rng.randint(1, 3)} for p in products
         ]
@@ -279,9 +335,14 @@ class Lifecycle:
         order = await self._await_order(
             run.order_id,
             "until_status=awaiting_confirmation&until_status=confirmed"
-            "&until_status=awaiting_prepayment&until_status=rejected&until_status=on_hold",
+            "&until_status=awaiting_prepayment&until_status=rejected&until_status=on_hold"
+            "&until_status=awaiting_approval",
             "pricing and reservation",
         )
+        if order["status"] == "awaiting_approval" or run.scenario in APPROVAL_PATHS:
+            if order["status"] != "awaiting_approval":
+                raise SimulationError(f"order {run.order_id} did not wait for approval")
+            order = await self._approve(run, order, buyer)
         if order["status"] == "on_hold":
             order = await self._release(run, order, supplier)
         if order["status"] == "rejected":

@@ -30,5 +30,5 @@ class HeaderActors:
     """Credentials for ``runtime.demo.seed`` and ``b2b simulate`` on an ``actor_client``: the
     actor is named with X-Actor instead of a real token."""
 
-    async def headers(self, actor: str) -> dict[str, str]:
-        return {"X-Actor": actor}
+    async def headers(self, actor: str, person: str | None = None) -> dict[str, str]:
+        return {"X-Actor": actor, **({"X-User": person} if person else {})}

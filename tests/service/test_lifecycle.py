@@ -85,6 +85,15 @@ async def test_every_path_ends_in_its_expected_state(
     assert set(final) <= {EXPECTED_FINAL[scenario], "completed"}
 
 
+async def test_the_approval_paths_wait_for_an_approver_of_the_buyer(
+    seeded: httpx.AsyncClient, world: DemoWorld
+) -> None:
+    approved = await run(seeded, world, "approval")
+    assert (approved["approved"], approved["final_states"]) == (2, {"completed": 2})
+    declined = await run(seeded, world, "approval_declined")
+    assert (declined["not_approved"], declined["final_states"]) == (2, {"rejected": 2})
+
+
 async def test_a_completed_order_tells_its_story_from_every_service(
     seeded: httpx.AsyncClient, world: DemoWorld
 ) -> None:
