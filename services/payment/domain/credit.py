@@ -1,10 +1,12 @@
 """Credit rules of an account: reserve an order's total if it fits (else hold it), give it back,
-move it to receivable when invoiced, clear it when paid; a raised limit frees the held."""
+move it to receivable when invoiced, clear it when paid; a raised limit, credit given back and
+a payment each free the held orders that now fit."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 from decimal import Decimal
+from uuid import UUID
 
 from shared.events.base import DomainEvent, Money
 from shared.events.payment import (
@@ -96,9 +98,10 @@ def reserve(command: ReserveCredit, state: Account, now: datetime) -> list[Domai
     return [CreditReserved(**ids, order_id=command.order_id, amount=command.amount, figures=shown)]
 
 
-def release(command: ReleaseCredit, state: Account) -> list[DomainEvent]:
+def release(command: ReleaseCredit, state: Account, now: datetime) -> list[DomainEvent]:
     """Down to ``keep`` (up to it, for a confirmation above the reservation); a held order
-    leaves the queue (nothing was reserved for it)."""
+    leaves the queue (nothing was reserved for it); what is given back lets held orders that
+    now fit go on, oldest first."""
     ids = {"supplier_id": command.supplier_id, "buyer_id": command.buyer_id}
     held = state.held_amount(command.order_id)
     if held is not None:
@@ -124,7 +127,9 @@ def release(command: ReleaseCredit, state: Account) -> list[DomainEvent]:
         return []
     currency = command.keep.currency if command.keep else _currency(state)
     amount = _money(current - keep, currency)
-    return [CreditReleased(**ids, order_id=command.order_id, amount=amount, cause=command.cause)]
+    freed = CreditReleased(**ids, order_id=command.order_id, amount=amount, cause=command.cause)
+    after = evolve_account(state, freed)
+    return [freed, *admit_held(after, now, command.supplier_id, command.buyer_id)]
 
 
 def _currency(state: Account) -> str:
@@ -149,20 +154,21 @@ def invoice(command: InvoiceCredit, state: Account) -> list[DomainEvent]:
     ]
 
 
-def repay(command: RepayCredit, state: Account) -> list[DomainEvent]:
+def repay(command: RepayCredit, state: Account, now: datetime) -> list[DomainEvent]:
+    """A payment clears what its invoice owed; held orders that now fit go on, oldest first."""
     known = state.receivable.get(command.invoice_id)
     if known is None:
         return []
     amount = _money(min(known.amount, command.amount.amount), command.amount.currency)
-    return [
-        CreditRepaid(
-            supplier_id=command.supplier_id,
-            buyer_id=command.buyer_id,
-            order_id=command.order_id,
-            invoice_id=command.invoice_id,
-            amount=amount,
-        )
-    ]
+    repaid = CreditRepaid(
+        supplier_id=command.supplier_id,
+        buyer_id=command.buyer_id,
+        order_id=command.order_id,
+        invoice_id=command.invoice_id,
+        amount=amount,
+    )
+    after = evolve_account(state, repaid)
+    return [repaid, *admit_held(after, now, command.supplier_id, command.buyer_id)]
 
 
 def set_limit(command: SetCreditLimit, state: Account, now: datetime) -> list[DomainEvent]:
@@ -174,12 +180,21 @@ def set_limit(command: SetCreditLimit, state: Account, now: datetime) -> list[Do
             supplier_id=command.supplier_id, buyer_id=command.buyer_id, limit=command.limit
         )
     ]
-    state = evolve_account(state, events[0])
+    after = evolve_account(state, events[0])
+    return events + admit_held(after, now, command.supplier_id, command.buyer_id)
+
+
+def admit_held(
+    state: Account, now: datetime, supplier_id: UUID, buyer_id: UUID
+) -> list[DomainEvent]:
+    """Reserve every held order that fits the account as it is now, oldest first (a later,
+    smaller one may fit where an earlier one still does not)."""
+    events: list[DomainEvent] = []
     for order_id, amount in state.held:
         if refusal(state, amount, now) is None:
             reserved = CreditReserved(
-                supplier_id=command.supplier_id,
-                buyer_id=command.buyer_id,
+                supplier_id=supplier_id,
+                buyer_id=buyer_id,
                 order_id=order_id,
                 amount=amount,
                 figures=figures(state, amount),

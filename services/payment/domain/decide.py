@@ -63,11 +63,11 @@ def decide_account(command: AccountCommand, state: Account, now: datetime) -> Se
         case ReserveCredit():
             return credit.reserve(command, state, now)
         case ReleaseCredit():
-            return credit.release(command, state)
+            return credit.release(command, state, now)
         case InvoiceCredit():
             return credit.invoice(command, state)
         case RepayCredit():
-            return credit.repay(command, state)
+            return credit.repay(command, state, now)
 
 
 account_decider: Decider[AccountCommand, Account, DomainEvent] = Decider(

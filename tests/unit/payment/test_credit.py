@@ -208,3 +208,33 @@ def test_confirming_for_more_than_was_reserved_reserves_the_confirmed_total() ->
     assert isinstance(event, CreditReserved)
     assert event.overridden
     assert account_decider.fold([LIMIT, reserved(A, "60"), event]).reserved_total == 120
+
+
+def test_credit_given_back_lets_the_held_orders_that_now_fit_go_on_oldest_first() -> None:
+    history: list[object] = [LIMIT, reserved(A, "90")]
+    history.append(held(B, "50", history))
+    history.append(held(C, "20", history))
+    cancel = ReleaseCredit(SUPPLIER, BUYER, A, CreditReleaseCause.CANCELLED)
+    events = scenario().given(*history).when(cancel).then_events()
+    assert [type(e).__name__ for e in events] == [
+        "CreditReleased",
+        "CreditReserved",
+        "CreditReserved",
+    ]
+    assert [e.order_id for e in events[1:]] == [B, C]  # type: ignore[attr-defined]
+    assert account_decider.fold([*history, *events]).held == ()  # type: ignore[list-item]
+
+
+def test_a_payment_lets_a_held_order_go_on_once_it_fits() -> None:
+    invoiced = CreditInvoiced(
+        **IDS, order_id=A, invoice_id=INVOICE, amount=eur("90"), from_reserved=eur("90"),
+        due_on=date(2026, 1, 31),
+    )  # fmt: skip
+    history: list[object] = [LIMIT, reserved(A, "90"), invoiced]
+    history.append(held(B, "50", history))
+    partly = scenario().given(*history).when(RepayCredit(SUPPLIER, BUYER, A, INVOICE, eur("20")))
+    assert [type(e).__name__ for e in partly.then_events()] == ["CreditRepaid"]  # 70 owed: no
+    paid = scenario().given(*history).when(RepayCredit(SUPPLIER, BUYER, A, INVOICE, eur("90")))
+    events = paid.then_events()
+    assert [type(e).__name__ for e in events] == ["CreditRepaid", "CreditReserved"]
+    assert events[1].order_id == B  # type: ignore[attr-defined]
