@@ -12,6 +12,8 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from runtime.demo_accounts import APPROVERS, approval_buyer
+from runtime.demo_data import build_world
 from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD, Server, running_system
 from tests.e2e.settle import settle
 from tests.e2e.sourcing_flow import HARBOR_QUOTE, JADE_QUOTE, answer, compare, issue_rfq
@@ -25,6 +27,8 @@ DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 SUPPLIER_NAME = "Harbor Industrial Supply"
 ORDER_URL = re.compile(r"/portal/orders/[0-9a-f-]{36}")
+_WORLD = build_world()
+PURCHASER = f"buyer-{_WORLD.buyers.index(approval_buyer(_WORLD)) + 1:02d}"
 
 
 def session(
@@ -164,6 +168,29 @@ def capture_sourcing(browser: Browser, server: Server, folder: Path, locale: str
     shot(buyer, folder, "buyer-rfq-awarded", full=True)
 
 
+APPROVAL_SEARCH = {"zh-TW": "充電式起子電鑽", "en-US": "Cordless drill"}
+
+
+def capture_approval(browser: Browser, server: Server, folder: Path, locale: str) -> None:
+    """The demo company with spending rules: its purchaser's power tool order waits, and its
+    approver's queue and order page (desktop and phone)."""
+    buyer = session(browser, server, PURCHASER, locale)
+    buyer.goto("/portal/catalog")
+    buyer.locator("#supplier_id").select_option(label=SUPPLIER_NAME)
+    add(buyer, APPROVAL_SEARCH[locale])
+    buyer.goto("/portal/cart")
+    buyer.locator(".totals button.primary").click()
+    buyer.wait_for_url(ORDER_URL)
+    buyer.get_by_test_id("approval").wait_for()
+    shot(buyer, folder, "buyer-order-awaiting-approval", full=True)
+    approver = session(browser, server, APPROVERS[0], locale)
+    approver.goto("/portal/approvals")
+    shot(approver, folder, "approver-queue", full=True)
+    phone = session(browser, server, APPROVERS[1], locale, phone=True)
+    phone.goto(buyer.url.split("?")[0])
+    shot(phone, folder, "phone-order-approval", full=True)
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with (
@@ -178,6 +205,7 @@ def main() -> None:
             for folder, locale in LANGUAGES.items():
                 capture(browser, server, OUT / folder, locale)
                 capture_sourcing(browser, server, OUT / folder, locale)
+                capture_approval(browser, server, OUT / folder, locale)
         finally:
             browser.close()
 
