@@ -14,7 +14,7 @@ from shared.service.projection import FoldingProjection
 from shared.service.rows import Rows, order_keys
 from shared.sql import Connection, Database
 
-from .timeline import describe, fold_facets, service_of, summarize
+from .timeline import describe, fold_facets, render, service_of
 
 TRACKED = (
     order.OrderPlaced,
@@ -77,6 +77,14 @@ NAMED = ("WarehouseRegistered", "CarrierRegistered", "SupplierRegistered")
 """Master data whose names the timeline uses instead of ids ("shipment planned from Keelung DC")."""
 
 
+class _Batch(Rows):
+    """The rows of one batch, with its orders' facets kept decoded until it is written."""
+
+    def __init__(self, conn: Connection) -> None:
+        super().__init__(conn)
+        self.facets: dict[str, dict[str, Any]] = {}
+
+
 class OrderDetails(FoldingProjection):
     """``GET /orders/{id}``: facets per order, and a timeline of every service's events about it."""
 
@@ -129,7 +137,7 @@ class OrderDetails(FoldingProjection):
 
     async def prefetch(self, rows: Rows, envelopes: Sequence[Envelope]) -> None:
         await rows.load(self.details, order_keys(envelopes))
-        parties = {party for e in envelopes for party in _parties(e)}
+        parties = {party for e in envelopes for party in _parties(describe(e.event)[1])}
         await rows.load(self.names, [(party,) for party in sorted(parties)])
 
     async def fold(self, rows: Rows, envelope: Envelope) -> None:
@@ -148,13 +156,13 @@ class OrderDetails(FoldingProjection):
         if order_id is None:
             return
         key = str(order_id)
-        template, params = describe(event)
+        template, described = describe(event)
         names: dict[str, str] = {}
-        for party in _parties(envelope):
+        for party in _parties(described):
             found = await rows.get(self.names, (party,))
             if found is not None:
                 names[party] = found["name"]
-        params = {k: _named(k, v, names) for k, v in params.items()}
+        params = {k: _named(k, v, names) for k, v in described.items()}
         entry = {
             "source": service_of(envelope.event_type),
             "position": envelope.position,
@@ -163,17 +171,32 @@ class OrderDetails(FoldingProjection):
             "at": envelope.occurred_at.isoformat(),
             "event": envelope.event_type,
             "actor": envelope.actor,
-            "summary": summarize(event, names),
+            "summary": render(template, described, names),
             "template": template,
             "params": json.dumps(params),
         }
         rows.put(self.timeline, entry)
         if isinstance(event, HISTORY):
             return
-        found = await rows.get(self.details, (key,))
-        facets: dict[str, Any] = json.loads(found["facets"]) if found else {}
-        fold_facets(facets, envelope)
-        rows.put(self.details, {"order_id": key, "facets": json.dumps(facets)})
+        fold_facets(await self._facets_in(rows, key), envelope)
+
+    async def apply_batch(self, conn: Connection, envelopes: Sequence[Envelope]) -> None:
+        batch = _Batch(conn)
+        await self.prefetch(batch, envelopes)
+        for envelope in envelopes:
+            await self.fold(batch, envelope)
+        for key, facets in batch.facets.items():
+            batch.put(self.details, {"order_id": key, "facets": json.dumps(facets)})
+        await batch.flush()
+
+    async def _facets_in(self, rows: Rows, key: str) -> dict[str, Any]:
+        """The order's facets as this batch has them: decoded on first use and encoded once
+        when the batch is written (an order's document grows with every event it folds)."""
+        assert isinstance(rows, _Batch), "folded only through apply_batch"
+        if key not in rows.facets:
+            found = await rows.get(self.details, (key,))
+            rows.facets[key] = json.loads(found["facets"]) if found else {}
+        return rows.facets[key]
 
     async def facets(self, engine: Database, order_id: str) -> dict[str, Any]:
         """The order's facets alone (a long poll checks them on every change)."""
@@ -236,9 +259,8 @@ def _quoting(event: Any) -> str | None:
     return None
 
 
-def _parties(envelope: Envelope) -> list[str]:
-    """Warehouses and carriers an event's timeline line names."""
-    _template, params = describe(envelope.event)
+def _parties(params: dict[str, Any]) -> list[str]:
+    """Warehouses and carriers a timeline line (its described values) names."""
     found: list[str] = []
     for name, value in params.items():
         if name.endswith("_party"):

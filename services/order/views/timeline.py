@@ -254,7 +254,11 @@ def _plain(name: str, value: Any, names: dict[str, str]) -> str:
 
 def summarize(event: DomainEvent, names: dict[str, str] | None = None) -> str:
     """The line in English with names filled in (for logs, the CLI and API readers)."""
-    template, values = describe(event)
+    return render(*describe(event), names)
+
+
+def render(template: str, values: dict[str, Any], names: dict[str, str] | None = None) -> str:
+    """A described line in English with names filled in."""
     if not values:
         return template
     return template % {k: _plain(k, v, names or {}) for k, v in values.items()}
