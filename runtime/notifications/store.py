@@ -238,7 +238,7 @@ class MailStore:
             for columns, rows in shapes.items():
                 await tx.execute(_marking(columns), rows)
 
-        await self.database.write(write)
+        await self.database.write(write, background=True)
 
     async def overdue(self, today: date, limit: int = 200) -> list[dict[str, Any]]:
         query = (
