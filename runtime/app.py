@@ -21,6 +21,7 @@ from runtime.demo_accounts import DEMO_PASSWORD, demo_logins, seed_demo_accounts
 from runtime.demo_data import build_world
 from runtime.embedded import EmbeddedSystem, mount_routes
 from runtime.health import Readiness, install_health_probes
+from runtime.heap import settle, tune_collector
 from runtime.notifications import Notifications, install_notifications
 from runtime.observability import install_observability
 from runtime.observability.logs import configure_logging
@@ -172,6 +173,8 @@ def create_app(
         app.state.demo_password = DEMO_PASSWORD
     readiness: Readiness = app.state.readiness
     readiness.wait_for("startup")
+    tune_collector()
+    readiness.on_ready(settle)
     if on_ready is not None:
         readiness.on_ready(on_ready)
     return app

@@ -15,6 +15,7 @@ from runtime.demo_data import build_world
 from runtime.distributed.node import ROLES, ServiceNode
 from runtime.distributed.settings import NodeSettings
 from runtime.health import install_health_probes
+from runtime.heap import settle, tune_collector
 from runtime.security import build_security, install_security
 from runtime.settings import Settings
 from shared.service.auth.access import PUBLIC, allow
@@ -63,7 +64,10 @@ def create_node_app(
     install_error_handlers(app)
     document_problems(app)
     install_security(app, security)
-    install_health_probes(app).wait_for("startup")
+    readiness = install_health_probes(app)
+    readiness.wait_for("startup")
+    tune_collector()
+    readiness.on_ready(settle)
     install_contract_documents(app)
 
     @app.get("/health", openapi_extra=allow(PUBLIC), tags=["operations"])
