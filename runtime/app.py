@@ -37,6 +37,7 @@ from shared.service.definition import ServiceDefinition
 from shared.service.errors import install_error_handlers
 from shared.service.openapi_models import answers
 from shared.service.openapi_problems import document_problems
+from shared.service.routing import index_routes
 from shared.service.tasks import cancel_all
 
 
@@ -48,6 +49,7 @@ def _new_app(security: Security, lifespan: Any = None) -> FastAPI:
         lifespan=lifespan,
         dependencies=[Depends(authorize)],
     )
+    index_routes(app.router)
     install_error_handlers(app)
     document_problems(app)
     install_observability(app)

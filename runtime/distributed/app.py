@@ -23,6 +23,7 @@ from shared.service.auth.dependencies import authorize
 from shared.service.definition import ServiceDefinition
 from shared.service.errors import install_error_handlers
 from shared.service.openapi_problems import document_problems
+from shared.service.routing import index_routes
 
 
 def create_node_app(
@@ -61,6 +62,7 @@ def create_node_app(
         lifespan=lifespan,
         dependencies=[Depends(authorize)],
     )
+    index_routes(app.router)
     install_error_handlers(app)
     document_problems(app)
     install_security(app, security)
