@@ -75,9 +75,7 @@ class Metrics:
             ["service"], registry=r,
         )  # fmt: skip
 
-    async def observe(
-        self, system: Any, notifications: Any = None, security: Any = None
-    ) -> None:
+    async def observe(self, system: Any, notifications: Any = None, security: Any = None) -> None:
         """Refresh the gauges from a running system (its services, consumers and runners), its
         mail outbox, when it sends mail, and the identity database's writer, when given."""
         heads: dict[str, int] = {}
