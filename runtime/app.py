@@ -21,6 +21,7 @@ from runtime.demo_accounts import DEMO_PASSWORD, demo_logins, seed_demo_accounts
 from runtime.demo_data import build_world
 from runtime.embedded import EmbeddedSystem, mount_routes
 from runtime.health import Readiness, install_health_probes
+from runtime.heap import settle, tune_collector
 from runtime.notifications import Notifications, install_notifications
 from runtime.observability import install_observability
 from runtime.observability.logs import configure_logging
@@ -36,6 +37,7 @@ from shared.service.definition import ServiceDefinition
 from shared.service.errors import install_error_handlers
 from shared.service.openapi_models import answers
 from shared.service.openapi_problems import document_problems
+from shared.service.routing import index_routes
 from shared.service.tasks import cancel_all
 
 
@@ -47,6 +49,7 @@ def _new_app(security: Security, lifespan: Any = None) -> FastAPI:
         lifespan=lifespan,
         dependencies=[Depends(authorize)],
     )
+    index_routes(app.router)
     install_error_handlers(app)
     document_problems(app)
     install_observability(app)
@@ -172,6 +175,8 @@ def create_app(
         app.state.demo_password = DEMO_PASSWORD
     readiness: Readiness = app.state.readiness
     readiness.wait_for("startup")
+    tune_collector()
+    readiness.on_ready(settle)
     if on_ready is not None:
         readiness.on_ready(on_ready)
     return app

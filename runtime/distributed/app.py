@@ -15,6 +15,7 @@ from runtime.demo_data import build_world
 from runtime.distributed.node import ROLES, ServiceNode
 from runtime.distributed.settings import NodeSettings
 from runtime.health import install_health_probes
+from runtime.heap import settle, tune_collector
 from runtime.security import build_security, install_security
 from runtime.settings import Settings
 from shared.service.auth.access import PUBLIC, allow
@@ -22,6 +23,7 @@ from shared.service.auth.dependencies import authorize
 from shared.service.definition import ServiceDefinition
 from shared.service.errors import install_error_handlers
 from shared.service.openapi_problems import document_problems
+from shared.service.routing import index_routes
 
 
 def create_node_app(
@@ -60,10 +62,14 @@ def create_node_app(
         lifespan=lifespan,
         dependencies=[Depends(authorize)],
     )
+    index_routes(app.router)
     install_error_handlers(app)
     document_problems(app)
     install_security(app, security)
-    install_health_probes(app).wait_for("startup")
+    readiness = install_health_probes(app)
+    readiness.wait_for("startup")
+    tune_collector()
+    readiness.on_ready(settle)
     install_contract_documents(app)
 
     @app.get("/health", openapi_extra=allow(PUBLIC), tags=["operations"])

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import uuid
 from collections.abc import Sequence
@@ -26,7 +27,7 @@ from sqlalchemy import (
 
 from shared.service.auth.schema import create_or_extend
 from shared.service.sql import upsert
-from shared.sql import Database
+from shared.sql import Database, Transaction
 
 metadata = MetaData()
 MAIL_NAMESPACE = uuid.UUID("0e5d7b8a-33c4-4f7e-9b1d-6a2f8c4e1d90")
@@ -91,6 +92,17 @@ preferences = Table(
 _OUTBOX_ROW = select(outbox.c.msg_id).where(outbox.c.msg_id == bindparam("msg_id"))
 _PARTY = select(parties).where(parties.c.party_id == bindparam("party_id"))
 _ORDER = select(orders).where(orders.c.order_id == bindparam("order_id"))
+
+
+Mark = tuple[str, dict[str, Any]]
+"""A row of the outbox (its ``msg_id``) and the columns to set on it."""
+
+
+@functools.cache
+def _marking(columns: tuple[str, ...]) -> Any:
+    """The statement that sets ``columns`` on one row of the outbox (built once per shape)."""
+    match = outbox.c.msg_id == bindparam("_msg_id")
+    return update(outbox).where(match).values({c: bindparam(c) for c in columns})
 
 
 def message_id(event_id: str, role: str, party_id: str | None = None) -> str:
@@ -214,9 +226,19 @@ class MailStore:
             row = (await conn.execute(_ORDER, {"order_id": order_id})).mappings().first()
         return None if row is None else dict(row)
 
-    async def mark(self, msg_id: str, **values: Any) -> None:
-        async with self.database.begin() as tx:
-            await tx.execute(update(outbox).where(outbox.c.msg_id == msg_id).values(**values))
+    async def mark_many(self, marks: Sequence[Mark]) -> None:
+        """Store what became of each row, all in one unit of work (one statement per shape)."""
+        if not marks:
+            return
+        shapes: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for msg_id, values in marks:
+            shapes.setdefault(tuple(sorted(values)), []).append({**values, "_msg_id": msg_id})
+
+        async def write(tx: Transaction) -> None:
+            for columns, rows in shapes.items():
+                await tx.execute(_marking(columns), rows)
+
+        await self.database.write(write, background=True)
 
     async def overdue(self, today: date, limit: int = 200) -> list[dict[str, Any]]:
         query = (

@@ -54,7 +54,9 @@ class Metrics:
             "b2b_dead_letters", "Dead letters waiting for an operator", ["service"], registry=r
         )
         self.commits = Gauge(
-            "b2b_write_transactions", "Transactions a service's writer has committed",
+            "b2b_write_transactions",
+            "Transactions a database's writer has committed (a service's, or the process's "
+            "notifications and identity databases)",
             ["service"], registry=r,
         )  # fmt: skip
         self.units = Gauge(
@@ -73,9 +75,9 @@ class Metrics:
             ["service"], registry=r,
         )  # fmt: skip
 
-    async def observe(self, system: Any, notifications: Any = None) -> None:
-        """Refresh the gauges from a running system (its services, consumers and runners) and
-        its mail outbox, when it sends mail."""
+    async def observe(self, system: Any, notifications: Any = None, security: Any = None) -> None:
+        """Refresh the gauges from a running system (its services, consumers and runners), its
+        mail outbox, when it sends mail, and the identity database's writer, when given."""
         heads: dict[str, int] = {}
         for name, store in system.stores.items():
             heads[name] = await store.head_position()
@@ -100,6 +102,15 @@ class Metrics:
                 lag = max(0, heads.get(dispatcher.source, 0) - dispatcher.position)
                 self.mail_lag.labels(dispatcher.source).set(lag)
             self.mail_due.set(await notifications.store.due_count(datetime.now(UTC)))
+        others = {
+            "notifications": getattr(notifications, "database", None),
+            "identity": getattr(security, "engine", None),
+        }
+        for name, database in others.items():
+            if database is not None:
+                self.commits.labels(name).set(database.commits)
+                self.units.labels(name).set(database.units)
+                self.writer_seconds.labels(name).set(database.busy_seconds)
 
 
 def route_template(scope: Scope) -> str:
@@ -160,7 +171,8 @@ def install_metrics(app: FastAPI) -> Metrics:
         system = getattr(request.app.state, "system", None)
         if system is not None:
             notifications = getattr(request.app.state, "notifications", None)
-            await metrics.observe(system, notifications)
+            security = getattr(request.app.state, "security", None)
+            await metrics.observe(system, notifications, security)
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     return metrics

@@ -38,7 +38,10 @@ T = TypeVar("T")
 Work = Callable[["Transaction"], Awaitable[T]]
 
 MAX_UNITS_PER_COMMIT = 256
-BACKGROUND_WAIT_SECONDS = 0.05
+BACKGROUND_LINGER_SECONDS = 0.002
+"""How long background work alone waits for more before the writer begins: the dispatchers of
+one database are woken by commits of different stores a moment apart, and one transaction for
+all their batches costs less than one each (and is one commit, not several)."""
 SLOW_UNIT_SECONDS = 1.0
 
 current_transaction: ContextVar[Transaction | None] = ContextVar(
@@ -233,7 +236,9 @@ class Database(ABC):
     def __init__(self) -> None:
         self.statements = StatementCache(self.dialect)
         self._pending: deque[tuple[Work[Any], asyncio.Future[Any]]] = deque()
-        self._background: deque[tuple[Work[Any], asyncio.Future[Any], float]] = deque()
+        self._background: deque[tuple[Work[Any], asyncio.Future[Any]]] = deque()
+        self._lingering: asyncio.Future[None] | None = None
+        self.background_linger = BACKGROUND_LINGER_SECONDS
         self._flusher: asyncio.Task[None] | None = None
         self._closed = False
         self.commits = 0
@@ -258,9 +263,9 @@ class Database(ABC):
         Inside another unit on this database, ``work`` simply runs there: if it fails, the
         enclosing unit fails (or a savepoint its caller took, see :meth:`Transaction.savepoint`).
 
-        ``background`` work (a dispatcher's batch) gives way to foreground work (commands, whose
-        callers wait): it runs when nothing else is queued, or once it has waited
-        ``BACKGROUND_WAIT_SECONDS``. Meanwhile its batches grow, which makes them cheaper.
+        ``background`` work (a dispatcher's batch) runs after the foreground work (commands,
+        whose callers wait) queued with it, in the same transaction; queued alone, it lingers
+        ``background_linger`` seconds for more (foreground work ends the wait).
         """
         tx = current_transaction.get()
         if tx is not None and tx.database is self:
@@ -270,9 +275,11 @@ class Database(ABC):
         loop = asyncio.get_running_loop()
         future: asyncio.Future[T] = loop.create_future()
         if background:
-            self._background.append((work, future, loop.time()))
+            self._background.append((work, future))
         else:
             self._pending.append((work, future))
+            if self._lingering is not None and not self._lingering.done():
+                self._lingering.set_result(None)
         if self._flusher is None or self._flusher.done():
             self._flusher = asyncio.get_running_loop().create_task(
                 self._flush(), name=f"writer:{self}"
@@ -329,6 +336,8 @@ class Database(ABC):
     async def _flush(self) -> None:
         try:
             while self._pending or self._background:
+                if not self._pending and self.background_linger > 0:
+                    await self._linger()
                 started = time.process_time()
                 try:
                     await self._commit_batch(self._next_batch())
@@ -341,17 +350,23 @@ class Database(ABC):
                 _fail(self._background.popleft()[1], DatabaseClosed(f"{self} stopped writing"))
             raise
 
+    async def _linger(self) -> None:
+        """Wait ``background_linger`` seconds, or until foreground work arrives."""
+        loop = asyncio.get_running_loop()
+        self._lingering = waited = loop.create_future()
+        timer = loop.call_later(self.background_linger, _resolve, waited)
+        try:
+            await waited
+        finally:
+            timer.cancel()
+            self._lingering = None
+
     def _next_batch(self) -> list[tuple[Work[Any], asyncio.Future[Any]]]:
-        """Foreground units first; background units when none wait, or when they waited long."""
+        """Foreground units first, then background ones, in one transaction."""
         batch: list[tuple[Work[Any], asyncio.Future[Any]]] = []
-        overdue = asyncio.get_running_loop().time() - BACKGROUND_WAIT_SECONDS
-        if not self._pending or (self._background and self._background[0][2] < overdue):
-            while self._background and len(batch) < MAX_UNITS_PER_COMMIT:
-                work, future, _queued = self._background.popleft()
-                batch.append((work, future))
-            return batch
-        while self._pending and len(batch) < MAX_UNITS_PER_COMMIT:
-            batch.append(self._pending.popleft())
+        for queue in (self._pending, self._background):
+            while queue and len(batch) < MAX_UNITS_PER_COMMIT:
+                batch.append(queue.popleft())
         return batch
 
     async def _commit_batch(self, batch: list[tuple[Work[Any], asyncio.Future[Any]]]) -> None:
@@ -511,6 +526,11 @@ class Database(ABC):
     # SQLAlchemy's AsyncEngine names, so code written against an engine reads the same.
     async def dispose(self) -> None:
         await self.close()
+
+
+def _resolve(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
 
 
 def _fail(future: asyncio.Future[Any], error: BaseException) -> None:
