@@ -1,7 +1,7 @@
 """One member of a service's consumer group on one source topic, as a Faust app: its agent
-takes batches of events (``take_events``) and hands them to the partitions' lanes (see
-:mod:`lanes`), ``at_least_once`` (Faust acknowledges an event once the agent asks for the next
-batch, i.e. once its lane's unit of work has committed, and commits acknowledged offsets every
+takes batches of events (:func:`ready_batches`) and hands them to the partitions' lanes (see
+:mod:`lanes`), ``at_least_once`` (an event is acknowledged once the agent asks for the next
+batch, i.e. once its lane's unit of work has committed; Faust commits acknowledged offsets every
 ``commit_interval_s``), no Tables, never ``exactly_once`` (its transactions corrupted Table
 changelogs under kill -9 here: docs/distributed.md).
 
@@ -13,10 +13,12 @@ under the temporary directory, never the working directory.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 import signal
 import tempfile
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +46,6 @@ class FaustMember:
         max_poll_interval_s: float,
         commit_interval_s: float = 1.0,
         max_batch: int = 500,
-        within_s: float = 0.05,
         security: KafkaSecurity = PLAINTEXT,
     ) -> None:
         self.topic = topic
@@ -53,7 +54,6 @@ class FaustMember:
         """Per partition, the offset after the last message whose effects are stored (what
         Faust may commit; it commits every ``commit_interval_s``)."""
         self.max_batch = max_batch
-        self.within_s = within_s
         safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in group_id)
         self.datadir = Path(tempfile.gettempdir()) / "b2b-faust" / f"{safe}-{os.getpid()}"
         self.datadir.mkdir(parents=True, exist_ok=True)  # Faust makes only the last level
@@ -86,7 +86,7 @@ class FaustMember:
 
     async def _hand_over(self, stream: Any) -> None:
         try:
-            async for events in stream.take_events(self.max_batch, within=self.within_s):
+            async for events in ready_batches(stream, self.max_batch):
                 batches: dict[int, list[Message]] = {}
                 for event in events:
                     m = event.message
@@ -121,3 +121,54 @@ class FaustMember:
         finally:
             await self.app.stop()
             shutil.rmtree(self.datadir, ignore_errors=True)
+
+
+async def ready_batches(stream: Any, max_batch: int) -> AsyncIterator[list[Any]]:
+    """The stream's events in batches of whatever arrived while the caller handled the last
+    batch (at most ``max_batch``), handed over as soon as the caller asks; a batch's events are
+    acknowledged when the caller asks for the next one, i.e. once their effects are stored.
+
+    Faust's ``take_events(n, within)`` waits ``within`` after every batch even when events are
+    already waiting (only ``n`` of them cut the wait short): an order's path crosses a topic at
+    six or more hops, and each paid that wait, plus the wait behind the batch in hand. As in
+    ``take_events``, a task of its own drains the stream, so that a batch is never held back
+    for an event that may not come (a rebalance waits until every delivered event is
+    acknowledged, after Faust has emptied the stream's queue).
+    """
+    stream.enable_acks = False
+    ready: list[Any] = []
+    arrived = asyncio.Event()
+    room = asyncio.Event()
+    room.set()
+
+    async def drain() -> None:
+        try:
+            async for event in stream.events():
+                ready.append(event)
+                arrived.set()
+                if len(ready) >= max_batch:
+                    room.clear()
+                    await room.wait()
+        finally:
+            arrived.set()  # the taker sees the end (or the error) at once
+
+    draining = asyncio.create_task(drain(), name="faust-stream-drain")
+    try:
+        while True:
+            if not ready:
+                if draining.done():
+                    await draining  # the drainer's error, if it failed
+                    return
+                arrived.clear()
+                await arrived.wait()
+                continue
+            batch = ready.copy()
+            ready.clear()
+            room.set()
+            yield batch
+            for event in batch:
+                await stream.ack(event)
+    finally:
+        draining.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await draining
