@@ -1,9 +1,10 @@
 """One member of a service's consumer group on one source topic, as a Faust app: its agent
-takes batches of events (:func:`ready_batches`) and hands them to the partitions' lanes (see
-:mod:`lanes`), ``at_least_once`` (an event is acknowledged once the agent asks for the next
-batch, i.e. once its lane's unit of work has committed; Faust commits acknowledged offsets every
-``commit_interval_s``), no Tables, never ``exactly_once`` (its transactions corrupted Table
-changelogs under kill -9 here: docs/distributed.md).
+takes batches of events (``take_events``, or :func:`ready_batches` when ``within_s`` is 0) and
+hands them to the partitions' lanes (see :mod:`lanes`), ``at_least_once`` (an event is
+acknowledged once the agent asks for the next batch, i.e. once its lane's unit of work has
+committed; Faust commits acknowledged offsets every ``commit_interval_s``), no Tables, never
+``exactly_once`` (its transactions corrupted Table changelogs under kill -9 here:
+docs/distributed.md).
 
 Chosen over a plain aiokafka member by the bake-off in docs/distributed.md. The app's id is the
 group id (``<service><<source>``); its data directory (Faust keeps one even without Tables) is
@@ -46,6 +47,7 @@ class FaustMember:
         max_poll_interval_s: float,
         commit_interval_s: float = 1.0,
         max_batch: int = 500,
+        within_s: float = 0.05,
         security: KafkaSecurity = PLAINTEXT,
     ) -> None:
         self.topic = topic
@@ -54,6 +56,8 @@ class FaustMember:
         """Per partition, the offset after the last message whose effects are stored (what
         Faust may commit; it commits every ``commit_interval_s``)."""
         self.max_batch = max_batch
+        self.within_s = within_s
+        """``take_events``' wait after each batch; 0: :func:`ready_batches` (no wait)."""
         safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in group_id)
         self.datadir = Path(tempfile.gettempdir()) / "b2b-faust" / f"{safe}-{os.getpid()}"
         self.datadir.mkdir(parents=True, exist_ok=True)  # Faust makes only the last level
@@ -86,7 +90,12 @@ class FaustMember:
 
     async def _hand_over(self, stream: Any) -> None:
         try:
-            async for events in ready_batches(stream, self.max_batch):
+            taken: AsyncIterator[Any]
+            if self.within_s > 0:
+                taken = stream.take_events(self.max_batch, within=self.within_s)
+            else:
+                taken = ready_batches(stream, self.max_batch)
+            async for events in taken:
                 batches: dict[int, list[Message]] = {}
                 for event in events:
                     m = event.message
@@ -134,6 +143,10 @@ async def ready_batches(stream: Any, max_batch: int) -> AsyncIterator[list[Any]]
     ``take_events``, a task of its own drains the stream, so that a batch is never held back
     for an event that may not come (a rebalance waits until every delivered event is
     acknowledged, after Faust has emptied the stream's queue).
+
+    Not the default: at a load the machine carries it halved place → confirmed, but on a
+    machine already saturated the consumers that answer sooner make more, smaller
+    transactions, whose CPU the busiest service's writer then lacks (docs/distributed.md).
     """
     stream.enable_acks = False
     ready: list[Any] = []

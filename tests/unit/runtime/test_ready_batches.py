@@ -1,15 +1,18 @@
-"""The Faust member's batches: handed over as soon as events are there (no ``within`` wait),
-made of what arrived meanwhile, never longer than asked, and acknowledged only once the caller
-asks for the next batch (i.e. after their effects are stored)."""
+"""The Faust member's ready batches (``B2B_KAFKA_BATCH_WITHIN_MS=0``): handed over as soon as
+events are there (no ``within`` wait), made of what arrived meanwhile, never longer than asked,
+and acknowledged only once the caller asks for the next batch (i.e. after their effects are
+stored); and the member takes them only when told."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from types import SimpleNamespace
 
 import pytest
 
-from shared.messaging.kafka.faust_member import ready_batches
+from shared.messaging.kafka.faust_member import FaustMember, ready_batches
+from shared.messaging.kafka.lanes import Message
 
 
 class FakeStream:
@@ -94,3 +97,53 @@ async def test_closing_stops_draining_the_stream() -> None:
     stream.put("e2")
     await asyncio.sleep(0.01)
     assert stream.queue.qsize() == 1  # nobody takes it any more
+
+
+class Taking(FakeStream):
+    """A stream that also answers ``take_events`` (which the member uses when ``within_s`` > 0)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.took: list[tuple[int, float]] = []
+
+    def take_events(self, max_: int, within: float) -> AsyncIterator[list[object]]:
+        self.took.append((max_, within))
+        return ready_batches(self, max_)
+
+
+class Recorded:
+    def __init__(self) -> None:
+        self.batches: list[dict[int, list[Message]]] = []
+
+    async def dispatch(self, batches: dict[int, list[Message]]) -> dict[int, int]:
+        self.batches.append(batches)
+        return {p: m[-1].offset + 1 for p, m in batches.items()}
+
+
+@pytest.mark.parametrize(("within_s", "takes"), [(0.05, [(500, 0.05)]), (0.0, [])])
+async def test_the_member_waits_within_only_when_told(within_s: float, takes: list[object]) -> None:
+    lanes = Recorded()
+    member = FaustMember(
+        "order<pricing",
+        "127.0.0.1:9",
+        "pricing.events.v1",
+        lanes,  # type: ignore[arg-type]
+        session_timeout_s=6,
+        heartbeat_interval_s=1.5,
+        max_poll_interval_s=120,
+        within_s=within_s,
+    )
+    stream = Taking()
+    event = SimpleNamespace(message=SimpleNamespace(partition=3, offset=7, key=b"k", value=b"{}"))
+    event.message.topic = "pricing.events.v1"
+    stream.put(event)
+    agent = asyncio.create_task(member._hand_over(stream))
+    try:
+        await asyncio.sleep(0.02)
+        assert [list(b) for b in lanes.batches] == [[3]]
+        assert member.stored == {3: 8}
+        assert stream.took == takes
+    finally:
+        agent.cancel()
+        await asyncio.gather(agent, return_exceptions=True)
+        member.datadir.rmdir()
