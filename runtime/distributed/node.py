@@ -190,6 +190,7 @@ class ServiceNode:
             session_timeout_s=settings.kafka_session_timeout_ms / 1000,
             heartbeat_interval_s=settings.kafka_heartbeat_interval_ms / 1000,
             max_poll_interval_s=settings.kafka_max_poll_interval_ms / 1000,
+            within_s=settings.kafka_batch_within_ms / 1000,
             security=settings.kafka_security(),
         )
         self.members[source] = member

@@ -66,6 +66,12 @@ class NodeSettings(BaseSettings):
     kafka_max_poll_interval_ms: int = Field(
         default=120_000, ge=10_000, description="longest a batch may take before a rebalance"
     )
+    kafka_batch_within_ms: int = Field(
+        default=50,
+        ge=0,
+        le=10_000,
+        description="how long a consumer's next batch gathers events (0: handed over at once)",
+    )
     poll_interval: float = Field(default=0.05, gt=0, description="store polling (s) when idle")
     log_level: str = "warning"
 

@@ -1,9 +1,10 @@
 """One member of a service's consumer group on one source topic, as a Faust app: its agent
-takes batches of events (``take_events``) and hands them to the partitions' lanes (see
-:mod:`lanes`), ``at_least_once`` (Faust acknowledges an event once the agent asks for the next
-batch, i.e. once its lane's unit of work has committed, and commits acknowledged offsets every
-``commit_interval_s``), no Tables, never ``exactly_once`` (its transactions corrupted Table
-changelogs under kill -9 here: docs/distributed.md).
+takes batches of events (``take_events``, or :func:`ready_batches` when ``within_s`` is 0) and
+hands them to the partitions' lanes (see :mod:`lanes`), ``at_least_once`` (an event is
+acknowledged once the agent asks for the next batch, i.e. once its lane's unit of work has
+committed; Faust commits acknowledged offsets every ``commit_interval_s``), no Tables, never
+``exactly_once`` (its transactions corrupted Table changelogs under kill -9 here:
+docs/distributed.md).
 
 Chosen over a plain aiokafka member by the bake-off in docs/distributed.md. The app's id is the
 group id (``<service><<source>``); its data directory (Faust keeps one even without Tables) is
@@ -13,10 +14,12 @@ under the temporary directory, never the working directory.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 import signal
 import tempfile
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +57,7 @@ class FaustMember:
         Faust may commit; it commits every ``commit_interval_s``)."""
         self.max_batch = max_batch
         self.within_s = within_s
+        """``take_events``' wait after each batch; 0: :func:`ready_batches` (no wait)."""
         safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in group_id)
         self.datadir = Path(tempfile.gettempdir()) / "b2b-faust" / f"{safe}-{os.getpid()}"
         self.datadir.mkdir(parents=True, exist_ok=True)  # Faust makes only the last level
@@ -86,7 +90,12 @@ class FaustMember:
 
     async def _hand_over(self, stream: Any) -> None:
         try:
-            async for events in stream.take_events(self.max_batch, within=self.within_s):
+            taken: AsyncIterator[Any]
+            if self.within_s > 0:
+                taken = stream.take_events(self.max_batch, within=self.within_s)
+            else:
+                taken = ready_batches(stream, self.max_batch)
+            async for events in taken:
                 batches: dict[int, list[Message]] = {}
                 for event in events:
                     m = event.message
@@ -121,3 +130,58 @@ class FaustMember:
         finally:
             await self.app.stop()
             shutil.rmtree(self.datadir, ignore_errors=True)
+
+
+async def ready_batches(stream: Any, max_batch: int) -> AsyncIterator[list[Any]]:
+    """The stream's events in batches of whatever arrived while the caller handled the last
+    batch (at most ``max_batch``), handed over as soon as the caller asks; a batch's events are
+    acknowledged when the caller asks for the next one, i.e. once their effects are stored.
+
+    Faust's ``take_events(n, within)`` waits ``within`` after every batch even when events are
+    already waiting (only ``n`` of them cut the wait short): an order's path crosses a topic at
+    six or more hops, and each paid that wait, plus the wait behind the batch in hand. As in
+    ``take_events``, a task of its own drains the stream, so that a batch is never held back
+    for an event that may not come (a rebalance waits until every delivered event is
+    acknowledged, after Faust has emptied the stream's queue).
+
+    Not the default: at a load the machine carries it halved place → confirmed, but on a
+    machine already saturated the consumers that answer sooner make more, smaller
+    transactions, whose CPU the busiest service's writer then lacks (docs/distributed.md).
+    """
+    stream.enable_acks = False
+    ready: list[Any] = []
+    arrived = asyncio.Event()
+    room = asyncio.Event()
+    room.set()
+
+    async def drain() -> None:
+        try:
+            async for event in stream.events():
+                ready.append(event)
+                arrived.set()
+                if len(ready) >= max_batch:
+                    room.clear()
+                    await room.wait()
+        finally:
+            arrived.set()  # the taker sees the end (or the error) at once
+
+    draining = asyncio.create_task(drain(), name="faust-stream-drain")
+    try:
+        while True:
+            if not ready:
+                if draining.done():
+                    await draining  # the drainer's error, if it failed
+                    return
+                arrived.clear()
+                await arrived.wait()
+                continue
+            batch = ready.copy()
+            ready.clear()
+            room.set()
+            yield batch
+            for event in batch:
+                await stream.ack(event)
+    finally:
+        draining.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await draining

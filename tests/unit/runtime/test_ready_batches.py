@@ -1,0 +1,149 @@
+"""The Faust member's ready batches (``B2B_KAFKA_BATCH_WITHIN_MS=0``): handed over as soon as
+events are there (no ``within`` wait), made of what arrived meanwhile, never longer than asked,
+and acknowledged only once the caller asks for the next batch (i.e. after their effects are
+stored); and the member takes them only when told."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from types import SimpleNamespace
+
+import pytest
+
+from shared.messaging.kafka.faust_member import FaustMember, ready_batches
+from shared.messaging.kafka.lanes import Message
+
+
+class FakeStream:
+    """What ``ready_batches`` uses of a Faust stream: ``events()``, ``ack`` and ``enable_acks``."""
+
+    def __init__(self) -> None:
+        self.enable_acks = True
+        self.queue: asyncio.Queue[object] = asyncio.Queue()
+        self.acked: list[object] = []
+
+    async def events(self) -> AsyncIterator[object]:
+        while True:
+            item = await self.queue.get()
+            if isinstance(item, Exception):
+                raise item
+            yield item
+
+    async def ack(self, event: object) -> bool:
+        self.acked.append(event)
+        return True
+
+    def put(self, *events: object) -> None:
+        for event in events:
+            self.queue.put_nowait(event)
+
+
+async def test_a_lone_event_is_handed_over_at_once() -> None:
+    stream = FakeStream()
+    batches = ready_batches(stream, 500)
+    stream.put("e1")
+    async with asyncio.timeout(0.5):  # take_events(within=0.05) would hold it 50 ms
+        assert await anext(batches) == ["e1"]
+    assert stream.enable_acks is False  # the stream must not acknowledge on its own
+    await batches.aclose()
+
+
+async def test_what_arrives_meanwhile_is_the_next_batch_and_acks_follow_the_caller() -> None:
+    stream = FakeStream()
+    batches = ready_batches(stream, 500)
+    stream.put("e1")
+    assert await anext(batches) == ["e1"]
+    stream.put("e2", "e3")  # while the caller stores e1's effects
+    await asyncio.sleep(0.01)
+    assert stream.acked == []  # e1 not acknowledged before the caller asks for more
+    assert await anext(batches) == ["e2", "e3"]
+    assert stream.acked == ["e1"]
+    stream.put("e4")
+    assert await anext(batches) == ["e4"]
+    assert stream.acked == ["e1", "e2", "e3"]
+    await batches.aclose()
+    assert stream.acked == ["e1", "e2", "e3"]  # e4's batch never came back: not acknowledged
+
+
+async def test_a_batch_is_never_longer_than_asked() -> None:
+    stream = FakeStream()
+    batches = ready_batches(stream, 2)
+    stream.put("e1")
+    assert await anext(batches) == ["e1"]
+    stream.put("e2", "e3", "e4", "e5", "e6")
+    await asyncio.sleep(0.01)
+    taken = [await anext(batches) for _ in range(3)]
+    assert taken == [["e2", "e3"], ["e4", "e5"], ["e6"]]
+    await batches.aclose()
+
+
+async def test_the_streams_failure_reaches_the_caller_after_the_events_before_it() -> None:
+    stream = FakeStream()
+    batches = ready_batches(stream, 500)
+    stream.put("e1", RuntimeError("broken"))
+    await asyncio.sleep(0.01)
+    assert await anext(batches) == ["e1"]
+    with pytest.raises(RuntimeError, match="broken"):
+        await anext(batches)
+
+
+async def test_closing_stops_draining_the_stream() -> None:
+    stream = FakeStream()
+    batches = ready_batches(stream, 500)
+    stream.put("e1")
+    assert await anext(batches) == ["e1"]
+    await batches.aclose()
+    stream.put("e2")
+    await asyncio.sleep(0.01)
+    assert stream.queue.qsize() == 1  # nobody takes it any more
+
+
+class Taking(FakeStream):
+    """A stream that also answers ``take_events`` (which the member uses when ``within_s`` > 0)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.took: list[tuple[int, float]] = []
+
+    def take_events(self, max_: int, within: float) -> AsyncIterator[list[object]]:
+        self.took.append((max_, within))
+        return ready_batches(self, max_)
+
+
+class Recorded:
+    def __init__(self) -> None:
+        self.batches: list[dict[int, list[Message]]] = []
+
+    async def dispatch(self, batches: dict[int, list[Message]]) -> dict[int, int]:
+        self.batches.append(batches)
+        return {p: m[-1].offset + 1 for p, m in batches.items()}
+
+
+@pytest.mark.parametrize(("within_s", "takes"), [(0.05, [(500, 0.05)]), (0.0, [])])
+async def test_the_member_waits_within_only_when_told(within_s: float, takes: list[object]) -> None:
+    lanes = Recorded()
+    member = FaustMember(
+        "order<pricing",
+        "127.0.0.1:9",
+        "pricing.events.v1",
+        lanes,  # type: ignore[arg-type]
+        session_timeout_s=6,
+        heartbeat_interval_s=1.5,
+        max_poll_interval_s=120,
+        within_s=within_s,
+    )
+    stream = Taking()
+    event = SimpleNamespace(message=SimpleNamespace(partition=3, offset=7, key=b"k", value=b"{}"))
+    event.message.topic = "pricing.events.v1"
+    stream.put(event)
+    agent = asyncio.create_task(member._hand_over(stream))
+    try:
+        await asyncio.sleep(0.02)
+        assert [list(b) for b in lanes.batches] == [[3]]
+        assert member.stored == {3: 8}
+        assert stream.took == takes
+    finally:
+        agent.cancel()
+        await asyncio.gather(agent, return_exceptions=True)
+        member.datadir.rmdir()
