@@ -38,8 +38,10 @@ TEXT_PATTERN = (
 Text = Annotated[str, StringConstraints(min_length=1, max_length=1000, pattern=TEXT_PATTERN)]
 """Human text (names, reasons, references) that is never blank."""
 
-Username = Annotated[str, StringConstraints(pattern=r"^[\w.@:-]{1,100}$")]
-"""A person's log-in name (``buyer-03``, ``mei.lin@example.com``)."""
+USERNAME_PATTERN = r"^[A-Za-z0-9_.@:-]{1,100}$"
+Username = Annotated[str, StringConstraints(pattern=USERNAME_PATTERN)]
+"""A person's log-in name as events record it (``buyer-03``, ``mei.lin@example.com``): ASCII,
+so every JSON Schema reader agrees with the model."""
 
 CurrencyCode = Annotated[str, StringConstraints(pattern=ISO_4217.pattern)]
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]

@@ -24,6 +24,7 @@ from .answers import ApprovalQueueItem
 from .answers import SpendingRules as SpendingRulesAnswer
 from .deps import OrderDeps
 from .models import ApprovalIn, ReasonIn, SpendingRulesIn
+from .orders import PERSON
 
 QUEUE_LIMIT = 200
 
@@ -93,6 +94,12 @@ class ApprovalRoutes:
     async def answer(self, call: Call, order_id: UUID, make: Any) -> Accepted:
         state = (await self.deps.orders.load(order_id)).state
         check_sees(call.actor, state, order_id)
+        if not PERSON.fullmatch(call.person):
+            raise Problem(
+                403,
+                "NotAnApprover",
+                "approve as a person: log in with your user name (an API key names no one)",
+            )
         spending = (await self.deps.buyers.load(state.buyer_id)).state.spending
         approvers = spending.approvers if spending else frozenset()
         result = await self.deps.orders.handle(

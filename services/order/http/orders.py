@@ -9,7 +9,7 @@ from uuid import UUID
 from fastapi import APIRouter
 
 from shared.events.envelope import new_event_id
-from shared.events.values import OrderLine, Party
+from shared.events.values import USERNAME_PATTERN, OrderLine, Party
 from shared.service.auth.access import BUYER, OPS, SUPPLIER
 from shared.service.edge import Accepted, Call, Edge, command
 from shared.service.errors import Problem
@@ -35,7 +35,7 @@ ORDER_IDS = uuid.UUID("6f1d0c57-3f0b-5b8e-9a51-2b7f3f0f7a11")
 """Namespace of order ids derived from (buyer, Idempotency-Key): fixed for ever."""
 
 OptionalReason = StrictJson[OptionalReasonIn] | None
-PERSON = re.compile(r"[\w.@:-]{1,100}")
+PERSON = re.compile(USERNAME_PATTERN)
 """A log-in name an order can carry (the Username of the events)."""
 
 
