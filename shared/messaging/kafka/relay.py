@@ -5,18 +5,11 @@ default partitioner), so one order's events stay in log order within one partiti
 is produced and acknowledged by the broker before the relay stores its position, so nothing
 stored is lost when Kafka or the relay dies; at worst a batch is produced again, and consumers
 drop what they already hold by its position (positions grow within every partition).
-
-The position is stored beside the publishing, not in its way: storing it is a unit of work
-that waits for the service's writer, busy with the dispatchers' batches (measured under load:
-over 100 ms at the median for the order service), and every event of the next batch waited
-with it. The store may lag the broker by a batch or so: after a restart those are produced
-again, as above.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Callable
 
 import structlog
@@ -54,28 +47,15 @@ class OutboxRelay:
         self.topic = events_topic(service, namespace)
         self.retry_delay = retry_delay
         self.position = 0
-        """The last position the broker acknowledged (in this run)."""
-        self.saved = 0
-        """The last position stored."""
         self.published = 0
-        self._acknowledged = asyncio.Event()
 
     async def run(self) -> None:
         """Publish until cancelled; after a broker failure start again from the stored position."""
-        saver = asyncio.create_task(self._save_positions(), name=f"relay-position:{self.service}")
-        try:
-            await self._publish_all()
-        finally:
-            saver.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await saver
-
-    async def _publish_all(self) -> None:
         while True:
             producer = self.producer_factory()
             try:
                 await producer.start()
-                self.position = self.saved = await self.checkpoints.load(RELAY, self.service)
+                self.position = await self.checkpoints.load(RELAY, self.service)
                 async for batch in self.store.batches(self.position, 500):
                     await self._publish(producer, batch)
             except asyncio.CancelledError:
@@ -85,24 +65,6 @@ class OutboxRelay:
                 await asyncio.sleep(self.retry_delay)
             finally:
                 await _stop(producer)
-
-    async def _save_positions(self) -> None:
-        """Store the acknowledged position whenever it moved, one save at a time (so a stored
-        position never goes back)."""
-        while True:
-            await self._acknowledged.wait()
-            self._acknowledged.clear()
-            position = self.position
-            if position <= self.saved:
-                continue
-            try:
-                await self.checkpoints.save(RELAY, self.service, position)
-            except Exception as error:  # the database away: the next acknowledgement retries
-                log.warning("relay position not stored", service=self.service, error=repr(error))
-                await asyncio.sleep(self.retry_delay)
-                self._acknowledged.set()
-                continue
-            self.saved = max(self.saved, position)
 
     async def _publish(self, producer: AIOKafkaProducer, batch: list[RecordedEvent]) -> None:
         acks = []
@@ -122,8 +84,8 @@ class OutboxRelay:
             )
         await asyncio.gather(*acks)
         self.position = batch[-1].position
+        await self.checkpoints.save(RELAY, self.service, self.position)
         self.published += len(batch)
-        self._acknowledged.set()
 
 
 async def _stop(producer: AIOKafkaProducer) -> None:
