@@ -5,7 +5,6 @@ approved; declined, it ends."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from shared.events.base import DomainEvent, Money
 from shared.events.order import (
@@ -80,14 +79,6 @@ def _may_answer(approver: str, approvers: frozenset[str], state: OrderState) -> 
         )
 
 
-def _parties(state: OrderState) -> dict[str, Any]:
-    return {
-        "order_id": state.order_id,
-        "buyer_id": state.buyer_id,
-        "supplier_id": state.supplier_id,
-    }
-
-
 def approve(command: ApproveOrder, state: OrderState) -> list[DomainEvent]:
     """One approval; the last one lets the order go on to credit (and then the supplier)."""
     _waiting(state)
@@ -108,7 +99,7 @@ def approve(command: ApproveOrder, state: OrderState) -> list[DomainEvent]:
     ]
     if len(given) >= state.approval.required:
         events += [
-            OrderApproved(**_parties(state), approved_by=given),
+            OrderApproved(**state.parties, approved_by=given),
             OrderPricingRecorded(order_id=state.order_id, lines=state.lines, total=state.total),
         ]
     return events
@@ -120,7 +111,7 @@ def decline(command: DeclineApproval, state: OrderState) -> list[DomainEvent]:
     _may_answer(command.approver, command.approvers, state)
     return [
         OrderApprovalDeclined(
-            **_parties(state),
+            **state.parties,
             approver=command.approver,
             reason=command.reason,
         ),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from uuid import UUID
-
 from shared.events.base import DomainEvent, Money
 from shared.events.order import (
     InvoiceStage,
@@ -88,7 +86,7 @@ def record_pricing(command: RecordPricing, state: OrderState) -> list[DomainEven
         approvers = sorted(command.spending.approvers - {state.placed_by or ""})
         return [
             OrderAwaitingApproval(
-                **_parties(state),
+                **state.parties,
                 lines=lines,
                 total=command.total,
                 approvals_required=needed.required,
@@ -112,14 +110,6 @@ def record_stock_reserved(command: RecordStockReserved, state: OrderState) -> li
     return [OrderStockSecured(order_id=state.order_id)]
 
 
-def _parties(state: OrderState) -> dict[str, UUID]:
-    return {
-        "order_id": state.order_id,
-        "buyer_id": state.buyer_id,
-        "supplier_id": state.supplier_id,
-    }
-
-
 def record_credit_reserved(command: RecordCreditReserved, state: OrderState) -> list[DomainEvent]:
     """Credit secured: ready once stock is too; a held order is released by it."""
     if state.phase not in _WAITING_FOR_FACTS or state.credit in (Credit.SECURED, Credit.UNCHECKED):
@@ -127,7 +117,7 @@ def record_credit_reserved(command: RecordCreditReserved, state: OrderState) -> 
     events: list[DomainEvent] = []
     if state.credit is Credit.HELD:
         reason = "credit now available"
-        events.append(OrderReleased(**_parties(state), reason=reason, released_by=Party.SYSTEM))
+        events.append(OrderReleased(**state.parties, reason=reason, released_by=Party.SYSTEM))
     if state.stock_secured and state.phase is Phase.PLACED and state.total is not None:
         return events + _ready(state, state.lines, state.total, command.auto_confirm)
     return events or [OrderCreditSecured(order_id=state.order_id)]
@@ -139,7 +129,7 @@ def record_credit_refused(command: RecordCreditRefused, state: OrderState) -> li
         return []
     return [
         OrderHeld(
-            **_parties(state),
+            **state.parties,
             code=command.code,
             reason=command.reason,
             figures=command.figures,
@@ -155,7 +145,7 @@ def release(command: ReleaseOrder, state: OrderState) -> list[DomainEvent]:
     if state.closed or state.credit is not Credit.HELD:
         raise OrderNotHeld("the order is not held for its credit")
     events: list[DomainEvent] = [
-        OrderReleased(**_parties(state), reason=command.reason, released_by=command.released_by)
+        OrderReleased(**state.parties, reason=command.reason, released_by=command.released_by)
     ]
     if state.stock_secured and state.phase is Phase.PLACED and state.total is not None:
         events += _ready(state, state.lines, state.total, None)

@@ -103,6 +103,15 @@ class OrderState:
     approval: Approval | None = None
 
     @property
+    def parties(self) -> dict[str, UUID]:
+        """The order and both its parties, as events that name them take them."""
+        return {
+            "order_id": self.order_id,
+            "buyer_id": self.buyer_id,
+            "supplier_id": self.supplier_id,
+        }
+
+    @property
     def awaiting_approval(self) -> bool:
         return self.approval is not None and not self.approval.complete
 
