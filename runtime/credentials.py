@@ -13,6 +13,19 @@ from runtime.demo_data import DemoWorld
 from shared.service.auth.actor import Actor
 from shared.service.auth.tokens import TokenService
 
+LOG_IN_PATIENCE_S = 90.0
+"""How long a demo log-in waits on the token endpoint's rate limit before giving up."""
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    """The seconds a 429 asks to wait (1 when it does not say), or None for any other answer."""
+    if response.status_code != 429:
+        return None
+    try:
+        return min(max(float(response.headers.get("Retry-After", "1")), 0.1), 30.0)
+    except ValueError:
+        return 1.0
+
 
 class Credentials(Protocol):
     async def headers(self, actor: str, person: str | None = None) -> dict[str, str]:
@@ -75,9 +88,17 @@ class DemoLogins:
         return await self._token(username)
 
     async def _token(self, username: str) -> dict[str, str]:
-        response = await self.client.post(
-            "/api/v1/auth/token", data={"username": username, "password": DEMO_PASSWORD}
-        )
+        # The token endpoint is rate limited per client: a run that logs many demo users in
+        # (or several runs in a row) waits as each 429's Retry-After says, within a bound.
+        deadline = asyncio.get_running_loop().time() + LOG_IN_PATIENCE_S
+        while True:
+            response = await self.client.post(
+                "/api/v1/auth/token", data={"username": username, "password": DEMO_PASSWORD}
+            )
+            wait = _retry_after(response)
+            if wait is None or asyncio.get_running_loop().time() + wait > deadline:
+                break
+            await asyncio.sleep(wait)
         if response.status_code != 200:
             raise RuntimeError(
                 f"demo log-in {username} answered {response.status_code}: {response.text[:200]}"

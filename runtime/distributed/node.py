@@ -221,11 +221,13 @@ class ServiceNode:
 
     def progress(self) -> dict[str, Any]:
         """Each consumer-group membership: partitions held, positions, the offsets whose effects
-        are stored (Faust commits them to Kafka behind), messages received, applied, skipped."""
+        are stored and those committed to Kafka, messages received, applied, skipped."""
         return {
             source: {
                 "partitions": member.lanes.positions(),
                 "stored_offsets": dict(sorted(member.stored.items())),
+                "committed_offsets": dict(sorted(member.committed.items())),
+                **member.fetching(),
                 "received": member.lanes.received,
                 "applied": member.lanes.applied,
                 "skipped": member.lanes.skipped,

@@ -16,7 +16,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from runtime.simulate import SCENARIOS
-from shared.messaging.kafka.admin import group_lag
+from shared.messaging.kafka.admin import committed_offsets, end_offsets, group_lag
 from shared.messaging.kafka.topics import dead_letters_topic, events_topic
 from tests.helpers import eventually
 from tests.integration.conftest import SERVICES, Distributed, drive
@@ -98,15 +98,45 @@ async def _lags(system: Distributed) -> dict[str, int]:
     return lags
 
 
+async def _lagging(system: Distributed, lags: dict[str, int]) -> dict[str, Any]:
+    """For each group still behind: every partition's end and committed offsets, and what each
+    of the service's processes says of that source on /health (held, stored, committed)."""
+    servers, ns = system.broker.bootstrap, system.namespace
+    found: dict[str, Any] = {}
+    async with httpx.AsyncClient(timeout=10) as client:
+        for group in (g for g, lag in lags.items() if lag):
+            service, source = group.removeprefix(ns).split("<")
+            topic = events_topic(source, ns)
+            ends = await end_offsets(servers, topic)
+            done = await committed_offsets(servers, group, topic)
+            processes = {}
+            for name in (service, f"{service}-w2"):
+                port_file = system.up_dir / "pids" / f"{name}.port"
+                try:
+                    health = await client.get(f"http://127.0.0.1:{port_file.read_text()}/health")
+                    processes[name] = health.json()["consumers"].get(source)
+                except (OSError, httpx.HTTPError, ValueError) as error:
+                    processes[name] = repr(error)
+            found[group] = {
+                "behind": {p: (done.get(p), end) for p, end in ends.items() if done.get(p) != end},
+                "processes": processes,
+            }
+    return found
+
+
 async def _invariants(system: Distributed) -> None:
     """Nothing doubled; every group caught up; stock conserved and the same in both services."""
     assert await _doubles(system) == {"reserved twice": [], "invoiced twice": []}
-    await eventually(
-        lambda: _lags(system),
-        lambda lags: not any(lags.values()),
-        timeout=60,
-        what="every consumer group's lag at 0",
-    )
+    try:
+        await eventually(
+            lambda: _lags(system),
+            lambda lags: not any(lags.values()),
+            timeout=60,
+            what="every consumer group's lag at 0",
+        )
+    except AssertionError as failed:
+        detail = await _lagging(system, await _lags(system))
+        raise AssertionError(f"{failed}\n(committed, end) by partition: {detail!r}") from None
 
     def conserved(stock: dict[str, Any]) -> bool:
         levels = stock["levels"]
