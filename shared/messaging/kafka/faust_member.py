@@ -24,7 +24,8 @@ import os
 import shutil
 import signal
 import tempfile
-from collections.abc import AsyncIterator, Iterable
+import time
+from collections.abc import AsyncIterator, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -32,10 +33,16 @@ import faust
 import structlog
 from faust.types import TP
 
+from shared.messaging.kafka.admin import committed_offsets
 from shared.messaging.kafka.lanes import Lanes, Message
 from shared.messaging.kafka.security import PLAINTEXT, KafkaSecurity, faust_credentials
 
 log = structlog.get_logger(__name__)
+
+STALL_S = 10.0
+"""A partition with messages past its lane's next offset, none of which reached the lane for
+this long, is read again from that offset (its messages were dropped on the way)."""
+RESEEK_S = 2.0
 
 
 class FaustMember:
@@ -63,6 +70,11 @@ class FaustMember:
         self.committed: dict[int, int] = {}
         """Per partition, the offset this member last committed."""
         self.commit_interval_s = commit_interval_s
+        self.bootstrap_servers = bootstrap_servers
+        self.group_id = group_id
+        self.security = security
+        self._sought: dict[int, tuple[int, float]] = {}
+        """Per partition, the last offset sought back to and when."""
         self.max_batch = max_batch
         self.within_s = within_s
         """``take_events``' wait after each batch; 0: :func:`ready_batches` (no wait)."""
@@ -116,6 +128,9 @@ class FaustMember:
                         Message(m.partition, m.offset, m.key, m.value, m.topic)
                     )
                 self.stored.update(await self.lanes.dispatch(batches))
+                if self.lanes.missing:
+                    missing, self.lanes.missing = self.lanes.missing, {}
+                    await self._read_again(missing)
         except asyncio.CancelledError:
             raise
         except Exception:
@@ -155,10 +170,36 @@ class FaustMember:
             "paused": sorted(tp.partition for tp in paused if tp.topic == self.topic),
         }
 
+    async def _read_again(self, offsets: Mapping[int, int]) -> None:
+        """Seek the partitions back to the offsets their lanes expect (once per
+        ``RESEEK_S`` for the same offset: messages fetched before the seek still come)."""
+        now = time.monotonic()
+        for partition, offset in offsets.items():
+            last = self._sought.get(partition)
+            if last is not None and last[0] == offset and now - last[1] < RESEEK_S:
+                continue
+            self._sought[partition] = (offset, now)
+            log.warning(
+                "seeking back to the next offset the lane expects",
+                topic=self.topic,
+                partition=partition,
+                offset=offset,
+            )
+            try:
+                await self.app.consumer.seek_wait({TP(self.topic, partition): offset})
+            except Exception as error:  # not assigned any more: its next holder reads it
+                log.warning("seek failed", topic=self.topic, error=repr(error))
+
+    def _stalled(self) -> dict[int, int]:
+        consumer: Any = self.app.consumer
+        highwaters = {p: consumer.highwater(TP(self.topic, p)) for p in list(self.lanes.lanes)}
+        return self.lanes.stalled(highwaters, STALL_S)
+
     async def _committing(self) -> None:
         while True:
             await asyncio.sleep(self.commit_interval_s)
             try:
+                await self._read_again(self._stalled())
                 await self.commit()
             except asyncio.CancelledError:
                 raise
@@ -181,7 +222,15 @@ class FaustMember:
 
     async def _assigned(self, app: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
         assigned = args[0] if args else kwargs.get("assigned", ())
-        await self.lanes.assign(tp.partition for tp in assigned if tp.topic == self.topic)
+        mine = [tp.partition for tp in assigned if tp.topic == self.topic]
+        try:  # where each partition's reading starts: a lane checks its first message against it
+            starts = await committed_offsets(
+                self.bootstrap_servers, self.group_id, self.topic, security=self.security
+            )
+        except Exception as error:
+            log.warning("committed offsets unknown", topic=self.topic, error=repr(error))
+            starts = {}
+        await self.lanes.assign(mine, starts)
 
     async def run(self) -> None:
         await self.app.start()

@@ -6,11 +6,17 @@ checkpoint is the source's global position: a redelivered message (an offset con
 after a crash or a rebalance, or an event the relay produced twice after a broker failure) is
 at or below it and is skipped. The dispatchers are guarded: if two processes hold a partition
 at once (a member that lost it still finishing its batch), each event is applied once.
+
+A lane also knows the offset it expects next (from the committed offset it was assigned at,
+then from each message it handled): a message past it means the client skipped some (Faust
+drops fetched messages when a rebalance cuts in), so the lane stops there and names the offset
+to read again from (:attr:`Lanes.missing`); the member seeks back and nothing is lost.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -49,7 +55,10 @@ class Lane:
     last: int
     """The highest source position handed to the dispatcher (messages at or below: skipped)."""
     next_offset: int | None = None
-    """The offset after the last message whose effects are stored (to commit to Kafka)."""
+    """The offset expected next: after the last message whose effects are stored (to commit
+    to Kafka), or the committed offset the lane was assigned at (None: not known)."""
+    seen_at: float = 0.0
+    """When a message of the partition last reached the lane (``time.monotonic``)."""
 
 
 class Lanes:
@@ -64,20 +73,30 @@ class Lanes:
         self.received = 0
         self.applied = 0
         self.skipped = 0
+        self.missing: dict[int, int] = {}
+        """Partitions whose messages skipped some offsets, each with the offset to read again
+        from (the member seeks there, then clears it)."""
 
-    async def assign(self, partitions: Iterable[int]) -> None:
-        """Take up the partitions' stored checkpoints (already held lanes stay as they are)."""
+    async def assign(
+        self, partitions: Iterable[int], starts: Mapping[int, int] | None = None
+    ) -> None:
+        """Take up the partitions' stored checkpoints (already held lanes stay as they are);
+        ``starts``: the committed offsets they were assigned at, where known."""
         async with self._making:
             new = [p for p in partitions if p not in self.lanes]
             made = {p: self.make(lane_name(self.source, p)) for p in new}
             await asyncio.gather(*(d.load() for d in made.values()))
+            now = time.monotonic()
             for partition, dispatcher in made.items():
-                self.lanes[partition] = Lane(dispatcher, dispatcher.position)
+                start = (starts or {}).get(partition)
+                self.lanes[partition] = Lane(dispatcher, dispatcher.position, start, now)
         if new:
             positions = {p: self.lanes[p].last for p in sorted(new)}
             log.info("partitions assigned", source=self.source, positions=positions)
 
     def revoke(self, partitions: Iterable[int]) -> None:
+        for partition in partitions:
+            self.missing.pop(partition, None)
         gone = [p for p in partitions if self.lanes.pop(p, None) is not None]
         if gone:
             log.info("partitions revoked", source=self.source, partitions=sorted(gone))
@@ -100,8 +119,25 @@ class Lanes:
 
     async def _dispatch(self, lane: Lane, messages: Sequence[Message]) -> None:
         records: list[RecordedEvent] = []
+        lane.seen_at = time.monotonic()
         for message in messages:
             self.received += 1
+            expected = lane.next_offset
+            if expected is not None and message.offset != expected:
+                if message.offset < expected:  # read again (after a seek): handled already
+                    self.skipped += 1
+                    continue
+                if self.missing.get(message.partition) != expected:
+                    log.warning(
+                        "messages missing: reading the partition again",
+                        source=self.source,
+                        partition=message.partition,
+                        expected=expected,
+                        got=message.offset,
+                    )
+                self.missing[message.partition] = expected
+                break
+            lane.next_offset = message.offset + 1
             try:
                 record = decode(message.value)
             except Exception as error:
@@ -129,7 +165,20 @@ class Lanes:
         if records:
             await lane.dispatcher.dispatch(records)
             self.applied += len(records)
-        lane.next_offset = messages[-1].offset + 1
+
+    def stalled(self, highwaters: Mapping[int, int | None], idle_s: float) -> dict[int, int]:
+        """Partitions with messages past the lane's next offset (``highwaters``: each one's end
+        as the client last saw it) that reached it for ``idle_s``: the offset to read again
+        from. A message the client dropped at a partition's end is not followed by one that
+        shows the gap."""
+        now = time.monotonic()
+        return {
+            p: lane.next_offset
+            for p, lane in self.lanes.items()
+            if lane.next_offset is not None
+            and (highwaters.get(p) or 0) > lane.next_offset
+            and now - lane.seen_at >= idle_s
+        }
 
     def positions(self) -> dict[int, int]:
         """Each held partition's position (how far every handler of its lane is)."""

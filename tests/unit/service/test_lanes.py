@@ -1,6 +1,7 @@
 """Lanes: a partition's messages reach its dispatcher once, whatever the client does: messages
 handed over before the assignment callback ran, offsets consumed again, events the relay
-produced twice, and messages that are no events."""
+produced twice, and messages that are no events; and messages the client skipped are asked
+for again, never passed over."""
 
 from __future__ import annotations
 
@@ -77,9 +78,10 @@ async def test_redeliveries_and_relay_duplicates_are_skipped(
     first = lanes_on(database, tally, poisoned)
     given = messages(records)
     await first.dispatch({3: given[:8]})
-    # The relay produced 3..5 again after a broker failure: at later offsets, lower positions.
-    again = [Message(3, 100 + i, b"k", m.value, m.topic) for i, m in enumerate(given[2:5])]
-    await first.dispatch({3: again})
+    # The relay produced 2..4 again after a broker failure: at the next offsets (8, 9, 10),
+    # with the positions they had.
+    again = [Message(3, 8 + i, b"k", m.value, m.topic) for i, m in enumerate(given[2:5])]
+    assert await first.dispatch({3: again}) == {3: 11}
     # Another member takes the partition over from an older committed offset.
     second = lanes_on(database, tally, poisoned)
     await second.assign([3])
@@ -87,3 +89,39 @@ async def test_redeliveries_and_relay_duplicates_are_skipped(
     assert await _count(database, tally) == 11
     assert first.skipped == 3
     assert second.skipped == 3  # 5, 6 and 8 (the message at offset 6 is no event)
+
+
+async def test_a_skipped_offset_stops_the_lane_until_it_is_read_again(
+    database: Database, records: list[RecordedEvent]
+) -> None:
+    tally, poisoned = Tally(), []
+    await _prepared(database, tally)
+    lanes = lanes_on(database, tally, poisoned)
+    given = messages(records)
+    await lanes.assign([3], {3: 2})  # committed at offset 2: offsets 0 and 1 are done
+    assert await lanes.dispatch({3: given[:4]}) == {3: 4}  # 0, 1 read again: passed over
+    assert lanes.skipped == 2
+    # The client drops offsets 4 and 5 (a rebalance cut in) and hands over 6 onwards.
+    assert await lanes.dispatch({3: given[6:]}) == {3: 4}
+    assert lanes.missing == {3: 4}
+    assert await _count(database, tally) == 2  # nothing past the gap was applied
+    lanes.missing.clear()
+    # The member seeks back: 4 onwards arrive and everything is applied once.
+    assert await lanes.dispatch({3: given[4:]}) == {3: len(given)}
+    assert lanes.missing == {}
+    assert await _count(database, tally) == 9  # 2..11 but the one that is no event
+    assert poisoned == [6]
+
+
+async def test_a_partition_whose_end_never_arrives_is_stalled(
+    database: Database, records: list[RecordedEvent]
+) -> None:
+    tally, poisoned = Tally(), []
+    await _prepared(database, tally)
+    lanes = lanes_on(database, tally, poisoned)
+    given = messages(records)
+    await lanes.assign([3, 4], {3: 0})
+    await lanes.dispatch({3: given[:5]})
+    assert lanes.stalled({3: 5, 4: 7}, idle_s=0) == {}  # 3 is at its end; 4's start unknown
+    assert lanes.stalled({3: 7}, idle_s=60) == {}  # not idle long enough
+    assert lanes.stalled({3: 7}, idle_s=0) == {3: 5}
