@@ -43,6 +43,7 @@ STALL_S = 10.0
 """A partition with messages past its lane's next offset, none of which reached the lane for
 this long, is read again from that offset (its messages were dropped on the way)."""
 RESEEK_S = 2.0
+SEEK_TIMEOUT_S = 10.0
 
 
 class FaustMember:
@@ -74,6 +75,7 @@ class FaustMember:
         self.group_id = group_id
         self.security = security
         self._sought: dict[int, tuple[int, float]] = {}
+        self._seeking: set[asyncio.Task[None]] = set()
         """Per partition, the last offset sought back to and when."""
         self.max_batch = max_batch
         self.within_s = within_s
@@ -130,7 +132,7 @@ class FaustMember:
                 self.stored.update(await self.lanes.dispatch(batches))
                 if self.lanes.missing:
                     missing, self.lanes.missing = self.lanes.missing, {}
-                    await self._read_again(missing)
+                    self._read_again(missing)
         except asyncio.CancelledError:
             raise
         except Exception:
@@ -170,9 +172,10 @@ class FaustMember:
             "paused": sorted(tp.partition for tp in paused if tp.topic == self.topic),
         }
 
-    async def _read_again(self, offsets: Mapping[int, int]) -> None:
-        """Seek the partitions back to the offsets their lanes expect (once per
-        ``RESEEK_S`` for the same offset: messages fetched before the seek still come)."""
+    def _read_again(self, offsets: Mapping[int, int]) -> None:
+        """Seek the partitions back to the offsets their lanes expect, in the background (a
+        seek waits for the broker, which may be away; the agent and the commits go on). Once
+        per ``RESEEK_S`` for the same offset: messages fetched before a seek still come."""
         now = time.monotonic()
         for partition, offset in offsets.items():
             last = self._sought.get(partition)
@@ -185,21 +188,36 @@ class FaustMember:
                 partition=partition,
                 offset=offset,
             )
-            try:
-                await self.app.consumer.seek_wait({TP(self.topic, partition): offset})
-            except Exception as error:  # not assigned any more: its next holder reads it
-                log.warning("seek failed", topic=self.topic, error=repr(error))
+            task = asyncio.create_task(self._seek(partition, offset))
+            self._seeking.add(task)
+            task.add_done_callback(self._seeking.discard)
+
+    async def _seek(self, partition: int, offset: int) -> None:
+        try:
+            await asyncio.wait_for(
+                self.app.consumer.seek_wait({TP(self.topic, partition): offset}), SEEK_TIMEOUT_S
+            )
+        except Exception as error:  # not assigned any more (its next holder reads it), or away
+            log.warning("seek failed", topic=self.topic, partition=partition, error=repr(error))
 
     def _stalled(self) -> dict[int, int]:
         consumer: Any = self.app.consumer
         highwaters = {p: consumer.highwater(TP(self.topic, p)) for p in list(self.lanes.lanes)}
-        return self.lanes.stalled(highwaters, STALL_S)
+        stalled = self.lanes.stalled(highwaters, STALL_S)
+        if stalled:
+            log.warning(
+                "partitions stalled: their last messages never reached the lanes",
+                topic=self.topic,
+                expected=stalled,
+                highwaters={p: highwaters[p] for p in stalled},
+            )
+        return stalled
 
     async def _committing(self) -> None:
         while True:
             await asyncio.sleep(self.commit_interval_s)
             try:
-                await self._read_again(self._stalled())
+                self._read_again(self._stalled())
                 await self.commit()
             except asyncio.CancelledError:
                 raise
@@ -239,6 +257,8 @@ class FaustMember:
             await asyncio.Event().wait()
         finally:
             committing.cancel()
+            for task in list(self._seeking):
+                task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await committing
             with contextlib.suppress(Exception):
