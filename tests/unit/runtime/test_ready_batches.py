@@ -112,8 +112,11 @@ class Taking(FakeStream):
 
 
 class Recorded:
+    """Lanes that take every batch whole (no offset missing)."""
+
     def __init__(self) -> None:
         self.batches: list[dict[int, list[Message]]] = []
+        self.missing: dict[int, int] = {}
 
     async def dispatch(self, batches: dict[int, list[Message]]) -> dict[int, int]:
         self.batches.append(batches)
