@@ -39,7 +39,7 @@ from shared.messaging.kafka.security import PLAINTEXT, KafkaSecurity, faust_cred
 
 log = structlog.get_logger(__name__)
 
-STALL_S = 10.0
+STALL_S = 3.0
 """A partition with messages past its lane's next offset, none of which reached the lane for
 this long, is read again from that offset (its messages were dropped on the way)."""
 RESEEK_S = 2.0
