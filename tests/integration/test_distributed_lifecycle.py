@@ -113,7 +113,8 @@ async def _lagging(system: Distributed, lags: dict[str, int]) -> dict[str, Any]:
             for name in (service, f"{service}-w2"):
                 port_file = system.up_dir / "pids" / f"{name}.port"
                 try:
-                    health = await client.get(f"http://127.0.0.1:{port_file.read_text()}/health")
+                    port = port_file.read_text().strip()
+                    health = await client.get(f"http://127.0.0.1:{port}/health")
                     processes[name] = health.json()["consumers"].get(source)
                 except (OSError, httpx.HTTPError, ValueError) as error:
                     processes[name] = repr(error)

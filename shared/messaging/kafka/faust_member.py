@@ -130,6 +130,11 @@ class FaustMember:
                         Message(m.partition, m.offset, m.key, m.value, m.topic)
                     )
                 self.stored.update(await self.lanes.dispatch(batches))
+                # A batch taken before a rebalance may hold partitions given up since: their
+                # lanes (made for it) go, their next holder reads from the committed offset.
+                held = self._held()
+                if held is not None and not held.issuperset(batches):
+                    self._forget(set(batches) - held)
                 if self.lanes.missing:
                     missing, self.lanes.missing = self.lanes.missing, {}
                     self._read_again(missing)
@@ -149,7 +154,7 @@ class FaustMember:
         # Only partitions still assigned (one gone in a rebalance is committed by its next
         # holder, whose lane skips what is stored); Faust's consumer stops the app on a commit
         # without any assignment.
-        held = {tp.partition for tp in self.app.consumer.assignment() if tp.topic == self.topic}
+        held = self._held() or set()
         due = {
             p: self.stored[p]
             for p in chosen
@@ -200,9 +205,23 @@ class FaustMember:
         except Exception as error:  # not assigned any more (its next holder reads it), or away
             log.warning("seek failed", topic=self.topic, partition=partition, error=repr(error))
 
+    def _held(self) -> set[int] | None:
+        """The partitions of the topic assigned to this member now (None: the consumer cannot
+        say, e.g. not started)."""
+        try:
+            assigned = self.app.consumer.assignment()
+        except Exception:
+            return None
+        return {tp.partition for tp in assigned if tp.topic == self.topic}
+
     def _stalled(self) -> dict[int, int]:
         consumer: Any = self.app.consumer
-        highwaters = {p: consumer.highwater(TP(self.topic, p)) for p in list(self.lanes.lanes)}
+        highwaters: dict[int, int | None] = {}
+        for partition in (self._held() or set()) & set(self.lanes.lanes):
+            try:
+                highwaters[partition] = consumer.highwater(TP(self.topic, partition))
+            except AssertionError:  # revoked meanwhile
+                continue
         stalled = self.lanes.stalled(highwaters, STALL_S)
         if stalled:
             log.warning(
@@ -218,6 +237,9 @@ class FaustMember:
             await asyncio.sleep(self.commit_interval_s)
             try:
                 self._read_again(self._stalled())
+            except Exception as error:  # the commits go on whatever happens here
+                log.warning("stall check failed", topic=self.topic, error=repr(error))
+            try:
                 await self.commit()
             except asyncio.CancelledError:
                 raise
@@ -233,10 +255,15 @@ class FaustMember:
             await self.commit(gone)
         except Exception as error:
             log.warning("offset commit on revocation failed", topic=self.topic, error=repr(error))
-        self.lanes.revoke(gone)
-        for partition in gone:
+        self._forget(gone)
+
+    def _forget(self, partitions: Iterable[int]) -> None:
+        partitions = list(partitions)
+        self.lanes.revoke(partitions)
+        for partition in partitions:
             self.stored.pop(partition, None)
             self.committed.pop(partition, None)
+            self._sought.pop(partition, None)
 
     async def _assigned(self, app: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
         assigned = args[0] if args else kwargs.get("assigned", ())

@@ -117,6 +117,10 @@ class Recorded:
     def __init__(self) -> None:
         self.batches: list[dict[int, list[Message]]] = []
         self.missing: dict[int, int] = {}
+        self.revoked: list[int] = []
+
+    def revoke(self, partitions: list[int]) -> None:
+        self.revoked += partitions
 
     async def dispatch(self, batches: dict[int, list[Message]]) -> dict[int, int]:
         self.batches.append(batches)
@@ -146,6 +150,38 @@ async def test_the_member_waits_within_only_when_told(within_s: float, takes: li
         assert [list(b) for b in lanes.batches] == [[3]]
         assert member.stored == {3: 8}
         assert stream.took == takes
+    finally:
+        agent.cancel()
+        await asyncio.gather(agent, return_exceptions=True)
+        member.datadir.rmdir()
+
+
+async def test_a_batch_for_a_partition_given_up_meanwhile_leaves_no_lane_behind() -> None:
+    lanes = Recorded()
+    member = FaustMember(
+        "order<pricing",
+        "127.0.0.1:9",
+        "pricing.events.v1",
+        lanes,  # type: ignore[arg-type]
+        session_timeout_s=6,
+        heartbeat_interval_s=1.5,
+        max_poll_interval_s=120,
+        within_s=0.0,
+    )
+    member._held = lambda: {4}  # type: ignore[method-assign]  # partition 3 went in a rebalance
+    stream = Taking()
+    for partition in (3, 4):
+        event = SimpleNamespace(
+            message=SimpleNamespace(partition=partition, offset=7, key=b"k", value=b"{}")
+        )
+        event.message.topic = "pricing.events.v1"
+        stream.put(event)
+    agent = asyncio.create_task(member._hand_over(stream))
+    try:
+        await asyncio.sleep(0.02)
+        assert sorted(p for batch in lanes.batches for p in batch) == [3, 4]
+        assert lanes.revoked == [3]  # its next holder reads it from the committed offset
+        assert member.stored == {4: 8}
     finally:
         agent.cancel()
         await asyncio.gather(agent, return_exceptions=True)
