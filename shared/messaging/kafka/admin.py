@@ -60,6 +60,19 @@ async def end_offsets(
     bootstrap_servers: str, topic: str, *, security: KafkaSecurity = PLAINTEXT
 ) -> dict[int, int]:
     """The next offset of every partition of ``topic``."""
+    return await _offsets(bootstrap_servers, topic, security, first=False)
+
+
+async def beginning_offsets(
+    bootstrap_servers: str, topic: str, *, security: KafkaSecurity = PLAINTEXT
+) -> dict[int, int]:
+    """The first offset still held of every partition of ``topic``."""
+    return await _offsets(bootstrap_servers, topic, security, first=True)
+
+
+async def _offsets(
+    bootstrap_servers: str, topic: str, security: KafkaSecurity, *, first: bool
+) -> dict[int, int]:
     partitions = [
         TopicPartition(topic, p)
         for p in await partitions_of(bootstrap_servers, topic, security=security)
@@ -69,10 +82,13 @@ async def end_offsets(
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, **client_kwargs(security))
     await consumer.start()
     try:
-        ends = await consumer.end_offsets(partitions)
+        if first:
+            found = await consumer.beginning_offsets(partitions)
+        else:
+            found = await consumer.end_offsets(partitions)
     finally:
         await consumer.stop()
-    return {tp.partition: int(offset) for tp, offset in ends.items()}
+    return {tp.partition: int(offset) for tp, offset in found.items()}
 
 
 async def committed_offsets(

@@ -33,7 +33,7 @@ import faust
 import structlog
 from faust.types import TP
 
-from shared.messaging.kafka.admin import committed_offsets
+from shared.messaging.kafka.admin import beginning_offsets, committed_offsets
 from shared.messaging.kafka.lanes import Lanes, Message
 from shared.messaging.kafka.security import PLAINTEXT, KafkaSecurity, faust_credentials
 
@@ -268,14 +268,24 @@ class FaustMember:
     async def _assigned(self, app: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
         assigned = args[0] if args else kwargs.get("assigned", ())
         mine = [tp.partition for tp in assigned if tp.topic == self.topic]
-        try:  # where each partition's reading starts: a lane checks its first message against it
-            starts = await committed_offsets(
-                self.bootstrap_servers, self.group_id, self.topic, security=self.security
+        await self.lanes.assign(mine, await self._starts())
+
+    async def _starts(self) -> dict[int, int]:
+        """Where each partition's reading starts, as the consumer does it: the committed offset,
+        else the first one held (``auto_offset_reset`` earliest). A lane checks its first
+        message against it: a partition whose only messages came during a rebalance had them
+        dropped by Faust and, never committed, never read again."""
+        try:
+            committed, first = await asyncio.gather(
+                committed_offsets(
+                    self.bootstrap_servers, self.group_id, self.topic, security=self.security
+                ),
+                beginning_offsets(self.bootstrap_servers, self.topic, security=self.security),
             )
         except Exception as error:
-            log.warning("committed offsets unknown", topic=self.topic, error=repr(error))
-            starts = {}
-        await self.lanes.assign(mine, starts)
+            log.warning("starting offsets unknown", topic=self.topic, error=repr(error))
+            return {}
+        return {p: committed.get(p, offset) for p, offset in first.items()}
 
     async def run(self) -> None:
         await self.app.start()
