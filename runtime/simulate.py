@@ -9,7 +9,7 @@ import random
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -53,10 +53,16 @@ APPROVAL_PATHS = ("approval", "approval_declined")
 OPERATIONS = "operations:simulator"
 LONG_POLL_SECONDS = 10.0
 """How long one GET may wait for an order to change before the simulator asks again."""
+PRECONDITION_RETRIES = 5
+"""Tries of a command whose order moved on between the read and the command (412)."""
 
 
 class SimulationError(RuntimeError):
     """A step did not go as the scenario expects; the message names the order and the step."""
+
+
+class PreconditionFailed(SimulationError):
+    """A command's If-Match named a version the order had left (412)."""
 
 
 @dataclass
@@ -185,10 +191,25 @@ class Lifecycle:
             sent.setdefault("Idempotency-Key", str(uuid.uuid4()))
         response = await _send(self.client, method, path, json=body, headers=sent)
         if response.status_code >= 400:
-            raise SimulationError(
-                f"{method} {path} → {response.status_code}: {response.text[:300]}"
-            )
+            failed = PreconditionFailed if response.status_code == 412 else SimulationError
+            raise failed(f"{method} {path} → {response.status_code}: {response.text[:300]}")
         return response
+
+    async def _with_current_version(
+        self, order_id: str, order: Any, act: Callable[[str], Awaitable[httpx.Response]]
+    ) -> httpx.Response:
+        """``act`` with the order's ETag; if the order moved on meanwhile (412: a reaction
+        wrote to it between the read and the command), read it again and retry, as a client
+        should."""
+        for attempt in range(1, PRECONDITION_RETRIES + 1):
+            try:
+                return await act(f'"{order["version"]}"')
+            except PreconditionFailed:
+                if attempt == PRECONDITION_RETRIES:
+                    raise
+                await asyncio.sleep(0.1 * attempt)
+                order = await self.order(order_id)
+        raise AssertionError("unreachable")
 
     async def _await_order(
         self, order_id: str, until: str, what: str, actor: str = OPERATIONS
@@ -267,13 +288,17 @@ class Lifecycle:
             raise SimulationError(f"order {run.order_id} waits for approval unexpectedly")
         declining = run.scenario == "approval_declined"
         verb, body = ("disapprove", {"reason": "over budget"}) if declining else ("approve", {})
-        await self._call(
-            "POST",
-            f"/api/v1/orders/{run.order_id}/{verb}",
-            f"buyer:{buyer.buyer_id}",
-            body,
-            person=APPROVERS[0],
-            **{"If-Match": f'"{order["version"]}"'},
+        await self._with_current_version(
+            run.order_id,
+            order,
+            lambda etag: self._call(
+                "POST",
+                f"/api/v1/orders/{run.order_id}/{verb}",
+                f"buyer:{buyer.buyer_id}",
+                body,
+                person=APPROVERS[0],
+                **{"If-Match": etag},
+            ),
         )
         run.not_approved, run.approved = declining, not declining
         return await self._await_order(
@@ -293,12 +318,16 @@ class Lifecycle:
         if run.scenario != "credit_hold":
             raise SimulationError(f"order {run.order_id} held: {order.get('hold')}")
         run.held = True
-        await self._call(
-            "POST",
-            f"/api/v1/orders/{run.order_id}/release",
-            f"supplier:{supplier.supplier_id}",
-            {"reason": "long-standing customer; payment promised"},
-            **{"If-Match": f'"{order["version"]}"'},
+        await self._with_current_version(
+            run.order_id,
+            order,
+            lambda etag: self._call(
+                "POST",
+                f"/api/v1/orders/{run.order_id}/release",
+                f"supplier:{supplier.supplier_id}",
+                {"reason": "long-standing customer; payment promised"},
+                **{"If-Match": etag},
+            ),
         )
         run.released = True
         return await self._await_order(
