@@ -285,7 +285,9 @@ class FaustMember:
         except Exception as error:
             log.warning("starting offsets unknown", topic=self.topic, error=repr(error))
             return {}
-        return {p: committed.get(p, offset) for p, offset in first.items()}
+        # A committed offset below the first one held (retention took what a long-stopped
+        # group had not read) is not where the consumer starts: it resets to the first.
+        return {p: max(committed.get(p, offset), offset) for p, offset in first.items()}
 
     async def run(self) -> None:
         await self.app.start()
