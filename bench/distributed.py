@@ -282,8 +282,11 @@ async def _offered(
     async def confirmed(order_id: str, at: float) -> float | None:
         """ms from the POST to OrderConfirmed (None: not confirmed by the deadline)."""
         while time.monotonic() < deadline:
-            detail = (await client.get(f"/api/v1/orders/{order_id}", headers=headers)).json()
-            timeline = detail.get("timeline", ())
+            response = await client.get(f"/api/v1/orders/{order_id}", headers=headers)
+            if response.status_code != 200:  # not readable yet, or the gateway overloaded
+                await asyncio.sleep(0.2)
+                continue
+            timeline = response.json().get("timeline", ())
             when = [e["at"] for e in timeline if e["event"] == "OrderConfirmed"]
             if when:
                 return (datetime.fromisoformat(when[0]).timestamp() - at) * 1000
