@@ -127,10 +127,9 @@ class Recorded:
         return {p: m[-1].offset + 1 for p, m in batches.items()}
 
 
-@pytest.mark.parametrize(("within_s", "takes"), [(0.05, [(500, 0.05)]), (0.0, [])])
-async def test_the_member_waits_within_only_when_told(within_s: float, takes: list[object]) -> None:
-    lanes = Recorded()
-    member = FaustMember(
+def _member(lanes: Recorded, within_s: float) -> FaustMember:
+    """A member on no broker: only its agent is driven, by hand."""
+    return FaustMember(
         "order<pricing",
         "127.0.0.1:9",
         "pricing.events.v1",
@@ -140,6 +139,12 @@ async def test_the_member_waits_within_only_when_told(within_s: float, takes: li
         max_poll_interval_s=120,
         within_s=within_s,
     )
+
+
+@pytest.mark.parametrize(("within_s", "takes"), [(0.05, [(500, 0.05)]), (0.0, [])])
+async def test_the_member_waits_within_only_when_told(within_s: float, takes: list[object]) -> None:
+    lanes = Recorded()
+    member = _member(lanes, within_s)
     stream = Taking()
     event = SimpleNamespace(message=SimpleNamespace(partition=3, offset=7, key=b"k", value=b"{}"))
     event.message.topic = "pricing.events.v1"
@@ -158,16 +163,7 @@ async def test_the_member_waits_within_only_when_told(within_s: float, takes: li
 
 async def test_a_batch_for_a_partition_given_up_meanwhile_leaves_no_lane_behind() -> None:
     lanes = Recorded()
-    member = FaustMember(
-        "order<pricing",
-        "127.0.0.1:9",
-        "pricing.events.v1",
-        lanes,  # type: ignore[arg-type]
-        session_timeout_s=6,
-        heartbeat_interval_s=1.5,
-        max_poll_interval_s=120,
-        within_s=0.0,
-    )
+    member = _member(lanes, 0.0)
     member._held = lambda: {4}  # type: ignore[method-assign]  # partition 3 went in a rebalance
     stream = Taking()
     for partition in (3, 4):

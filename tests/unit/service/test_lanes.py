@@ -49,6 +49,13 @@ def lanes_on(database: Database, tally: Tally, poisoned: list[int]) -> Lanes:
     return Lanes("order", make, poison)
 
 
+async def _prepared_lanes(database: Database) -> tuple[Tally, list[int], Lanes]:
+    """A tally projection's tables, the offsets poisoned so far, and lanes feeding it."""
+    tally, poisoned = Tally(), []
+    await _prepared(database, tally)
+    return tally, poisoned, lanes_on(database, tally, poisoned)
+
+
 @pytest.fixture
 async def database(tmp_path: Path) -> Database:  # type: ignore[misc]
     async with fresh_database("sqlite", tmp_path) as made:
@@ -58,9 +65,7 @@ async def database(tmp_path: Path) -> Database:  # type: ignore[misc]
 async def test_messages_before_the_assignment_callback_are_not_lost(
     database: Database, records: list[RecordedEvent]
 ) -> None:
-    tally, poisoned = Tally(), []
-    await _prepared(database, tally)
-    lanes = lanes_on(database, tally, poisoned)
+    tally, poisoned, lanes = await _prepared_lanes(database)
     given = messages(records)
     done = await lanes.dispatch({3: given[:5]})  # no lane yet: made from the checkpoints first
     await lanes.assign([3])  # the callback, late: the lane stays as it is
@@ -73,9 +78,7 @@ async def test_messages_before_the_assignment_callback_are_not_lost(
 async def test_redeliveries_and_relay_duplicates_are_skipped(
     database: Database, records: list[RecordedEvent]
 ) -> None:
-    tally, poisoned = Tally(), []
-    await _prepared(database, tally)
-    first = lanes_on(database, tally, poisoned)
+    tally, poisoned, first = await _prepared_lanes(database)
     given = messages(records)
     await first.dispatch({3: given[:8]})
     # The relay produced 2..4 again after a broker failure: at the next offsets (8, 9, 10),
@@ -94,9 +97,7 @@ async def test_redeliveries_and_relay_duplicates_are_skipped(
 async def test_a_skipped_offset_stops_the_lane_until_it_is_read_again(
     database: Database, records: list[RecordedEvent]
 ) -> None:
-    tally, poisoned = Tally(), []
-    await _prepared(database, tally)
-    lanes = lanes_on(database, tally, poisoned)
+    tally, poisoned, lanes = await _prepared_lanes(database)
     given = messages(records)
     await lanes.assign([3], {3: 2})  # committed at offset 2: offsets 0 and 1 are done
     assert await lanes.dispatch({3: given[:4]}) == {3: 4}  # 0, 1 read again: passed over
@@ -116,9 +117,7 @@ async def test_a_skipped_offset_stops_the_lane_until_it_is_read_again(
 async def test_a_partition_whose_end_never_arrives_is_stalled(
     database: Database, records: list[RecordedEvent]
 ) -> None:
-    tally, poisoned = Tally(), []
-    await _prepared(database, tally)
-    lanes = lanes_on(database, tally, poisoned)
+    *_, lanes = await _prepared_lanes(database)
     given = messages(records)
     await lanes.assign([3, 4], {3: 0})
     await lanes.dispatch({3: given[:5]})
