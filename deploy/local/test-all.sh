@@ -4,6 +4,19 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 BIN=.venv/bin
 
+# Each tier within a bound (minutes), so a hang ends the run with a name instead of CI's limit.
+bounded() {
+  local minutes=$1
+  shift
+  local status=0
+  timeout --kill-after=60 "${minutes}m" "$@" || status=$?
+  if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
+    echo "test-all: this tier did not finish within ${minutes} minutes; pytest-timeout's stack" \
+      "dumps above show where it waited. Run the tier alone to see it again." >&2
+  fi
+  return "$status"
+}
+
 echo "== checks: ruff, mypy, import-linter"
 $BIN/ruff check .
 $BIN/mypy
@@ -21,12 +34,12 @@ bash deploy/local/chromium/install.sh
 # Three pytest runs: the browser tests hold Playwright's own event loop for their session,
 # and the Kafka tier needs its broker; neither should share a process with the asyncio tests.
 echo "== tests: unit, contract, service, security, fuzz (PostgreSQL)"
-bash deploy/local/with-postgres.sh \
+bounded 30 bash deploy/local/with-postgres.sh \
   $BIN/pytest tests -q -p no:cacheprovider --ignore=tests/e2e --ignore=tests/integration
 
 echo "== tests: integration (separate processes on Kafka and PostgreSQL)"
-bash deploy/local/with-postgres.sh bash deploy/local/with-kafka.sh \
+bounded 25 bash deploy/local/with-postgres.sh bash deploy/local/with-kafka.sh \
   $BIN/pytest tests/integration -q -p no:cacheprovider
 
 echo "== tests: e2e (Chromium)"
-$BIN/pytest tests/e2e -q -p no:cacheprovider
+bounded 15 $BIN/pytest tests/e2e -q -p no:cacheprovider

@@ -27,6 +27,20 @@ if not Path(CHROMIUM).exists():
         allow_module_level=True,
     )
 
+# Chromium has hung a test past every Playwright timeout (CI, once); a browser test that runs
+# this long (the first one includes seeding the demo world, up to SEED_TIMEOUT) ends the run with
+# every thread's stack. "thread", because a signal raised inside Playwright's event loop would
+# leave its connection unusable for the tests after it.
+TEST_TIMEOUT_S = 420
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.timeout(TEST_TIMEOUT_S, method="thread"))
+
+
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
 

@@ -41,6 +41,16 @@ class Server:
     log: Path
 
 
+def _stop_with_parent() -> None:
+    """In the child before exec: Linux sends it SIGTERM when the test process ends, however it
+    ends (a hung browser test is ended by os._exit, which runs no fixture teardown)."""
+    if sys.platform == "linux":
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -76,7 +86,13 @@ def running_system(data_dir: Path, *, demo: bool = True) -> Iterator[Server]:
     command = [str(Path(sys.executable).parent / "b2b"), "run", "--port", str(port)]
     command += ["--data-dir", str(data_dir)]
     with log.open("wb") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
+        process = subprocess.Popen(
+            command,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env,
+            preexec_fn=_stop_with_parent,
+        )
     server = Server(f"http://127.0.0.1:{port}", data_dir, log)
     try:
         _wait(server, process)
