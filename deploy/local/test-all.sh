@@ -42,4 +42,17 @@ bounded 25 bash deploy/local/with-postgres.sh bash deploy/local/with-kafka.sh \
   $BIN/pytest tests/integration -q -p no:cacheprovider
 
 echo "== tests: e2e (Chromium)"
-bounded 15 $BIN/pytest tests/e2e -q -p no:cacheprovider
+# Every Playwright call has a timeout, so a browser test that outlives its pytest-timeout is
+# Chromium or its driver not answering (it happened once in CI), not our server: such a run,
+# and only such a run, is tried once more, saying so. Any failure of a test fails the tier.
+e2e_log="$(mktemp)"
+trap 'rm -f "$e2e_log"' EXIT
+if ! bounded 15 $BIN/pytest tests/e2e -q -p no:cacheprovider 2>&1 | tee "$e2e_log"; then
+  if grep -q "+++ Timeout +++" "$e2e_log"; then
+    echo "test-all: a browser test hung past its timeout (stacks above); running the browser" \
+      "tests once more" >&2
+    bounded 15 $BIN/pytest tests/e2e -q -p no:cacheprovider
+  else
+    exit 1
+  fi
+fi
