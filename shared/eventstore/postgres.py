@@ -5,7 +5,9 @@ move past 7 before 7 commits. Here every transaction that appends takes ``pg_adv
 (keyed on this schema's events table) before it reads max(position) and inserts, and holds it
 until it ends. PostgreSQL releases a transaction's locks only after its commit is visible, so the
 next writer's positions are higher and become visible later: whoever sees position p sees every
-position below p. Each such transaction also NOTIFYs the store's channel, which wakes the
+position below p. The database's writer takes that same lock as it begins any transaction
+(``PostgresDatabase.serialize_writers``), so the processes of one service take turns and never
+deadlock. Each such transaction also NOTIFYs the store's channel, which wakes the
 subscriptions of every process at once.
 """
 
@@ -52,6 +54,7 @@ class PostgresEventStore(SqlEventStore):
             oid = (await conn.fetch("SELECT 'events'::regclass::oid"))[0][0]
         store = cls(database, poll_interval=poll_interval)
         store._log_lock_key = LOCK_NAMESPACE << 32 | int(oid)
+        database.serialize_writers(store._log_lock_key)
         store._notify_channel = f"b2b_events_{oid}"
         await database.listen(store._notify_channel, store._appended.fire)
         return store

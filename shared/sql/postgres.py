@@ -107,6 +107,15 @@ class PostgresDatabase(Database):
         )
         return database
 
+    def serialize_writers(self, key: int) -> None:
+        """Every transaction of the writer takes the advisory lock ``key`` first (in BEGIN's
+        round trip). Processes that share this database (a service's workers) then commit one
+        after another: each transaction takes further locks (a projection's, the event log's,
+        checkpoint rows) in the order its group's units come, and two processes taking them in
+        opposite orders deadlocked, each time costing PostgreSQL's deadlock_timeout and a
+        failed batch. One process alone never waits on it."""
+        self._begin_sql = f"BEGIN; SELECT pg_advisory_xact_lock({int(key)})"
+
     def _settings(self) -> dict[str, Any]:
         return {"server_settings": {"search_path": self.schema}} if self.schema else {}
 

@@ -39,9 +39,15 @@ from shared.messaging.kafka.security import PLAINTEXT, KafkaSecurity, faust_cred
 
 log = structlog.get_logger(__name__)
 
-STALL_S = 3.0
-"""A partition with messages past its lane's next offset, none of which reached the lane for
-this long, is read again from that offset (its messages were dropped on the way)."""
+STALL_S = 0.5
+"""A partition whose lane has expected the same offset this long while the partition holds
+messages past it, and while the agent waits with nothing in hand (``IDLE_S``), is read again
+from that offset: its message was dropped on the way. Each such wait is a hop of some order's
+path, so it is kept short; a false alarm costs one partition's re-fetch."""
+IDLE_S = 0.3
+"""How long the agent must have waited for a batch before a lane short of its partition's end
+counts as stalled (a busy agent explains a lane that waits behind it; an idle one does not)."""
+WATCH_S = 0.25
 RESEEK_S = 2.0
 SEEK_TIMEOUT_S = 10.0
 
@@ -77,6 +83,8 @@ class FaustMember:
         self._sought: dict[int, tuple[int, float]] = {}
         self._seeking: set[asyncio.Task[None]] = set()
         """Per partition, the last offset sought back to and when."""
+        self._waiting_since: float | None = None
+        """Since when the agent waits for its next batch (None: a batch in hand)."""
         self.max_batch = max_batch
         self.within_s = within_s
         """``take_events``' wait after each batch; 0: :func:`ready_batches` (no wait)."""
@@ -122,7 +130,9 @@ class FaustMember:
                 taken = stream.take_events(self.max_batch, within=self.within_s)
             else:
                 taken = ready_batches(stream, self.max_batch)
+            self._waiting_since = time.monotonic()
             async for events in taken:
+                self._waiting_since = None
                 batches: dict[int, list[Message]] = {}
                 for event in events:
                     m = event.message
@@ -138,6 +148,7 @@ class FaustMember:
                 if self.lanes.missing:
                     missing, self.lanes.missing = self.lanes.missing, {}
                     self._read_again(missing)
+                self._waiting_since = time.monotonic()
         except asyncio.CancelledError:
             raise
         except Exception:
@@ -214,7 +225,8 @@ class FaustMember:
             return None
         return {tp.partition for tp in assigned if tp.topic == self.topic}
 
-    def _stalled(self) -> dict[int, int]:
+    def _highwaters(self) -> dict[int, int | None]:
+        """Each held partition's end, as the consumer last saw it."""
         consumer: Any = self.app.consumer
         highwaters: dict[int, int | None] = {}
         for partition in (self._held() or set()) & set(self.lanes.lanes):
@@ -222,7 +234,14 @@ class FaustMember:
                 highwaters[partition] = consumer.highwater(TP(self.topic, partition))
             except AssertionError:  # revoked meanwhile
                 continue
+        return highwaters
+
+    def _stalled(self) -> dict[int, int]:
+        highwaters = self._highwaters()
         stalled = self.lanes.stalled(highwaters, STALL_S)
+        waiting = self._waiting_since
+        if waiting is None or time.monotonic() - waiting < IDLE_S:
+            return {}
         if stalled:
             log.warning(
                 "partitions stalled: their last messages never reached the lanes",
@@ -232,13 +251,17 @@ class FaustMember:
             )
         return stalled
 
+    async def _watching(self) -> None:
+        while True:
+            await asyncio.sleep(WATCH_S)
+            try:
+                self._read_again(self._stalled())
+            except Exception as error:  # the next round looks again
+                log.warning("stall check failed", topic=self.topic, error=repr(error))
+
     async def _committing(self) -> None:
         while True:
             await asyncio.sleep(self.commit_interval_s)
-            try:
-                self._read_again(self._stalled())
-            except Exception as error:  # the commits go on whatever happens here
-                log.warning("stall check failed", topic=self.topic, error=repr(error))
             try:
                 await self.commit()
             except asyncio.CancelledError:
@@ -292,14 +315,18 @@ class FaustMember:
     async def run(self) -> None:
         await self.app.start()
         committing = asyncio.create_task(self._committing(), name=f"{self.topic}-commits")
+        watching = asyncio.create_task(self._watching(), name=f"{self.topic}-stalls")
         try:
             await asyncio.Event().wait()
         finally:
             committing.cancel()
+            watching.cancel()
             for task in list(self._seeking):
                 task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await committing
+            with contextlib.suppress(asyncio.CancelledError):
+                await watching
             with contextlib.suppress(Exception):
                 await self.commit()
             await self.app.stop()

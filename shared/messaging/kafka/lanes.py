@@ -57,8 +57,9 @@ class Lane:
     next_offset: int | None = None
     """The offset expected next: after the last message whose effects are stored (to commit
     to Kafka), or the committed offset the lane was assigned at (None: not known)."""
-    seen_at: float = 0.0
-    """When a message of the partition last reached the lane (``time.monotonic``)."""
+    behind: tuple[int, float] | None = None
+    """The next offset at which the lane was first seen short of the partition's end, and
+    when (``time.monotonic``); None while it is at the end."""
 
 
 class Lanes:
@@ -86,10 +87,9 @@ class Lanes:
             new = [p for p in partitions if p not in self.lanes]
             made = {p: self.make(lane_name(self.source, p)) for p in new}
             await asyncio.gather(*(d.load() for d in made.values()))
-            now = time.monotonic()
             for partition, dispatcher in made.items():
                 start = (starts or {}).get(partition)
-                self.lanes[partition] = Lane(dispatcher, dispatcher.position, start, now)
+                self.lanes[partition] = Lane(dispatcher, dispatcher.position, start)
         if new:
             positions = {p: self.lanes[p].last for p in sorted(new)}
             log.info("partitions assigned", source=self.source, positions=positions)
@@ -119,7 +119,6 @@ class Lanes:
 
     async def _dispatch(self, lane: Lane, messages: Sequence[Message]) -> None:
         records: list[RecordedEvent] = []
-        lane.seen_at = time.monotonic()
         for message in messages:
             self.received += 1
             expected = lane.next_offset
@@ -166,19 +165,23 @@ class Lanes:
             await lane.dispatcher.dispatch(records)
             self.applied += len(records)
 
-    def stalled(self, highwaters: Mapping[int, int | None], idle_s: float) -> dict[int, int]:
-        """Partitions with messages past the lane's next offset (``highwaters``: each one's end
-        as the client last saw it) that reached it for ``idle_s``: the offset to read again
-        from. A message the client dropped at a partition's end is not followed by one that
-        shows the gap."""
+    def stalled(self, highwaters: Mapping[int, int | None], stall_s: float) -> dict[int, int]:
+        """Partitions whose lane has expected the same offset for ``stall_s`` while the
+        partition held messages past it (``highwaters``: each one's end as the client last saw
+        it): the offset to read again from. A message the client dropped at a partition's end
+        is not followed by one that shows the gap. Called periodically: the first call that
+        sees a lane short of the end starts its clock."""
         now = time.monotonic()
-        return {
-            p: lane.next_offset
-            for p, lane in self.lanes.items()
-            if lane.next_offset is not None
-            and (highwaters.get(p) or 0) > lane.next_offset
-            and now - lane.seen_at >= idle_s
-        }
+        stalled: dict[int, int] = {}
+        for partition, lane in self.lanes.items():
+            expected = lane.next_offset
+            if expected is None or (highwaters.get(partition) or 0) <= expected:
+                lane.behind = None
+            elif lane.behind is None or lane.behind[0] != expected:
+                lane.behind = (expected, now)
+            elif now - lane.behind[1] >= stall_s:
+                stalled[partition] = expected
+        return stalled
 
     def positions(self) -> dict[int, int]:
         """Each held partition's position (how far every handler of its lane is)."""

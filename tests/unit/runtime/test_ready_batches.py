@@ -11,6 +11,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from shared.messaging.kafka import faust_member
 from shared.messaging.kafka.faust_member import FaustMember, ready_batches
 from shared.messaging.kafka.lanes import Message
 
@@ -178,6 +179,54 @@ async def test_a_batch_for_a_partition_given_up_meanwhile_leaves_no_lane_behind(
         assert sorted(p for batch in lanes.batches for p in batch) == [3, 4]
         assert lanes.revoked == [3]  # its next holder reads it from the committed offset
         assert member.stored == {4: 8}
+    finally:
+        agent.cancel()
+        await asyncio.gather(agent, return_exceptions=True)
+        member.datadir.rmdir()
+
+
+class Stalling(Recorded):
+    """Lanes whose partition 3 is short of its end (offset 8 expected), and whose dispatch
+    waits for ``release`` (a batch in hand)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lanes = {3: object()}
+        self.release = asyncio.Event()
+
+    def stalled(self, highwaters: dict[int, int | None], stall_s: float) -> dict[int, int]:
+        return {3: 8} if (highwaters.get(3) or 0) > 8 else {}
+
+    async def dispatch(self, batches: dict[int, list[Message]]) -> dict[int, int]:
+        await self.release.wait()
+        return await super().dispatch(batches)
+
+
+async def test_a_lane_short_of_its_end_is_stalled_only_while_the_agent_waits_idle(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(faust_member, "IDLE_S", 0.05)
+    lanes = Stalling()
+    member = _member(lanes, 0.0)
+    member._highwaters = lambda: {3: 9}  # type: ignore[method-assign]
+    assert member._stalled() == {}  # the agent has not started: it may be about to
+    stream = Taking()
+    agent = asyncio.create_task(member._hand_over(stream))
+    try:
+        await asyncio.sleep(0.01)
+        assert member._stalled() == {}  # waiting, but not for long: the message may be on its way
+        await asyncio.sleep(0.06)
+        assert member._stalled() == {3: 8}  # waiting idle while offset 8 exists: read it again
+        event = SimpleNamespace(message=SimpleNamespace(partition=4, offset=0, key=b"", value=b""))
+        event.message.topic = "pricing.events.v1"
+        stream.put(event)
+        await asyncio.sleep(0.1)
+        assert member._stalled() == {}  # a batch in hand: the lane may wait behind it
+        lanes.release.set()
+        await asyncio.sleep(0.01)
+        assert member._stalled() == {}  # just done: the next batch may hold offset 8
+        await asyncio.sleep(0.06)
+        assert member._stalled() == {3: 8}
     finally:
         agent.cancel()
         await asyncio.gather(agent, return_exceptions=True)

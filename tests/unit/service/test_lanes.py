@@ -121,6 +121,13 @@ async def test_a_partition_whose_end_never_arrives_is_stalled(
     given = messages(records)
     await lanes.assign([3, 4], {3: 0})
     await lanes.dispatch({3: given[:5]})
-    assert lanes.stalled({3: 5, 4: 7}, idle_s=0) == {}  # 3 is at its end; 4's start unknown
-    assert lanes.stalled({3: 7}, idle_s=60) == {}  # not idle long enough
-    assert lanes.stalled({3: 7}, idle_s=0) == {3: 5}
+    assert lanes.stalled({3: 5, 4: 7}, stall_s=0) == {}  # 3 is at its end; 4's start unknown
+    assert lanes.stalled({3: 7}, stall_s=0) == {}  # first seen short of the end: the clock starts
+    assert lanes.stalled({3: 7}, stall_s=60) == {}  # not short for that long
+    assert lanes.stalled({3: 7}, stall_s=0) == {3: 5}
+    await lanes.dispatch({3: given[5:6]})  # offset 5 arrives: the clock starts over
+    assert lanes.stalled({3: 7}, stall_s=0) == {}
+    assert lanes.stalled({3: 7}, stall_s=0) == {3: 6}
+    await lanes.dispatch({3: given[6:7]})  # the end arrives
+    assert lanes.stalled({3: 7}, stall_s=0) == {}
+    assert lanes.stalled({3: 8}, stall_s=0) == {}  # short again: a new clock
