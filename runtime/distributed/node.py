@@ -40,6 +40,7 @@ from shared.messaging.kafka.relay import OutboxRelay
 from shared.messaging.kafka.topics import dead_letters_topic, events_topic
 from shared.service.definition import ServiceContext, ServiceDefinition, ServiceParts
 from shared.service.idempotency import IdempotencyStore
+from shared.service.notified_changes import NotifiedChanges, changes_channel
 from shared.service.policy import policy_handler
 from shared.service.projection import ProjectionHandler
 from shared.service.tasks import cancel_all
@@ -100,8 +101,13 @@ class ServiceNode:
         idempotency = IdempotencyStore(engine)
         await idempotency.create_tables()
         await CheckpointStore(engine).create_tables()
+        # Its read models' rows are written by whichever process holds a partition; a reader
+        # waiting here is woken by any of them.
+        changes = NotifiedChanges(changes_channel(url))
+        assert isinstance(engine, PostgresDatabase)
+        await changes.listen(engine)
         self._context = ServiceContext(
-            name=self.name, store=store, engine=engine, idempotency=idempotency
+            name=self.name, store=store, engine=engine, idempotency=idempotency, changes=changes
         )
         self._parts = self.definition.build(self._context)
         for projection in self._parts.projections:

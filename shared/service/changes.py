@@ -9,14 +9,21 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
+
+from shared.sql import Transaction
 
 
 class Changes:
-    """Announcements of changed keys per read model, and watches on one key."""
+    """Announcements of changed keys per read model, and watches on one key (in this process:
+    see :class:`shared.service.notified_changes.NotifiedChanges` for several)."""
 
     def __init__(self) -> None:
         self._watching: dict[tuple[str, str], set[asyncio.Event]] = {}
+
+    async def stage(self, tx: Transaction, view: str, keys: Collection[str]) -> None:
+        """Announce ``keys`` of ``view`` once ``tx`` commits (never if it rolls back)."""
+        tx.on_commit(lambda: self.announce(view, keys))
 
     def announce(self, view: str, keys: Iterable[str]) -> None:
         for key in keys:

@@ -121,8 +121,7 @@ class ProjectionHandler(Handler):
         if self.changes is not None:
             keys = self.projection.changed_keys([item.envelope for item in items])
             if keys:
-                changes, view = self.changes, self.projection.name
-                tx.on_commit(lambda: changes.announce(view, keys))
+                await self.changes.stage(tx, self.projection.name, keys)
         if not careful:
             await self.projection.apply_batch(tx, [item.envelope for item in items])
             return

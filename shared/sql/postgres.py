@@ -170,6 +170,12 @@ class PostgresDatabase(Database):
             self._listener = await self._connect()
         await self._listener.add_listener(channel, lambda *_: callback())
 
+    async def subscribe(self, channel: str, callback: Callable[[str], None]) -> None:
+        """Call ``callback`` with the payload of every NOTIFY on ``channel`` (after its commit)."""
+        if self._listener is None:
+            self._listener = await self._connect()
+        await self._listener.add_listener(channel, lambda *args: callback(args[-1]))
+
     async def _close_connections(self) -> None:
         if self._listener is not None:
             with contextlib.suppress(Exception):
