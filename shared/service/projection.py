@@ -32,6 +32,10 @@ class Projection(ABC):
     sources: Collection[str] = ()
     event_types: Collection[EventKind] = ()
     """The events it folds, by class (preferred) or type name."""
+    watched: bool = False
+    """Readers long-poll its rows (:mod:`shared.service.changes`): each batch announces the keys
+    it changed. Off by default: nobody waits on most read models, and in the distributed mode
+    an announcement is a NOTIFY to every process of the service."""
 
     def __init__(self, suffix: str = "") -> None:
         self.suffix = suffix
@@ -118,7 +122,7 @@ class ProjectionHandler(Handler):
         self, tx: Transaction, items: Sequence[Item], failed: Failed, *, careful: bool
     ) -> None:
         await hold_projection(tx, self.name)
-        if self.changes is not None:
+        if self.changes is not None and self.projection.watched:
             keys = self.projection.changed_keys([item.envelope for item in items])
             if keys:
                 await self.changes.stage(tx, self.projection.name, keys)

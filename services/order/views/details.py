@@ -93,6 +93,7 @@ class OrderDetails(FoldingProjection):
     # invoice; 4: the RFQ or quote an order came from, in its timeline; 5: credit holds
     sources = ("order", "pricing", "inventory", "logistics", "payment", "sourcing")
     event_types = TRACKED + HISTORY
+    watched = True  # GET /orders/{id}?wait=… and the order page's long poll
 
     def define_tables(self, metadata: MetaData) -> None:
         self.details = Table(
