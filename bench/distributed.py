@@ -460,9 +460,9 @@ def _consumers_section(drains: list[Drain], pauses: list[Pause], events: int) ->
         rows=rows,
         notes=(
             "The broker, PostgreSQL, the workers and this process share the 2 cores, and every "
-            "movement updates the same projection: its units take the projection's lock "
-            "(`hold_projection`), so two processes queue for it. "
-            + ("; ".join(verdicts) + "." if verdicts else "")
+            "movement updates the same projection in the same database, whose writers take "
+            "turns (each transaction takes the database's writer lock as it begins), so two "
+            "processes queue for it. " + ("; ".join(verdicts) + "." if verdicts else "")
         ),
     )
 

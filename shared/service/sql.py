@@ -43,6 +43,7 @@ async def upsert(
 async def hold_until_commit(conn: Connection, name: str) -> None:
     """PostgreSQL: no other transaction holding ``name`` runs until this one ends (an advisory
     lock, so processes that share a database take turns). SQLite needs none: its one writer
-    already runs one unit at a time."""
-    if conn.dialect.name == "postgresql":
+    already runs one unit at a time, nor does a PostgreSQL database whose writers all take one
+    lock as they begin (``writers_serialized``)."""
+    if conn.dialect.name == "postgresql" and not conn.database.writers_serialized:
         await conn.run("SELECT pg_advisory_xact_lock(hashtext($1))", (name,))

@@ -250,6 +250,9 @@ class Database(ABC):
         self.busy_seconds = 0.0
         """CPU time the writer spent running units and committing (process time)."""
         self._committed_listeners: list[Callable[[], None]] = []
+        self.writers_serialized = False
+        """Every writer transaction holds one lock that all processes on this database take
+        (PostgreSQL, see ``PostgresDatabase.serialize_writers``): finer locks add nothing."""
 
     @property
     def name(self) -> str:

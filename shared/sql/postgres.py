@@ -115,6 +115,7 @@ class PostgresDatabase(Database):
         opposite orders deadlocked, each time costing PostgreSQL's deadlock_timeout and a
         failed batch. One process alone never waits on it."""
         self._begin_sql = f"BEGIN; SELECT pg_advisory_xact_lock({int(key)})"
+        self.writers_serialized = True
 
     def _settings(self) -> dict[str, Any]:
         return {"server_settings": {"search_path": self.schema}} if self.schema else {}
