@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import os
 import signal
+import zlib
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from functools import partial
@@ -45,7 +46,7 @@ from shared.service.policy import policy_handler
 from shared.service.projection import ProjectionHandler
 from shared.service.tasks import cancel_all
 from shared.sql import Database
-from shared.sql.postgres import PostgresDatabase
+from shared.sql.postgres import LOCK_NAMESPACE, PostgresDatabase
 
 log = structlog.get_logger(__name__)
 
@@ -93,6 +94,8 @@ class ServiceNode:
             # Events elsewhere (KurrentDB); read models, checkpoints and the rest in PostgreSQL.
             store = await open_event_store(settings.event_store_url)
             engine = self._own_engine = await PostgresDatabase.open(url)
+            # No event log here to key the writers' turns on: a key of this database's own.
+            engine.serialize_writers(LOCK_NAMESPACE << 32 | zlib.crc32(url.encode()) >> 1)
         else:
             postgres = await PostgresEventStore.open(url, poll_interval=settings.poll_interval)
             store, engine = postgres, postgres.engine
