@@ -37,13 +37,22 @@ async def fresh_database(kind: str, tmp_path: Path) -> AsyncIterator[Database]:
         finally:
             await database.close()
         return
+    async with postgres_schema(1) as (pg,):
+        yield pg
+
+
+@contextlib.asynccontextmanager
+async def postgres_schema(processes: int) -> AsyncIterator[tuple[PostgresDatabase, ...]]:
+    """A PostgreSQL schema of its own, opened ``processes`` times (as separate processes of one
+    service open their database), dropped afterwards."""
     url = postgres_url()
     schema = f"t_{uuid4().hex[:12]}"
-    pg = await PostgresDatabase.open(url, schema)
+    opened = [await PostgresDatabase.open(url, schema) for _ in range(processes)]
     try:
-        yield pg
+        yield tuple(opened)
     finally:
-        await pg.close()
+        for database in opened:
+            await database.close()
         conn = await asyncpg.connect(asyncpg_dsn(url)[0])
         try:
             await conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")

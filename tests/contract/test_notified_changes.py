@@ -8,14 +8,13 @@ import asyncio
 import uuid
 from collections.abc import AsyncIterator
 
-import asyncpg
 import pytest
 
 from shared.service.changes import changed
 from shared.service.notified_changes import PAYLOAD_BYTES, NotifiedChanges, payloads
 from shared.sql import Transaction
-from shared.sql.postgres import PostgresDatabase, asyncpg_dsn
-from tests.databases import postgres_url
+from shared.sql.postgres import PostgresDatabase
+from tests.databases import postgres_schema
 
 pytestmark = pytest.mark.postgres
 
@@ -23,21 +22,9 @@ VIEW = "order_details"
 
 
 @pytest.fixture
-async def two_processes() -> AsyncIterator[tuple[PostgresDatabase, PostgresDatabase]]:
-    url = postgres_url()
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    writer = await PostgresDatabase.open(url, schema)
-    reader = await PostgresDatabase.open(url, schema)
-    try:
-        yield writer, reader
-    finally:
-        await writer.close()
-        await reader.close()
-        conn = await asyncpg.connect(asyncpg_dsn(url)[0])
-        try:
-            await conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
-        finally:
-            await conn.close()
+async def two_processes() -> AsyncIterator[tuple[PostgresDatabase, ...]]:
+    async with postgres_schema(2) as opened:
+        yield opened
 
 
 async def _listening(
@@ -51,7 +38,7 @@ async def _listening(
 
 
 async def test_a_committed_change_wakes_the_reader_of_that_key_in_another_process(
-    two_processes: tuple[PostgresDatabase, PostgresDatabase],
+    two_processes: tuple[PostgresDatabase, ...],
 ) -> None:
     here, there = await _listening(*two_processes)
     keys = [str(uuid.uuid4()) for _ in range(600)]  # more than one notification's worth
@@ -72,7 +59,7 @@ async def test_a_committed_change_wakes_the_reader_of_that_key_in_another_proces
 
 
 async def test_a_change_rolled_back_wakes_nobody(
-    two_processes: tuple[PostgresDatabase, PostgresDatabase],
+    two_processes: tuple[PostgresDatabase, ...],
 ) -> None:
     here, there = await _listening(*two_processes)
     key = str(uuid.uuid4())
