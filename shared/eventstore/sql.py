@@ -283,8 +283,9 @@ class SqlEventStore(AppendsThroughMany):
         key = "events:last"
         last = tx.state.get(key)
         if last is None:
-            if self._log_lock_key is not None:
-                # PostgreSQL: positions are taken in commit order (docs/eventstore.md).
+            if self._log_lock_key is not None and not tx.database.writers_serialized:
+                # PostgreSQL: positions are taken in commit order (docs/eventstore.md); a
+                # writer that takes turns already holds it (``serialize_writers``).
                 await tx.run("SELECT pg_advisory_xact_lock($1)", (self._log_lock_key,))
             last = int((await tx.fetch(self._sql.last_position))[0][0])
         return int(last)
