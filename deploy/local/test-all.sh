@@ -45,13 +45,14 @@ echo "== tests: e2e (Chromium)"
 # Every Playwright call has a timeout, so a browser test that outlives its pytest-timeout is
 # Chromium or its driver not answering (it happened once in CI), not our server: such a run,
 # and only such a run, is tried once more, saying so. Any failure of a test fails the tier.
+e2e=($BIN/pytest tests/e2e -q -p no:cacheprovider)
 e2e_log="$(mktemp)"
 trap 'rm -f "$e2e_log"' EXIT
-if ! bounded 15 $BIN/pytest tests/e2e -q -p no:cacheprovider 2>&1 | tee "$e2e_log"; then
+if ! bounded 15 "${e2e[@]}" 2>&1 | tee "$e2e_log"; then
   if grep -q "+++ Timeout +++" "$e2e_log"; then
     echo "test-all: a browser test hung past its timeout (stacks above); running the browser" \
       "tests once more" >&2
-    bounded 15 $BIN/pytest tests/e2e -q -p no:cacheprovider
+    bounded 15 "${e2e[@]}"
   else
     exit 1
   fi

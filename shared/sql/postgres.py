@@ -167,9 +167,7 @@ class PostgresDatabase(Database):
 
     async def listen(self, channel: str, callback: Callable[[], None]) -> None:
         """Call ``callback`` whenever any process NOTIFYs ``channel`` (after its commit)."""
-        if self._listener is None:
-            self._listener = await self._connect()
-        await self._listener.add_listener(channel, lambda *_: callback())
+        await self.subscribe(channel, lambda _payload: callback())
 
     async def subscribe(self, channel: str, callback: Callable[[str], None]) -> None:
         """Call ``callback`` with the payload of every NOTIFY on ``channel`` (after its commit)."""

@@ -319,14 +319,10 @@ class FaustMember:
         try:
             await asyncio.Event().wait()
         finally:
-            committing.cancel()
-            watching.cancel()
-            for task in list(self._seeking):
+            for task in (committing, watching, *self._seeking):
                 task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await committing
-            with contextlib.suppress(asyncio.CancelledError):
-                await watching
+                await asyncio.gather(committing, watching, return_exceptions=True)
             with contextlib.suppress(Exception):
                 await self.commit()
             await self.app.stop()
