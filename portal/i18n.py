@@ -15,7 +15,7 @@ import contextvars
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -263,25 +263,37 @@ def money(value: Any, currency: str | None = None) -> str:
     if isinstance(value, dict):
         currency = value.get("currency", currency)
         value = value.get("amount")
-    try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return str(value)
-    if not currency:
-        return format_decimal(amount, format="#,##0.00", locale=current().babel)
-    return format_currency(amount, currency, locale=current().babel)
+    return _money_text(current().language.code, str(value), currency or None)
 
 
 def number(value: Any, digits: int | None = None) -> str:
     """A count or quantity with the locale's grouping; ``digits`` fixes the decimals."""
     if value is None or value == "":
         return "—"
+    return _number_text(current().language.code, str(value), digits)
+
+
+# Babel formats a number in tens of microseconds; a page or a mail shows the same prices and
+# quantities over and over, and the text of one (locale, value) never changes.
+@lru_cache(maxsize=8192)
+def _money_text(code: str, value: str, currency: str | None) -> str:
     try:
-        amount = Decimal(str(value))
+        amount = Decimal(value)
     except (InvalidOperation, ValueError):
-        return str(value)
+        return value
+    if not currency:
+        return format_decimal(amount, format="#,##0.00", locale=_babel_locale(code))
+    return format_currency(amount, currency, locale=_babel_locale(code))
+
+
+@lru_cache(maxsize=8192)
+def _number_text(code: str, value: str, digits: int | None) -> str:
+    try:
+        amount = Decimal(value)
+    except (InvalidOperation, ValueError):
+        return value
     pattern = "#,##0" + ("." + "0" * digits if digits else "") if digits is not None else None
-    return format_decimal(amount, format=pattern, locale=current().babel)
+    return format_decimal(amount, format=pattern, locale=_babel_locale(code))
 
 
 def percent(value: Any, digits: int = 0) -> str:

@@ -34,6 +34,7 @@ def _environment() -> Environment:
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # the templates ship with the code: no stat of each file per mail
     )
     env.install_gettext_callables(  # type: ignore[attr-defined]
         lambda message: i18n.gettext(message), i18n.plural_form, newstyle=True

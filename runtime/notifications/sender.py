@@ -19,6 +19,7 @@ from typing import Any
 import structlog
 
 from runtime.notifications.kinds import OVERDUE
+from runtime.notifications.mime import POLICY
 from runtime.notifications.render import render, short
 from runtime.notifications.store import MailStore, Mark, utc
 from runtime.notifications.transport import Transport, Undeliverable
@@ -181,13 +182,17 @@ class MailSender:
         self, row: dict[str, Any], order: dict[str, Any] | None, party: dict[str, Any]
     ) -> Message:
         data = json.loads(row["data"])
-        values = await (self._about_order(order, data) if order else self._about_rfq(data))
+        known = {party["party_id"]: party}  # the recipient is also the order's buyer or supplier
+        values = await (self._about_order(order, data, known) if order else self._about_rfq(data))
         values.update(recipient=party["name"], data=data)
         # On the loop: a mail renders in a fraction of a millisecond, less than a thread hop costs.
         mail = render(row["kind"], row["role"], party["language"], values)
         # The compat32 classes build and serialise a mail several times faster than
-        # EmailMessage (which parses and refolds every header): the sender's main cost.
-        message = MIMEMultipart("alternative")
+        # EmailMessage (which parses and refolds every header): the sender's main cost. The
+        # boundary cannot occur in base64 ("_"), so the generator need not search the parts for
+        # one of its own; the same mail sent again is the same bytes.
+        boundary = f"=_b2b_{row['msg_id']}"
+        message = MIMEMultipart("alternative", boundary=boundary, policy=POLICY)
         message["From"] = self.settings.sender
         message["To"] = formataddr((party["name"], party["email"]), charset="utf-8")
         message["Subject"] = Header(mail.subject, "utf-8", header_name="Subject")  # type: ignore[assignment]  # compat32 encodes a Header itself
@@ -199,22 +204,24 @@ class MailSender:
         assert queued is not None
         message["X-B2B-Queued"] = queued.strftime("%Y%m%dT%H%M%S")
         message["Content-Language"] = mail.language
-        message.attach(MIMEText(mail.text, "plain", "utf-8"))
-        message.attach(MIMEText(mail.html, "html", "utf-8"))
+        message.attach(MIMEText(mail.text, "plain", "utf-8", policy=POLICY))
+        message.attach(MIMEText(mail.html, "html", "utf-8", policy=POLICY))
         return message
 
-    async def _name(self, party_id: str) -> str:
+    async def _name(self, party_id: str, known: dict[str, dict[str, Any]] | None = None) -> str:
         """The party's name; its short id while the directory does not know it yet."""
-        party = await self.store.lookup_party(party_id)
+        party = (known or {}).get(party_id) or await self.store.lookup_party(party_id)
         return str(party["name"]) if party else short(party_id)
 
     def _link(self, path: str) -> str:
         return f"{self.settings.base_url.rstrip('/')}{path}"
 
-    async def _about_order(self, order: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    async def _about_order(
+        self, order: dict[str, Any], data: dict[str, Any], known: dict[str, dict[str, Any]]
+    ) -> dict[str, Any]:
         values: dict[str, Any] = {
-            "buyer": await self._name(order["buyer_id"]),
-            "supplier": await self._name(order["supplier_id"]),
+            "buyer": await self._name(order["buyer_id"], known),
+            "supplier": await self._name(order["supplier_id"], known),
             "order": short(order["order_id"]),
             "order_id": order["order_id"],
             "link": self._link(f"/portal/orders/{order['order_id']}"),

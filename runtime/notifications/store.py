@@ -92,6 +92,20 @@ preferences = Table(
 _OUTBOX_ROW = select(outbox.c.msg_id).where(outbox.c.msg_id == bindparam("msg_id"))
 _PARTY = select(parties).where(parties.c.party_id == bindparam("party_id"))
 _ORDER = select(orders).where(orders.c.order_id == bindparam("order_id"))
+_DUE = (
+    select(outbox)
+    .where(
+        outbox.c.status.in_(("pending", "retrying")),
+        outbox.c.next_attempt_at <= bindparam("now", type_=outbox.c.next_attempt_at.type),
+    )
+    .order_by(outbox.c.next_attempt_at, outbox.c.msg_id)
+    .limit(bindparam("limit", type_=Integer))
+)
+_SWITCHED_OFF = select(preferences.c.kind).where(
+    preferences.c.role == bindparam("role"),
+    preferences.c.party == bindparam("party"),
+    preferences.c.enabled.is_(False),
+)
 
 
 Mark = tuple[str, dict[str, Any]]
@@ -197,14 +211,9 @@ class MailStore:
     # --- read and updated by the sender ----------------------------------------------------
 
     async def due(self, now: datetime, limit: int) -> list[dict[str, Any]]:
-        query = (
-            select(outbox)
-            .where(outbox.c.status.in_(("pending", "retrying")), outbox.c.next_attempt_at <= now)
-            .order_by(outbox.c.next_attempt_at, outbox.c.msg_id)
-            .limit(limit)
-        )
         async with self.database.connect() as conn:
-            return [dict(r) for r in (await conn.execute(query)).mappings().all()]
+            found = await conn.execute(_DUE, {"now": now, "limit": limit})
+            return [dict(r) for r in found.mappings().all()]
 
     async def due_count(self, now: datetime) -> int:
         """How many mails are due now and not yet sent (the sender's backlog)."""
@@ -272,13 +281,9 @@ class MailStore:
     # --- preferences ---------------------------------------------------------------------------
 
     async def switched_off(self, role: str, party: str) -> set[str]:
-        query = select(preferences.c.kind).where(
-            preferences.c.role == role,
-            preferences.c.party == party,
-            preferences.c.enabled.is_(False),
-        )
         async with self.database.connect() as conn:
-            return {r[0] for r in (await conn.execute(query)).all()}
+            found = await conn.execute(_SWITCHED_OFF, {"role": role, "party": party})
+            return {r[0] for r in found.all()}
 
     async def set_preferences(self, role: str, party: str, kinds: dict[str, bool], by: str) -> None:
         now = datetime.now(UTC)

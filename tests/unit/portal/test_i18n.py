@@ -6,7 +6,15 @@ import pytest
 from starlette.requests import HTTPConnection
 
 from portal import catalog_check
-from portal.i18n import activate, from_accept_language, gettext, negotiate, ngettext
+from portal.i18n import (
+    activate,
+    from_accept_language,
+    gettext,
+    money,
+    negotiate,
+    ngettext,
+    number,
+)
 
 
 def connection(accept: str = "", cookies: str = "") -> HTTPConnection:
@@ -73,3 +81,18 @@ def test_the_check_notices_a_message_missing_from_the_catalogs(
     found = catalog_check.problems()
     assert "zh_Hant: missing 'A brand new label' (used in x.html)" in found
     assert any(line.startswith("en: missing 'A brand new label'") for line in found)
+
+
+def test_amounts_and_quantities_are_formatted_in_the_active_locale_each_time() -> None:
+    # The formatted text is cached by locale and value: a second language must not get the first's.
+    activate("en")
+    assert money({"amount": "1234.5", "currency": "TWD"}) == "NT$1,234.50"
+    assert number("12000") == "12,000"
+    activate("zh_Hant")
+    assert money({"amount": "1234.5", "currency": "TWD"}) == "$1,234.50"
+    assert money("oops") == "oops"
+    assert number("1.5", 2) == "1.50"
+    activate("en")
+    assert money({"amount": "1234.5", "currency": "TWD"}) == "NT$1,234.50"
+    assert money(12, "USD") == "$12.00"
+    assert money(None) == "—"
