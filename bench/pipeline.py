@@ -18,7 +18,7 @@ import sys
 import time
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -32,6 +32,7 @@ from bench.processes import Server, WrkResult, embedded, ping, wrk, wrk_availabl
 from bench.report import Section, fmt_rate, fmt_ratio
 from runtime.credentials import DemoLogins
 from runtime.demo_data import DemoWorld, build_world
+from runtime.simulate_cli import READY
 from shared.sql.postgres import asyncpg_dsn
 
 NAME = "pipeline"
@@ -143,9 +144,13 @@ async def _measure(ctx: Context, name: str, database_url: str | None, seconds: f
 
             orders = 60 if ctx.quick else 300
             ctx.progress.say(f"pipeline ({name}): {orders} happy lifecycles by `b2b simulate`")
-            before = await _counters(client)
-            cpu = server.cpu()
-            lifecycle = await _simulate(server, orders)
+            started: dict[str, Any] = {}
+
+            async def clock_starts() -> None:  # the simulator's parties have logged in
+                started.update(counters=await _counters(client), cpu=server.cpu())
+
+            lifecycle = await _simulate(server, orders, clock_starts)
+            before, cpu = started["counters"], started["cpu"]
             await _drained(client)
             lifecycle_cpu_ms = (server.cpu() - cpu) / orders * 1000
             after = await _counters(client)
@@ -294,7 +299,11 @@ async def _drained(client: httpx.AsyncClient, timeout: float = 300) -> None:
     raise RuntimeError("the system did not catch up with its own events")
 
 
-async def _simulate(server: Server, orders: int) -> dict[str, Any]:
+async def _simulate(
+    server: Server, orders: int, clock_starts: Callable[[], Awaitable[None]]
+) -> dict[str, Any]:
+    """``b2b simulate`` against the server; ``clock_starts`` runs when its parties have logged
+    in (their password checks are a session's cost, not the orders')."""
     child = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -309,9 +318,22 @@ async def _simulate(server: Server, orders: int) -> dict[str, Any]:
         "--scenario",
         "happy",
         stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
     )
-    out, _ = await child.communicate()
+    assert child.stdout is not None
+    assert child.stderr is not None
+    stdout = asyncio.ensure_future(child.stdout.read())
+    said: list[str] = []
+    async for raw in child.stderr:
+        said.append(raw.decode(errors="replace"))
+        if said[-1].startswith(READY):
+            await clock_starts()
+            break
+    rest = await child.stderr.read()
+    out = await stdout
+    await child.wait()
+    if child.returncode not in (0, 1) or not any(line.startswith(READY) for line in said):
+        raise RuntimeError(f"b2b simulate failed: {''.join(said)[-2000:]}{rest.decode()[-2000:]}")
     summary: dict[str, Any] = json.loads(out)
     return summary
 

@@ -579,6 +579,15 @@ class Lifecycle:
                 )
 
 
+async def log_in_parties(credentials: Credentials, world: DemoWorld) -> None:
+    """Every buyer and supplier of the world, and the operations team, logged in (one at a
+    time: the token endpoint is rate limited)."""
+    buyers = (f"buyer:{buyer.buyer_id}" for buyer in world.buyers)
+    suppliers = (f"supplier:{supplier.supplier_id}" for supplier in world.suppliers)
+    for actor in (OPERATIONS, *buyers, *suppliers):
+        await credentials.headers(actor)
+
+
 async def simulate(
     client: httpx.AsyncClient,
     world: DemoWorld,
@@ -590,11 +599,16 @@ async def simulate(
     timeout: float = 60.0,
     progress: Callable[[int], None] = lambda done: None,
     scenarios: list[str] | None = None,
+    ready: Callable[[], None] = lambda: None,
 ) -> Summary:
     """Run ``orders`` lifecycles, at most ``concurrency`` at once, and summarise them.
 
     The scenario of each order is drawn from the SCENARIOS mix, or taken from ``scenarios``.
+    The parties log in first (a log-in belongs to a session, not to an order); ``ready`` is
+    called when they have, as the clock starts.
     """
+    await log_in_parties(credentials, world)
+    ready()
     rng = random.Random(seed)
     names, weights = zip(*SCENARIOS.items(), strict=True)
     chosen = scenarios or [rng.choices(names, weights)[0] for _ in range(orders)]

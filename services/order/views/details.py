@@ -124,6 +124,8 @@ class OrderDetails(FoldingProjection):
         )
         order_id: Any = bindparam("order_id")
         self._facets_of = select(self.details.c.facets).where(self.details.c.order_id == order_id)
+        ids: Any = bindparam("ids", expanding=True)
+        self._named = select(self.names).where(self.names.c.party_id.in_(ids))
         timeline = self.timeline
         self._events_of = select(func.count()).where(timeline.c.order_id == order_id)
         self._timeline_of = (
@@ -246,8 +248,7 @@ class OrderDetails(FoldingProjection):
         unnamed = sorted({i for p in params for i in _party_ids(p)})
         if not unnamed:
             return {}
-        query = select(self.names).where(self.names.c.party_id.in_(unnamed))
-        named = (await conn.execute(query)).mappings().all()
+        named = (await conn.execute(self._named, {"ids": unnamed})).mappings().all()
         return {row["party_id"]: row["name"] for row in named}
 
 

@@ -20,7 +20,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
-    and_,
+    bindparam,
     delete,
     or_,
     select,
@@ -80,6 +80,16 @@ sessions = Table(
     Column("party", String(100), nullable=False),
     Column("csrf_token", String(64), nullable=False),
     Column("expires_at", DateTime(timezone=True), nullable=False),
+)
+
+# Built once: a key is looked up on every request a partner sends.
+_USABLE_KEY = select(api_keys).where(
+    api_keys.c.key_id == bindparam("key_id"),
+    api_keys.c.revoked_at.is_(None),
+    or_(
+        api_keys.c.expires_at.is_(None),
+        api_keys.c.expires_at > bindparam("now", type_=api_keys.c.expires_at.type),
+    ),
 )
 
 KEY_PREFIX = "b2bk"
@@ -149,6 +159,10 @@ class PartnerKey:
     key_id: str
     actor: Actor
     signing_secret: str
+
+
+def _partner_of(row: Any) -> PartnerKey:
+    return PartnerKey(row["key_id"], Actor(row["role"], row["party"]), row["signing_secret"])
 
 
 @dataclass(frozen=True)
@@ -392,22 +406,10 @@ class IdentityStore:
             )
         return bool(done.rowcount)
 
-    def _usable(self) -> Any:
-        """Keys that are neither revoked nor expired."""
-        return and_(
-            api_keys.c.revoked_at.is_(None),
-            or_(api_keys.c.expires_at.is_(None), api_keys.c.expires_at > datetime.now(UTC)),
-        )
-
     async def partner(self, key_id: str) -> PartnerKey | None:
         """A usable key by its public id (signed webhooks name it)."""
-        await self.ready()
-        query = select(api_keys).where(api_keys.c.key_id == key_id, self._usable())
-        async with self.engine.connect() as conn:
-            row = (await conn.execute(query)).mappings().first()
-        if row is None:
-            return None
-        return PartnerKey(row["key_id"], Actor(row["role"], row["party"]), row["signing_secret"])
+        row = await self._usable_key(key_id)
+        return None if row is None else _partner_of(row)
 
     async def authenticate_key(self, key: str) -> PartnerKey | None:
         """The partner an API key belongs to; None for an unknown, malformed, revoked or
@@ -416,13 +418,17 @@ class IdentityStore:
         key_id, _, _secret = rest.partition("_")
         if prefix != KEY_PREFIX or not key_id:
             return None
-        await self.ready()
-        query = select(api_keys.c.key_hash).where(api_keys.c.key_id == key_id, self._usable())
-        async with self.engine.connect() as conn:
-            row = (await conn.execute(query)).first()
-        if row is None or not hmac.compare_digest(row[0], _sha256(key)):
+        row = await self._usable_key(key_id)
+        if row is None or not hmac.compare_digest(row["key_hash"], _sha256(key)):
             return None
-        return await self.partner(key_id)
+        return _partner_of(row)
+
+    async def _usable_key(self, key_id: str) -> Any:
+        """The key's row when it is neither revoked nor expired."""
+        await self.ready()
+        async with self.engine.connect() as conn:
+            found = await conn.execute(_USABLE_KEY, {"key_id": key_id, "now": datetime.now(UTC)})
+            return found.mappings().first()
 
     async def touch_key(self, key_id: str, now: datetime | None = None) -> None:
         """Note that the key was used (to the minute: one write a minute at most)."""
