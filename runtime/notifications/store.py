@@ -26,7 +26,7 @@ from sqlalchemy import (
 )
 
 from shared.service.auth.schema import create_or_extend
-from shared.service.sql import upsert
+from shared.service.sql import upsert, upsert_statement
 from shared.sql import Database, Transaction
 
 metadata = MetaData()
@@ -89,7 +89,6 @@ preferences = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 
-_OUTBOX_ROW = select(outbox.c.msg_id).where(outbox.c.msg_id == bindparam("msg_id"))
 _PARTY = select(parties).where(parties.c.party_id == bindparam("party_id"))
 _ORDER = select(orders).where(orders.c.order_id == bindparam("order_id"))
 _DUE = (
@@ -100,6 +99,10 @@ _DUE = (
     )
     .order_by(outbox.c.next_attempt_at, outbox.c.msg_id)
     .limit(bindparam("limit", type_=Integer))
+)
+_INVOICE_ROW = select(invoices.c.invoice_id).where(invoices.c.invoice_id == bindparam("invoice_id"))
+_SETTLED = (
+    update(invoices).where(invoices.c.invoice_id == bindparam("invoice_id")).values(settled=True)
 )
 _SWITCHED_OFF = select(preferences.c.kind).where(
     preferences.c.role == bindparam("role"),
@@ -162,17 +165,13 @@ class MailStore:
             "overdue_queued": False,
         }
         async with self.database.begin() as tx:
-            found = await tx.execute(select(invoices.c.invoice_id).where(
-                invoices.c.invoice_id == invoice_id
-            ))  # fmt: skip
+            found = await tx.execute(_INVOICE_ROW, {"invoice_id": invoice_id})
             if found.first() is None:
                 await tx.execute(invoices.insert(), row)
 
     async def settled(self, invoice_id: str) -> None:
         async with self.database.begin() as tx:
-            await tx.execute(
-                update(invoices).where(invoices.c.invoice_id == invoice_id).values(settled=True)
-            )
+            await tx.execute(_SETTLED, {"invoice_id": invoice_id})
 
     async def enqueue(
         self,
@@ -188,10 +187,10 @@ class MailStore:
         msg_id = message_id(event_id, role, party_id)
         now = datetime.now(UTC)
         async with self.database.begin() as tx:
-            if (await tx.execute(_OUTBOX_ROW, {"msg_id": msg_id})).first() is not None:
-                return False
-            await tx.execute(
-                outbox.insert(),
+            # One statement: a row already queued under this id is left as it is.
+            queue = upsert_statement(outbox, tx.dialect.name, ("msg_id",), ("msg_id",))
+            queued = await tx.execute(
+                queue,
                 {
                     "msg_id": msg_id,
                     "kind": kind,
@@ -206,7 +205,7 @@ class MailStore:
                     "next_attempt_at": now,
                 },
             )
-        return True
+        return queued.rowcount == 1
 
     # --- read and updated by the sender ----------------------------------------------------
 

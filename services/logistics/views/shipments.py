@@ -6,7 +6,17 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import JSON, Boolean, Column, Integer, MetaData, String, Table, select
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    bindparam,
+    select,
+)
 
 from services.logistics.domain.ids import replacement_shipment_id, return_id_for
 from shared.events.envelope import Envelope
@@ -127,6 +137,10 @@ class ShipmentTracking(FoldingProjection):
             Column("replacement_shipment_id", String(36)),
             Column("awaiting_prepayment", Boolean, nullable=False, default=False),
             Column("stream_version", Integer, nullable=False),
+        )
+        shipment_id = self.shipments.c.shipment_id
+        self._order_of = select(self.shipments.c.order_id).where(
+            shipment_id == bindparam("shipment_id")
         )
         self.history = Table(
             self.table_name("logistics_shipment_history"),
@@ -265,8 +279,7 @@ class ShipmentTracking(FoldingProjection):
 
     async def order_of(self, engine: Database, shipment_id: str) -> str | None:
         """The order a shipment belongs to, if the read model holds it."""
-        t = self.shipments
         async with engine.connect() as conn:
-            found = await conn.execute(select(t.c.order_id).where(t.c.shipment_id == shipment_id))
+            found = await conn.execute(self._order_of, {"shipment_id": shipment_id})
             order_id: str | None = found.scalar_one_or_none()
         return order_id

@@ -14,7 +14,17 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
-from sqlalchemy import BigInteger, Column, Date, MetaData, String, Table, Text, select
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Date,
+    MetaData,
+    String,
+    Table,
+    Text,
+    bindparam,
+    select,
+)
 
 from shared.events.envelope import Envelope
 from shared.events.logistics import GoodsAccepted, Remedy, ReturnAuthorized
@@ -91,6 +101,13 @@ class Ledger(FoldingProjection):
             Column("shipment_id", String(36), nullable=False),
             Column("remedy", String(20), nullable=False),
         )
+        self._order = select(self.orders).where(self.orders.c.order_id == bindparam("order_id"))
+        acceptances = self.acceptances
+        self._acceptances_of = (
+            select(acceptances)
+            .where(acceptances.c.order_id == bindparam("order_id"))
+            .order_by(acceptances.c.position)
+        )
 
     async def prefetch(self, rows: Rows, envelopes: Sequence[Envelope]) -> None:
         orders = (e.event for e in envelopes if isinstance(e.event, OrderPlaced | OrderConfirmed))
@@ -121,9 +138,9 @@ class Ledger(FoldingProjection):
             await hold_until_commit(tx, f"payment.order:{order_id}")
 
     async def order(self, engine: Database, order_id: UUID) -> OrderCopy | None:
-        query = select(self.orders).where(self.orders.c.order_id == str(order_id))
         async with engine.connect() as conn:
-            row = (await conn.execute(query)).mappings().first()
+            found = await conn.execute(self._order, {"order_id": str(order_id)})
+            row = found.mappings().first()
         if row is None:
             return None
         agreed = None
@@ -134,10 +151,9 @@ class Ledger(FoldingProjection):
 
     async def acceptances_of(self, engine: Database, order_id: UUID) -> list[Acceptance]:
         """The goods accepted on the order, oldest first."""
-        table = self.acceptances
-        query = select(table).where(table.c.order_id == str(order_id)).order_by(table.c.position)
         async with engine.connect() as conn:
-            rows = (await conn.execute(query)).mappings().all()
+            found = await conn.execute(self._acceptances_of, {"order_id": str(order_id)})
+            rows = found.mappings().all()
         return [
             Acceptance(
                 UUID(row["acceptance_id"]),
