@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import cache
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from services.pricing.domain.book import (
     DEFAULT_TIER,
@@ -30,19 +32,56 @@ def _decimal(value: str | None) -> Decimal | None:
     return None if value is None else Decimal(value)
 
 
+@dataclass(frozen=True)
+class _Statements:
+    """The catalog's reads, built once (an order is priced from them on every placement)."""
+
+    assigned_tier: Any
+    starting_tier: Any
+    currency: Any
+    promotions: Any
+    coupon: Any
+    # Of one supplier: all its rows, or those of the skus bound as ``skus``.
+    products: tuple[Any, Any]
+    tier_prices: tuple[Any, Any]
+    customer_prices: tuple[Any, Any]
+
+
+@cache
+def _statements(t: CatalogTables) -> _Statements:
+    supplier: Any = bindparam("supplier")
+
+    def of_supplier(table: Any, *more: Any) -> tuple[Any, Any]:
+        every = select(table).where(table.c.supplier_id == supplier, *more)
+        return every, every.where(table.c.sku.in_(bindparam("skus", expanding=True)))
+
+    return _Statements(
+        assigned_tier=select(t.customer_tiers.c.tier).where(
+            t.customer_tiers.c.supplier_id == supplier,
+            t.customer_tiers.c.buyer_id == bindparam("buyer"),
+        ),
+        starting_tier=select(t.buyers.c.tier).where(t.buyers.c.buyer_id == bindparam("buyer")),
+        currency=select(t.suppliers.c.currency).where(t.suppliers.c.supplier_id == supplier),
+        promotions=select(t.promotions).where(t.promotions.c.supplier_id == supplier),
+        coupon=select(t.coupons).where(
+            t.coupons.c.supplier_id == supplier, t.coupons.c.code == bindparam("code")
+        ),
+        products=of_supplier(t.products),
+        tier_prices=of_supplier(t.tier_prices, t.tier_prices.c.tier == bindparam("tier")),
+        customer_prices=of_supplier(
+            t.customer_prices, t.customer_prices.c.buyer_id == bindparam("buyer")
+        ),
+    )
+
+
 async def buyer_tier(conn: Connection, t: CatalogTables, supplier_id: UUID, buyer_id: UUID) -> str:
     """The tier the supplier assigned, else the buyer's starting tier, else the default tier."""
-    assigned = await conn.scalar(
-        select(t.customer_tiers.c.tier).where(
-            t.customer_tiers.c.supplier_id == str(supplier_id),
-            t.customer_tiers.c.buyer_id == str(buyer_id),
-        )
-    )
+    made = _statements(t)
+    keys = {"supplier": str(supplier_id), "buyer": str(buyer_id)}
+    assigned = await conn.scalar(made.assigned_tier, keys)
     if assigned is not None:
         return str(assigned)
-    registered = await conn.scalar(
-        select(t.buyers.c.tier).where(t.buyers.c.buyer_id == str(buyer_id))
-    )
+    registered = await conn.scalar(made.starting_tier, {"buyer": str(buyer_id)})
     return DEFAULT_TIER if registered is None else str(registered)
 
 
@@ -67,11 +106,8 @@ def tier_terms(row: Mapping[str, Any]) -> TierTerms:
 async def promotions(
     conn: Connection, t: CatalogTables, supplier_id: UUID
 ) -> tuple[PromotionTerms, ...]:
-    rows = (
-        await conn.execute(
-            select(t.promotions).where(t.promotions.c.supplier_id == str(supplier_id))
-        )
-    ).mappings()
+    found = await conn.execute(_statements(t).promotions, {"supplier": str(supplier_id)})
+    rows = found.mappings()
     return tuple(
         PromotionTerms(
             promotion_id=UUID(r["promotion_id"]),
@@ -88,18 +124,8 @@ async def promotions(
 async def coupon(
     conn: Connection, t: CatalogTables, supplier_id: UUID, code: str
 ) -> CouponTerms | None:
-    row = (
-        (
-            await conn.execute(
-                select(t.coupons).where(
-                    t.coupons.c.supplier_id == str(supplier_id),
-                    t.coupons.c.code == coupon_key(code),
-                )
-            )
-        )
-        .mappings()
-        .first()
-    )
+    keys = {"supplier": str(supplier_id), "code": coupon_key(code)}
+    row = (await conn.execute(_statements(t).coupon, keys)).mappings().first()
     if row is None:
         return None
     return CouponTerms(
@@ -125,20 +151,16 @@ async def pricing_book(
     coupon_code: str | None = None,
 ) -> PricingBook:
     """The terms that price ``skus`` (all of the supplier's when None) for one buyer."""
-    supplier = str(supplier_id)
+    made = _statements(t)
     tier = DEFAULT_TIER if buyer_id is None else await buyer_tier(conn, t, supplier_id, buyer_id)
-
-    def of_skus(table: Any) -> Any:
-        query = select(table).where(table.c.supplier_id == supplier)
-        return query if skus is None else query.where(table.c.sku.in_(list(skus)))
-
-    products = (await conn.execute(of_skus(t.products))).mappings()
-    tiers = await conn.execute(of_skus(t.tier_prices).where(t.tier_prices.c.tier == tier))
+    which = 0 if skus is None else 1
+    keys: dict[str, Any] = {"supplier": str(supplier_id), "tier": tier}
+    keys.update(buyer=None if buyer_id is None else str(buyer_id), skus=list(skus or ()))
+    products = (await conn.execute(made.products[which], keys)).mappings()
+    tiers = await conn.execute(made.tier_prices[which], keys)
     customer: dict[str, CustomerPrice] = {}
     if buyer_id is not None:
-        rows = await conn.execute(
-            of_skus(t.customer_prices).where(t.customer_prices.c.buyer_id == str(buyer_id))
-        )
+        rows = await conn.execute(made.customer_prices[which], keys)
         customer = {
             r["sku"]: CustomerPrice(Decimal(r["unit_price"]), r["currency"])
             for r in rows.mappings()
@@ -146,9 +168,7 @@ async def pricing_book(
     found = None if coupon_code is None else await coupon(conn, t, supplier_id, coupon_code)
     return PricingBook(
         tier=tier,
-        currency=await conn.scalar(
-            select(t.suppliers.c.currency).where(t.suppliers.c.supplier_id == supplier)
-        ),
+        currency=await conn.scalar(made.currency, keys),
         products={r["sku"]: product_terms(r) for r in products},
         tier_prices={r["sku"]: tier_terms(r) for r in tiers.mappings()},
         customer_prices=customer,

@@ -9,9 +9,11 @@ knows both parties, and is priced by whichever comes last (the order, or a regis
 from __future__ import annotations
 
 import json
+from functools import cache
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Column, MetaData, String, Table, Text, delete, or_, select
+from sqlalchemy import Column, MetaData, String, Table, Text, bindparam, delete, or_, select
 
 from shared.events.envelope import Envelope, parse_envelope
 from shared.service.sql import hold_until_commit, upsert
@@ -39,15 +41,22 @@ async def hold_parties(conn: Connection) -> None:
     await hold_until_commit(conn, PARTIES_LOCK)
 
 
+@cache
+def _known(t: CatalogTables) -> tuple[Any, Any]:
+    """The look-ups of a buyer and of a supplier, built once."""
+    buyers, suppliers = t.buyers.c, t.suppliers.c
+    return (
+        select(buyers.buyer_id).where(buyers.buyer_id == bindparam("party")),
+        select(suppliers.supplier_id).where(suppliers.supplier_id == bindparam("party")),
+    )
+
+
 async def parties_known(
     conn: Connection, t: CatalogTables, supplier_id: UUID, buyer_id: UUID
 ) -> bool:
-    buyer = await conn.scalar(
-        select(t.buyers.c.buyer_id).where(t.buyers.c.buyer_id == str(buyer_id))
-    )
-    supplier = await conn.scalar(
-        select(t.suppliers.c.supplier_id).where(t.suppliers.c.supplier_id == str(supplier_id))
-    )
+    buyers, suppliers = _known(t)
+    buyer = await conn.scalar(buyers, {"party": str(buyer_id)})
+    supplier = await conn.scalar(suppliers, {"party": str(supplier_id)})
     return buyer is not None and supplier is not None
 
 
