@@ -69,7 +69,8 @@ class Notifications:
             )
             self.dispatchers.append(dispatcher)
             tasks.append(asyncio.create_task(dispatcher.run(), name=f"mail<{source}"))
-        self.database.on_commit(self.sender.wake)
+        # Woken by the commits that queue mail, not by every commit (its own marks among them).
+        self.store.queued = self.sender.wake
         tasks.append(asyncio.create_task(self.sender.run(), name="mail:sender"))
         return tasks
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -138,6 +138,8 @@ def utc(value: datetime | None) -> datetime | None:
 class MailStore:
     def __init__(self, database: Database) -> None:
         self.database = database
+        self.queued: Callable[[], None] = lambda: None
+        """Called when a transaction that queued mail has committed (the sender wakes)."""
 
     async def create_tables(self) -> None:
         """Create the tables, or add the columns a newer version declares (``party_id``)."""
@@ -205,7 +207,10 @@ class MailStore:
                     "next_attempt_at": now,
                 },
             )
-        return queued.rowcount == 1
+            if queued.rowcount != 1:
+                return False
+            tx.on_commit(self.queued)
+        return True
 
     # --- read and updated by the sender ----------------------------------------------------
 
