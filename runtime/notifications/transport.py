@@ -55,8 +55,11 @@ class DirectoryTransport:
         self._write(name, bytes(message))
 
     def _write(self, name: str, content: bytes) -> None:
-        self.directory.mkdir(parents=True, exist_ok=True)
         target = self.directory / name
         partial = target.with_suffix(".part")
-        partial.write_bytes(content)
+        try:
+            partial.write_bytes(content)
+        except FileNotFoundError:  # the first mail (or the directory was removed meanwhile)
+            self.directory.mkdir(parents=True, exist_ok=True)
+            partial.write_bytes(content)
         partial.replace(target)
