@@ -5,12 +5,24 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import Table, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 
 from shared.sql import Connection
 
 _UPSERTS: dict[tuple[Table, str, tuple[str, ...], tuple[str, ...]], Any] = {}
+_FILTERED: dict[tuple[Any, tuple[str, ...]], Any] = {}
+
+
+def filtered(base: Any, table: Table, columns: Sequence[str]) -> Any:
+    """``base`` narrowed to ``column = :column`` for each of ``columns`` (bound by name), built
+    once per set of columns: a list route's filters come in a handful of combinations."""
+    shape = (base, tuple(columns))
+    found = _FILTERED.get(shape)
+    if found is None:
+        found = base.where(*(table.c[name] == bindparam(name) for name in columns))
+        _FILTERED[shape] = found
+    return found
 
 
 def upsert_statement(table: Table, dialect: str, columns: Sequence[str], key: Sequence[str]) -> Any:

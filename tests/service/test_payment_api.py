@@ -169,3 +169,27 @@ async def test_buyers_see_only_their_own_invoices(
         lambda r: r.status_code == 200,
     )
     assert mine.json()["order_id"] == str(order)
+
+
+async def test_the_invoice_list_filters_by_order_status_and_overdue_on_a_day(
+    system: EmbeddedSystem, client: httpx.AsyncClient
+) -> None:
+    supplier, buyer = uuid4(), uuid4()
+    await client.put(f"/api/v1/payment-terms/{supplier}/{buyer}", json={"terms": "net_15"})
+    order = await agreed_order(system, supplier, buyer)
+    await accept(system, order)
+    invoice = await invoice_of(client, order)
+    due = date.fromisoformat(invoice["due_on"])
+
+    async def listed(**params: str) -> list[str]:
+        found = await client.get("/api/v1/invoices", params={"order_id": str(order), **params})
+        assert found.status_code == 200, found.text
+        return [x["invoice_id"] for x in found.json()]
+
+    mine = [invoice["invoice_id"]]
+    assert await listed(status="open") == mine
+    assert await listed(status="settled") == []
+    assert await listed(status="overdue", as_of=(due + timedelta(days=1)).isoformat()) == mine
+    assert await listed(status="overdue", as_of=due.isoformat()) == [], "due today: not yet"
+    assert await listed(buyer_id=str(buyer), supplier_id=str(supplier)) == mine
+    assert await listed(buyer_id=str(uuid4())) == []

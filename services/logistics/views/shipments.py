@@ -43,6 +43,7 @@ from shared.events.logistics import (
 )
 from shared.service.projection import FoldingProjection
 from shared.service.rows import Rows, order_keys
+from shared.service.sql import filtered
 from shared.sql import Database
 
 TRACKED = (
@@ -142,6 +143,7 @@ class ShipmentTracking(FoldingProjection):
         self._order_of = select(self.shipments.c.order_id).where(
             shipment_id == bindparam("shipment_id")
         )
+        self._listed = select(self.shipments).order_by(self.shipments.c.planned_at, shipment_id)
         self.history = Table(
             self.table_name("logistics_shipment_history"),
             metadata,
@@ -268,14 +270,10 @@ class ShipmentTracking(FoldingProjection):
         return shipment
 
     async def search(self, engine: Database, **filters: str | None) -> list[dict[str, Any]]:
-        query = select(self.shipments).order_by(
-            self.shipments.c.planned_at, self.shipments.c.shipment_id
-        )
-        for column, value in filters.items():
-            if value is not None:
-                query = query.where(self.shipments.c[column] == value)
+        given = {column: value for column, value in filters.items() if value is not None}
+        query = filtered(self._listed, self.shipments, sorted(given))
         async with engine.connect() as conn:
-            return [dict(row._mapping) for row in await conn.execute(query)]
+            return [dict(row._mapping) for row in await conn.execute(query, given)]
 
     async def order_of(self, engine: Database, shipment_id: str) -> str | None:
         """The order a shipment belongs to, if the read model holds it."""

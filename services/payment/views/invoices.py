@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any, Literal
 from uuid import UUID
 
-from sqlalchemy import Column, Date, DateTime, MetaData, String, Table, Text, select
+from sqlalchemy import Column, Date, DateTime, MetaData, String, Table, Text, bindparam, select
 
 from shared.events.envelope import Envelope
 from shared.events.payment import (
@@ -22,6 +22,7 @@ from shared.events.payment import (
 )
 from shared.service.projection import FoldingProjection
 from shared.service.rows import Rows
+from shared.service.sql import filtered
 from shared.sql import Database
 
 Row = Mapping[str, Any]
@@ -73,6 +74,12 @@ class InvoiceBook(FoldingProjection):
             Column("method", Text, nullable=False),
             Column("reason", Text, nullable=True),
             Column("at", DateTime(timezone=True), nullable=False),
+        )
+        invoices = self.invoices
+        self._listed = select(invoices).order_by(invoices.c.due_on.desc(), invoices.c.invoice_id)
+        self._overdue = self._listed.where(
+            invoices.c.status == "open",
+            invoices.c.due_on < bindparam("day", type_=invoices.c.due_on.type),
         )
         self.refunds = Table(
             self.table_name("payment_refunds"),
@@ -189,17 +196,16 @@ class InvoiceBook(FoldingProjection):
     ) -> list[Row]:
         """Invoices, newest due first; ``overdue`` means open and past due on ``day``."""
         t = self.invoices
-        query = select(t).order_by(t.c.due_on.desc(), t.c.invoice_id)
-        for column, value in parties.items():
-            if value is not None:
-                query = query.where(t.c[column] == value)
+        given: dict[str, Any] = {c: value for c, value in parties.items() if value is not None}
         if order_id is not None:
-            query = query.where(t.c.order_id == str(order_id))
-        if status == "overdue":
-            query = query.where(t.c.status == "open", t.c.due_on < day)
-        elif status is not None:
-            query = query.where(t.c.status == status)
-        return await self._rows(engine, query)
+            given["order_id"] = str(order_id)
+        if status not in (None, "overdue"):
+            given["status"] = status
+        base = self._overdue if status == "overdue" else self._listed
+        query = filtered(base, t, sorted(given))
+        async with engine.connect() as conn:
+            found = await conn.execute(query, {**given, "day": day})
+            return list(found.mappings().all())
 
     async def invoice(self, engine: Database, invoice_id: UUID) -> Row | None:
         query = select(self.invoices).where(self.invoices.c.invoice_id == str(invoice_id))

@@ -7,7 +7,6 @@ with an inline script, so they get a policy of their own that allows exactly tha
 
 from __future__ import annotations
 
-from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 PAGE_POLICY = "; ".join(
@@ -46,6 +45,7 @@ ALWAYS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
 }
 HSTS = "max-age=31536000; includeSubDomains"
+ALWAYS_RAW = {name.lower().encode(): value.encode() for name, value in ALWAYS.items()}
 
 
 def policy_for(path: str, content_type: str) -> str | None:
@@ -68,14 +68,18 @@ class SecurityHeaders:
 
         async def add_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in ALWAYS.items():
-                    headers.setdefault(name, value)
-                policy = policy_for(scope["path"], headers.get("content-type", ""))
+                raw: list[tuple[bytes, bytes]] = list(message.get("headers", ()))
+                present = {name.lower(): value for name, value in raw}
+                content_type = present.get(b"content-type", b"").decode("latin-1")
+                wanted = dict(ALWAYS_RAW)
+                policy = policy_for(scope["path"], content_type)
                 if policy is not None:
-                    headers.setdefault("Content-Security-Policy", policy)
+                    wanted[b"content-security-policy"] = policy.encode()
                 if scope.get("scheme") == "https":
-                    headers.setdefault("Strict-Transport-Security", HSTS)
+                    wanted[b"strict-transport-security"] = HSTS.encode()
+                # One pass over the answer's headers (setdefault would scan them once per name).
+                raw += [(name, value) for name, value in wanted.items() if name not in present]
+                message["headers"] = raw
             await send(message)
 
         await self.app(scope, receive, add_headers)
