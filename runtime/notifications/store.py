@@ -135,11 +135,48 @@ def utc(value: datetime | None) -> datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
+class _Remembered:
+    """Rows of one table by key as last read, for the sender's look-ups (each mail looks up its
+    order, its recipient, the other party's name and the recipient's switched-off kinds). A
+    write forgets its key when it commits; a read that a write overlapped is not kept; another
+    process writing the database (its generation moves) forgets everything."""
+
+    def __init__(self, limit: int = 10_000) -> None:
+        self._rows: dict[Any, Any] = {}
+        self._writes = 0
+        self._generation: int | None = None
+        self.limit = limit
+
+    def get(self, key: Any, generation: int | None) -> Any:
+        if generation is None or generation != self._generation:
+            self._rows.clear()
+            self._generation = generation
+            return None
+        return self._rows.get(key)
+
+    def reading(self) -> int:
+        return self._writes
+
+    def keep(self, key: Any, value: Any, since: int) -> None:
+        if value is None or since != self._writes or self._generation is None:
+            return
+        if len(self._rows) >= self.limit:
+            self._rows.clear()
+        self._rows[key] = value
+
+    def written(self, key: Any) -> None:
+        self._writes += 1
+        self._rows.pop(key, None)
+
+
 class MailStore:
     def __init__(self, database: Database) -> None:
         self.database = database
         self.queued: Callable[[], None] = lambda: None
         """Called when a transaction that queued mail has committed (the sender wakes)."""
+        self._parties = _Remembered()
+        self._orders = _Remembered()
+        self._switched_off = _Remembered()
 
     async def create_tables(self) -> None:
         """Create the tables, or add the columns a newer version declares (``party_id``)."""
@@ -151,11 +188,13 @@ class MailStore:
         row = {"party_id": party_id, "role": role, "name": name, "email": email, "language": lang}
         async with self.database.begin() as tx:
             await upsert(tx, parties, row, key=("party_id",))
+            tx.on_commit(lambda: self._parties.written(party_id))
 
     async def order(self, order_id: str, buyer_id: str, supplier_id: str, ref: Any) -> None:
         row = {"order_id": order_id, "buyer_id": buyer_id, "supplier_id": supplier_id}
         async with self.database.begin() as tx:
             await upsert(tx, orders, {**row, "reference": ref}, key=("order_id",))
+            tx.on_commit(lambda: self._orders.written(order_id))
 
     async def invoice(self, invoice_id: str, order_id: str, data: dict[str, Any]) -> None:
         row = {
@@ -230,14 +269,23 @@ class MailStore:
             return int((await conn.execute(query)).scalar() or 0)
 
     async def lookup_party(self, party_id: str) -> dict[str, Any] | None:
-        async with self.database.connect() as conn:
-            row = (await conn.execute(_PARTY, {"party_id": party_id})).mappings().first()
-        return None if row is None else dict(row)
+        return await self._looked_up(self._parties, _PARTY, {"party_id": party_id})
 
     async def lookup_order(self, order_id: str) -> dict[str, Any] | None:
-        async with self.database.connect() as conn:
-            row = (await conn.execute(_ORDER, {"order_id": order_id})).mappings().first()
-        return None if row is None else dict(row)
+        return await self._looked_up(self._orders, _ORDER, {"order_id": order_id})
+
+    async def _looked_up(
+        self, remembered: _Remembered, query: Any, key: dict[str, str]
+    ) -> dict[str, Any] | None:
+        [value] = key.values()
+        found = remembered.get(value, self.database.generation)
+        if found is None:
+            since = remembered.reading()
+            async with self.database.connect() as conn:
+                row = (await conn.execute(query, key)).mappings().first()
+            found = None if row is None else dict(row)
+            remembered.keep(value, found, since)
+        return None if found is None else dict(found)
 
     async def mark_many(self, marks: Sequence[Mark]) -> None:
         """Store what became of each row, all in one unit of work (one statement per shape)."""
@@ -285,9 +333,15 @@ class MailStore:
     # --- preferences ---------------------------------------------------------------------------
 
     async def switched_off(self, role: str, party: str) -> set[str]:
-        async with self.database.connect() as conn:
-            found = await conn.execute(_SWITCHED_OFF, {"role": role, "party": party})
-            return {r[0] for r in found.all()}
+        key = (role, party)
+        kinds = self._switched_off.get(key, self.database.generation)
+        if kinds is None:
+            since = self._switched_off.reading()
+            async with self.database.connect() as conn:
+                found = await conn.execute(_SWITCHED_OFF, {"role": role, "party": party})
+                kinds = frozenset(r[0] for r in found.all())
+            self._switched_off.keep(key, kinds, since)
+        return set(kinds)
 
     async def set_preferences(self, role: str, party: str, kinds: dict[str, bool], by: str) -> None:
         now = datetime.now(UTC)
@@ -302,6 +356,7 @@ class MailStore:
                     "updated_at": now,
                 }
                 await upsert(tx, preferences, row, key=("role", "party", "kind"))
+            tx.on_commit(lambda: self._switched_off.written((role, party)))
 
 
 def rows_of(found: Sequence[Any]) -> list[dict[str, Any]]:
