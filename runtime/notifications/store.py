@@ -26,6 +26,7 @@ from sqlalchemy import (
 )
 
 from shared.service.auth.schema import create_or_extend
+from shared.service.remembered import Remembered
 from shared.service.sql import upsert, upsert_statement
 from shared.sql import Database, Transaction
 
@@ -135,48 +136,14 @@ def utc(value: datetime | None) -> datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-class _Remembered:
-    """Rows of one table by key as last read, for the sender's look-ups (each mail looks up its
-    order, its recipient, the other party's name and the recipient's switched-off kinds). A
-    write forgets its key when it commits; a read that a write overlapped is not kept; another
-    process writing the database (its generation moves) forgets everything."""
-
-    def __init__(self, limit: int = 10_000) -> None:
-        self._rows: dict[Any, Any] = {}
-        self._writes = 0
-        self._generation: int | None = None
-        self.limit = limit
-
-    def get(self, key: Any, generation: int | None) -> Any:
-        if generation is None or generation != self._generation:
-            self._rows.clear()
-            self._generation = generation
-            return None
-        return self._rows.get(key)
-
-    def reading(self) -> int:
-        return self._writes
-
-    def keep(self, key: Any, value: Any, since: int) -> None:
-        if value is None or since != self._writes or self._generation is None:
-            return
-        if len(self._rows) >= self.limit:
-            self._rows.clear()
-        self._rows[key] = value
-
-    def written(self, key: Any) -> None:
-        self._writes += 1
-        self._rows.pop(key, None)
-
-
 class MailStore:
     def __init__(self, database: Database) -> None:
         self.database = database
         self.queued: Callable[[], None] = lambda: None
         """Called when a transaction that queued mail has committed (the sender wakes)."""
-        self._parties = _Remembered()
-        self._orders = _Remembered()
-        self._switched_off = _Remembered()
+        self._parties = Remembered()
+        self._orders = Remembered()
+        self._switched_off = Remembered()
 
     async def create_tables(self) -> None:
         """Create the tables, or add the columns a newer version declares (``party_id``)."""
@@ -275,7 +242,7 @@ class MailStore:
         return await self._looked_up(self._orders, _ORDER, {"order_id": order_id})
 
     async def _looked_up(
-        self, remembered: _Remembered, query: Any, key: dict[str, str]
+        self, remembered: Remembered, query: Any, key: dict[str, str]
     ) -> dict[str, Any] | None:
         [value] = key.values()
         found = remembered.get(value, self.database.generation)

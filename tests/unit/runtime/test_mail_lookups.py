@@ -1,12 +1,11 @@
 """The sender's look-ups (order, parties, switched-off kinds) are remembered, and never outlive
-a change: a write forgets its key when it commits, a read that a write overlapped is not kept,
-and a database another process wrote forgets them all."""
+a change to them (``shared.service.remembered``)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from runtime.notifications.store import MailStore, _Remembered
+from runtime.notifications.store import MailStore
 from shared.sql.sqlite import SqliteDatabase
 
 
@@ -37,17 +36,3 @@ async def test_a_changed_party_order_or_preference_is_read_again(tmp_path: Path)
         assert await store.lookup_party("p-unknown") is None
     finally:
         await database.close()
-
-
-def test_a_read_that_a_write_overlapped_is_not_kept() -> None:
-    remembered = _Remembered()
-    assert remembered.get("k", generation=0) is None
-    since = remembered.reading()
-    remembered.written("k")  # committed while the read was under way
-    remembered.keep("k", {"name": "stale"}, since)
-    assert remembered.get("k", generation=0) is None
-
-    remembered.keep("k", {"name": "fresh"}, remembered.reading())
-    assert remembered.get("k", generation=0) == {"name": "fresh"}
-    assert remembered.get("k", generation=1) is None, "another process wrote: forget all"
-    assert remembered.get("k", generation=None) is None
