@@ -375,6 +375,9 @@ async def test_a_long_poll_until_a_status_ignores_other_changes(
     assert confirmed.status_code == 200, confirmed.text
     answer = await asyncio.wait_for(poll, timeout=10)
     assert answer.json()["status"] == "confirmed"
+    # Woken by changes, the answer's version (its ETag) is read after the body it shows.
+    etag = int(answer.headers["ETag"].strip('"'))
+    assert etag == answer.json()["version"] >= confirmed.json()["stream_version"]
 
 
 async def test_an_accepted_amendment_shows_its_lines_and_total_at_once(

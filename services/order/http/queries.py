@@ -134,11 +134,17 @@ class OrderQueries:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + wait_seconds
         with self.context.changes.watch(self.deps.details.name, key) as change:
-            while True:
-                summary, version = await self.found(order_id, actor)
-                if await reached(summary) or not await changed(change, deadline - loop.time()):
-                    break
+            summary, version = await self.found(order_id, actor)
+            woken = False
+            while not await reached(summary) and await changed(change, deadline - loop.time()):
                 change.clear()
+                # Known and the caller's: only what changed is read again on each change.
+                summary = await self.deps.summaries.get(self.context.engine, key) or summary
+                woken = True
+            if woken:  # read after the summary: the ETag is never older than the body
+                version = await self.context.store.stream_version(
+                    self.deps.orders.stream_id(order_id)
+                )
         facets, timeline = await self.deps.details.get(self.context.engine, key, _quoting(actor))
         body = {**summary, **empty_facets(), **facets, "timeline": timeline}
         body.update(version=version, revision=len(timeline))
