@@ -31,9 +31,10 @@ from shared.events.logistics import GoodsAccepted, Remedy, ReturnAuthorized
 from shared.events.order import OrderConfirmed, OrderPlaced
 from shared.events.values import AgreedLine, OrderLine
 from shared.service.projection import FoldingProjection
+from shared.service.remembered import Remembered
 from shared.service.rows import Rows
 from shared.service.sql import hold_until_commit
-from shared.sql import Database
+from shared.sql import Connection, Database, Transaction
 
 from ..domain.billing import invoice_id_for
 
@@ -109,6 +110,27 @@ class Ledger(FoldingProjection):
             .order_by(acceptances.c.position)
         )
 
+    def __init__(self, suffix: str = "") -> None:
+        super().__init__(suffix)
+        self._copies = Remembered()
+        """Order copies as the reactions last read them (several reactions of an order read its
+        copy; SQLite only: see ``shared.service.remembered``)."""
+
+    async def apply_batch(self, conn: Connection, envelopes: Sequence[Envelope]) -> None:
+        # A copy this batch writes is forgotten now (the reactions after it in this unit read
+        # it from the transaction), and again when the transaction commits or rolls back.
+        written = {str(e.event.order_id) for e in envelopes if isinstance(e.event, _COPIED)}
+        if written and isinstance(conn, Transaction):
+
+            def forget() -> None:
+                for key in written:
+                    self._copies.written(key)
+
+            forget()
+            conn.on_commit(forget)
+            conn.on_rollback(forget)
+        await super().apply_batch(conn, envelopes)
+
     async def prefetch(self, rows: Rows, envelopes: Sequence[Envelope]) -> None:
         orders = (e.event for e in envelopes if isinstance(e.event, OrderPlaced | OrderConfirmed))
         await rows.load(self.orders, {(str(event.order_id),) for event in orders})
@@ -138,8 +160,13 @@ class Ledger(FoldingProjection):
             await hold_until_commit(tx, f"payment.order:{order_id}")
 
     async def order(self, engine: Database, order_id: UUID) -> OrderCopy | None:
+        key = str(order_id)
+        copy: OrderCopy | None = self._copies.get(key, engine.generation)
+        if copy is not None:
+            return copy
+        since = self._copies.reading()
         async with engine.connect() as conn:
-            found = await conn.execute(self._order, {"order_id": str(order_id)})
+            found = await conn.execute(self._order, {"order_id": key})
             row = found.mappings().first()
         if row is None:
             return None
@@ -147,7 +174,9 @@ class Ledger(FoldingProjection):
         if row["agreed_lines"] is not None:
             parsed = [AgreedLine.model_validate(x) for x in json.loads(row["agreed_lines"])]
             agreed = {line.line_no: line for line in parsed}
-        return OrderCopy(order_id, UUID(row["buyer_id"]), UUID(row["supplier_id"]), agreed)
+        copy = OrderCopy(order_id, UUID(row["buyer_id"]), UUID(row["supplier_id"]), agreed)
+        self._copies.keep(key, copy, since)
+        return copy
 
     async def acceptances_of(self, engine: Database, order_id: UUID) -> list[Acceptance]:
         """The goods accepted on the order, oldest first."""
@@ -173,6 +202,10 @@ class Ledger(FoldingProjection):
         if row is None:
             return None
         return ReturnCopy(UUID(row["order_id"]), UUID(row["shipment_id"]), Remedy(row["remedy"]))
+
+
+_COPIED = (OrderPlaced, OrderConfirmed)
+"""The events that write an order's copy."""
 
 
 def _order_row(placed: OrderPlaced) -> dict[str, object]:

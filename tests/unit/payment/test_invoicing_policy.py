@@ -235,3 +235,41 @@ async def _waits_for_a_lock(store: PostgresEventStore) -> bool:
     async with store.engine.connect() as conn:
         waiting = await conn.fetch("SELECT count(*) FROM pg_locks WHERE NOT granted")
     return bool(waiting[0][0])
+
+
+async def confirm_then_fail(ledger: Ledger, store: SqliteEventStore) -> None:
+    async with store.engine.begin() as tx:
+        await ledger.apply_batch(tx, [CONFIRMED])
+        inside = await ledger.order(store.engine, ORDER)
+        assert inside is not None
+        assert inside.agreed is not None, "the unit reads the copy it wrote"
+        raise RuntimeError("the unit fails")
+
+
+async def test_the_order_copy_read_in_a_unit_is_the_one_the_unit_wrote(
+    store: SqliteEventStore,
+) -> None:
+    """The ledger remembers the copies the reactions read; a unit that writes a copy reads the
+    one it wrote, and a unit that rolls back leaves the one before it."""
+    ledger = Ledger()
+    await ledger.create_tables(store.engine)
+    engine = store.engine
+    async with engine.begin() as tx:
+        await ledger.apply_batch(tx, [PLACED])
+    before = await ledger.order(engine, ORDER)
+    assert before is not None
+    assert before.agreed is None
+    assert await ledger.order(engine, ORDER) is before, "remembered"
+
+    with pytest.raises(RuntimeError):
+        await confirm_then_fail(ledger, store)
+    after_rollback = await ledger.order(engine, ORDER)
+    assert after_rollback is not None
+    assert after_rollback.agreed is None, "the rolled-back agreement is not remembered"
+
+    async with engine.begin() as tx:
+        await ledger.apply_batch(tx, [CONFIRMED])
+    agreed = await ledger.order(engine, ORDER)
+    assert agreed is not None
+    assert agreed.agreed is not None
+    assert agreed.agreed[1].unit_price == eur("2.50")
