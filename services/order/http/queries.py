@@ -1,6 +1,7 @@
 """Read routes: order list, order detail with its cross-service timeline, supplier work queue."""
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
@@ -131,6 +132,21 @@ class OrderQueries:
                 return all(n is None or len(facets.get(f) or ()) >= n for f, n in counts.items())
             return True
 
+        summary, version = await self.when_reached(order_id, actor, reached, wait_seconds)
+        facets, timeline = await self.deps.details.get(self.context.engine, key, _quoting(actor))
+        body = {**summary, **empty_facets(), **facets, "timeline": timeline}
+        body.update(version=version, revision=len(timeline))
+        return JSONResponse(body, headers={"ETag": f'"{version}"'})
+
+    async def when_reached(
+        self,
+        order_id: UUID,
+        actor: Actor,
+        reached: Callable[[dict[str, Any]], Awaitable[bool]],
+        wait_seconds: float,
+    ) -> tuple[dict[str, Any], int]:
+        """The order's summary and version once ``reached`` holds, or after ``wait_seconds``."""
+        key = str(order_id)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + wait_seconds
         with self.context.changes.watch(self.deps.details.name, key) as change:
@@ -142,13 +158,9 @@ class OrderQueries:
                 summary = await self.deps.summaries.get(self.context.engine, key) or summary
                 woken = True
             if woken:  # read after the summary: the ETag is never older than the body
-                version = await self.context.store.stream_version(
-                    self.deps.orders.stream_id(order_id)
-                )
-        facets, timeline = await self.deps.details.get(self.context.engine, key, _quoting(actor))
-        body = {**summary, **empty_facets(), **facets, "timeline": timeline}
-        body.update(version=version, revision=len(timeline))
-        return JSONResponse(body, headers={"ETag": f'"{version}"'})
+                stream_id = self.deps.orders.stream_id(order_id)
+                version = await self.context.store.stream_version(stream_id)
+        return summary, version
 
     async def found(self, order_id: UUID, actor: Actor) -> tuple[dict[str, Any], int]:
         """The order's summary and stream version, or 404 (also for another party's order)."""
