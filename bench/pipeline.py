@@ -39,11 +39,11 @@ NAME = "pipeline"
 CHART = Path(__file__).resolve().parent.parent / "docs" / "benchmarks" / "pipeline-latency.png"
 RATES = (10, 20, 50, 100)
 RESTOCK = 100_000
-LIFECYCLE_ROUNDS = 3
-"""`b2b simulate` runs per database; the median by CPU is reported, the range beside it."""
 """Minimum orders' worth of every SKU received at every warehouse before the load: the demo
 world's opening stock runs out within seconds of wrk, and an order rejected for want of stock
 takes a shorter, cheaper path than the one the figures are about."""
+LIFECYCLE_ROUNDS = 3
+"""`b2b simulate` runs per database; the median by CPU is reported, the range beside it."""
 GOALS = {
     "ratio": 0.15,
     "p50_1": 5.0,

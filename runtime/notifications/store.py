@@ -92,15 +92,17 @@ preferences = Table(
 
 _PARTY = select(parties).where(parties.c.party_id == bindparam("party_id"))
 _ORDER = select(orders).where(orders.c.order_id == bindparam("order_id"))
+_UNSENT_BY_NOW = (
+    outbox.c.status.in_(("pending", "retrying")),
+    outbox.c.next_attempt_at <= bindparam("now", type_=outbox.c.next_attempt_at.type),
+)
 _DUE = (
     select(outbox)
-    .where(
-        outbox.c.status.in_(("pending", "retrying")),
-        outbox.c.next_attempt_at <= bindparam("now", type_=outbox.c.next_attempt_at.type),
-    )
+    .where(*_UNSENT_BY_NOW)
     .order_by(outbox.c.next_attempt_at, outbox.c.msg_id)
     .limit(bindparam("limit", type_=Integer))
 )
+_DUE_COUNT = select(func.count()).select_from(outbox).where(*_UNSENT_BY_NOW)
 _INVOICE_ROW = select(invoices.c.invoice_id).where(invoices.c.invoice_id == bindparam("invoice_id"))
 _SETTLED = (
     update(invoices).where(invoices.c.invoice_id == bindparam("invoice_id")).values(settled=True)
@@ -227,13 +229,8 @@ class MailStore:
 
     async def due_count(self, now: datetime) -> int:
         """How many mails are due now and not yet sent (the sender's backlog)."""
-        query = (
-            select(func.count())
-            .select_from(outbox)
-            .where(outbox.c.status.in_(("pending", "retrying")), outbox.c.next_attempt_at <= now)
-        )
         async with self.database.connect() as conn:
-            return int((await conn.execute(query)).scalar() or 0)
+            return int((await conn.execute(_DUE_COUNT, {"now": now})).scalar() or 0)
 
     async def lookup_party(self, party_id: str) -> dict[str, Any] | None:
         return await self._looked_up(self._parties, _PARTY, {"party_id": party_id})
@@ -244,15 +241,14 @@ class MailStore:
     async def _looked_up(
         self, remembered: Remembered, query: Any, key: dict[str, str]
     ) -> dict[str, Any] | None:
-        [value] = key.values()
-        found = remembered.get(value, self.database.generation)
-        if found is None:
-            since = remembered.reading()
+        async def read() -> dict[str, Any] | None:
             async with self.database.connect() as conn:
                 row = (await conn.execute(query, key)).mappings().first()
-            found = None if row is None else dict(row)
-            remembered.keep(value, found, since)
-        return None if found is None else dict(found)
+            return None if row is None else dict(row)
+
+        [value] = key.values()
+        found = await remembered.lookup(value, self.database.generation, read)
+        return None if found is None else dict(found)  # the remembered row stays as it was read
 
     async def mark_many(self, marks: Sequence[Mark]) -> None:
         """Store what became of each row, all in one unit of work (one statement per shape)."""
@@ -300,15 +296,13 @@ class MailStore:
     # --- preferences ---------------------------------------------------------------------------
 
     async def switched_off(self, role: str, party: str) -> set[str]:
-        key = (role, party)
-        kinds = self._switched_off.get(key, self.database.generation)
-        if kinds is None:
-            since = self._switched_off.reading()
+        async def read() -> frozenset[str]:
             async with self.database.connect() as conn:
                 found = await conn.execute(_SWITCHED_OFF, {"role": role, "party": party})
-                kinds = frozenset(r[0] for r in found.all())
-            self._switched_off.keep(key, kinds, since)
-        return set(kinds)
+                return frozenset(r[0] for r in found.all())
+
+        kinds = await self._switched_off.lookup((role, party), self.database.generation, read)
+        return set(kinds or ())
 
     async def set_preferences(self, role: str, party: str, kinds: dict[str, bool], by: str) -> None:
         now = datetime.now(UTC)

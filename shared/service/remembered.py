@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+V = TypeVar("V")
 
 
 class Remembered:
@@ -16,6 +19,18 @@ class Remembered:
         self._writes = 0
         self._generation: int | None = None
         self.limit = limit
+
+    async def lookup(
+        self, key: Any, generation: int | None, read: Callable[[], Awaitable[V | None]]
+    ) -> V | None:
+        """The value of ``key``: as remembered, or ``read()`` (and kept, unless a write of it
+        committed meanwhile). ``generation`` is the database's (``Database.generation``)."""
+        found: V | None = self.get(key, generation)
+        if found is None:
+            since = self.reading()
+            found = await read()
+            self.keep(key, found, since)
+        return found
 
     def get(self, key: Any, generation: int | None) -> Any:
         if generation is None or generation != self._generation:

@@ -72,6 +72,12 @@ class Ledger(FoldingProjection):
     sources = ("order", "logistics")
     event_types = (OrderPlaced, OrderConfirmed, GoodsAccepted, ReturnAuthorized)
 
+    def __init__(self, suffix: str = "") -> None:
+        super().__init__(suffix)
+        self._copies = Remembered()
+        """Order copies as the reactions last read them (several reactions of an order read its
+        copy; SQLite only: see ``shared.service.remembered``)."""
+
     def define_tables(self, metadata: MetaData) -> None:
         self.orders = Table(
             self.table_name("payment_order_copies"),
@@ -109,12 +115,6 @@ class Ledger(FoldingProjection):
             .where(acceptances.c.order_id == bindparam("order_id"))
             .order_by(acceptances.c.position)
         )
-
-    def __init__(self, suffix: str = "") -> None:
-        super().__init__(suffix)
-        self._copies = Remembered()
-        """Order copies as the reactions last read them (several reactions of an order read its
-        copy; SQLite only: see ``shared.service.remembered``)."""
 
     async def apply_batch(self, conn: Connection, envelopes: Sequence[Envelope]) -> None:
         # A copy this batch writes is forgotten now (the reactions after it in this unit read
@@ -161,22 +161,20 @@ class Ledger(FoldingProjection):
 
     async def order(self, engine: Database, order_id: UUID) -> OrderCopy | None:
         key = str(order_id)
-        copy: OrderCopy | None = self._copies.get(key, engine.generation)
-        if copy is not None:
-            return copy
-        since = self._copies.reading()
-        async with engine.connect() as conn:
-            found = await conn.execute(self._order, {"order_id": key})
-            row = found.mappings().first()
-        if row is None:
-            return None
-        agreed = None
-        if row["agreed_lines"] is not None:
-            parsed = [AgreedLine.model_validate(x) for x in json.loads(row["agreed_lines"])]
-            agreed = {line.line_no: line for line in parsed}
-        copy = OrderCopy(order_id, UUID(row["buyer_id"]), UUID(row["supplier_id"]), agreed)
-        self._copies.keep(key, copy, since)
-        return copy
+
+        async def read() -> OrderCopy | None:
+            async with engine.connect() as conn:
+                found = await conn.execute(self._order, {"order_id": key})
+                row = found.mappings().first()
+            if row is None:
+                return None
+            agreed = None
+            if row["agreed_lines"] is not None:
+                parsed = [AgreedLine.model_validate(x) for x in json.loads(row["agreed_lines"])]
+                agreed = {line.line_no: line for line in parsed}
+            return OrderCopy(order_id, UUID(row["buyer_id"]), UUID(row["supplier_id"]), agreed)
+
+        return await self._copies.lookup(key, engine.generation, read)
 
     async def acceptances_of(self, engine: Database, order_id: UUID) -> list[Acceptance]:
         """The goods accepted on the order, oldest first."""
