@@ -33,6 +33,7 @@ from runtime.settings import Settings
 from shared.service.auth.access import PUBLIC, allow
 from shared.service.auth.dependencies import authorize
 from shared.service.auth.security import Security
+from shared.service.callers_first import CallersFirst
 from shared.service.definition import ServiceDefinition
 from shared.service.errors import install_error_handlers
 from shared.service.openapi_models import answers
@@ -58,6 +59,7 @@ def _new_app(security: Security, lifespan: Any = None) -> FastAPI:
     mount_portal(app)
     install_health_probes(app)
     install_contract_documents(app)
+    app.add_middleware(CallersFirst)  # outermost: counts a request from its first byte
 
     @app.get("/health", openapi_extra=allow(PUBLIC), **answers(HealthAnswer), tags=["operations"])
     async def health(request: Request) -> dict[str, Any]:

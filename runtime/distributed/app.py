@@ -20,6 +20,7 @@ from runtime.security import build_security, install_security
 from runtime.settings import Settings
 from shared.service.auth.access import PUBLIC, allow
 from shared.service.auth.dependencies import authorize
+from shared.service.callers_first import CallersFirst
 from shared.service.definition import ServiceDefinition
 from shared.service.errors import install_error_handlers
 from shared.service.openapi_problems import document_problems
@@ -71,6 +72,7 @@ def create_node_app(
     tune_collector()
     readiness.on_ready(settle)
     install_contract_documents(app)
+    app.add_middleware(CallersFirst)  # outermost: counts a request from its first byte
 
     @app.get("/health", openapi_extra=allow(PUBLIC), tags=["operations"])
     async def health(request: Request) -> dict[str, Any]:

@@ -7,6 +7,7 @@ import asyncio
 
 from shared.messaging.checkpoints import CheckpointStore
 from shared.sql import Database
+from shared.sql.callers import CALLERS
 
 FIRST_DELAY = 0.01
 LONGEST_DELAY = 0.1
@@ -31,14 +32,15 @@ class StoredPositions:
         """Wait until ``handler``'s stored checkpoint reaches ``position``; False on timeout."""
         delay = FIRST_DELAY
         try:
-            async with asyncio.timeout(timeout):
-                while True:
-                    if self.positions[handler] >= position:
-                        return True
-                    await self._refresh()
-                    if self.positions[handler] >= position:
-                        return True
-                    await asyncio.sleep(delay)
-                    delay = min(delay * 2, LONGEST_DELAY)
+            with CALLERS.aside():  # a request waiting here must not hold back the workers
+                async with asyncio.timeout(timeout):
+                    while True:
+                        if self.positions[handler] >= position:
+                            return True
+                        await self._refresh()
+                        if self.positions[handler] >= position:
+                            return True
+                        await asyncio.sleep(delay)
+                        delay = min(delay * 2, LONGEST_DELAY)
         except TimeoutError:
             return False

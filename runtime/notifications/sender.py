@@ -23,8 +23,11 @@ from runtime.notifications.mime import POLICY
 from runtime.notifications.render import render, short
 from runtime.notifications.store import MailStore, Mark, utc
 from runtime.notifications.transport import Transport, Undeliverable
+from shared.sql.callers import CALLERS
 
 log = structlog.get_logger(__name__)
+MAIL_GIVES_WAY_FOR = timedelta(seconds=1)
+"""How long a queued mail waits for requests to be served first (see shared.sql.callers)."""
 
 
 @dataclass(frozen=True)
@@ -109,14 +112,23 @@ class MailSender:
             marks: list[Mark] = []
             try:
                 for row in rows:
+                    await self._give_way(row)
                     mark = await self._deliver(row, now or datetime.now(UTC))
                     marks.append(mark)
                     sent += 1 if mark[1].get("status") == "sent" else 0
-                    await asyncio.sleep(0)  # a mail at a time: requests go on meanwhile
             finally:
                 await self.store.mark_many(marks)
             if len(rows) < limit:
                 return sent
+
+    @staticmethod
+    async def _give_way(row: dict[str, Any]) -> None:
+        """A mail at a time, requests first; a mail queued long enough ago waits no more."""
+        queued = utc(row["created_at"])
+        if queued is not None and datetime.now(UTC) - queued > MAIL_GIVES_WAY_FOR:
+            await asyncio.sleep(0)
+        else:
+            await CALLERS.give_way()
 
     async def queue_overdue(self, today: date) -> int:
         """Queue the overdue mail of every open invoice past its due date, once each."""

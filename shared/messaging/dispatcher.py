@@ -17,6 +17,7 @@ import asyncio
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Collection, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 import structlog
@@ -27,8 +28,13 @@ from shared.messaging.checkpoints import CheckpointStore
 from shared.messaging.dead_letters import DeadLetters
 from shared.messaging.decoding import Unprocessable, decode
 from shared.sql import Database, Transaction
+from shared.sql.callers import CALLERS
 
 log = structlog.get_logger(__name__)
+
+GIVE_WAY_UNTIL_LATE = timedelta(milliseconds=50)
+"""A batch whose first event waited this long no longer gives way to requests being served
+(see :mod:`shared.sql.callers`): reactions run behind a stream of commands by about this much."""
 
 LAZY_CHECKPOINT_EVERY = 1000
 """Events skipped (not relevant to a handler) before its position is saved anyway."""
@@ -157,17 +163,21 @@ class Dispatcher:
         }
         if touched or unsaved:
             save = touched | unsaved
+            first = batch[0].recorded_at
+            late = first.tzinfo is not None and datetime.now(UTC) - first > GIVE_WAY_UNTIL_LATE
             try:
                 # Savepoints cost statements; most batches need none: try without first.
                 await self.database.write(
                     lambda tx: self._apply(tx, end, work, poison, save, careful=False),
                     background=True,
+                    late=late,
                 )
             except Exception as error:
                 log.info("batch failed; running it again event by event", error=repr(error))
                 await self.database.write(
                     lambda tx: self._apply(tx, end, work, poison, save, careful=True),
                     background=True,
+                    late=late,
                 )
         for name, position in self.positions.items():
             self.positions[name] = max(position, end)
@@ -270,11 +280,14 @@ class Dispatcher:
 
     async def wait_for(self, handler: str, position: int, timeout: float) -> bool:
         """Wait until ``handler`` holds the source's events up to ``position``; False on timeout."""
+        if self.positions[handler] >= position:
+            return True
         # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation.
         try:
-            async with asyncio.timeout(timeout):
-                while self.positions[handler] < position:
-                    await self._advanced.wait()
+            with CALLERS.aside():  # a request waiting here must not hold back the dispatchers
+                async with asyncio.timeout(timeout):
+                    while self.positions[handler] < position:
+                        await self._advanced.wait()
         except TimeoutError:
             return False
         return True

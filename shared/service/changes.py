@@ -12,6 +12,7 @@ import contextlib
 from collections.abc import Collection, Iterable, Iterator
 
 from shared.sql import Transaction
+from shared.sql.callers import CALLERS
 
 
 class Changes:
@@ -49,8 +50,9 @@ async def changed(event: asyncio.Event, timeout: float) -> bool:
     if timeout <= 0:
         return event.is_set()
     try:
-        async with asyncio.timeout(timeout):
-            await event.wait()
+        with CALLERS.aside():  # the change comes from background work: let it run
+            async with asyncio.timeout(timeout):
+                await event.wait()
     except TimeoutError:
         return False
     return True

@@ -29,6 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.schema import CreateIndex, CreateTable, DropTable
 from sqlalchemy.sql import ClauseElement
 
+from shared.sql.callers import CALLERS, GIVE_WAY_SECONDS
 from shared.sql.compiled import StatementCache, driver_arguments
 from shared.sql.result import Result
 
@@ -237,8 +238,12 @@ class Database(ABC):
         self.statements = StatementCache(self.dialect)
         self._pending: deque[tuple[Work[Any], asyncio.Future[Any]]] = deque()
         self._background: deque[tuple[Work[Any], asyncio.Future[Any]]] = deque()
+        self._late: set[asyncio.Future[Any]] = set()
+        """Queued background units that do not give way to requests."""
         self._lingering: asyncio.Future[None] | None = None
         self.background_linger = BACKGROUND_LINGER_SECONDS
+        self.give_way_seconds = GIVE_WAY_SECONDS
+        """The longest background work alone waits while requests are being served."""
         self._flusher: asyncio.Task[None] | None = None
         self._closed = False
         self.commits = 0
@@ -260,7 +265,7 @@ class Database(ABC):
 
     # --- writing ----------------------------------------------------------------------------
 
-    async def write(self, work: Work[T], *, background: bool = False) -> T:
+    async def write(self, work: Work[T], *, background: bool = False, late: bool = False) -> T:
         """Run ``work`` in the writer's transaction and return its result once committed.
 
         Inside another unit on this database, ``work`` simply runs there: if it fails, the
@@ -268,7 +273,8 @@ class Database(ABC):
 
         ``background`` work (a dispatcher's batch) runs after the foreground work (commands,
         whose callers wait) queued with it, in the same transaction; queued alone, it lingers
-        ``background_linger`` seconds for more (foreground work ends the wait).
+        ``background_linger`` seconds for more (foreground work ends the wait), then gives way
+        to requests being served, unless it is ``late`` (its events waited long enough).
         """
         tx = current_transaction.get()
         if tx is not None and tx.database is self:
@@ -279,6 +285,8 @@ class Database(ABC):
         future: asyncio.Future[T] = loop.create_future()
         if background:
             self._background.append((work, future))
+            if late:
+                self._late.add(future)
         else:
             self._pending.append((work, future))
             if self._lingering is not None and not self._lingering.done():
@@ -339,7 +347,7 @@ class Database(ABC):
     async def _flush(self) -> None:
         try:
             while self._pending or self._background:
-                if not self._pending and self.background_linger > 0:
+                if not self._pending:
                     await self._linger()
                 started = time.process_time()
                 try:
@@ -354,22 +362,37 @@ class Database(ABC):
             raise
 
     async def _linger(self) -> None:
-        """Wait ``background_linger`` seconds, or until foreground work arrives."""
+        """Before background work alone: wait ``background_linger`` seconds for more, then
+        while requests are being served (see :mod:`shared.sql.callers`); foreground work
+        arriving ends either wait."""
         loop = asyncio.get_running_loop()
-        self._lingering = waited = loop.create_future()
-        timer = loop.call_later(self.background_linger, _resolve, waited)
-        try:
-            await waited
-        finally:
-            timer.cancel()
-            self._lingering = None
+        if self.background_linger > 0:
+            self._lingering = waited = loop.create_future()
+            timer = loop.call_later(self.background_linger, _resolve, waited)
+            try:
+                await waited
+            finally:
+                timer.cancel()
+                self._lingering = None
+        if CALLERS.serving and not self._pending and not self._late:
+            self._lingering = waited = loop.create_future()
+            try:
+                await CALLERS.give_way(waited, self.give_way_seconds)
+            finally:
+                self._lingering = None
 
     def _next_batch(self) -> list[tuple[Work[Any], asyncio.Future[Any]]]:
-        """Foreground units first, then background ones, in one transaction."""
+        """Foreground units first, then background ones, in one transaction; but while
+        requests are being served, their units commit without waiting for background work
+        (unless that is late: then commands wait for it, so reactions keep up with them)."""
         batch: list[tuple[Work[Any], asyncio.Future[Any]]] = []
-        for queue in (self._pending, self._background):
+        queues = [self._pending]
+        if not (self._pending and CALLERS.serving and not self._late):
+            queues.append(self._background)
+        for queue in queues:
             while queue and len(batch) < MAX_UNITS_PER_COMMIT:
                 batch.append(queue.popleft())
+                self._late.discard(batch[-1][1])
         return batch
 
     async def _commit_batch(self, batch: list[tuple[Work[Any], asyncio.Future[Any]]]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from uuid import UUID
 
-from sqlalchemy import Boolean, Column, Integer, MetaData, String, Table, select
+from sqlalchemy import Boolean, Column, Integer, MetaData, String, Table, bindparam, select
 
 from services.order.domain.commands import ProductRules
 from shared.events import pricing
@@ -37,6 +37,16 @@ class OrderableProducts(Projection):
             Column("min_order_qty", Integer, nullable=False),
             Column("active", Boolean, nullable=False),
         )
+        table = self.products
+        of_supplier = (
+            table.c.supplier_id == bindparam("supplier_id"),
+            table.c.sku.in_(bindparam("skus", expanding=True)),
+        )
+        # Built once: placing an order asks on every request.
+        self._rules = select(
+            table.c.sku, table.c.pack_size, table.c.min_order_qty, table.c.active
+        ).where(*of_supplier)
+        self._categories = select(table.c.category).where(*of_supplier)
 
     async def apply(self, conn: Connection, envelope: Envelope) -> None:
         event = envelope.event
@@ -58,25 +68,19 @@ class OrderableProducts(Projection):
         self, engine: Database, supplier_id: UUID, skus: Iterable[str]
     ) -> Mapping[str, ProductRules]:
         """The rules of the given SKUs in one supplier's catalog (unknown SKUs are absent)."""
-        table = self.products
-        query = select(table).where(
-            table.c.supplier_id == str(supplier_id), table.c.sku.in_(list(skus))
-        )
+        wanted = {"supplier_id": str(supplier_id), "skus": list(skus)}
         async with engine.connect() as conn:
-            rows = (await conn.execute(query)).mappings().all()
+            rows = (await conn.execute(self._rules, wanted)).all()
         return {
-            row["sku"]: ProductRules(row["pack_size"], row["min_order_qty"], bool(row["active"]))
-            for row in rows
+            sku: ProductRules(pack_size, min_order_qty, bool(active))
+            for sku, pack_size, min_order_qty, active in rows
         }
 
     async def categories_of(
         self, engine: Database, supplier_id: UUID, skus: Iterable[str]
     ) -> frozenset[str]:
         """The categories the given SKUs of one supplier's catalog belong to."""
-        table = self.products
-        query = select(table.c.category).where(
-            table.c.supplier_id == str(supplier_id), table.c.sku.in_(list(skus))
-        )
+        wanted = {"supplier_id": str(supplier_id), "skus": list(skus)}
         async with engine.connect() as conn:
-            rows = (await conn.execute(query)).all()
+            rows = (await conn.execute(self._categories, wanted)).all()
         return frozenset(row[0] for row in rows if row[0])

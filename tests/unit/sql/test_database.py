@@ -29,6 +29,7 @@ from sqlalchemy import (
 )
 
 from shared.sql import Database, Transaction
+from shared.sql.callers import CALLERS
 from tests.databases import KINDS, fresh_database
 
 metadata = MetaData()
@@ -275,3 +276,90 @@ async def test_background_work_gives_way_to_commands_but_is_not_starved(db: Data
     await asyncio.wait_for(db.write(unit("late reaction"), background=True), timeout=2)
     stop.set()
     await flood
+
+
+async def test_while_a_request_is_served_its_command_commits_without_the_background_work(
+    db: Database,
+) -> None:
+    """A command waits for its own commit only, not for reactions queued beside it; the
+    reactions go once no request is being served (or after their bound)."""
+    await add_counter(db, "a")
+    committed: list[tuple[str, int]] = []
+    gate = asyncio.Event()
+
+    async def hold(tx: Transaction) -> None:
+        await gate.wait()
+
+    def unit(name: str) -> Callable[[Transaction], Awaitable[None]]:
+        async def run(tx: Transaction) -> None:
+            tx.on_commit(lambda: committed.append((name, db.commits)))
+
+        return run
+
+    db.give_way_seconds = 30.0
+    request = CALLERS.begin()
+    try:
+        first = asyncio.ensure_future(db.write(hold))
+        await asyncio.sleep(0.01)  # the writer is busy: what comes next queues
+        reaction = asyncio.ensure_future(db.write(unit("reaction"), background=True))
+        command = asyncio.ensure_future(db.write(unit("command")))
+        await asyncio.sleep(0)
+        gate.set()
+        await command
+        await asyncio.sleep(0.05)  # far past the linger: the request still holds it back
+        assert not reaction.done(), "background work waits while a request is served"
+    finally:
+        CALLERS.answered(request)
+    await asyncio.wait_for(reaction, timeout=1)
+    await first
+    (command_name, command_commit), (reaction_name, reaction_commit) = committed
+    assert (command_name, reaction_name) == ("command", "reaction")
+    assert reaction_commit > command_commit, "the reaction was not in the command's commit"
+
+
+async def test_background_work_waits_for_a_request_no_longer_than_its_bound(db: Database) -> None:
+    await add_counter(db, "a")
+    db.give_way_seconds = 0.2
+    request = CALLERS.begin()
+    try:
+        started = asyncio.get_running_loop().time()
+        await asyncio.wait_for(db.write(lambda tx: counter(db, "a"), background=True), 5)
+        waited = asyncio.get_running_loop().time() - started
+    finally:
+        CALLERS.answered(request)
+    assert waited >= 0.2, "it gave way while the request was served"
+
+
+async def test_late_background_work_does_not_give_way_and_commands_wait_for_it(
+    db: Database,
+) -> None:
+    """Reactions whose events already waited (``late``) run at once, and a command queued
+    beside them shares their transaction: under a stream of commands, reactions keep up."""
+    await add_counter(db, "a")
+    db.give_way_seconds = 30.0
+    committed: list[tuple[str, int]] = []
+    gate = asyncio.Event()
+
+    async def hold(tx: Transaction) -> None:
+        await gate.wait()
+
+    def unit(name: str) -> Callable[[Transaction], Awaitable[None]]:
+        async def run(tx: Transaction) -> None:
+            tx.on_commit(lambda: committed.append((name, db.commits)))
+
+        return run
+
+    request = CALLERS.begin()
+    try:
+        await asyncio.wait_for(db.write(unit("alone"), background=True, late=True), 5)
+        first = asyncio.ensure_future(db.write(hold))
+        await asyncio.sleep(0.01)
+        reaction = asyncio.ensure_future(db.write(unit("reaction"), background=True, late=True))
+        command = asyncio.ensure_future(db.write(unit("command")))
+        await asyncio.sleep(0)
+        gate.set()
+        await asyncio.wait_for(asyncio.gather(first, reaction, command), 5)
+    finally:
+        CALLERS.answered(request)
+    commits = dict(committed)
+    assert commits["command"] == commits["reaction"], "one transaction for both"
