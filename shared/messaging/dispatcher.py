@@ -163,6 +163,7 @@ class Dispatcher:
         }
         if touched or unsaved:
             save = touched | unsaved
+            size = sum(len(items) for _, items in work) + len(poison)
             first = batch[0].recorded_at
             late = first.tzinfo is not None and datetime.now(UTC) - first > GIVE_WAY_UNTIL_LATE
             try:
@@ -171,6 +172,7 @@ class Dispatcher:
                     lambda tx: self._apply(tx, end, work, poison, save, careful=False),
                     background=True,
                     late=late,
+                    size=size,
                 )
             except Exception as error:
                 log.info("batch failed; running it again event by event", error=repr(error))
@@ -178,6 +180,7 @@ class Dispatcher:
                     lambda tx: self._apply(tx, end, work, poison, save, careful=True),
                     background=True,
                     late=late,
+                    size=size,
                 )
         for name, position in self.positions.items():
             self.positions[name] = max(position, end)

@@ -43,6 +43,9 @@ BACKGROUND_LINGER_SECONDS = 0.002
 """How long background work alone waits for more before the writer begins: the dispatchers of
 one database are woken by commits of different stores a moment apart, and one transaction for
 all their batches costs less than one each (and is one commit, not several)."""
+SMALL_BACKGROUND_EVENTS = 8
+"""While requests are served, background work of at most this many events (in all) still
+shares a command's transaction: it costs the command less than a commit of its own."""
 SLOW_UNIT_SECONDS = 1.0
 
 current_transaction: ContextVar[Transaction | None] = ContextVar(
@@ -239,6 +242,8 @@ class Database(ABC):
         self._pending: deque[tuple[Work[Any], asyncio.Future[Any]]] = deque()
         self._background: deque[tuple[Work[Any], asyncio.Future[Any]]] = deque()
         self._late: set[asyncio.Future[Any]] = set()
+        self._sizes: dict[asyncio.Future[Any], int] = {}
+        """The size (events) of queued background units that gave one."""
         """Queued background units that do not give way to requests."""
         self._lingering: asyncio.Future[None] | None = None
         self.background_linger = BACKGROUND_LINGER_SECONDS
@@ -265,7 +270,9 @@ class Database(ABC):
 
     # --- writing ----------------------------------------------------------------------------
 
-    async def write(self, work: Work[T], *, background: bool = False, late: bool = False) -> T:
+    async def write(
+        self, work: Work[T], *, background: bool = False, late: bool = False, size: int = 0
+    ) -> T:
         """Run ``work`` in the writer's transaction and return its result once committed.
 
         Inside another unit on this database, ``work`` simply runs there: if it fails, the
@@ -275,6 +282,8 @@ class Database(ABC):
         whose callers wait) queued with it, in the same transaction; queued alone, it lingers
         ``background_linger`` seconds for more (foreground work ends the wait), then gives way
         to requests being served, unless it is ``late`` (its events waited long enough).
+        While requests are served, a command shares its transaction only with background work
+        of small ``size`` (events; costing it little and saving a commit).
         """
         tx = current_transaction.get()
         if tx is not None and tx.database is self:
@@ -287,6 +296,8 @@ class Database(ABC):
             self._background.append((work, future))
             if late:
                 self._late.add(future)
+            if size:
+                self._sizes[future] = size
         else:
             self._pending.append((work, future))
             if self._lingering is not None and not self._lingering.done():
@@ -359,6 +370,8 @@ class Database(ABC):
                 _fail(self._pending.popleft()[1], DatabaseClosed(f"{self} stopped writing"))
             while self._background:
                 _fail(self._background.popleft()[1], DatabaseClosed(f"{self} stopped writing"))
+            self._late.clear()
+            self._sizes.clear()
             raise
 
     async def _linger(self) -> None:
@@ -386,13 +399,19 @@ class Database(ABC):
         requests are being served, their units commit without waiting for background work
         (unless that is late: then commands wait for it, so reactions keep up with them)."""
         batch: list[tuple[Work[Any], asyncio.Future[Any]]] = []
-        queues = [self._pending]
-        if not (self._pending and CALLERS.serving and not self._late):
-            queues.append(self._background)
-        for queue in queues:
+        hurried = bool(self._pending and CALLERS.serving and not self._late)
+        room = SMALL_BACKGROUND_EVENTS if hurried else None
+        for queue in (self._pending, self._background):
             while queue and len(batch) < MAX_UNITS_PER_COMMIT:
+                if queue is self._background and room is not None:
+                    size = self._sizes.get(queue[0][1], room + 1)
+                    if size > room:
+                        break
+                    room -= size
                 batch.append(queue.popleft())
-                self._late.discard(batch[-1][1])
+                future = batch[-1][1]
+                self._late.discard(future)
+                self._sizes.pop(future, None)
         return batch
 
     async def _commit_batch(self, batch: list[tuple[Work[Any], asyncio.Future[Any]]]) -> None:

@@ -30,6 +30,7 @@ from sqlalchemy import (
 
 from shared.sql import Database, Transaction
 from shared.sql.callers import CALLERS
+from shared.sql.database import SMALL_BACKGROUND_EVENTS
 from tests.databases import KINDS, fresh_database
 
 metadata = MetaData()
@@ -315,6 +316,44 @@ async def test_while_a_request_is_served_its_command_commits_without_the_backgro
     (command_name, command_commit), (reaction_name, reaction_commit) = committed
     assert (command_name, reaction_name) == ("command", "reaction")
     assert reaction_commit > command_commit, "the reaction was not in the command's commit"
+
+
+async def test_while_a_request_is_served_small_background_work_shares_the_commands_commit(
+    db: Database,
+) -> None:
+    """Reactions of a few events cost a command less than a commit of their own would."""
+    await add_counter(db, "a")
+    db.give_way_seconds = 30.0
+    committed: dict[str, int] = {}
+    gate = asyncio.Event()
+
+    async def hold(tx: Transaction) -> None:
+        await gate.wait()
+
+    def unit(name: str) -> Callable[[Transaction], Awaitable[None]]:
+        async def run(tx: Transaction) -> None:
+            tx.on_commit(lambda: committed.setdefault(name, db.commits))
+
+        return run
+
+    request = CALLERS.begin()
+    try:
+        first = asyncio.ensure_future(db.write(hold))
+        await asyncio.sleep(0.01)
+        small = asyncio.ensure_future(db.write(unit("small"), background=True, size=2))
+        big = asyncio.ensure_future(
+            db.write(unit("big"), background=True, size=SMALL_BACKGROUND_EVENTS + 1)
+        )
+        command = asyncio.ensure_future(db.write(unit("command")))
+        await asyncio.sleep(0)
+        gate.set()
+        await asyncio.wait_for(asyncio.gather(first, small, command), 5)
+        await asyncio.sleep(0.05)
+        assert not big.done(), "the big one waits for the request to be answered"
+    finally:
+        CALLERS.answered(request)
+    await asyncio.wait_for(big, 5)
+    assert committed["small"] == committed["command"] < committed["big"]
 
 
 async def test_background_work_waits_for_a_request_no_longer_than_its_bound(db: Database) -> None:
