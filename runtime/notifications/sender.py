@@ -49,6 +49,10 @@ class MailSettings:
     dispatcher may be behind) before it is given up."""
     overdue_every: float = 300.0
     """Seconds between looks for invoices that fell due."""
+    gather: float = 0.05
+    """Seconds the sender waits, once woken, for more mail: the mails of one step of an order
+    (its buyer's and its supplier's) are queued by commits a moment apart, and a batch is one
+    look for due rows and one transaction for what became of them."""
 
 
 DEFAULT_MAIL = MailSettings()
@@ -91,6 +95,7 @@ class MailSender:
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(max(0.05, pause)):
                     await self._wake.wait()
+                await asyncio.sleep(self.settings.gather)
 
     async def _until_next(self, overdue_in: float) -> float:
         due = await self.store.due(datetime.now(UTC) + timedelta(days=3650), 1)
