@@ -26,6 +26,8 @@ from shared.messaging.dead_letters import DeadLetters
 from shared.messaging.dispatcher import Dispatcher
 from shared.sql.sqlite import SqliteDatabase
 
+OUTBOX_LINGER_SECONDS = 0.05
+
 
 class Notifications:
     """The notification database beside the service stores, its feeds and its sender."""
@@ -39,6 +41,9 @@ class Notifications:
     ) -> None:
         data_dir.mkdir(parents=True, exist_ok=True)
         self.database = SqliteDatabase(data_dir / "notifications.db")
+        # Nobody waits on the outbox's feeds: their batches, woken by the commits of five
+        # stores, may wait longer for each other and share one commit.
+        self.database.background_linger = OUTBOX_LINGER_SECONDS
         self.store = MailStore(self.database)
         self.sender = MailSender(self.store, transport, settings, backoff)
         self.dispatchers: list[Dispatcher] = []
