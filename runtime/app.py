@@ -36,6 +36,7 @@ from shared.service.auth.security import Security
 from shared.service.callers_first import CallersFirst
 from shared.service.definition import ServiceDefinition
 from shared.service.errors import install_error_handlers
+from shared.service.fastapi_speedups import install as install_fastapi_speedups
 from shared.service.openapi_models import answers
 from shared.service.openapi_problems import document_problems
 from shared.service.routing import index_routes
@@ -50,6 +51,7 @@ def _new_app(security: Security, lifespan: Any = None) -> FastAPI:
         lifespan=lifespan,
         dependencies=[Depends(authorize)],
     )
+    install_fastapi_speedups()
     index_routes(app.router)
     install_error_handlers(app)
     document_problems(app)

@@ -23,6 +23,7 @@ from shared.service.auth.dependencies import authorize
 from shared.service.callers_first import CallersFirst
 from shared.service.definition import ServiceDefinition
 from shared.service.errors import install_error_handlers
+from shared.service.fastapi_speedups import install as install_fastapi_speedups
 from shared.service.openapi_problems import document_problems
 from shared.service.routing import index_routes
 
@@ -63,6 +64,7 @@ def create_node_app(
         lifespan=lifespan,
         dependencies=[Depends(authorize)],
     )
+    install_fastapi_speedups()
     index_routes(app.router)
     install_error_handlers(app)
     document_problems(app)
