@@ -242,9 +242,9 @@ class Database(ABC):
         self._pending: deque[tuple[Work[Any], asyncio.Future[Any]]] = deque()
         self._background: deque[tuple[Work[Any], asyncio.Future[Any]]] = deque()
         self._late: set[asyncio.Future[Any]] = set()
+        """Queued background units that do not give way to requests."""
         self._sizes: dict[asyncio.Future[Any], int] = {}
         """The size (events) of queued background units that gave one."""
-        """Queued background units that do not give way to requests."""
         self._lingering: asyncio.Future[None] | None = None
         self.background_linger = BACKGROUND_LINGER_SECONDS
         self.give_way_seconds = GIVE_WAY_SECONDS
@@ -397,7 +397,8 @@ class Database(ABC):
     def _next_batch(self) -> list[tuple[Work[Any], asyncio.Future[Any]]]:
         """Foreground units first, then background ones, in one transaction; but while
         requests are being served, their units commit without waiting for background work
-        (unless that is late: then commands wait for it, so reactions keep up with them)."""
+        beyond ``SMALL_BACKGROUND_EVENTS`` (unless that is late: then commands wait for it, so
+        reactions keep up with them)."""
         batch: list[tuple[Work[Any], asyncio.Future[Any]]] = []
         hurried = bool(self._pending and CALLERS.serving and not self._late)
         room = SMALL_BACKGROUND_EVENTS if hurried else None
