@@ -166,22 +166,20 @@ class Dispatcher:
             size = sum(len(items) for _, items in work) + len(poison)
             first = batch[0].recorded_at
             late = first.tzinfo is not None and datetime.now(UTC) - first > GIVE_WAY_UNTIL_LATE
-            try:
-                # Savepoints cost statements; most batches need none: try without first.
+
+            async def apply(careful: bool) -> None:
                 await self.database.write(
-                    lambda tx: self._apply(tx, end, work, poison, save, careful=False),
+                    lambda tx: self._apply(tx, end, work, poison, save, careful=careful),
                     background=True,
                     late=late,
                     size=size,
                 )
+
+            try:
+                await apply(careful=False)  # savepoints cost statements; most batches need none
             except Exception as error:
                 log.info("batch failed; running it again event by event", error=repr(error))
-                await self.database.write(
-                    lambda tx: self._apply(tx, end, work, poison, save, careful=True),
-                    background=True,
-                    late=late,
-                    size=size,
-                )
+                await apply(careful=True)
         for name, position in self.positions.items():
             self.positions[name] = max(position, end)
         self._advance()

@@ -20,7 +20,7 @@ from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextvars import ContextVar
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import structlog
 from sqlalchemy import MetaData
@@ -226,6 +226,16 @@ class Transaction(Connection):
             scope.undo()
 
 
+class _Background(NamedTuple):
+    """A queued background unit: ``late`` ones do not give way to requests; ``size`` is its
+    events (0: not given)."""
+
+    work: Work[Any]
+    future: asyncio.Future[Any]
+    late: bool
+    size: int
+
+
 class _BodyFailed(Exception):
     def __init__(self, error: BaseException) -> None:
         super().__init__(repr(error))
@@ -240,11 +250,7 @@ class Database(ABC):
     def __init__(self) -> None:
         self.statements = StatementCache(self.dialect)
         self._pending: deque[tuple[Work[Any], asyncio.Future[Any]]] = deque()
-        self._background: deque[tuple[Work[Any], asyncio.Future[Any]]] = deque()
-        self._late: set[asyncio.Future[Any]] = set()
-        """Queued background units that do not give way to requests."""
-        self._sizes: dict[asyncio.Future[Any], int] = {}
-        """The size (events) of queued background units that gave one."""
+        self._background: deque[_Background] = deque()
         self._lingering: asyncio.Future[None] | None = None
         self.background_linger = BACKGROUND_LINGER_SECONDS
         self.give_way_seconds = GIVE_WAY_SECONDS
@@ -293,11 +299,7 @@ class Database(ABC):
         loop = asyncio.get_running_loop()
         future: asyncio.Future[T] = loop.create_future()
         if background:
-            self._background.append((work, future))
-            if late:
-                self._late.add(future)
-            if size:
-                self._sizes[future] = size
+            self._background.append(_Background(work, future, late, size))
         else:
             self._pending.append((work, future))
             if self._lingering is not None and not self._lingering.done():
@@ -369,9 +371,7 @@ class Database(ABC):
             while self._pending:
                 _fail(self._pending.popleft()[1], DatabaseClosed(f"{self} stopped writing"))
             while self._background:
-                _fail(self._background.popleft()[1], DatabaseClosed(f"{self} stopped writing"))
-            self._late.clear()
-            self._sizes.clear()
+                _fail(self._background.popleft().future, DatabaseClosed(f"{self} stopped writing"))
             raise
 
     async def _linger(self) -> None:
@@ -387,7 +387,7 @@ class Database(ABC):
             finally:
                 timer.cancel()
                 self._lingering = None
-        if CALLERS.serving and not self._pending and not self._late:
+        if CALLERS.serving and not self._pending and not self._late_queued():
             self._lingering = waited = loop.create_future()
             try:
                 await CALLERS.give_way(waited, self.give_way_seconds)
@@ -400,20 +400,23 @@ class Database(ABC):
         beyond ``SMALL_BACKGROUND_EVENTS`` (unless that is late: then commands wait for it, so
         reactions keep up with them)."""
         batch: list[tuple[Work[Any], asyncio.Future[Any]]] = []
-        hurried = bool(self._pending and CALLERS.serving and not self._late)
+        while self._pending and len(batch) < MAX_UNITS_PER_COMMIT:
+            batch.append(self._pending.popleft())
+        hurried = bool(batch and CALLERS.serving and not self._late_queued())
         room = SMALL_BACKGROUND_EVENTS if hurried else None
-        for queue in (self._pending, self._background):
-            while queue and len(batch) < MAX_UNITS_PER_COMMIT:
-                if queue is self._background and room is not None:
-                    size = self._sizes.get(queue[0][1], room + 1)
-                    if size > room:
-                        break
-                    room -= size
-                batch.append(queue.popleft())
-                future = batch[-1][1]
-                self._late.discard(future)
-                self._sizes.pop(future, None)
+        while self._background and len(batch) < MAX_UNITS_PER_COMMIT:
+            unit = self._background[0]
+            if room is not None:
+                if not unit.size or unit.size > room:  # no size given: taken as large
+                    break
+                room -= unit.size
+            self._background.popleft()
+            batch.append((unit.work, unit.future))
         return batch
+
+    def _late_queued(self) -> bool:
+        """Background work is queued that no longer gives way to requests."""
+        return any(unit.late for unit in self._background)
 
     async def _commit_batch(self, batch: list[tuple[Work[Any], asyncio.Future[Any]]]) -> None:
         live = [(work, future) for work, future in batch if not future.done()]
