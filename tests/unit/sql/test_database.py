@@ -74,6 +74,29 @@ async def counter(db: Database, name: str) -> int | None:
         return value
 
 
+def held_by(gate: asyncio.Event) -> Callable[[Transaction], Awaitable[None]]:
+    """A unit that keeps the writer busy until ``gate`` is set."""
+
+    async def hold(tx: Transaction) -> None:
+        await gate.wait()
+
+    return hold
+
+
+def noting_commits(
+    db: Database, committed: list[tuple[str, int]]
+) -> Callable[[str], Callable[[Transaction], Awaitable[None]]]:
+    """Units that note, by name, the commit count their transaction ended with."""
+
+    def unit(name: str) -> Callable[[Transaction], Awaitable[None]]:
+        async def run(tx: Transaction) -> None:
+            tx.on_commit(lambda: committed.append((name, db.commits)))
+
+        return run
+
+    return unit
+
+
 async def test_values_of_every_column_type_round_trip(db: Database) -> None:
     ref = uuid4()
     at = datetime(2026, 12, 7, 1, 2, 3, 456789, tzinfo=UTC)
@@ -217,9 +240,7 @@ async def test_a_block_that_raises_leaves_nothing_and_the_writer_goes_on(db: Dat
 async def test_a_caller_cancelled_before_its_unit_runs_changes_nothing(db: Database) -> None:
     await add_counter(db, "a")
     gate = asyncio.Event()
-
-    async def hold(tx: Transaction) -> None:
-        await gate.wait()
+    hold = held_by(gate)
 
     async def bump(tx: Transaction) -> None:
         await tx.execute(update(counters).values(n=counters.c.n + 1))
@@ -246,9 +267,7 @@ async def test_background_work_gives_way_to_commands_but_is_not_starved(db: Data
     await add_counter(db, "a")
     order: list[str] = []
     gate = asyncio.Event()
-
-    async def hold(tx: Transaction) -> None:
-        await gate.wait()
+    hold = held_by(gate)
 
     def unit(name: str) -> Callable[[Transaction], Awaitable[None]]:
         async def run(tx: Transaction) -> None:
@@ -287,15 +306,7 @@ async def test_while_a_request_is_served_its_command_commits_without_the_backgro
     await add_counter(db, "a")
     committed: list[tuple[str, int]] = []
     gate = asyncio.Event()
-
-    async def hold(tx: Transaction) -> None:
-        await gate.wait()
-
-    def unit(name: str) -> Callable[[Transaction], Awaitable[None]]:
-        async def run(tx: Transaction) -> None:
-            tx.on_commit(lambda: committed.append((name, db.commits)))
-
-        return run
+    hold, unit = held_by(gate), noting_commits(db, committed)
 
     db.give_way_seconds = 30.0
     request = CALLERS.begin()
@@ -324,17 +335,9 @@ async def test_while_a_request_is_served_small_background_work_shares_the_comman
     """Reactions of a few events cost a command less than a commit of their own would."""
     await add_counter(db, "a")
     db.give_way_seconds = 30.0
-    committed: dict[str, int] = {}
+    committed: list[tuple[str, int]] = []
     gate = asyncio.Event()
-
-    async def hold(tx: Transaction) -> None:
-        await gate.wait()
-
-    def unit(name: str) -> Callable[[Transaction], Awaitable[None]]:
-        async def run(tx: Transaction) -> None:
-            tx.on_commit(lambda: committed.setdefault(name, db.commits))
-
-        return run
+    hold, unit = held_by(gate), noting_commits(db, committed)
 
     request = CALLERS.begin()
     try:
@@ -353,7 +356,8 @@ async def test_while_a_request_is_served_small_background_work_shares_the_comman
     finally:
         CALLERS.answered(request)
     await asyncio.wait_for(big, 5)
-    assert committed["small"] == committed["command"] < committed["big"]
+    commits = dict(committed)
+    assert commits["small"] == commits["command"] < commits["big"]
 
 
 async def test_background_work_waits_for_a_request_no_longer_than_its_bound(db: Database) -> None:
@@ -378,15 +382,7 @@ async def test_late_background_work_does_not_give_way_and_commands_wait_for_it(
     db.give_way_seconds = 30.0
     committed: list[tuple[str, int]] = []
     gate = asyncio.Event()
-
-    async def hold(tx: Transaction) -> None:
-        await gate.wait()
-
-    def unit(name: str) -> Callable[[Transaction], Awaitable[None]]:
-        async def run(tx: Transaction) -> None:
-            tx.on_commit(lambda: committed.append((name, db.commits)))
-
-        return run
+    hold, unit = held_by(gate), noting_commits(db, committed)
 
     request = CALLERS.begin()
     try:
