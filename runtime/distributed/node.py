@@ -95,7 +95,7 @@ class ServiceNode:
             store = await open_event_store(settings.event_store_url)
             engine = self._own_engine = await PostgresDatabase.open(url)
             # No event log here to key the writers' turns on: a key of this database's own.
-            engine.serialize_writers(LOCK_NAMESPACE << 32 | zlib.crc32(url.encode()) >> 1)
+            await engine.serialize_writers(LOCK_NAMESPACE << 32 | zlib.crc32(url.encode()) >> 1)
         else:
             postgres = await PostgresEventStore.open(url, poll_interval=settings.poll_interval)
             store, engine = postgres, postgres.engine

@@ -54,7 +54,7 @@ class PostgresEventStore(SqlEventStore):
             oid = (await conn.fetch("SELECT 'events'::regclass::oid"))[0][0]
         store = cls(database, poll_interval=poll_interval)
         store._log_lock_key = LOCK_NAMESPACE << 32 | int(oid)
-        database.serialize_writers(store._log_lock_key)
+        await database.serialize_writers(store._log_lock_key)
         store._notify_channel = f"b2b_events_{oid}"
         await database.listen(store._notify_channel, store._appended.fire)
         return store

@@ -52,7 +52,7 @@ class StreamCache:
         version = cached.version if cached else 0
         records = await self.store.read_stream(stream_id, from_version=version + 1)
         if not records and cached is not None:
-            if cached.generation != generation:
+            if generation is not None and cached.generation != generation:
                 self.remember(stream_id, Loaded(cached.state, cached.version, generation))
             return cached
         for record in records:

@@ -11,17 +11,34 @@ import json
 import re
 from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any
+from uuid import uuid4
 
 import asyncpg
+from sqlalchemy import Column, MetaData, SmallInteger, String, Table
 from sqlalchemy.dialects.postgresql import asyncpg as pg_asyncpg
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import IntegrityError
 
-from shared.sql.database import Connection, Database, Transaction
+from shared.sql.database import Connection, Database, Transaction, current_transaction
 
 SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 LOCK_NAMESPACE = 0x62326265  # high half of every advisory lock key this project takes
 DDL_LOCK_KEY = LOCK_NAMESPACE << 32
+
+WRITER_TURNS = MetaData()
+Table(
+    "writer_turns",
+    WRITER_TURNS,
+    Column("turn", SmallInteger, primary_key=True),
+    Column("writer", String(32), nullable=False),
+)
+"""One row: the writer (a database object, in whichever process) whose transaction committed
+last. Writers that take turns read it as they begin: see ``PostgresDatabase.generation``."""
+_LAST_WRITER = "SELECT writer FROM writer_turns WHERE turn = 1"
+_TAKE_TURN = (
+    "INSERT INTO writer_turns (turn, writer) VALUES (1, $1)"
+    " ON CONFLICT (turn) DO UPDATE SET writer = excluded.writer"
+)
 
 
 async def _setup(conn: asyncpg.Connection) -> None:
@@ -87,6 +104,7 @@ class PostgresDatabase(Database):
         self._pool: asyncpg.Pool | None = None
         self._writer_conn: PostgresConnection | None = None
         self._listener: asyncpg.Connection | None = None
+        self._writer_id = uuid4().hex
 
     @classmethod
     async def open(
@@ -107,15 +125,37 @@ class PostgresDatabase(Database):
         )
         return database
 
-    def serialize_writers(self, key: int) -> None:
+    async def serialize_writers(self, key: int) -> None:
         """Every transaction of the writer takes the advisory lock ``key`` first (in BEGIN's
         round trip). Processes that share this database (a service's workers) then commit one
         after another: each transaction takes further locks (a projection's, the event log's,
         checkpoint rows) in the order its group's units come, and two processes taking them in
         opposite orders deadlocked, each time costing PostgreSQL's deadlock_timeout and a
-        failed batch. One process alone never waits on it."""
+        failed batch. One process alone never waits on it. Taking turns also tells each
+        writer whether another wrote since its last turn (``generation``)."""
+        await self.create_all(WRITER_TURNS)
         self._begin_sql = f"BEGIN; SELECT pg_advisory_xact_lock({int(key)})"
         self.writers_serialized = True
+
+    @property
+    def generation(self) -> int | None:
+        """Inside a unit of work of writers that take turns: moves when another writer
+        committed since this one's previous transaction (read under the turn's lock, so
+        exact). Elsewhere None: a reader here cannot know what another process wrote since."""
+        tx = current_transaction.get()
+        return self._generation if tx is not None and tx.database is self else None
+
+    @generation.setter
+    def generation(self, value: int | None) -> None:
+        self._generation = value
+
+    async def _began(self, driver: Connection) -> None:
+        if not self.writers_serialized:
+            return
+        rows = await driver.fetch(_LAST_WRITER)
+        if not rows or rows[0][0] != self._writer_id:
+            self._generation = 0 if self._generation is None else self._generation + 1
+            await driver.run(_TAKE_TURN, (self._writer_id,))
 
     def _settings(self) -> dict[str, Any]:
         return {"server_settings": {"search_path": self.schema}} if self.schema else {}
@@ -166,14 +206,27 @@ class PostgresDatabase(Database):
         return {row[0] for row in rows}
 
     async def listen(self, channel: str, callback: Callable[[], None]) -> None:
-        """Call ``callback`` whenever any process NOTIFYs ``channel`` (after its commit)."""
-        await self.subscribe(channel, lambda _payload: callback())
+        """Call ``callback`` whenever another connection NOTIFYs ``channel`` (after its commit).
+        Not for this database's own writer: its commits tell this process sooner, and the echo
+        would only make every follower read the log once more for nothing."""
+
+        def heard(_conn: Any, pid: int, _channel: str, _payload: str) -> None:
+            writer = self._writer_conn
+            own = writer is not None and not writer.raw.is_closed()
+            if own and writer.raw.get_server_pid() == pid:  # type: ignore[union-attr]
+                return
+            callback()
+
+        await (await self._listening()).add_listener(channel, heard)
 
     async def subscribe(self, channel: str, callback: Callable[[str], None]) -> None:
         """Call ``callback`` with the payload of every NOTIFY on ``channel`` (after its commit)."""
+        await (await self._listening()).add_listener(channel, lambda *args: callback(args[-1]))
+
+    async def _listening(self) -> asyncpg.Connection:
         if self._listener is None:
             self._listener = await self._connect()
-        await self._listener.add_listener(channel, lambda *args: callback(args[-1]))
+        return self._listener
 
     async def _close_connections(self) -> None:
         if self._listener is not None:

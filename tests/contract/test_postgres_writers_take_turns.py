@@ -66,8 +66,8 @@ async def test_writers_that_take_turns_both_commit(
     two_processes: tuple[PostgresDatabase, ...],
 ) -> None:
     first, second = two_processes
-    first.serialize_writers(WRITERS_KEY)
-    second.serialize_writers(WRITERS_KEY)
+    await first.serialize_writers(WRITERS_KEY)
+    await second.serialize_writers(WRITERS_KEY)
     assert await _race(first, second) == [
         "projection:orders+events:log",
         "events:log+projection:orders",
