@@ -71,7 +71,9 @@ class Metrics:
             "b2b_mail_due", "Mails due now and not yet handed to the mail server", registry=r
         )
         self.writer_seconds = Gauge(
-            "b2b_writer_cpu_seconds", "CPU time a service's writer spent in units of work",
+            "b2b_writer_cpu_seconds",
+            "Process CPU time while a service's writer had a transaction open (on PostgreSQL"
+            " also other work that ran while the writer awaited the server)",
             ["service"], registry=r,
         )  # fmt: skip
 

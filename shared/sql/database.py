@@ -264,7 +264,8 @@ class Database(ABC):
         (then nothing cached from this database may be trusted without a read)."""
         self.units = 0
         self.busy_seconds = 0.0
-        """CPU time the writer spent running units and committing (process time)."""
+        """Process CPU time while the writer ran units and committed. Where the driver
+        awaits a server (PostgreSQL), other tasks' CPU during those waits is counted too."""
         self._committed_listeners: list[Callable[[], None]] = []
         self.writers_serialized = False
         """Every writer transaction holds one lock that all processes on this database take
