@@ -59,6 +59,14 @@ class _Statements:
         self.drop_stream = number("DELETE FROM streams WHERE stream_id = ?")
         self.last_position = "SELECT coalesce(max(position), 0) FROM events"
         self.insert = number(f"INSERT INTO events ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        # PostgreSQL: one statement for the batch, whose count tells a stored id apart (a
+        # failed insert would abort the whole transaction, neighbours' units included).
+        self.insert_new = (
+            f"INSERT INTO events ({_COLUMNS}) SELECT * FROM unnest($1::bigint[], $2::uuid[],"
+            " $3::text[], $4::int[], $5::text[], $6::int[], $7::text[], $8::text[],"
+            " $9::timestamptz[]) ON CONFLICT (event_id) DO NOTHING"
+        )
+        self.drop_from = number("DELETE FROM events WHERE position >= ?")
         self.read_stream = number(
             f"SELECT {_COLUMNS} FROM events WHERE stream_id = ? AND stream_version >= ?"
             " ORDER BY stream_version"
@@ -169,18 +177,14 @@ class SqlEventStore(AppendsThroughMany):
         """Append inside ``tx`` (a unit of work on this store's database).
 
         A failed append leaves nothing behind. The common case, one stream at an exact version,
-        needs no savepoint: a version conflict writes nothing, and SQLite undoes only the
-        failed insert (PostgreSQL checks the ids first, as a failed statement there would
-        abort the transaction).
+        needs no savepoint: a version conflict writes nothing, and an event id stored already
+        makes the append take back its rows and its claim (on PostgreSQL the insert skips a
+        stored id rather than fail, as a failed statement there would abort the transaction).
         """
         if encoded is None:
             encoded = encode_request(appends)
         simple = len(appends) == 1 and _exact(appends[0].expected_version)
         try:
-            if self._postgres:
-                stored = await self._stored(tx, appends)
-                if stored is not None:
-                    return stored
             if simple:
                 return await self._write(tx, appends, encoded)
             async with tx.savepoint():
@@ -229,14 +233,13 @@ class SqlEventStore(AppendsThroughMany):
                         )
                     )
                 results[index] = AppendResult(append.stream_id, versions[index], position)
-            try:
-                await tx.run_many(sql.insert, rows)
-            except Exception as error:
-                if is_unique_violation(error):
-                    if len(appends) == 1:
-                        await self._unclaim(tx, appends[0])
-                    raise _DuplicateInsert from error
-                raise
+            if not await self._inserted(tx, rows):
+                # An id is stored already: take back this append's rows (the positions from
+                # its first on are its own: the writer holds the log) and its claim.
+                await tx.run(sql.drop_from, (rows[0][0],))
+                if len(appends) == 1:
+                    await self._unclaim(tx, appends[0])
+                raise _DuplicateInsert
             tx.state["events:last"] = position
             if self._notify_channel is not None:
                 await self._notify(tx)
@@ -246,6 +249,20 @@ class SqlEventStore(AppendsThroughMany):
                 at = await self._position_of(tx, append.stream_id, versions[index])
                 results[index] = AppendResult(append.stream_id, versions[index], at)
         return [result for result in results if result is not None]
+
+    async def _inserted(self, tx: Transaction, rows: list[tuple[Any, ...]]) -> bool:
+        """Insert the rows; False if an event id among them is stored already (then the rows
+        before it may be in, on SQLite, whose executemany runs a statement per row)."""
+        if self._postgres:
+            columns = [list(column) for column in zip(*rows, strict=True)]
+            return await tx.run(self._sql.insert_new, columns) == len(rows)
+        try:
+            await tx.run_many(self._sql.insert, rows)
+        except Exception as error:
+            if is_unique_violation(error):
+                return False
+            raise
+        return True
 
     async def _unclaim(self, tx: Transaction, append: StreamAppend) -> None:
         """Put the stream back where it was (its claim stands, its insert failed)."""

@@ -95,5 +95,37 @@ async def test_a_unit_that_fails_after_its_append_takes_the_append_with_it(
     assert [e.stream_id for e in await store.read_all(0, 10)] == ["stock-Y"]
 
 
+async def test_a_refused_duplicate_leaves_nothing_in_a_unit_that_goes_on(
+    store: SqlEventStore,
+) -> None:
+    # A reaction redelivered after its events were stored catches DuplicateEventId and its
+    # unit commits: the common append (one stream, an exact version, no savepoint) must have
+    # taken back what it claimed and inserted before meeting the stored id.
+    stored = event()
+    await store.append("stock-A", [stored])
+    await store.append("stock-B", [event()])
+    head = await store.head_position()
+
+    async def redelivered(tx: Transaction) -> int:
+        refused = 0
+        for append in (
+            StreamAppend("stock-C", [event(), stored], StreamState.NO_STREAM),
+            StreamAppend("stock-B", [event(), stored], 1),
+        ):
+            try:
+                await store.append_in(tx, [append])
+            except DuplicateEventId:
+                refused += 1
+        await store.append_in(tx, [StreamAppend("stock-B", [event(5)], 1)])
+        return refused
+
+    assert await store.database.write(redelivered) == 2
+    assert await store.stream_version("stock-C") == 0
+    assert [e.data.get("n") for e in await store.read_stream("stock-B")] == [0, 5]
+    assert [e.position for e in await store.read_all(0, 100)] == list(range(1, head + 2)), (
+        "the refused events left no row and no gap"
+    )
+
+
 def _append(stream: str) -> StreamAppend:
     return StreamAppend(stream, [event()], StreamState.NO_STREAM)
