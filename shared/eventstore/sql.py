@@ -8,7 +8,9 @@ together share one commit. Statements are driver SQL written once per dialect.
 from __future__ import annotations
 
 import asyncio
+import functools
 import uuid
+import weakref
 from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime
 from typing import Any, Self
@@ -241,8 +243,13 @@ class SqlEventStore(AppendsThroughMany):
                     await self._unclaim(tx, appends[0])
                 raise _DuplicateInsert
             tx.state["events:last"] = position
+            end = _log_end(tx.database)
+            end.appending_in = tx
+            generation = tx.database.generation
+            if generation is not None:
+                tx.on_commit(functools.partial(end.committed, generation, position))
             if self._notify_channel is not None:
-                await self._notify(tx)
+                tx.before_commit(f"NOTIFY {self._notify_channel}")
             tx.on_commit(self._appended.fire)
         for index, append in enumerate(appends):
             if results[index] is None:  # an empty append: its version checked, nothing written
@@ -300,18 +307,15 @@ class SqlEventStore(AppendsThroughMany):
         key = "events:last"
         last = tx.state.get(key)
         if last is None:
+            known = _log_end(tx.database).known(tx)
+            if known is not None:
+                return known
             if self._log_lock_key is not None and not tx.database.writers_serialized:
                 # PostgreSQL: positions are taken in commit order (docs/eventstore.md); a
                 # writer that takes turns already holds it (``serialize_writers``).
                 await tx.run("SELECT pg_advisory_xact_lock($1)", (self._log_lock_key,))
             last = int((await tx.fetch(self._sql.last_position))[0][0])
         return int(last)
-
-    async def _notify(self, tx: Transaction) -> None:
-        key = "events:notified"
-        if key not in tx.state:
-            await tx.run("SELECT pg_notify($1, '')", (self._notify_channel,))
-            tx.state[key] = True
 
     async def _stored(
         self, tx: Transaction, appends: Sequence[StreamAppend]
@@ -432,6 +436,39 @@ class SqlEventStore(AppendsThroughMany):
         """Whether the running task is inside a unit of work on this store's database."""
         tx = current_transaction.get()
         return tx is not None and tx.database is self.database
+
+
+class _LogEnd:
+    """Where a database's log ended as its writer's latest appending commit left it: true
+    while the database's generation stays (no other process wrote since)."""
+
+    __slots__ = ("appending_in", "generation", "position")
+
+    def __init__(self) -> None:
+        self.generation: int | None = None
+        self.position = 0
+        self.appending_in: Transaction | None = None
+
+    def committed(self, generation: int, position: int) -> None:
+        self.generation, self.position = generation, position
+
+    def known(self, tx: Transaction) -> int | None:
+        """The last position, if known without a read (not once ``tx`` has appended)."""
+        generation = tx.database.generation
+        if generation is None or generation != self.generation or self.appending_in is tx:
+            return None
+        return self.position
+
+
+_LOG_ENDS: weakref.WeakKeyDictionary[Database, _LogEnd] = weakref.WeakKeyDictionary()
+
+
+def _log_end(database: Database) -> _LogEnd:
+    """One per database: every store object on it appends to the same log."""
+    end = _LOG_ENDS.get(database)
+    if end is None:
+        end = _LOG_ENDS[database] = _LogEnd()
+    return end
 
 
 def _exact(expected: ExpectedVersion) -> bool:

@@ -137,15 +137,17 @@ class Connection(ABC):
 class _Scope:
     """Callbacks registered by the work inside one savepoint (or the whole transaction)."""
 
-    __slots__ = ("committed", "rolled_back")
+    __slots__ = ("committed", "rolled_back", "statements")
 
     def __init__(self) -> None:
         self.committed: list[Callable[[], None]] = []
         self.rolled_back: list[Callable[[], None]] = []
+        self.statements: list[str] = []
 
     def absorb(self, inner: _Scope) -> None:
         self.committed.extend(inner.committed)
         self.rolled_back.extend(inner.rolled_back)
+        self.statements.extend(s for s in inner.statements if s not in self.statements)
 
     def undo(self) -> None:
         for callback in reversed(self.rolled_back):
@@ -155,6 +157,7 @@ class _Scope:
                 log.exception("rollback callback failed")
         self.rolled_back.clear()
         self.committed.clear()
+        self.statements.clear()
 
 
 class Transaction(Connection):
@@ -182,6 +185,14 @@ class Transaction(Connection):
     def on_commit(self, callback: Callable[[], None]) -> None:
         """Call after the transaction commits (not if this unit's savepoint is rolled back)."""
         self._scopes[-1].committed.append(callback)
+
+    def before_commit(self, sql: str) -> None:
+        """Run ``sql`` (no parameters) as the transaction commits, once however often it is
+        asked for; not if this work is rolled back. On PostgreSQL it travels with COMMIT (e.g.
+        a NOTIFY: no round trip of its own)."""
+        statements = self._scopes[-1].statements
+        if sql not in statements:
+            statements.append(sql)
 
     def on_rollback(self, callback: Callable[[], None]) -> None:
         """Call if this work is rolled back (its savepoint, or the whole transaction)."""
@@ -440,7 +451,7 @@ class Database(ABC):
                 await driver.run("ROLLBACK")
                 tx._undo_all()
             else:
-                await driver.run("COMMIT")
+                await self._commit(driver, tx._scopes[0].statements)
                 self.commits += 1
                 tx._committed()
                 for listener in self._committed_listeners:
@@ -490,6 +501,12 @@ class Database(ABC):
             took = time.perf_counter() - started
             if took > SLOW_UNIT_SECONDS:
                 log.warning("slow unit of work held the writer", seconds=round(took, 3))
+
+    async def _commit(self, driver: Connection, statements: list[str]) -> None:
+        """COMMIT, after the statements the transaction's work asked for (``before_commit``)."""
+        for sql in statements:
+            await driver.run(sql)
+        await driver.run("COMMIT")
 
     def on_commit(self, listener: Callable[[], None]) -> None:
         """Call ``listener`` after every commit of the writer (e.g. to wake followers)."""

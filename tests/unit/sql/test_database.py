@@ -186,6 +186,29 @@ async def test_a_failing_unit_is_undone_alone_and_its_neighbours_commit(db: Data
     assert undone == ["bad"]
 
 
+async def test_statements_asked_for_at_commit_run_once_and_not_for_undone_work(
+    db: Database,
+) -> None:
+    await add_counter(db, "a")
+    bump = "UPDATE counters SET n = n + 1 WHERE name = 'a'"
+
+    async def asks_twice(tx: Transaction) -> None:
+        tx.before_commit(bump)
+        tx.before_commit(bump)
+        assert await counter(db, "a") == 0, "not before the commit"
+
+    async def asks_then_fails(tx: Transaction) -> None:
+        tx.before_commit(bump.replace("+ 1", "+ 100"))
+        raise ValueError("refused")
+
+    results = await asyncio.gather(
+        db.write(asks_twice), db.write(asks_then_fails), return_exceptions=True
+    )
+    assert results[0] is None
+    assert isinstance(results[1], ValueError)
+    assert await counter(db, "a") == 1, "once however often asked, none for the undone unit"
+
+
 async def test_readers_do_not_see_a_unit_before_it_commits(db: Database) -> None:
     await add_counter(db, "a")
     inside = asyncio.Event()

@@ -94,6 +94,43 @@ async def test_a_cached_stream_is_not_read_again_until_another_process_writes_it
         assert loaded.state.rule_changes == 5
 
 
+@pytest.mark.parametrize("kind", KINDS)
+async def test_the_log_position_is_read_only_after_another_process_appended(
+    kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    statements: list[str] = []
+    fetch = Transaction._fetch
+
+    async def noted(self: Transaction, sql: str, args: Any) -> Any:
+        statements.append(sql)
+        return await fetch(self, sql, args)
+
+    monkeypatch.setattr(Transaction, "_fetch", noted)
+    async with two_processes(kind, tmp_path) as (first, second):
+
+        def log_reads() -> int:
+            return sum("max(position)" in sql for sql in statements)
+
+        await first.append("stock-A", [_event()])
+        known = log_reads()
+        await first.append("stock-A", [_event()])
+        await first.append("stock-B", [_event()])
+        assert log_reads() == known, "its own commits told it where the log ends"
+
+        await second.append("stock-C", [_event()])
+        await first.append("stock-A", [_event()])
+        assert log_reads() == known + 2, "each read once after the other's append"
+
+        log = await first.read_all(0, 100)
+        assert [(e.position, e.stream_id) for e in log] == [
+            (1, "stock-A"),
+            (2, "stock-A"),
+            (3, "stock-B"),
+            (4, "stock-C"),
+            (5, "stock-A"),
+        ]
+
+
 @pytest.mark.postgres
 async def test_outside_a_unit_of_work_postgresql_cannot_tell() -> None:
     async with postgres_schema(1) as (database,):
