@@ -168,19 +168,44 @@ class Transaction(Connection):
         self._driver = driver
         self._scopes = [_Scope()]
         self._depth = 0
+        self._control: list[str] = []
+        """Savepoint statements not sent yet: they go with the next statement (in one round
+        trip where the driver allows, see ``Database._send``), and a savepoint nothing ran in
+        is never sent at all."""
         self.state: dict[Any, Any] = {}
         """Scratch space for this transaction (e.g. the event log's next position)."""
 
     async def _fetch(
         self, sql: str, args: Sequence[Any]
     ) -> tuple[tuple[str, ...], Sequence[Sequence[Any]]]:
+        if self._control:
+            await self._send_control()
         return await self._driver._fetch(sql, args)
 
     async def run(self, sql: str, args: Sequence[Any] = ()) -> int:
+        if self._control:
+            await self._send_control()
         return await self._driver.run(sql, args)
 
     async def run_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> int:
+        if self._control:
+            await self._send_control()
         return await self._driver.run_many(sql, rows)
+
+    async def _send_control(self) -> None:
+        statements, self._control = self._control, []
+        await self.database._send(self._driver, statements)
+
+    def _take_control(self) -> list[str]:
+        statements, self._control = self._control, []
+        return statements
+
+    def _close_savepoint(self, name: str, *statements: str) -> None:
+        opened = f"SAVEPOINT {name}"
+        if self._control and self._control[-1] == opened:
+            self._control.pop()  # nothing ran in it: it need not exist
+        else:
+            self._control.extend(statements)
 
     def on_commit(self, callback: Callable[[], None]) -> None:
         """Call after the transaction commits (not if this unit's savepoint is rolled back)."""
@@ -203,22 +228,23 @@ class Transaction(Connection):
         """Work that is undone alone if it raises; the transaction goes on."""
         name = f"sp{self._depth}"
         self._depth += 1
-        await self._driver.run(f"SAVEPOINT {name}")
+        self._control.append(f"SAVEPOINT {name}")
         self._scopes.append(_Scope())
         try:
             yield self
         except BaseException:
             scope = self._scopes.pop()
             self._depth -= 1
-            await self._driver.run(f"ROLLBACK TO SAVEPOINT {name}")
-            await self._driver.run(f"RELEASE SAVEPOINT {name}")
+            self._close_savepoint(
+                name, f"ROLLBACK TO SAVEPOINT {name}", f"RELEASE SAVEPOINT {name}"
+            )
             scope.undo()
             self.state.clear()
             raise
         else:
             scope = self._scopes.pop()
             self._depth -= 1
-            await self._driver.run(f"RELEASE SAVEPOINT {name}")
+            self._close_savepoint(name, f"RELEASE SAVEPOINT {name}")
             self._scopes[-1].absorb(scope)
 
     begin_nested = savepoint
@@ -451,7 +477,7 @@ class Database(ABC):
                 await driver.run("ROLLBACK")
                 tx._undo_all()
             else:
-                await self._commit(driver, tx._scopes[0].statements)
+                await self._send(driver, [*tx._take_control(), *tx._scopes[0].statements, "COMMIT"])
                 self.commits += 1
                 tx._committed()
                 for listener in self._committed_listeners:
@@ -502,11 +528,10 @@ class Database(ABC):
             if took > SLOW_UNIT_SECONDS:
                 log.warning("slow unit of work held the writer", seconds=round(took, 3))
 
-    async def _commit(self, driver: Connection, statements: list[str]) -> None:
-        """COMMIT, after the statements the transaction's work asked for (``before_commit``)."""
+    async def _send(self, driver: Connection, statements: list[str]) -> None:
+        """Statements without parameters, in order (PostgreSQL sends them in one round trip)."""
         for sql in statements:
             await driver.run(sql)
-        await driver.run("COMMIT")
 
     def on_commit(self, listener: Callable[[], None]) -> None:
         """Call ``listener`` after every commit of the writer (e.g. to wake followers)."""

@@ -149,8 +149,8 @@ class PostgresDatabase(Database):
     def generation(self, value: int | None) -> None:
         self._generation = value
 
-    async def _commit(self, driver: Connection, statements: list[str]) -> None:
-        await driver.run("; ".join([*statements, "COMMIT"]))  # one round trip (simple query)
+    async def _send(self, driver: Connection, statements: list[str]) -> None:
+        await driver.run("; ".join(statements))  # one simple query: one round trip
 
     async def _began(self, driver: Connection) -> None:
         if not self.writers_serialized:

@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
@@ -207,6 +208,42 @@ async def test_statements_asked_for_at_commit_run_once_and_not_for_undone_work(
     assert results[0] is None
     assert isinstance(results[1], ValueError)
     assert await counter(db, "a") == 1, "once however often asked, none for the undone unit"
+
+
+async def test_savepoints_travel_with_the_next_statement_and_empty_ones_are_not_sent(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await add_counter(db, "a")
+    gate = asyncio.Event()
+    busy = asyncio.ensure_future(db.write(held_by(gate)))
+    await asyncio.sleep(0.01)  # the next units queue behind it and share one transaction
+    sent: list[str] = []
+    driver = type(await db._writer())
+    run = driver.run
+
+    async def noted(self: Any, sql: str, args: Any = ()) -> int:
+        sent.append(sql)
+        return await run(self, sql, args)
+
+    monkeypatch.setattr(driver, "run", noted)
+
+    async def bump(tx: Transaction) -> None:
+        await tx.run("UPDATE counters SET n = n + 1 WHERE name = 'a'")
+
+    async def nothing(tx: Transaction) -> None:
+        tx.on_commit(lambda: None)
+
+    units = [asyncio.ensure_future(db.write(u)) for u in (bump, nothing, bump, nothing)]
+    gate.set()
+    await asyncio.gather(busy, *units)
+
+    assert await counter(db, "a") == 2
+    statements = [s for sql in sent for s in sql.split("; ")]
+    assert statements.count("SAVEPOINT sp0") == 2, "none for the units that ran nothing"
+    assert statements.count("RELEASE SAVEPOINT sp0") == 2
+    if db.name == "postgresql":  # a savepoint costs no round trip of its own
+        assert sent[-1] == "RELEASE SAVEPOINT sp0; COMMIT"
+        assert "RELEASE SAVEPOINT sp0; SAVEPOINT sp0" in sent
 
 
 async def test_readers_do_not_see_a_unit_before_it_commits(db: Database) -> None:
