@@ -5,6 +5,10 @@ is tens of queries per event. The reader is woken by the store's commits (nothin
 rest but the store's slow fallback) and keeps a window of recent events; a follower further
 behind reads history from the store, then joins the window. Followers share the very record
 objects, so an event decoded by one is decoded for all.
+
+The window holds only what a follower has yet to take (at most ``window`` events): decoded
+events are hundreds of thousands of objects after a burst, and every full collection of the
+garbage collector walks them all (a second's pause for 60,000 events).
 """
 
 from __future__ import annotations
@@ -28,6 +32,13 @@ class LogFeed:
         self._covered_after: int | None = None  # every event after this position is in the window
         self._changed = asyncio.Event()
         self._reader: asyncio.Task[None] | None = None
+        self._taken: dict[object, int] = {}
+        """Each follower's position: it is done with the events up to there."""
+
+    @property
+    def held(self) -> int:
+        """How many events the window holds."""
+        return len(self._events)
 
     async def head_position(self) -> int:
         return await self.store.head_position()
@@ -57,22 +68,38 @@ class LogFeed:
         """Every event after ``after_position``, in order, as many at once as are ready."""
         await self._start()
         position = after_position
-        while True:
-            covered = self._covered_after
-            assert covered is not None
-            if position < covered:
-                history = await self.store.read_all(position, max_batch)
-                if history:
-                    position = history[-1].position
-                    yield history
-                    continue
-            while not (self._positions and self._positions[-1] > position):
-                self._changed.clear()
-                await self._changed.wait()
-            start = bisect.bisect_right(self._positions, position)
-            ready = self._events[start : start + max_batch]
-            position = ready[-1].position
-            yield ready
+        follower = object()
+        try:
+            while True:
+                self._taken[follower] = position  # asked for more: done with what came before
+                self._forget_taken()
+                covered = self._covered_after
+                assert covered is not None
+                if position < covered:
+                    history = await self.store.read_all(position, max_batch)
+                    if history:
+                        position = history[-1].position
+                        yield history
+                        continue
+                while not (self._positions and self._positions[-1] > position):
+                    self._changed.clear()
+                    await self._changed.wait()
+                start = bisect.bisect_right(self._positions, position)
+                ready = self._events[start : start + max_batch]
+                position = ready[-1].position
+                yield ready
+        finally:
+            self._taken.pop(follower, None)
+
+    def _forget_taken(self) -> None:
+        """Drop the events every follower is done with (a new one reads them from the store)."""
+        if not self._positions or not self._taken:
+            return
+        cut = bisect.bisect_right(self._positions, min(self._taken.values()))
+        if cut:
+            self._covered_after = self._positions[cut - 1]
+            del self._events[:cut]
+            del self._positions[:cut]
 
     async def stop(self) -> None:
         """Stop the shared reader; the store stays open."""
