@@ -215,8 +215,7 @@ class PostgresDatabase(Database):
 
         def heard(_conn: Any, pid: int, _channel: str, _payload: str) -> None:
             writer = self._writer_conn
-            own = writer is not None and not writer.raw.is_closed()
-            if own and writer.raw.get_server_pid() == pid:  # type: ignore[union-attr]
+            if writer and not writer.raw.is_closed() and writer.raw.get_server_pid() == pid:
                 return
             callback()
 
