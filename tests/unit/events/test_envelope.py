@@ -211,3 +211,40 @@ def test_a_follow_up_keeps_the_correlation_and_is_caused_by_the_envelope() -> No
     assert metadata_caused_by(cause, later, actor="policy:x") == metadata_for(
         later, correlation_id=ORDER, causation_id=cause.event_id, actor="policy:x"
     )
+
+
+def test_an_envelope_read_from_stored_text_is_the_validated_envelope() -> None:
+    """Decoding skips validating the envelope a second time; what it builds must be what full
+    validation builds (equal, same fields set, same dump, same hash)."""
+    event = OrderCompleted(order_id=ORDER)
+    caused = metadata_for(NOON_TAIPEI, ORDER, uuid4(), "buyer:someone")
+    recorded = RecordedEvent(
+        event_id=new_event_id(),
+        event_type=event.event_type,
+        schema_version=event.schema_version,
+        data=json.dumps(serialize(event)),
+        metadata=json.dumps(caused),
+        stream_id=f"order-{ORDER}",
+        stream_version=4,
+        position=17,
+        recorded_at=datetime.now(UTC),
+    )
+    fast = envelope_from_recorded(recorded)
+    validated = Envelope.model_validate(
+        {
+            "event_id": recorded.event_id,
+            "event_type": recorded.event_type,
+            "schema_version": recorded.schema_version,
+            "stream_id": recorded.stream_id,
+            "stream_version": 4,
+            "position": 17,
+            **{k: v for k, v in caused.items() if k in Envelope.model_fields},
+            "event": event,
+        }
+    )
+    assert fast == validated
+    assert fast.model_fields_set == validated.model_fields_set
+    assert fast.model_dump_json() == validated.model_dump_json()
+    assert hash(fast) == hash(validated)
+    assert fast.correlation_id == ORDER
+    assert fast.actor == validated.actor
