@@ -27,11 +27,13 @@ import httpx
 from bench import machine
 from bench.harness import Context
 from bench.report import Section, fmt_rate, fmt_ratio
+from runtime.heap import collecting_rarely
 from runtime.ops.deployment import open_deployment
+from runtime.ops.replay import replay_all
 from runtime.services import ALL_SERVICES
 from shared.eventstore.port import NewEvent, RecordedEvent, StreamAppend
 from shared.eventstore.sqlite import SqliteEventStore
-from shared.service.rebuild import Rebuild, rebuild_together
+from shared.service.rebuild import Rebuild
 
 NAME = "ops"
 TITLE = "Projections: rebuild rate and time to rebuild all"
@@ -183,7 +185,8 @@ async def _rebuild_all(
                 continue
             ctx.progress.say(f"rebuilding {service}:{projection.name}")
             engine = deployment.engines[service]
-            report = await Rebuild(projection, deployment.stores, engine).run(verify=False)
+            with collecting_rarely():  # as ``b2b replay`` does
+                report = await Rebuild(projection, deployment.stores, engine).run(verify=False)
             raw_seconds = sum(raw[s][1] for s in projection.sources)
             figures.append(
                 Figure(
@@ -195,19 +198,15 @@ async def _rebuild_all(
 
 
 async def _rebuild_together(directory: Path, ctx: Context) -> float:
-    """Every projection rebuilt in one pass (as ``b2b replay --all``): the seconds it took."""
+    """Every projection rebuilt in one pass, as ``b2b replay --all`` does: the seconds it took."""
     async with open_deployment(data_dir=directory) as deployment:
-        rebuilds = [
-            Rebuild(projection, deployment.stores, deployment.engines[service])
-            for service, projection in deployment.projections()
-        ]
         started = time.perf_counter()
 
         def progress(done: int, total: int) -> None:
             if done % 100_000 < 5_000:
                 ctx.progress.say(f"rebuilding all together: {done:,} of {total:,} events read")
 
-        await rebuild_together(rebuilds, verify=False, progress=progress)
+        await replay_all(deployment, verify=False, progress=progress)
         return time.perf_counter() - started
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from runtime.heap import collecting_rarely
 from runtime.ops.deployment import Deployment
 from shared.service.rebuild import Progress, Rebuild, RebuildReport, rebuild_together
 
@@ -12,7 +13,8 @@ async def replay(
     """Rebuild ``name`` (``projection`` or ``service:projection``) from position 0 and swap."""
     service, projection = deployment.projection(name)
     rebuild = Rebuild(projection, deployment.stores, deployment.engines[service], progress=progress)
-    return await rebuild.run(verify=verify)
+    with collecting_rarely():
+        return await rebuild.run(verify=verify)
 
 
 async def replay_all(
@@ -23,4 +25,5 @@ async def replay_all(
         Rebuild(projection, deployment.stores, deployment.engines[service])
         for service, projection in deployment.projections()
     ]
-    return await rebuild_together(rebuilds, progress=progress, verify=verify)
+    with collecting_rarely():
+        return await rebuild_together(rebuilds, progress=progress, verify=verify)

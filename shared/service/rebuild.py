@@ -93,6 +93,7 @@ class Rebuild:
         self.report = RebuildReport(live.name, self.fresh.suffix)
         self._types = event_names(live.event_types)
         self._positions = dict.fromkeys(self.sources, 0)
+        self._through: dict[str, int] = {}
         self._total = 0
 
     async def run(self, *, verify: bool = True) -> RebuildReport:
@@ -179,9 +180,22 @@ class Rebuild:
         if pending:
             await self._apply(pending, conn)
 
-    async def apply_pending(self, items: list[Pending]) -> None:
-        """Apply events read (and maybe decoded) by a caller, in their own transaction."""
-        await self._apply(items, None)
+    async def apply_pending(
+        self, items: list[Pending], through: Mapping[str, int] | None = None
+    ) -> None:
+        """Apply events read (and maybe decoded) by a caller, in their own transaction; with
+        ``through``, the checkpoints move to those positions (the caller read that far, and the
+        events between were none this projection wants)."""
+        if through is not None:
+            moved = {n: p for n, p in through.items() if p > self._positions[n]}
+            if not items and not moved:
+                return
+            last = {name: record.position for name, record, _ in items}
+            self._through = {n: max(p, last.get(n, 0)) for n, p in moved.items()}
+        try:
+            await self._apply(items, None)
+        finally:
+            self._through = {}
 
     async def _apply(self, items: list[Pending], conn: Transaction | None) -> None:
         if conn is not None:
@@ -211,6 +225,8 @@ class Rebuild:
         self.report.events_read += len(items)
         for name, record, _ in items:
             self._positions[name] = max(self._positions[name], record.position)
+        for name, position in self._through.items():
+            self._positions[name] = max(self._positions[name], position)
         if self.progress is not None:
             self.progress(self.report.events_read, max(self._total, self.report.events_read))
 
@@ -227,6 +243,7 @@ class Rebuild:
 
     async def _save(self, conn: Connection, items: list[Pending]) -> None:
         last = {name: record.position for name, record, _ in items}
+        last.update(self._through)
         for name, position in last.items():
             await CheckpointStore.save_in(conn, self.fresh.consumer_name, name, position)
 
@@ -334,7 +351,11 @@ async def rebuild_together(
     progress: Progress | None = None,
 ) -> list[RebuildReport]:
     """Rebuild many projections reading each source once: every event is read and decoded once
-    and handed to each projection that wants it; then each catches up and swaps on its own."""
+    and handed to each projection that wants it; then each catches up and swaps on its own.
+
+    An event no projection wants costs its read alone (it is not queued, nor carried through a
+    projection's batch); each projection's checkpoint moves past such events when it commits.
+    """
     started = time.perf_counter()
     for rebuild in rebuilds:
         await rebuild.prepare()
@@ -346,26 +367,37 @@ async def rebuild_together(
         for name in rebuild.sources:
             ends[name] = max(ends.get(name, 0), targets[id(rebuild)][name])
     total = sum(ends.values())
+    readers = {name: _SourceRead(name, rebuilds, targets) for name in stores}
+    wanting: dict[tuple[str, str], list[tuple[Rebuild, int]]] = {}
     pending: dict[int, list[Pending]] = {id(r): [] for r in rebuilds}
     read = 0
     async for name, record in merged_log(stores, dict.fromkeys(stores, 0), ends, 5000):
         read += 1
-        envelope: Envelope | None = None
-        for rebuild in rebuilds:
-            if name not in rebuild.sources or record.position > targets[id(rebuild)][name]:
-                continue
-            if envelope is None and record.event_type in rebuild._types:
-                envelope = _decoded_or_none(record)
-            queue = pending[id(rebuild)]
-            queue.append((name, record, envelope))
-            if len(queue) >= rebuild.batch_size:
-                await rebuild.apply_pending(queue)
-                queue.clear()
+        readers[name].passed(record.position)
+        interested = wanting.get((name, record.event_type))
+        if interested is None:
+            interested = wanting[(name, record.event_type)] = [
+                (r, targets[id(r)][name])
+                for r in rebuilds
+                if name in r.sources and record.event_type in r._types
+            ]
+        if interested:
+            envelope = _decoded_or_none(record)
+            for rebuild, target in interested:
+                if record.position > target:
+                    continue
+                queue = pending[id(rebuild)]
+                queue.append((name, record, envelope))
+                if len(queue) >= rebuild.batch_size:
+                    await rebuild.apply_pending(queue, _read_through(rebuild, readers, targets))
+                    queue.clear()
         if progress is not None and read % 5000 == 0:
             progress(read, total)
     for rebuild in rebuilds:
-        if pending[id(rebuild)]:
-            await rebuild.apply_pending(pending[id(rebuild)])
+        await rebuild.apply_pending(pending[id(rebuild)], _read_through(rebuild, readers, targets))
+        rebuild.report.events_read = sum(
+            readers[n].read_up_to(targets[id(rebuild)][n]) for n in rebuild.sources
+        )
     if progress is not None:
         progress(read, max(total, read))
     reports = []
@@ -375,6 +407,35 @@ async def rebuild_together(
         rebuild.report.seconds = time.perf_counter() - started
         reports.append(rebuild.report)
     return reports
+
+
+class _SourceRead:
+    """How far one source has been read, and how many of its events lay at or before each
+    rebuild's target (the count a rebuild reports as read)."""
+
+    def __init__(
+        self, name: str, rebuilds: Sequence[Rebuild], targets: Mapping[int, Mapping[str, int]]
+    ) -> None:
+        self.position = 0
+        self.count = 0
+        self._marks = sorted({targets[id(r)][name] for r in rebuilds if name in r.sources})
+        self._counted: dict[int, int] = {}
+
+    def passed(self, position: int) -> None:
+        while self._marks and position > self._marks[0]:
+            self._counted[self._marks.pop(0)] = self.count
+        self.position = position
+        self.count += 1
+
+    def read_up_to(self, target: int) -> int:
+        return self._counted.get(target, self.count)
+
+
+def _read_through(
+    rebuild: Rebuild, readers: Mapping[str, _SourceRead], targets: Mapping[int, Mapping[str, int]]
+) -> dict[str, int]:
+    """The positions of ``rebuild``'s sources read so far, none past its targets."""
+    return {n: min(readers[n].position, targets[id(rebuild)][n]) for n in rebuild.sources}
 
 
 def _decoded_or_none(record: RecordedEvent) -> Envelope | None:

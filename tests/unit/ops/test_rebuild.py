@@ -198,3 +198,32 @@ async def test_projections_rebuilt_together_read_each_source_once_and_swap_ident
         assert (await rows(both, stores["a"]), await rows(one, stores["a"])) == before
         assert {r[2] for r in before[0]} == {2}
         assert {r[2] for r in before[1]} == {1}
+
+
+def completed() -> NewEvent:
+    """An event none of these projections wants."""
+    data = {"order_id": str(uuid4())}
+    return NewEvent(new_event_id(), "OrderCompleted", data, 1, metadata_for(utc_now()))
+
+
+async def test_events_no_projection_wants_are_read_once_and_passed_by_every_checkpoint(
+    stores: dict[str, SqlEventStore],
+) -> None:
+    both, one = SupplierNames(), SuppliersInA()
+    await stores["a"].append("order-early", [completed() for _ in range(7)])
+    await fill(stores, 6)
+    await stores["a"].append("order-late", [completed() for _ in range(9)])
+    await stores["b"].append("order-late", [completed() for _ in range(4)])
+    async with live(both, stores) as runners, live(one, stores) as single:
+        await caught_up([*runners, *single], stores)
+        before = (await rows(both, stores["a"]), await rows(one, stores["a"]))
+        rebuilds = [Rebuild(p, stores, stores["a"].engine, batch_size=4) for p in (both, one)]
+        reports = await rebuild_together(rebuilds)
+        assert [(r.verified, r.swapped) for r in reports] == [(True, True), (True, True)]
+        assert [(r.events_read, r.events_applied) for r in reports] == [(32, 12), (22, 6)]
+        assert (await rows(both, stores["a"]), await rows(one, stores["a"])) == before
+    heads = {name: await store.head_position() for name, store in stores.items()}
+    saved = CheckpointStore(stores["a"].engine)
+    for projection in (both, one):
+        for source in projection.sources:  # past the trailing events, as the live runner was
+            assert await saved.load(projection.consumer_name, source) == heads[source]
