@@ -247,7 +247,10 @@ def section(
             f"{f.seconds:.1f} s", fmt_rate(rate), fmt_rate(raw),
             fmt_ratio(rate / raw if raw else None, RATIO_GOAL),
         ])  # fmt: skip
-    worst = min(figures, key=lambda f: f.raw_seconds / f.seconds) if figures else None
+    measured = [
+        f for f in figures if f.events and f.seconds
+    ]  # a projection with no events has no rate
+    worst = min(measured, key=lambda f: f.raw_seconds / f.seconds) if measured else None
     notes = ""
     if together is not None:
         total, seconds, raw_seconds = together

@@ -26,3 +26,15 @@ def test_the_section_shows_each_ratio_against_its_goal_and_the_total() -> None:
     assert "took **75 s** for a log of 1,000,000 events (goal ≤ 60 s ✗)" in text
     assert "took 20 s" in text
     assert "x:late" in text
+
+
+def test_the_slowest_projection_named_is_one_that_had_events_to_rebuild() -> None:
+    ctx = Context(quick=True, database_url=None, workdir=Path("."), progress=Progress(quiet=True),
+                  stamp="now")  # fmt: skip
+    figures = [
+        Figure("order", "order_facts", 1000, 400, 2.0, 0.1),
+        Figure("sourcing", "sourcing_rfqs", 0, 0, 0.001, 0.00001),  # nothing in its sources
+        Figure("payment", "payment.invoices", 1000, 10, 0.2, 0.1),
+    ]
+    text = render_section(section(ctx, figures, 2000, Template({}, {}, 3)))
+    assert "The slowest against its raw read was order:order_facts." in text
