@@ -16,7 +16,9 @@ from pydantic import (
     Field,
     PlainSerializer,
     ValidationInfo,
+    ValidatorFunctionWrapHandler,
     WithJsonSchema,
+    WrapValidator,
 )
 
 ISO_4217 = re.compile(r"^[A-Z]{3}$")
@@ -83,10 +85,17 @@ def _bounded_amount(value: Decimal) -> Decimal:
     return value
 
 
+def _amount(value: object, handler: ValidatorFunctionWrapHandler, info: ValidationInfo) -> Decimal:
+    # A string the amount pattern matches is a bounded decimal already: one call, not two,
+    # for every amount read from JSON (an order's pricing holds dozens).
+    if isinstance(value, str) and _AMOUNT.fullmatch(value):
+        return Decimal(value)
+    return _bounded_amount(handler(_exact_decimal_input(value, info)))
+
+
 Amount = Annotated[
     Decimal,
-    BeforeValidator(_exact_decimal_input),
-    AfterValidator(_bounded_amount),
+    WrapValidator(_amount),
     WithJsonSchema({"type": "string", "pattern": AMOUNT_PATTERN}),
     PlainSerializer(lambda d: format(d, "f"), return_type=str, when_used="json"),
 ]

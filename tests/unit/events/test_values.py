@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
@@ -181,3 +182,17 @@ def test_a_line_change_must_change_something() -> None:
 def test_allocations_name_a_warehouse_and_a_positive_quantity() -> None:
     with pytest.raises(ValidationError):
         Allocation(line_no=1, sku="A-1", warehouse_id=uuid4(), quantity=0)
+
+
+@pytest.mark.parametrize(
+    ("amount", "ok"),
+    [("999999999999.999999", True), ("-0.5", True), ("007", True), ("1000000000000", False),
+     ("0.0000001", False), ("1e3", False), ("٣", False), ("1.", False)],
+)  # fmt: skip
+def test_amounts_read_from_json_text_keep_the_same_bounds(amount: str, ok: bool) -> None:
+    text = json.dumps({"amount": amount, "currency": "EUR"})
+    if ok:
+        assert Money.model_validate_json(text).amount == Decimal(amount)
+    else:
+        with pytest.raises(ValidationError):
+            Money.model_validate_json(text)
