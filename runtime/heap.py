@@ -23,13 +23,17 @@ def tune_collector() -> None:
     gc.set_threshold(YOUNG_THRESHOLD, middle, old)
 
 
+BATCH_OLDER_THRESHOLD = 100
+"""Young collections between middle ones, and middle between full ones, in a batch job."""
+
+
 @contextmanager
 def collecting_rarely() -> Iterator[None]:
-    """The server's setting for a batch job within this block (a rebuild holds thousands of
-    decoded events: at CPython's default a third of its time went to young collections that
-    walked them); the previous setting afterwards."""
+    """Collect rarely within this block, the previous setting afterwards: a batch job (a
+    rebuild) holds thousands of decoded events between its commits, and at CPython's default
+    a third of its time went to collections that walked them again and again."""
     before = gc.get_threshold()
-    tune_collector()
+    gc.set_threshold(YOUNG_THRESHOLD, BATCH_OLDER_THRESHOLD, BATCH_OLDER_THRESHOLD)
     try:
         yield
     finally:
