@@ -381,7 +381,7 @@ class Lifecycle:
         if order["status"] in ("cancelled", "rejected"):
             return self._finish(run, order)
         run.confirmed_after = time.monotonic() - run.placed_at
-        await self._fulfil(run, supplier, buyer)
+        await self._fulfil(run, order, supplier, buyer)
         order = await self._await_order(
             run.order_id, "until_status=completed", "completion", actor=buyer_actor
         )
@@ -450,8 +450,9 @@ class Lifecycle:
             etag = f'"{order["version"]}"'
         return await self._call("POST", f"{path}/confirm", supplier_actor, {}, **{"If-Match": etag})
 
-    async def _fulfil(self, run: OrderRun, supplier: Supplier, buyer: Buyer) -> None:
-        order = await self.order(run.order_id)
+    async def _fulfil(self, run: OrderRun, order: Any, supplier: Supplier, buyer: Buyer) -> None:
+        """Ship, deliver, accept and pay ``order`` (as read once it was confirmed: its
+        allocations, reserved before the confirmation, are there)."""
         warehouses = {a["warehouse_id"] for a in order.get("allocations") or []}
         wanted = max(1, len(warehouses))
         order = await self._await_order(
