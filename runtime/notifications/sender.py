@@ -170,7 +170,7 @@ class MailSender:
             return row["msg_id"], {"status": "skipped", "last_error": "switched off"}
         attempts = row["attempts"] + 1
         try:
-            message = await self._message(row, order, party)
+            message, subject = await self._message(row, order, party)
         except Exception as error:  # a template that cannot render this mail: never retried
             log.exception("mail not rendered", msg_id=row["msg_id"], kind=row["kind"])
             reason = f"not rendered: {type(error).__name__}: {error}"[:500]
@@ -191,13 +191,14 @@ class MailSender:
             "attempts": attempts,
             "sent_at": datetime.now(UTC),
             "to_address": party["email"],
-            "subject": str(message["Subject"])[:500],
+            "subject": subject[:500],
             "last_error": None,
         }
 
     async def _message(
         self, row: dict[str, Any], order: dict[str, Any] | None, party: dict[str, Any]
-    ) -> Message:
+    ) -> tuple[Message, str]:
+        """The mail, and its subject as the recipient reads it."""
         data = json.loads(row["data"])
         known = {party["party_id"]: party}  # the recipient is also the order's buyer or supplier
         values = await (self._about_order(order, data, known) if order else self._about_rfq(data))
@@ -223,7 +224,7 @@ class MailSender:
         message["Content-Language"] = mail.language
         message.attach(MIMEText(mail.text, "plain", "utf-8", policy=POLICY))
         message.attach(MIMEText(mail.html, "html", "utf-8", policy=POLICY))
-        return message
+        return message, mail.subject
 
     async def _name(self, party_id: str, known: dict[str, dict[str, Any]] | None = None) -> str:
         """The party's name; its short id while the directory does not know it yet."""

@@ -125,6 +125,8 @@ async def test_an_orders_mails_arrive_once_each_in_the_parties_language(
         "zh-Hans": f"订单 {short(order_id)} 已下单",
     }[buyer.language]
     assert to_buyer["Subject"] == expected
+    stored = {(r["kind"], r["to_address"]): r["subject"] for r in rows}
+    assert stored[("order_placed", buyer.contact_email)] == expected  # as the recipient reads it
     text, html = text_of(to_buyer), html_of(to_buyer)
     assert buyer.name in text
     assert f"/portal/orders/{order_id}" in text
