@@ -10,19 +10,16 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from email.header import Header
-from email.message import Message
-from email.mime.multipart import MIMEMultipart
-from email.mime.text import MIMEText
-from email.utils import format_datetime, formataddr
+from email.utils import format_datetime, formataddr, parseaddr
 from typing import Any
 
 import structlog
 
 from runtime.notifications.kinds import OVERDUE
-from runtime.notifications.mime import POLICY
+from runtime.notifications.mime import compose
 from runtime.notifications.render import render, short
 from runtime.notifications.store import MailStore, Mark, utc
-from runtime.notifications.transport import Transport, Undeliverable
+from runtime.notifications.transport import Outgoing, Transport, Undeliverable
 from shared.sql.callers import CALLERS
 
 log = structlog.get_logger(__name__)
@@ -170,13 +167,13 @@ class MailSender:
             return row["msg_id"], {"status": "skipped", "last_error": "switched off"}
         attempts = row["attempts"] + 1
         try:
-            message, subject = await self._message(row, order, party)
+            outgoing, subject = await self._message(row, order, party)
         except Exception as error:  # a template that cannot render this mail: never retried
             log.exception("mail not rendered", msg_id=row["msg_id"], kind=row["kind"])
             reason = f"not rendered: {type(error).__name__}: {error}"[:500]
             return row["msg_id"], {"status": "failed", "attempts": attempts, "last_error": reason}
         try:
-            await self.transport.send(message)
+            await self.transport.send(outgoing)
         except Undeliverable as error:
             failed = attempts >= self.backoff.max_attempts
             log.warning("mail not delivered", msg_id=row["msg_id"], error=str(error))
@@ -197,7 +194,7 @@ class MailSender:
 
     async def _message(
         self, row: dict[str, Any], order: dict[str, Any] | None, party: dict[str, Any]
-    ) -> tuple[Message, str]:
+    ) -> tuple[Outgoing, str]:
         """The mail, and its subject as the recipient reads it."""
         data = json.loads(row["data"])
         known = {party["party_id"]: party}  # the recipient is also the order's buyer or supplier
@@ -205,26 +202,25 @@ class MailSender:
         values.update(recipient=party["name"], data=data)
         # On the loop: a mail renders in a fraction of a millisecond, less than a thread hop costs.
         mail = render(row["kind"], row["role"], party["language"], values)
-        # The compat32 classes build and serialise a mail several times faster than
-        # EmailMessage (which parses and refolds every header): the sender's main cost. The
-        # boundary cannot occur in base64 ("_"), so the generator need not search the parts for
-        # one of its own; the same mail sent again is the same bytes.
-        boundary = f"=_b2b_{row['msg_id']}"
-        message = MIMEMultipart("alternative", boundary=boundary, policy=POLICY)
-        message["From"] = self.settings.sender
-        message["To"] = formataddr((party["name"], party["email"]), charset="utf-8")
-        message["Subject"] = Header(mail.subject, "utf-8", header_name="Subject")  # type: ignore[assignment]  # compat32 encodes a Header itself
-        message["Date"] = format_datetime(datetime.now(UTC))
-        message["Message-ID"] = f"<{row['msg_id']}@b2b-ordering>"
-        message["X-B2B-Mail-Id"] = row["msg_id"]
-        message["X-B2B-Kind"] = row["kind"]
         queued = utc(row["created_at"])
         assert queued is not None
-        message["X-B2B-Queued"] = queued.strftime("%Y%m%dT%H%M%S")
-        message["Content-Language"] = mail.language
-        message.attach(MIMEText(mail.text, "plain", "utf-8", policy=POLICY))
-        message.attach(MIMEText(mail.html, "html", "utf-8", policy=POLICY))
-        return message, mail.subject
+        stamp = queued.strftime("%Y%m%dT%H%M%S")
+        headers: list[tuple[str, Any]] = [
+            ("From", self.settings.sender),
+            ("To", formataddr((party["name"], party["email"]), charset="utf-8")),
+            ("Subject", Header(mail.subject, "utf-8", header_name="Subject")),
+            ("Date", format_datetime(datetime.now(UTC))),
+            ("Message-ID", f"<{row['msg_id']}@b2b-ordering>"),
+            ("X-B2B-Mail-Id", row["msg_id"]),
+            ("X-B2B-Kind", row["kind"]),
+            ("X-B2B-Queued", stamp),
+            ("Content-Language", mail.language),
+        ]
+        # The boundary cannot occur in base64 ("_"); the same mail sent again is the same bytes.
+        composed = compose(headers, mail.text, mail.html, boundary=f"=_b2b_{row['msg_id']}")
+        sender = parseaddr(self.settings.sender)[1]
+        outgoing = Outgoing(composed, sender, party["email"], f"{stamp}-{row['msg_id']}")
+        return outgoing, mail.subject
 
     async def _name(self, party_id: str, known: dict[str, dict[str, Any]] | None = None) -> str:
         """The party's name; its short id while the directory does not know it yet."""

@@ -5,19 +5,14 @@ from __future__ import annotations
 
 import shutil
 from email import message_from_bytes
-from email.message import Message
 from pathlib import Path
 
-from runtime.notifications.transport import DirectoryTransport
+from runtime.notifications.transport import DirectoryTransport, Outgoing
 
 
-def _mail(mail_id: str) -> Message:
-    message = Message()
-    message["X-B2B-Queued"] = "20261207T120000"
-    message["X-B2B-Mail-Id"] = mail_id
-    message["Subject"] = f"mail {mail_id}"
-    message.set_payload("hello")
-    return message
+def _mail(mail_id: str) -> Outgoing:
+    data = f"Subject: mail {mail_id}\nX-B2B-Mail-Id: {mail_id}\n\nhello\n".encode()
+    return Outgoing(data, "orders@example.test", "buyer@example.test", f"20261207T120000-{mail_id}")
 
 
 async def test_mail_files_appear_whole_and_the_directory_is_made_when_needed(
