@@ -16,7 +16,7 @@ class Undeliverable(Exception):
 
 @dataclass(frozen=True)
 class Outgoing:
-    """A mail ready to go: its bytes (RFC 5322, "\n" line ends), its envelope addresses, and
+    """A mail ready to go: its bytes (RFC 5322, LF line ends), its envelope addresses, and
     the name a directory keeps it under (``<time queued>-<mail id>``)."""
 
     data: bytes
