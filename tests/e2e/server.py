@@ -83,6 +83,10 @@ def running_system(data_dir: Path, *, demo: bool = True) -> Iterator[Server]:
     port = free_port()
     log = data_dir / "server.log"
     env = {**os.environ, "B2B_ENVIRONMENT": "development", "B2B_DEMO": str(demo).lower()}
+    # Every browser test logs its parties in from this one address, dozens a minute once the
+    # server answers quickly: the per-address log-in limit (30/minute) would refuse some with
+    # 429. The limit itself is tested in tests/security/test_rate_limits.py.
+    env["B2B_LOGIN_RATE"] = "1000/minute"
     command = [str(Path(sys.executable).parent / "b2b"), "run", "--port", str(port)]
     command += ["--data-dir", str(data_dir)]
     with log.open("wb") as out:
