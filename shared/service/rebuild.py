@@ -33,6 +33,9 @@ Progress = Callable[[int, int], None]
 Pending = tuple[str, RecordedEvent, Envelope | None]
 """An event to apply: its source, the record, and its envelope when already decoded."""
 
+_NONE: Mapping[str, int] = {}
+"""No positions read past the events at hand."""
+
 
 class RebuildMismatch(Exception):
     """The rebuilt rows differ from the live rows; nothing was swapped."""
@@ -93,7 +96,6 @@ class Rebuild:
         self.report = RebuildReport(live.name, self.fresh.suffix)
         self._types = event_names(live.event_types)
         self._positions = dict.fromkeys(self.sources, 0)
-        self._through: dict[str, int] = {}
         self._total = 0
 
     async def run(self, *, verify: bool = True) -> RebuildReport:
@@ -186,18 +188,13 @@ class Rebuild:
         """Apply events read (and maybe decoded) by a caller, in their own transaction; with
         ``through``, the checkpoints move to those positions (the caller read that far, and the
         events between were none this projection wants)."""
-        if through is not None:
-            moved = {n: p for n, p in through.items() if p > self._positions[n]}
-            if not items and not moved:
-                return
-            last = {name: record.position for name, record, _ in items}
-            self._through = {n: max(p, last.get(n, 0)) for n, p in moved.items()}
-        try:
-            await self._apply(items, None)
-        finally:
-            self._through = {}
+        ahead = {n: p for n, p in (through or {}).items() if p > self._positions[n]}
+        if items or ahead:
+            await self._apply(items, None, ahead)
 
-    async def _apply(self, items: list[Pending], conn: Transaction | None) -> None:
+    async def _apply(
+        self, items: list[Pending], conn: Transaction | None, through: Mapping[str, int] = _NONE
+    ) -> None:
         if conn is not None:
             for item in items:  # under the swap's lock: a savepoint per event
                 try:
@@ -206,10 +203,12 @@ class Rebuild:
                 except Exception as error:
                     self._skip(item, error)
                     await self._save(conn, [item])
+            if through:
+                await self._save(conn, [], through)
         else:
             try:
                 async with self.engine.begin() as own:
-                    applied = await self._apply_in(own, items)
+                    applied = await self._apply_in(own, items, through)
                 self.report.events_applied += applied
             except Exception:
                 # Find the culprit as the live runner does: one event per transaction.
@@ -222,15 +221,20 @@ class Rebuild:
                         self._skip(item, error)
                         async with self.engine.begin() as own:
                             await self._save(own, [item])
+                if through:
+                    async with self.engine.begin() as own:
+                        await self._save(own, [], through)
         self.report.events_read += len(items)
         for name, record, _ in items:
             self._positions[name] = max(self._positions[name], record.position)
-        for name, position in self._through.items():
+        for name, position in through.items():
             self._positions[name] = max(self._positions[name], position)
         if self.progress is not None:
             self.progress(self.report.events_read, max(self._total, self.report.events_read))
 
-    async def _apply_in(self, conn: Connection, items: list[Pending]) -> int:
+    async def _apply_in(
+        self, conn: Connection, items: list[Pending], through: Mapping[str, int] = _NONE
+    ) -> int:
         """Apply the relevant events and save the positions; how many were applied."""
         envelopes = [
             envelope or decode(record)
@@ -238,12 +242,15 @@ class Rebuild:
             if record.event_type in self._types
         ]
         await self.fresh.apply_batch(conn, envelopes)
-        await self._save(conn, items)
+        await self._save(conn, items, through)
         return len(envelopes)
 
-    async def _save(self, conn: Connection, items: list[Pending]) -> None:
+    async def _save(
+        self, conn: Connection, items: list[Pending], through: Mapping[str, int] = _NONE
+    ) -> None:
+        """The checkpoints after ``items``, or the positions ``through`` names (read past)."""
         last = {name: record.position for name, record, _ in items}
-        last.update(self._through)
+        last.update(through)
         for name, position in last.items():
             await CheckpointStore.save_in(conn, self.fresh.consumer_name, name, position)
 
