@@ -27,13 +27,11 @@ import httpx
 from bench import machine
 from bench.harness import Context
 from bench.report import Section, fmt_rate, fmt_ratio
-from runtime.heap import collecting_rarely
 from runtime.ops.deployment import open_deployment
-from runtime.ops.replay import replay_all
+from runtime.ops.replay import replay, replay_all
 from runtime.services import ALL_SERVICES
 from shared.eventstore.port import NewEvent, RecordedEvent, StreamAppend
 from shared.eventstore.sqlite import SqliteEventStore
-from shared.service.rebuild import Rebuild
 
 NAME = "ops"
 TITLE = "Projections: rebuild rate and time to rebuild all"
@@ -184,9 +182,7 @@ async def _rebuild_all(
                 skipped.append(f"{service}:{projection.name}")
                 continue
             ctx.progress.say(f"rebuilding {service}:{projection.name}")
-            engine = deployment.engines[service]
-            with collecting_rarely():  # as ``b2b replay`` does
-                report = await Rebuild(projection, deployment.stores, engine).run(verify=False)
+            report = await replay(deployment, f"{service}:{projection.name}", verify=False)
             raw_seconds = sum(raw[s][1] for s in projection.sources)
             figures.append(
                 Figure(
@@ -247,9 +243,8 @@ def section(
             f"{f.seconds:.1f} s", fmt_rate(rate), fmt_rate(raw),
             fmt_ratio(rate / raw if raw else None, RATIO_GOAL),
         ])  # fmt: skip
-    measured = [
-        f for f in figures if f.events and f.seconds
-    ]  # a projection with no events has no rate
+    # A projection with no events has no rate to compare.
+    measured = [f for f in figures if f.events and f.seconds]
     worst = min(measured, key=lambda f: f.raw_seconds / f.seconds) if measured else None
     notes = ""
     if together is not None:
