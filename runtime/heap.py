@@ -31,7 +31,7 @@ BATCH_OLDER_THRESHOLD = 100
 def collecting_rarely() -> Iterator[None]:
     """Collect rarely within this block, the previous setting afterwards: a batch job (a
     rebuild) holds thousands of decoded events between its commits, and at CPython's default
-    a third of its time went to collections that walked them again and again."""
+    two fifths of its time went to collections that walked them again and again."""
     before = gc.get_threshold()
     gc.set_threshold(YOUNG_THRESHOLD, BATCH_OLDER_THRESHOLD, BATCH_OLDER_THRESHOLD)
     try:

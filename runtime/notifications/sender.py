@@ -68,6 +68,7 @@ class MailSender:
         self.transport = transport
         self.settings = settings
         self.backoff = backoff
+        self._envelope_sender = parseaddr(settings.sender)[1]
         self._wake = asyncio.Event()
 
     def wake(self) -> None:
@@ -218,8 +219,8 @@ class MailSender:
         ]
         # The boundary cannot occur in base64 ("_"); the same mail sent again is the same bytes.
         composed = compose(headers, mail.text, mail.html, boundary=f"=_b2b_{row['msg_id']}")
-        sender = parseaddr(self.settings.sender)[1]
-        outgoing = Outgoing(composed, sender, party["email"], f"{stamp}-{row['msg_id']}")
+        name = f"{stamp}-{row['msg_id']}"
+        outgoing = Outgoing(composed, self._envelope_sender, party["email"], name)
         return outgoing, mail.subject
 
     async def _name(self, party_id: str, known: dict[str, dict[str, Any]] | None = None) -> str:
